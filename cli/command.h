@@ -1,0 +1,26 @@
+// How the jejak executable wires its subcommands. Each command group adds its
+// subcommands to the CLI11 app and sets Context::run when one is chosen; main
+// runs it and turns any events::Error into a message and an exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+namespace jejak::cli {
+
+struct Context {
+  std::string data_dir;  // --data
+  bool json = false;     // --json: machine-readable output on stdout
+  std::function<int()> run;
+
+  // The ledger's directory inside the data directory.
+  std::string LedgerDir() const { return data_dir + "/ledger"; }
+  // Throws Error(kInvalidArgument) if --data was not given.
+  void RequireData() const;
+};
+
+void AddLedgerCommands(CLI::App& app, Context& ctx);
+
+}  // namespace jejak::cli

@@ -1,0 +1,69 @@
+// The jejak executable: parses the command line (the only place that does)
+// and dispatches to the command groups.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <iostream>
+
+#include "cli/command.h"
+#include "cli/exit_codes.h"
+#include "events/error.h"
+
+namespace jejak::cli {
+
+ExitCode ExitCodeFor(events::ErrorCode code) {
+  using events::ErrorCode;
+  switch (code) {
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kNotFound: return kExitBadInput;
+    case ErrorCode::kConflict: return kExitConflict;
+    case ErrorCode::kBusy: return kExitBusy;
+    case ErrorCode::kCorruption:
+    case ErrorCode::kIoError: return kExitIoError;
+    case ErrorCode::kUnavailable: return kExitUnavailable;
+  }
+  return kExitIoError;
+}
+
+void Context::RequireData() const {
+  if (data_dir.empty()) {
+    throw events::Error(events::ErrorCode::kInvalidArgument,
+                        "--data DIR is required: the data directory to work on");
+  }
+}
+
+}  // namespace jejak::cli
+
+int main(int argc, char** argv) {
+  using namespace jejak;
+  CLI::App app{"jejak: an event-sourced workflow engine with a tamper-evident audit ledger"};
+  app.footer(cli::kExitCodesHelp);
+  app.require_subcommand(1);
+  app.fallthrough();
+  cli::Context ctx;
+  app.add_option("--data", ctx.data_dir, "Data directory (ledger and projections)");
+  app.add_flag("--json", ctx.json, "Machine-readable JSON output on stdout");
+  cli::AddLedgerCommands(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? cli::kExitOk : cli::kExitBadInput;
+  }
+  try {
+    return ctx.run ? ctx.run() : cli::kExitOk;
+  } catch (const events::Error& e) {
+    if (ctx.json) {
+      nlohmann::json j = {{"error", {{"code", events::ErrorCodeName(e.code())},
+                                     {"message", e.what()}}}};
+      std::cout << j.dump() << std::endl;
+    }
+    fmt::print(stderr, "jejak: {}\n", e.what());
+    return cli::ExitCodeFor(e.code());
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "jejak: internal error: {}\n", e.what());
+    return cli::kExitIoError;
+  }
+}

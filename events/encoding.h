@@ -1,0 +1,24 @@
+// The canonical binary encoding of an Event (format version 1), specified byte
+// by byte in docs/FORMAT.md. It is deterministic: equal events give equal
+// bytes on every machine, and Decode() accepts only canonical bytes, so
+// Encode(Decode(b)) == b for every b that Decode() accepts.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "events/event.h"
+
+namespace jejak::events {
+
+inline constexpr uint8_t kEncodingVersion = 1;
+
+// Throws Error(kInvalidArgument) if a text is not valid UTF-8 or too long.
+// Event::seq is not encoded.
+std::string Encode(const Event& event);
+
+// Throws Error(kCorruption) naming the first problem. The result's seq is 0;
+// callers that know the position set it.
+Event Decode(std::string_view bytes);
+
+}  // namespace jejak::events

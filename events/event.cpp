@@ -1,0 +1,48 @@
+#include "events/event.h"
+
+#include <fmt/format.h>
+
+#include <random>
+
+#include "events/error.h"
+#include "events/hex.h"
+#include "events/time.h"
+
+namespace jejak::events {
+
+EventId EventId::New() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  EventId id;
+  uint64_t ms = static_cast<uint64_t>(NowMicros() / 1000);
+  uint64_t r1 = rng(), r2 = rng();
+  for (int i = 0; i < 6; ++i) id.bytes[i] = static_cast<uint8_t>(ms >> (40 - 8 * i));
+  for (int i = 6; i < 16; ++i) {
+    id.bytes[i] = static_cast<uint8_t>((i < 11 ? r1 : r2) >> (8 * (i % 8)));
+  }
+  id.bytes[6] = (id.bytes[6] & 0x0F) | 0x70;  // version 7
+  id.bytes[8] = (id.bytes[8] & 0x3F) | 0x80;  // RFC 9562 variant
+  return id;
+}
+
+std::string EventId::ToString() const {
+  std::string hex = ToHex(std::string_view(reinterpret_cast<const char*>(bytes.data()), 16));
+  return fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4),
+                     hex.substr(16, 4), hex.substr(20));
+}
+
+EventId EventId::Parse(std::string_view text) {
+  if (text.size() != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' ||
+      text[23] != '-') {
+    throw Error(ErrorCode::kInvalidArgument, fmt::format("\"{}\" is not a UUID", text));
+  }
+  std::string hex;
+  for (char c : text) {
+    if (c != '-') hex += c;
+  }
+  std::string raw = FromHex(hex);
+  EventId id;
+  for (size_t i = 0; i < 16; ++i) id.bytes[i] = static_cast<uint8_t>(raw[i]);
+  return id;
+}
+
+}  // namespace jejak::events

@@ -1,0 +1,140 @@
+#include "events/time.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "events/error.h"
+
+namespace jejak::events {
+namespace {
+
+constexpr int64_t kMicrosPerSecond = 1'000'000;
+constexpr int64_t kSecondsPerDay = 86'400;
+
+[[noreturn]] void Bad(std::string_view text, std::string_view why) {
+  throw Error(ErrorCode::kInvalidArgument,
+              fmt::format("invalid timestamp \"{}\": {}", text, why));
+}
+
+// Reads exactly n digits at text[*pos]; advances *pos.
+int Digits(std::string_view text, size_t* pos, size_t n) {
+  if (*pos + n > text.size()) Bad(text, "too short");
+  int value = 0;
+  for (size_t i = 0; i < n; ++i) {
+    char c = text[*pos + i];
+    if (c < '0' || c > '9') Bad(text, "expected a digit");
+    value = value * 10 + (c - '0');
+  }
+  *pos += n;
+  return value;
+}
+
+void Expect(std::string_view text, size_t* pos, char c) {
+  if (*pos >= text.size() || text[*pos] != c) Bad(text, fmt::format("expected '{}'", c));
+  ++*pos;
+}
+
+}  // namespace
+
+int64_t NowMicros() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// Howard Hinnant's algorithms (public domain), valid over the whole int range.
+int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void CivilFromDays(int64_t z, int* year, unsigned* month, unsigned* day) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *day = doy - (153 * mp + 2) / 5 + 1;
+  *month = mp < 10 ? mp + 3 : mp - 9;
+  *year = static_cast<int>(y + (*month <= 2));
+}
+
+std::string FormatRfc3339(int64_t micros) {
+  int64_t seconds = micros / kMicrosPerSecond;
+  int64_t frac = micros % kMicrosPerSecond;
+  if (frac < 0) {
+    frac += kMicrosPerSecond;
+    --seconds;
+  }
+  int64_t days = seconds / kSecondsPerDay;
+  int64_t sod = seconds % kSecondsPerDay;
+  if (sod < 0) {
+    sod += kSecondsPerDay;
+    --days;
+  }
+  int year;
+  unsigned month, day;
+  CivilFromDays(days, &year, &month, &day);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", year, month, day, sod / 3600,
+                     (sod / 60) % 60, sod % 60, frac);
+}
+
+int64_t ParseRfc3339(std::string_view text) {
+  size_t pos = 0;
+  int year = Digits(text, &pos, 4);
+  Expect(text, &pos, '-');
+  unsigned month = Digits(text, &pos, 2);
+  Expect(text, &pos, '-');
+  unsigned day = Digits(text, &pos, 2);
+  if (pos >= text.size() || (text[pos] != 'T' && text[pos] != 't')) Bad(text, "expected 'T'");
+  ++pos;
+  int hour = Digits(text, &pos, 2);
+  Expect(text, &pos, ':');
+  int minute = Digits(text, &pos, 2);
+  Expect(text, &pos, ':');
+  int second = Digits(text, &pos, 2);
+  int64_t frac = 0;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    size_t start = pos;
+    int64_t scale = 100'000;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      if (scale > 0) frac += (text[pos] - '0') * scale;
+      scale /= 10;
+      ++pos;
+    }
+    if (pos == start || pos - start > 9) Bad(text, "expected 1 to 9 fractional digits");
+  }
+  int offset_minutes = 0;
+  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+    ++pos;
+  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    int sign = text[pos] == '-' ? -1 : 1;
+    ++pos;
+    int oh = Digits(text, &pos, 2);
+    Expect(text, &pos, ':');
+    int om = Digits(text, &pos, 2);
+    if (oh > 23 || om > 59) Bad(text, "bad UTC offset");
+    offset_minutes = sign * (oh * 60 + om);
+  } else {
+    Bad(text, "expected 'Z' or a UTC offset");
+  }
+  if (pos != text.size()) Bad(text, "unexpected trailing characters");
+  if (month < 1 || month > 12) Bad(text, "month out of range");
+  int64_t days = DaysFromCivil(year, month, day);
+  int cy;
+  unsigned cm, cd;
+  CivilFromDays(days, &cy, &cm, &cd);
+  if (cy != year || cm != month || cd != day) Bad(text, "no such date");
+  if (hour > 23 || minute > 59 || second > 59) Bad(text, "time of day out of range");
+  int64_t seconds = days * kSecondsPerDay + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  return seconds * kMicrosPerSecond + frac;
+}
+
+}  // namespace jejak::events

@@ -1,0 +1,25 @@
+// UTC timestamps as microseconds since the Unix epoch, the unit of every time
+// in jejak's events, and their RFC 3339 text form.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace jejak::events {
+
+// Current wall-clock time in UTC microseconds.
+int64_t NowMicros();
+
+// "2026-11-28T06:28:26.123456Z": always six fractional digits and "Z".
+std::string FormatRfc3339(int64_t micros);
+
+// Accepts "YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|+HH:MM|-HH:MM)"; digits past
+// microseconds are truncated. Throws Error(kInvalidArgument) otherwise.
+int64_t ParseRfc3339(std::string_view text);
+
+// Days since 1970-01-01 for a proleptic Gregorian date, and back.
+int64_t DaysFromCivil(int year, unsigned month, unsigned day);
+void CivilFromDays(int64_t days, int* year, unsigned* month, unsigned* day);
+
+}  // namespace jejak::events

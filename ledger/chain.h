@@ -1,0 +1,18 @@
+// The hash chain (docs/FORMAT.md, "Hash chain v1"):
+//   chain[i] = SHA-256("jejak-chain-v1" || be64(i) || chain[i-1] || SHA-256(bytes_i))
+// with chain[-1] = 32 zero bytes. Each link binds an entry's position, its
+// bytes and everything before it.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "ledger/hash.h"
+
+namespace jejak::ledger {
+
+inline constexpr Hash kGenesisChain{};  // chain[-1]
+
+Hash ChainHash(uint64_t seq, const Hash& previous, std::string_view entry_bytes);
+
+}  // namespace jejak::ledger

@@ -1,0 +1,53 @@
+#include "ledger/layout.h"
+
+namespace jejak::ledger::layout {
+namespace {
+
+void PutBe(std::string* out, uint64_t v, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+
+uint64_t GetBe(std::string_view in, int bytes) {
+  uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = v << 8 | static_cast<uint8_t>(in[i]);
+  return v;
+}
+
+}  // namespace
+
+std::string SeqKey(uint64_t seq) {
+  std::string key;
+  PutBe(&key, seq, 8);
+  return key;
+}
+
+bool ParseSeqKey(std::string_view key, uint64_t* seq) {
+  if (key.size() != 8) return false;
+  *seq = GetBe(key, 8);
+  return true;
+}
+
+std::string IndexPrefix(std::string_view id) {
+  std::string key;
+  key.reserve(4 + id.size() + 8);
+  PutBe(&key, id.size(), 4);
+  key.append(id);
+  return key;
+}
+
+std::string IndexKey(std::string_view id, uint64_t seq) {
+  std::string key = IndexPrefix(id);
+  PutBe(&key, seq, 8);
+  return key;
+}
+
+bool ParseIndexKey(std::string_view key, std::string_view* id, uint64_t* seq) {
+  if (key.size() < 12) return false;
+  uint64_t len = GetBe(key, 4);
+  if (key.size() != 4 + len + 8) return false;
+  *id = key.substr(4, len);
+  *seq = GetBe(key.substr(4 + len), 8);
+  return true;
+}
+
+}  // namespace jejak::ledger::layout

@@ -1,0 +1,33 @@
+// The ledger's on-disk layout in RocksDB (docs/FORMAT.md, "Ledger storage").
+// Shared by the writer, the verifier and the tamper tests, which must change
+// the database behind jejak's back.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace jejak::ledger::layout {
+
+// Column families. "default" holds only metadata.
+inline constexpr char kEntries[] = "entries";        // be64(seq) -> chain(32) || bytes
+inline constexpr char kByRequest[] = "by_request";   // IndexKey(request_id, seq) -> ""
+inline constexpr char kByActor[] = "by_actor";       // IndexKey(actor.subject, seq) -> ""
+
+// Metadata keys in "default".
+inline constexpr char kFormatKey[] = "jejak.ledger.format";
+inline constexpr char kFormatValue[] = "jejak-ledger-v1";
+inline constexpr char kHeadKey[] = "jejak.ledger.head";  // be64(size) || chain[size-1]
+
+inline constexpr size_t kChainSize = 32;
+
+std::string SeqKey(uint64_t seq);
+// Returns false unless key is exactly 8 bytes.
+bool ParseSeqKey(std::string_view key, uint64_t* seq);
+
+// be32(len(id)) || id || be64(seq): an id's entries sort together, in order.
+std::string IndexKey(std::string_view id, uint64_t seq);
+std::string IndexPrefix(std::string_view id);
+bool ParseIndexKey(std::string_view key, std::string_view* id, uint64_t* seq);
+
+}  // namespace jejak::ledger::layout

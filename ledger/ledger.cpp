@@ -1,0 +1,276 @@
+#include "ledger/ledger.h"
+
+#include <fmt/format.h>
+#include <rocksdb/write_batch.h>
+
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+
+#include "events/encoding.h"
+#include "events/error.h"
+#include "ledger/chain.h"
+#include "ledger/layout.h"
+#include "ledger/rocks.h"
+
+namespace jejak::ledger {
+namespace {
+
+using events::Error;
+using events::ErrorCode;
+
+// An entry checked and indexed by its caller's thread, ready for the leader.
+struct Prepared {
+  std::string bytes;
+  std::string request_id;
+  std::string actor;
+};
+
+Prepared Prepare(std::string bytes) {
+  events::Event e;
+  try {
+    e = events::Decode(bytes);
+  } catch (const Error& err) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("not a canonical event: {}", err.what()));
+  }
+  if (events::Encode(e) != bytes) {
+    throw Error(ErrorCode::kInvalidArgument, "not a canonical event: re-encoding differs");
+  }
+  return Prepared{std::move(bytes), std::move(e.request_id), std::move(e.actor.subject)};
+}
+
+// One caller waiting in the group-commit queue.
+struct Writer {
+  std::vector<Prepared>* entries;
+  std::vector<Appended> results;
+  std::exception_ptr error;
+  bool done = false;
+  std::condition_variable cv;
+};
+
+constexpr size_t kMaxGroupEntries = 100'000;
+
+class LedgerImpl final : public Ledger {
+ public:
+  explicit LedgerImpl(std::unique_ptr<RocksLedger> rocks, bool writable)
+      : rocks_(std::move(rocks)), writable_(writable) {
+    LoadHead();
+  }
+
+  Appended Append(std::string bytes) override {
+    std::vector<std::string> one;
+    one.push_back(std::move(bytes));
+    return AppendBatch(std::move(one)).front();
+  }
+
+  std::vector<Appended> AppendBatch(std::vector<std::string> entries) override {
+    if (!writable_) throw Error(ErrorCode::kInvalidArgument, "the ledger is open read-only");
+    std::vector<Prepared> prepared;
+    prepared.reserve(entries.size());
+    for (auto& bytes : entries) prepared.push_back(Prepare(std::move(bytes)));
+    if (prepared.empty()) return {};
+
+    Writer w;
+    w.entries = &prepared;
+    std::unique_lock lock(mu_);
+    queue_.push_back(&w);
+    while (!w.done && &w != queue_.front()) w.cv.wait(lock);
+    if (!w.done) LeadGroup(lock);
+    if (w.error) std::rethrow_exception(w.error);
+    return std::move(w.results);
+  }
+
+  uint64_t size() const override {
+    std::lock_guard lock(head_mu_);
+    return size_;
+  }
+
+  Hash head() const override {
+    std::lock_guard lock(head_mu_);
+    return head_;
+  }
+
+  std::optional<Entry> Get(uint64_t seq) const override {
+    std::string value;
+    rocksdb::Status s =
+        rocks_->db->Get(rocksdb::ReadOptions(), rocks_->entries, layout::SeqKey(seq), &value);
+    if (s.IsNotFound()) return std::nullopt;
+    ThrowIfError(s, fmt::format("reading entry {}", seq));
+    return ToEntry(seq, value);
+  }
+
+  void Scan(uint64_t from, uint64_t to,
+            const std::function<bool(const Entry&)>& fn) const override {
+    rocksdb::ReadOptions ro;
+    std::string upper = layout::SeqKey(to);
+    rocksdb::Slice upper_slice(upper);
+    ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, rocks_->entries));
+    for (it->Seek(layout::SeqKey(from)); it->Valid(); it->Next()) {
+      uint64_t seq;
+      if (!layout::ParseSeqKey(it->key().ToStringView(), &seq)) {
+        throw Error(ErrorCode::kCorruption, "ledger entry with a malformed key");
+      }
+      if (!fn(ToEntry(seq, it->value().ToStringView()))) return;
+    }
+    ThrowIfError(it->status(), "scanning the ledger");
+  }
+
+  std::vector<Entry> ReadRequest(std::string_view request_id) const override {
+    std::vector<Entry> out;
+    for (uint64_t seq : IndexLookup(rocks_->by_request, request_id)) {
+      auto e = Get(seq);
+      if (!e) {
+        throw Error(ErrorCode::kCorruption,
+                    fmt::format("request index points to missing entry {}", seq));
+      }
+      out.push_back(std::move(*e));
+    }
+    return out;
+  }
+
+  std::vector<uint64_t> SeqsByActor(std::string_view subject) const override {
+    return IndexLookup(rocks_->by_actor, subject);
+  }
+
+  void Refresh() override {
+    if (writable_) return;
+    ThrowIfError(rocks_->db->TryCatchUpWithPrimary(), "catching up with the writer");
+    LoadHead();
+  }
+
+ private:
+  static Entry ToEntry(uint64_t seq, std::string_view value) {
+    if (value.size() < layout::kChainSize) {
+      throw Error(ErrorCode::kCorruption, fmt::format("entry {} is shorter than its hash", seq));
+    }
+    Entry e;
+    e.seq = seq;
+    std::memcpy(e.chain.data(), value.data(), layout::kChainSize);
+    e.bytes.assign(value.substr(layout::kChainSize));
+    return e;
+  }
+
+  std::vector<uint64_t> IndexLookup(rocksdb::ColumnFamilyHandle* cf, std::string_view id) const {
+    std::vector<uint64_t> seqs;
+    std::string prefix = layout::IndexPrefix(id);
+    std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(rocksdb::ReadOptions(), cf));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      std::string_view found;
+      uint64_t seq;
+      if (layout::ParseIndexKey(it->key().ToStringView(), &found, &seq) && found == id) {
+        seqs.push_back(seq);
+      }
+    }
+    ThrowIfError(it->status(), "reading an index");
+    return seqs;
+  }
+
+  // Reads the size and head from the last entry (the truth), not from the
+  // head record, which only the verifier compares against.
+  void LoadHead() {
+    std::unique_ptr<rocksdb::Iterator> it(
+        rocks_->db->NewIterator(rocksdb::ReadOptions(), rocks_->entries));
+    it->SeekToLast();
+    ThrowIfError(it->status(), "reading the ledger head");
+    std::lock_guard lock(head_mu_);
+    if (!it->Valid()) {
+      size_ = 0;
+      head_ = kGenesisChain;
+      return;
+    }
+    uint64_t seq;
+    if (!layout::ParseSeqKey(it->key().ToStringView(), &seq)) {
+      throw Error(ErrorCode::kCorruption, "last ledger entry has a malformed key");
+    }
+    Entry last = ToEntry(seq, it->value().ToStringView());
+    size_ = seq + 1;
+    head_ = last.chain;
+  }
+
+  // Called with mu_ held by the writer at the front of the queue. Writes the
+  // entries of as many queued writers as fit in one synced batch.
+  void LeadGroup(std::unique_lock<std::mutex>& lock) {
+    std::vector<Writer*> group;
+    size_t count = 0;
+    for (Writer* w : queue_) {
+      if (!group.empty() && count + w->entries->size() > kMaxGroupEntries) break;
+      group.push_back(w);
+      count += w->entries->size();
+    }
+    std::exception_ptr error = failed_;
+    lock.unlock();
+
+    uint64_t seq = size_;
+    Hash chain = head_;
+    if (!error) {
+      try {
+        rocksdb::WriteBatch batch;
+        for (Writer* w : group) {
+          w->results.reserve(w->entries->size());
+          for (Prepared& p : *w->entries) {
+            chain = ChainHash(seq, chain, p.bytes);
+            std::string value(reinterpret_cast<const char*>(chain.data()), chain.size());
+            value += p.bytes;
+            batch.Put(rocks_->entries, layout::SeqKey(seq), value);
+            if (!p.request_id.empty()) {
+              batch.Put(rocks_->by_request, layout::IndexKey(p.request_id, seq), "");
+            }
+            batch.Put(rocks_->by_actor, layout::IndexKey(p.actor, seq), "");
+            w->results.push_back(Appended{seq, chain});
+            ++seq;
+          }
+        }
+        std::string head_record = layout::SeqKey(seq);
+        head_record.append(reinterpret_cast<const char*>(chain.data()), chain.size());
+        batch.Put(rocks_->meta, layout::kHeadKey, head_record);
+        rocksdb::WriteOptions wo;
+        wo.sync = true;
+        ThrowIfError(rocks_->db->Write(wo, &batch), "appending to the ledger");
+      } catch (...) {
+        error = std::current_exception();
+      }
+    }
+
+    lock.lock();
+    failed_ = error;
+    if (!error) {
+      std::lock_guard head_lock(head_mu_);
+      size_ = seq;
+      head_ = chain;
+    }
+    for (Writer* w : group) {
+      queue_.pop_front();
+      w->error = error;
+      w->done = true;
+      if (error) w->results.clear();
+      w->cv.notify_one();
+    }
+    if (!queue_.empty()) queue_.front()->cv.notify_one();
+  }
+
+  std::unique_ptr<RocksLedger> rocks_;
+  const bool writable_;
+
+  std::mutex mu_;               // guards queue_ and failed_
+  std::deque<Writer*> queue_;   // front is the current or next leader
+  std::exception_ptr failed_;   // set once a write fails
+
+  mutable std::mutex head_mu_;  // guards size_ and head_ for readers
+  uint64_t size_ = 0;
+  Hash head_{};
+};
+
+}  // namespace
+
+std::unique_ptr<Ledger> Ledger::Open(const std::string& dir) {
+  return std::make_unique<LedgerImpl>(OpenRocksLedger(dir, OpenMode::kWrite), true);
+}
+
+std::unique_ptr<Ledger> Ledger::OpenReadOnly(const std::string& dir) {
+  return std::make_unique<LedgerImpl>(OpenRocksLedger(dir, OpenMode::kSecondary), false);
+}
+
+}  // namespace jejak::ledger

@@ -1,0 +1,77 @@
+// An append-only, hash-chained ledger of event bytes in RocksDB.
+//
+// Contract:
+// - Entries are numbered 0, 1, 2, ... with no gaps. Entry i stores its bytes
+//   and chain[i] (chain.h). Nothing is ever rewritten or deleted.
+// - Append() and AppendBatch() return only after the entries are durable: the
+//   RocksDB write that holds them was synced. Concurrent callers are
+//   group-committed: one leader writes the queued entries of many callers in
+//   one synced batch (as LevelDB's DBImpl::Write does).
+// - Each entry must be a canonical event encoding (events/encoding.h). The
+//   ledger decodes only to index it by request id and by actor subject.
+// - One writer process at a time. A second Open() of the same directory fails
+//   with Error(kBusy); OpenReadOnly() works beside a writer and sees entries
+//   appended after it opened once Refresh() is called.
+// - After a failed write the ledger refuses further appends (Error(kIoError)):
+//   the state of the failed batch on disk is unknown until reopened.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/hash.h"
+
+namespace jejak::ledger {
+
+struct Entry {
+  uint64_t seq = 0;
+  Hash chain{};       // chain[seq]
+  std::string bytes;  // canonical event encoding
+};
+
+struct Appended {
+  uint64_t seq = 0;
+  Hash chain{};
+};
+
+class Ledger {
+ public:
+  // Opens the ledger in dir for writing, creating it if dir does not exist or
+  // is empty. Throws Error(kBusy) if another process has it open for
+  // writing, Error(kInvalidArgument) if dir holds something else, and
+  // Error(kCorruption) if RocksDB finds damage. Nothing is written on failure.
+  static std::unique_ptr<Ledger> Open(const std::string& dir);
+  // Opens an existing ledger for reading (a RocksDB secondary instance).
+  // Throws Error(kNotFound) if there is no ledger in dir.
+  static std::unique_ptr<Ledger> OpenReadOnly(const std::string& dir);
+
+  virtual ~Ledger() = default;
+
+  // Throws Error(kInvalidArgument) if an entry is not a canonical event (then
+  // nothing of the batch is appended), Error(kIoError) if the write failed.
+  virtual Appended Append(std::string bytes) = 0;
+  virtual std::vector<Appended> AppendBatch(std::vector<std::string> entries) = 0;
+
+  // Number of durable entries: the next sequence number.
+  virtual uint64_t size() const = 0;
+  // chain[size-1], or 32 zero bytes when empty.
+  virtual Hash head() const = 0;
+
+  virtual std::optional<Entry> Get(uint64_t seq) const = 0;
+  // Calls fn for entries from <= seq < to, in order, until fn returns false.
+  virtual void Scan(uint64_t from, uint64_t to,
+                    const std::function<bool(const Entry&)>& fn) const = 0;
+  // One request's entries, in ledger order.
+  virtual std::vector<Entry> ReadRequest(std::string_view request_id) const = 0;
+  // Sequence numbers of entries whose actor subject is subject, in order.
+  virtual std::vector<uint64_t> SeqsByActor(std::string_view subject) const = 0;
+
+  // Read-only instances: catch up with the writer. No-op for the writer.
+  virtual void Refresh() = 0;
+};
+
+}  // namespace jejak::ledger

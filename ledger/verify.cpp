@@ -1,0 +1,200 @@
+#include "ledger/verify.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <vector>
+
+#include "events/encoding.h"
+#include "events/error.h"
+#include "ledger/chain.h"
+#include "ledger/layout.h"
+#include "ledger/rocks.h"
+
+namespace jejak::ledger {
+namespace {
+
+constexpr uint64_t kProgressEvery = 1 << 16;
+
+// What the entry pass learns about each entry, for the index pass.
+struct Fingerprints {
+  std::vector<uint64_t> request;  // 0 when the entry has no request id
+  std::vector<uint64_t> actor;
+};
+
+uint64_t Fingerprint(std::string_view id) { return std::hash<std::string_view>{}(id) | 1; }
+
+Hash StoredChain(std::string_view value) {
+  Hash h;
+  std::memcpy(h.data(), value.data(), layout::kChainSize);
+  return h;
+}
+
+class Verifier {
+ public:
+  Verifier(RocksLedger& r, const VerifyProgress& progress) : r_(r), progress_(progress) {}
+
+  VerifyReport Run() {
+    uint64_t recorded_size = 0;
+    Hash recorded_head = kGenesisChain;
+    bool has_head_record = ReadHeadRecord(&recorded_size, &recorded_head);
+    if (!CheckEntries(recorded_size)) return report_;
+    if (has_head_record && (recorded_size != report_.entries || recorded_head != report_.head)) {
+      uint64_t bad = std::min(recorded_size, report_.entries);
+      return Fail(bad, fmt::format("the head record says {} entries with head {}, but the "
+                                   "ledger holds {} entries with head {}",
+                                   recorded_size, HashToHex(recorded_head), report_.entries,
+                                   HashToHex(report_.head)));
+    }
+    std::optional<uint64_t> bad;
+    std::string problem;
+    CheckIndex(r_.by_request, layout::kByRequest, fp_.request, &bad, &problem);
+    CheckIndex(r_.by_actor, layout::kByActor, fp_.actor, &bad, &problem);
+    if (bad) return Fail(*bad, problem);
+    report_.ok = true;
+    return report_;
+  }
+
+ private:
+  VerifyReport Fail(uint64_t seq, std::string problem) {
+    report_.ok = false;
+    report_.bad_seq = seq;
+    report_.problem = std::move(problem);
+    return report_;
+  }
+
+  bool ReadHeadRecord(uint64_t* size, Hash* head) {
+    std::string value;
+    rocksdb::Status s = r_.db->Get(rocksdb::ReadOptions(), r_.meta, layout::kHeadKey, &value);
+    if (s.IsNotFound()) return false;
+    ThrowIfError(s, "reading the head record");
+    if (value.size() != 8 + layout::kChainSize || !layout::ParseSeqKey(value.substr(0, 8), size)) {
+      throw events::Error(events::ErrorCode::kCorruption, "the head record is malformed");
+    }
+    *head = StoredChain(std::string_view(value).substr(8));
+    return true;
+  }
+
+  // The entry pass: continuity, chain hashes, canonical events.
+  bool CheckEntries(uint64_t total) {
+    std::unique_ptr<rocksdb::Iterator> it(r_.db->NewIterator(rocksdb::ReadOptions(), r_.entries));
+    uint64_t expected = 0;
+    Hash chain = kGenesisChain;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      uint64_t seq;
+      std::string_view value = it->value().ToStringView();
+      if (!layout::ParseSeqKey(it->key().ToStringView(), &seq)) {
+        Fail(expected, "an entry key is not an 8-byte sequence number");
+        return false;
+      }
+      if (seq != expected) {
+        Fail(expected, fmt::format("entry {} is missing (the next entry present is {})",
+                                   expected, seq));
+        return false;
+      }
+      if (value.size() < layout::kChainSize) {
+        Fail(seq, "the entry is shorter than its chain hash");
+        return false;
+      }
+      std::string_view bytes = value.substr(layout::kChainSize);
+      Hash derived = ChainHash(seq, chain, bytes);
+      if (derived != StoredChain(value)) {
+        Fail(seq, DescribeMismatch(seq, chain, derived, StoredChain(value)));
+        return false;
+      }
+      events::Event event;
+      try {
+        event = events::Decode(bytes);
+      } catch (const events::Error& e) {
+        Fail(seq, fmt::format("the chain hash matches but the bytes are not an event: {}",
+                              e.what()));
+        return false;
+      }
+      fp_.request.push_back(event.request_id.empty() ? 0 : Fingerprint(event.request_id));
+      fp_.actor.push_back(Fingerprint(event.actor.subject));
+      chain = derived;
+      ++expected;
+      report_.entries = expected;
+      report_.head = chain;
+      if (progress_ && expected % kProgressEvery == 0) progress_(expected, total);
+    }
+    ThrowIfError(it->status(), "reading the ledger");
+    if (progress_) progress_(expected, std::max(total, expected));
+    return true;
+  }
+
+  // Says whether the entry that belongs at seq sits elsewhere (reordering),
+  // or the bytes or hash at seq were changed.
+  std::string DescribeMismatch(uint64_t seq, const Hash& previous, const Hash& derived,
+                               const Hash& stored) {
+    std::unique_ptr<rocksdb::Iterator> it(r_.db->NewIterator(rocksdb::ReadOptions(), r_.entries));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      uint64_t other;
+      std::string_view value = it->value().ToStringView();
+      if (!layout::ParseSeqKey(it->key().ToStringView(), &other) || other == seq ||
+          value.size() < layout::kChainSize) {
+        continue;
+      }
+      if (ChainHash(seq, previous, value.substr(layout::kChainSize)) == StoredChain(value)) {
+        return fmt::format("entries reordered: the entry that belongs at {} is stored at {}", seq,
+                           other);
+      }
+    }
+    return fmt::format("hash mismatch: stored {}, derived from the bytes {}", HashToHex(stored),
+                       HashToHex(derived));
+  }
+
+  // The index pass: every key points to an existing entry with that id, and
+  // every entry has its key.
+  void CheckIndex(rocksdb::ColumnFamilyHandle* cf, const char* name,
+                  const std::vector<uint64_t>& fingerprints, std::optional<uint64_t>* bad,
+                  std::string* problem) {
+    auto note = [&](uint64_t seq, std::string what) {
+      if (!*bad || seq < **bad) {
+        *bad = seq;
+        *problem = std::move(what);
+      }
+    };
+    std::vector<bool> found(fingerprints.size(), false);
+    std::unique_ptr<rocksdb::Iterator> it(r_.db->NewIterator(rocksdb::ReadOptions(), cf));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      std::string_view id;
+      uint64_t seq;
+      if (!layout::ParseIndexKey(it->key().ToStringView(), &id, &seq)) {
+        note(0, fmt::format("index {} holds a malformed key", name));
+        continue;
+      }
+      if (seq >= fingerprints.size()) {
+        note(seq, fmt::format("index {} has a key for entry {}, which is not in the ledger "
+                              "(truncated?)",
+                              name, seq));
+      } else if (fingerprints[seq] != Fingerprint(id)) {
+        note(seq, fmt::format("index {} key \"{}\" points to entry {}, which belongs elsewhere",
+                              name, id, seq));
+      } else {
+        found[seq] = true;
+      }
+    }
+    ThrowIfError(it->status(), fmt::format("reading index {}", name));
+    for (uint64_t seq = 0; seq < fingerprints.size(); ++seq) {
+      if (fingerprints[seq] != 0 && !found[seq]) {
+        note(seq, fmt::format("index {} has no key for entry {}", name, seq));
+        break;
+      }
+    }
+  }
+
+  RocksLedger& r_;
+  const VerifyProgress& progress_;
+  VerifyReport report_;
+  Fingerprints fp_;
+};
+
+}  // namespace
+
+VerifyReport VerifyLedger(const std::string& dir, const VerifyProgress& progress) {
+  auto rocks = OpenRocksLedger(dir, OpenMode::kSecondary);
+  return Verifier(*rocks, progress).Run();
+}
+
+}  // namespace jejak::ledger

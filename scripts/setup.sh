@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of jejak from Debian packages.
+# Idempotent: packages already present are skipped, so re-running is cheap.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  librocksdb-dev librdkafka-dev libboost-dev libfmt-dev libcereal-dev
+  doctest-dev libyaml-cpp-dev libssl-dev openssl nlohmann-json3-dev
+  libcli11-dev libspdlog-dev python3 clang-format
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,154 @@
+#include "ledger/ledger.h"
+
+#include <doctest/doctest.h>
+
+#include <set>
+#include <thread>
+
+#include "events/encoding.h"
+#include "events/error.h"
+#include "ledger/chain.h"
+#include "ledger/verify.h"
+#include "tests/testutil.h"
+
+namespace jejak::ledger {
+namespace {
+
+using events::Error;
+using events::ErrorCode;
+using testing::SampleEvent;
+using testing::TempDir;
+
+std::string Bytes(uint64_t n, std::string request = "") {
+  return events::Encode(SampleEvent(n, std::move(request)));
+}
+
+TEST_CASE("append assigns consecutive sequence numbers and chains them") {
+  TempDir dir;
+  auto ledger = Ledger::Open(dir.path());
+  CHECK(ledger->size() == 0);
+  CHECK(ledger->head() == kGenesisChain);
+  Hash chain = kGenesisChain;
+  for (uint64_t i = 0; i < 5; ++i) {
+    std::string bytes = Bytes(i);
+    Appended a = ledger->Append(bytes);
+    CHECK(a.seq == i);
+    chain = ChainHash(i, chain, bytes);
+    CHECK(a.chain == chain);
+    auto e = ledger->Get(i);
+    REQUIRE(e);
+    CHECK(e->bytes == bytes);
+    CHECK(e->chain == chain);
+  }
+  CHECK(ledger->size() == 5);
+  CHECK(ledger->head() == chain);
+  CHECK(!ledger->Get(5));
+}
+
+TEST_CASE("batches, scans and reopening") {
+  TempDir dir;
+  Hash head;
+  {
+    auto ledger = Ledger::Open(dir.path());
+    std::vector<std::string> batch;
+    for (uint64_t i = 0; i < 100; ++i) batch.push_back(Bytes(i));
+    auto results = ledger->AppendBatch(batch);
+    REQUIRE(results.size() == 100);
+    CHECK(results.back().seq == 99);
+    head = ledger->head();
+  }
+  auto ledger = Ledger::Open(dir.path());
+  CHECK(ledger->size() == 100);
+  CHECK(ledger->head() == head);
+  std::vector<uint64_t> seen;
+  ledger->Scan(10, 20, [&](const Entry& e) {
+    seen.push_back(e.seq);
+    return true;
+  });
+  CHECK(seen.size() == 10);
+  CHECK(seen.front() == 10);
+  CHECK(seen.back() == 19);
+  CHECK(ledger->Append(Bytes(100)).seq == 100);
+}
+
+TEST_CASE("indexes by request and by actor") {
+  TempDir dir;
+  auto ledger = Ledger::Open(dir.path());
+  for (uint64_t i = 0; i < 30; ++i) ledger->Append(Bytes(i, i % 3 == 0 ? "REQ-A" : "REQ-B"));
+  auto a = ledger->ReadRequest("REQ-A");
+  REQUIRE(a.size() == 10);
+  for (size_t k = 0; k < a.size(); ++k) {
+    CHECK(a[k].seq == 3 * k);
+    CHECK(events::Decode(a[k].bytes).request_id == "REQ-A");
+  }
+  CHECK(ledger->ReadRequest("REQ-").empty());  // no prefix confusion
+  CHECK(ledger->ReadRequest("nobody").empty());
+  auto by_actor = ledger->SeqsByActor("officer-2");
+  CHECK(by_actor == std::vector<uint64_t>{2, 7, 12, 17, 22, 27});
+}
+
+TEST_CASE("entries that are not canonical events are refused whole") {
+  TempDir dir;
+  auto ledger = Ledger::Open(dir.path());
+  ledger->Append(Bytes(0));
+  CHECK_THROWS_AS(ledger->Append("not an event"), Error);
+  CHECK_THROWS_AS(ledger->AppendBatch({Bytes(1), "junk"}), Error);
+  CHECK(ledger->size() == 1);
+}
+
+TEST_CASE("concurrent appenders are group-committed with no loss or doubling") {
+  TempDir dir;
+  auto ledger = Ledger::Open(dir.path());
+  constexpr int kThreads = 8, kPerThread = 200;
+  std::vector<std::vector<Appended>> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        results[t].push_back(ledger->Append(Bytes(t * kPerThread + i, "REQ-" + std::to_string(t))));
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(ledger->size() == kThreads * kPerThread);
+  std::set<uint64_t> seqs;
+  for (int t = 0; t < kThreads; ++t) {
+    // Each thread's own appends are in order, and each request stays ordered.
+    for (size_t i = 1; i < results[t].size(); ++i) CHECK(results[t][i].seq > results[t][i - 1].seq);
+    for (auto& a : results[t]) seqs.insert(a.seq);
+    CHECK(ledger->ReadRequest("REQ-" + std::to_string(t)).size() == kPerThread);
+  }
+  CHECK(seqs.size() == kThreads * kPerThread);
+  CHECK(*seqs.rbegin() == kThreads * kPerThread - 1);
+  ledger.reset();
+  auto report = VerifyLedger(dir.path());
+  CHECK(report.ok);
+  CHECK(report.entries == kThreads * kPerThread);
+}
+
+TEST_CASE("a second writer gets a clear busy error and readers work beside the writer") {
+  TempDir dir;
+  auto writer = Ledger::Open(dir.path());
+  writer->Append(Bytes(0));
+  try {
+    Ledger::Open(dir.path());
+    FAIL("a second writer opened the ledger");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::kBusy);
+    CHECK(std::string(e.what()).find("another process") != std::string::npos);
+  }
+  auto reader = Ledger::OpenReadOnly(dir.path());
+  CHECK(reader->size() == 1);
+  writer->Append(Bytes(1));
+  reader->Refresh();
+  CHECK(reader->size() == 2);
+  CHECK(reader->Get(1)->bytes == Bytes(1));
+  CHECK_THROWS_AS(reader->Append(Bytes(2)), Error);
+  auto report = VerifyLedger(dir.path());
+  CHECK(report.ok);
+  CHECK(report.entries == 2);
+  CHECK(report.head == writer->head());
+}
+
+}  // namespace
+}  // namespace jejak::ledger
