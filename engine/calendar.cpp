@@ -1,0 +1,85 @@
+#include "engine/calendar.h"
+
+#include <fmt/format.h>
+
+#include "events/error.h"
+#include "events/time.h"
+
+namespace jejak::engine {
+namespace {
+
+constexpr int64_t kMinuteUs = 60'000'000;
+constexpr int64_t kDayUs = 24 * 60 * kMinuteUs;
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+}  // namespace
+
+Duration Duration::Parse(const std::string& text) {
+  size_t i = 0;
+  int64_t amount = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9' && amount < 1'000'000) {
+    amount = amount * 10 + (text[i++] - '0');
+  }
+  std::string unit = text.substr(i);
+  Duration d;
+  d.amount = amount;
+  if (unit == "m") {
+    d.unit = Unit::kMinutes;
+  } else if (unit == "h") {
+    d.unit = Unit::kHours;
+  } else if (unit == "d") {
+    d.unit = Unit::kDays;
+  } else if (unit == "wd") {
+    d.unit = Unit::kWorkingDays;
+  } else {
+    i = 0;
+  }
+  if (i == 0 || amount <= 0 || amount >= 1'000'000) {
+    throw events::Error(events::ErrorCode::kInvalidArgument,
+                        fmt::format("bad duration \"{}\": expected a positive number and a unit: "
+                                    "m (minutes), h (hours), d (days) or wd (working days), "
+                                    "as in \"4h\" or \"5wd\"",
+                                    text));
+  }
+  return d;
+}
+
+std::string Duration::ToString() const {
+  static constexpr const char* kUnits[] = {"m", "h", "d", "wd"};
+  return fmt::format("{}{}", amount, kUnits[static_cast<int>(unit)]);
+}
+
+bool Calendar::IsWorkingDay(int64_t local_day) const {
+  // 1970-01-01 was a Thursday: weekday index 3 with Monday = 0.
+  int weekday = static_cast<int>(((local_day % 7) + 7 + 3) % 7);
+  return (working_weekdays >> weekday & 1) != 0 && holidays.count(local_day) == 0;
+}
+
+bool Calendar::IsWorkingTime(int64_t t_us) const {
+  int64_t local = t_us + utc_offset_minutes * kMinuteUs;
+  int64_t day = FloorDiv(local, kDayUs);
+  int64_t minute = (local - day * kDayUs) / kMinuteUs;
+  return IsWorkingDay(day) && minute >= work_start_minute && minute < work_end_minute;
+}
+
+int64_t Calendar::Deadline(int64_t start_us, const Duration& d) const {
+  switch (d.unit) {
+    case Duration::Unit::kMinutes: return start_us + d.amount * kMinuteUs;
+    case Duration::Unit::kHours: return start_us + d.amount * 60 * kMinuteUs;
+    case Duration::Unit::kDays: return start_us + d.amount * kDayUs;
+    case Duration::Unit::kWorkingDays: break;
+  }
+  int64_t offset = utc_offset_minutes * kMinuteUs;
+  int64_t local = start_us + offset;
+  int64_t day = FloorDiv(local, kDayUs);
+  int64_t time_of_day = local - day * kDayUs;
+  if (working_weekdays == 0) return start_us + d.amount * kDayUs;  // no working days at all
+  for (int64_t left = d.amount; left > 0;) {
+    ++day;
+    if (IsWorkingDay(day)) --left;
+  }
+  return day * kDayUs + time_of_day - offset;
+}
+
+}  // namespace jejak::engine

@@ -1,0 +1,38 @@
+// Deadlines in wall-clock or working time. An agency's calendar says which
+// days are working days, its working hours, its holidays and its UTC offset
+// (WIB +07:00, WITA +08:00, WIT +09:00).
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+
+namespace jejak::engine {
+
+struct Duration {
+  enum class Unit { kMinutes, kHours, kDays, kWorkingDays };
+  int64_t amount = 0;
+  Unit unit = Unit::kDays;
+
+  // "30m", "4h", "3d" (calendar days), "5wd" (working days). Throws
+  // Error(kInvalidArgument) on anything else, or a non-positive amount.
+  static Duration Parse(const std::string& text);
+  std::string ToString() const;
+};
+
+struct Calendar {
+  int utc_offset_minutes = 7 * 60;        // WIB
+  uint8_t working_weekdays = 0b0011111;   // bit 0 = Monday ... bit 6 = Sunday
+  int work_start_minute = 8 * 60;         // 08:00 local
+  int work_end_minute = 16 * 60;          // 16:00 local
+  std::set<int64_t> holidays;             // local dates, as days since 1970-01-01
+
+  bool IsWorkingDay(int64_t local_day) const;
+  // True if t falls on a working day within working hours, local time.
+  bool IsWorkingTime(int64_t t_us) const;
+  // The deadline for a wait of d that starts at start_us. Working days keep
+  // the local time of day and skip weekends and holidays.
+  int64_t Deadline(int64_t start_us, const Duration& d) const;
+};
+
+}  // namespace jejak::engine

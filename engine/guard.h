@@ -1,0 +1,45 @@
+// Guards: a small expression language over a request's fields, for rules
+// such as "capital >= 10000000000 and risk in ['menengah_tinggi', 'tinggi']".
+//
+//   expr    := or
+//   or      := and ("or" and)*
+//   and     := not ("and" not)*
+//   not     := "not" not | compare
+//   compare := operand (("==" | "!=" | "<" | "<=" | ">" | ">=") operand
+//                       | "in" "[" literal ("," literal)* "]")?
+//   operand := field-name | literal | "(" expr ")"
+//   literal := number | 'text' | "text" | true | false
+//
+// A field that the request does not have is null: comparisons with null are
+// false (and "!=" true), so guards can test for presence with "x != null".
+#pragma once
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "events/event.h"
+
+namespace jejak::engine {
+
+class Guard {
+ public:
+  // Throws Error(kInvalidArgument) with the 1-based column of the problem.
+  static Guard Parse(const std::string& text);
+
+  // Field names the expression reads, for validation against the workflow.
+  const std::set<std::string>& fields() const;
+  const std::string& text() const;
+
+  // Evaluates over field values. Numbers compare numerically (integers and
+  // decimals exactly), text and dates as text; a type mismatch is false.
+  bool Evaluate(const events::Fields& fields) const;
+
+ private:
+  struct Node;
+  std::shared_ptr<const Node> root_;
+  std::set<std::string> fields_;
+  std::string text_;
+};
+
+}  // namespace jejak::engine
