@@ -22,5 +22,8 @@ struct Context {
 };
 
 void AddLedgerCommands(CLI::App& app, Context& ctx);
+void AddWorkflowCommands(CLI::App& app, Context& ctx);
+// Needs AddWorkflowCommands first: it adds 'workflow deploy'.
+void AddEngineCommands(CLI::App& app, Context& ctx);
 
 }  // namespace jejak::cli

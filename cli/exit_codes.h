@@ -17,7 +17,7 @@ enum ExitCode : int {
 };
 
 inline constexpr char kExitCodesHelp[] =
-    "Exit codes: 0 ok, 1 verification failed, 2 bad input, 3 refused by a rule,\n"
+    "Exit codes: 0 ok, 1 verification failed, 2 bad input, 3 refused (rule or permission),\n"
     "4 version conflict, 5 data directory busy, 6 I/O error or corruption,\n"
     "7 service unavailable.";
 

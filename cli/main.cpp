@@ -18,6 +18,8 @@ ExitCode ExitCodeFor(events::ErrorCode code) {
     case ErrorCode::kInvalidArgument:
     case ErrorCode::kNotFound: return kExitBadInput;
     case ErrorCode::kConflict: return kExitConflict;
+    case ErrorCode::kPermissionDenied:
+    case ErrorCode::kRefused: return kExitRefused;
     case ErrorCode::kBusy: return kExitBusy;
     case ErrorCode::kCorruption:
     case ErrorCode::kIoError: return kExitIoError;
@@ -45,6 +47,8 @@ int main(int argc, char** argv) {
   app.add_option("--data", ctx.data_dir, "Data directory (ledger and projections)");
   app.add_flag("--json", ctx.json, "Machine-readable JSON output on stdout");
   cli::AddLedgerCommands(app, ctx);
+  cli::AddWorkflowCommands(app, ctx);
+  cli::AddEngineCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
@@ -57,6 +61,7 @@ int main(int argc, char** argv) {
   } catch (const events::Error& e) {
     if (ctx.json) {
       nlohmann::json j = {{"error", {{"code", events::ErrorCodeName(e.code())},
+                                     {"reason", e.reason()},
                                      {"message", e.what()}}}};
       std::cout << j.dump() << std::endl;
     }

@@ -8,13 +8,19 @@
 //   compare := operand (("==" | "!=" | "<" | "<=" | ">" | ">=") operand
 //                       | "in" "[" literal ("," literal)* "]")?
 //   operand := field-name | literal | "(" expr ")"
-//   literal := number | 'text' | "text" | true | false
+//   literal := number | 'text' | "text" | true | false | null
 //
 // A field that the request does not have is null: comparisons with null are
 // false (and "!=" true), so guards can test for presence with "x != null".
+// Precisely: null == null holds, null equals nothing else, and null is
+// neither less nor greater than anything. Numbers are "-12.5"-style decimals;
+// text may use \' \" and \\ escapes. "and", "or" and "not" treat anything
+// but the boolean true as false, so "not premises_owned" holds when the field
+// is missing.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -26,6 +32,10 @@ class Guard {
  public:
   // Throws Error(kInvalidArgument) with the 1-based column of the problem.
   static Guard Parse(const std::string& text);
+  // Like Parse, but on a syntax error returns nullopt and reports the 1-based
+  // column and the bare message, so a caller can map it into its own file.
+  static std::optional<Guard> TryParse(const std::string& text, int* error_column,
+                                       std::string* error_message);
 
   // Field names the expression reads, for validation against the workflow.
   const std::set<std::string>& fields() const;
@@ -35,8 +45,9 @@ class Guard {
   // decimals exactly), text and dates as text; a type mismatch is false.
   bool Evaluate(const events::Fields& fields) const;
 
+  struct Node;  // the syntax tree, opaque outside guard.cpp
+
  private:
-  struct Node;
   std::shared_ptr<const Node> root_;
   std::set<std::string> fields_;
   std::string text_;

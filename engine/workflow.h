@@ -57,13 +57,13 @@ inline constexpr char kWithdrawnState[] = "withdrawn";
 struct ActionSpec {
   std::string name;
   std::string title;
-  std::vector<std::string> from;      // states it may be taken from
-  std::string to;                     // state it leads to
-  std::vector<std::string> roles;     // staff roles, or "applicant"
-  std::vector<std::string> fields;    // fields it may set
-  std::vector<std::string> requires;  // fields it must set (subset of fields)
-  std::optional<Guard> guard;         // must hold over the request's fields
-  bool reason_required = false;       // e.g. rejections: a non-empty reason
+  std::vector<std::string> from;             // states it may be taken from
+  std::string to;                            // state it leads to
+  std::vector<std::string> roles;            // staff roles, or "applicant"
+  std::vector<std::string> fields;           // fields it may set
+  std::vector<std::string> required_fields;  // "requires": fields it must set
+  std::optional<Guard> guard;                // must hold over the request's fields
+  bool reason_required = false;              // e.g. rejections: a non-empty reason
   // Four-eyes: the actor must differ from whoever performed any of these
   // actions earlier on the same request.
   std::vector<std::string> distinct_from;
@@ -79,7 +79,7 @@ struct Workflow {
   std::vector<FieldSpec> fields;  // in definition order
   std::vector<StateSpec> states;  // in definition order; kWithdrawnState included
   std::vector<ActionSpec> actions;
-  std::string source;  // the YAML text it was loaded from
+  std::string source;         // the YAML text it was loaded from
   std::string source_sha256;  // hex SHA-256 of source
 
   const FieldSpec* FindField(std::string_view name) const;
@@ -87,6 +87,28 @@ struct Workflow {
   const ActionSpec* FindAction(std::string_view name) const;
   const StateSpec& InitialState() const;
 };
+
+// One problem found while validating a workflow; pos is {0, 0} when it is
+// about the whole file (for instance, the file cannot be read).
+struct WorkflowProblem {
+  SourcePos pos;
+  std::string message;  // without the "file:line:column: " prefix
+};
+
+struct WorkflowCheck {
+  std::shared_ptr<const Workflow> workflow;  // null unless problems is empty
+  std::vector<WorkflowProblem> problems;     // sorted by position
+};
+
+// Parses and validates YAML text, returning every problem instead of
+// throwing; the structured form of ParseWorkflow for tools and editors.
+WorkflowCheck CheckWorkflow(const std::string& yaml_text);
+
+// "file:line:column: message" lines, one per problem, joined by '\n'.
+std::string FormatProblems(const std::string& file, const std::vector<WorkflowProblem>& problems);
+
+// Reads a whole file. Throws Error(kNotFound) if it cannot be read.
+std::string ReadWorkflowText(const std::string& path);
 
 // Parses and validates YAML text. file names the source in error messages.
 // Throws Error(kInvalidArgument) whose message lists every problem found, one

@@ -10,6 +10,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kIoError: return "io_error";
     case ErrorCode::kBusy: return "busy";
     case ErrorCode::kConflict: return "conflict";
+    case ErrorCode::kPermissionDenied: return "permission_denied";
+    case ErrorCode::kRefused: return "refused";
     case ErrorCode::kUnavailable: return "unavailable";
   }
   return "unknown";

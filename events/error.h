@@ -16,6 +16,8 @@ enum class ErrorCode {
   kIoError,          // the operating system or RocksDB failed
   kBusy,             // another process holds the resource (data directory lock)
   kConflict,         // an optimistic-concurrency or uniqueness check failed
+  kPermissionDenied, // the actor may not do this (role, applicant, agency)
+  kRefused,          // a workflow rule refused the command (state, guard, four-eyes)
   kUnavailable,      // a remote service (Kafka) cannot be reached now
 };
 
@@ -24,12 +26,16 @@ std::string_view ErrorCodeName(ErrorCode code);
 
 class Error : public std::runtime_error {
  public:
-  Error(ErrorCode code, const std::string& message)
-      : std::runtime_error(message), code_(code) {}
+  // reason is an optional stable, machine-readable detail within the code,
+  // such as "four_eyes" for a kRefused command; APIs expose it verbatim.
+  Error(ErrorCode code, const std::string& message, std::string reason = {})
+      : std::runtime_error(message), code_(code), reason_(std::move(reason)) {}
   ErrorCode code() const { return code_; }
+  const std::string& reason() const { return reason_; }
 
  private:
   ErrorCode code_;
+  std::string reason_;
 };
 
 }  // namespace jejak::events

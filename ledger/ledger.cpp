@@ -7,6 +7,8 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <chrono>
+#include <cstdlib>
 
 #include "events/encoding.h"
 #include "events/error.h"
@@ -50,6 +52,12 @@ struct Writer {
   std::condition_variable cv;
 };
 
+// TEMP timing.
+double TNow() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+double TCpu() { timespec ts; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); return ts.tv_sec + ts.tv_nsec * 1e-9; }
+struct Timers { double prepare = 0, build = 0, write = 0, cpu_prepare = 0, cpu_build = 0, cpu_write = 0; ~Timers() { if (std::getenv("JEJAK_TIMERS")) fprintf(stderr, "wall: prepare %.3f build %.3f write %.3f | cpu: prepare %.3f build %.3f write %.3f\n", prepare, build, write, cpu_prepare, cpu_build, cpu_write); } };
+Timers timers;
+
 constexpr size_t kMaxGroupEntries = 100'000;
 
 class LedgerImpl final : public Ledger {
@@ -69,7 +77,10 @@ class LedgerImpl final : public Ledger {
     if (!writable_) throw Error(ErrorCode::kInvalidArgument, "the ledger is open read-only");
     std::vector<Prepared> prepared;
     prepared.reserve(entries.size());
+    double t0 = TNow(), c0 = TCpu();
     for (auto& bytes : entries) prepared.push_back(Prepare(std::move(bytes)));
+    timers.prepare += TNow() - t0;
+    timers.cpu_prepare += TCpu() - c0;
     if (prepared.empty()) return {};
 
     Writer w;
@@ -207,6 +218,7 @@ class LedgerImpl final : public Ledger {
     Hash chain = head_;
     if (!error) {
       try {
+        double t0 = TNow(), c0 = TCpu();
         rocksdb::WriteBatch batch;
         for (Writer* w : group) {
           w->results.reserve(w->entries->size());
@@ -228,7 +240,12 @@ class LedgerImpl final : public Ledger {
         batch.Put(rocks_->meta, layout::kHeadKey, head_record);
         rocksdb::WriteOptions wo;
         wo.sync = true;
+        double t1 = TNow(), c1 = TCpu();
+        timers.build += t1 - t0;
+        timers.cpu_build += c1 - c0;
         ThrowIfError(rocks_->db->Write(wo, &batch), "appending to the ledger");
+        timers.write += TNow() - t1;
+        timers.cpu_write += TCpu() - c1;
       } catch (...) {
         error = std::current_exception();
       }

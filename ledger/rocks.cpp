@@ -4,6 +4,9 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/memtablerep.h>
+#include <rocksdb/slice_transform.h>
+#include <cstdlib>
 #include <unistd.h>
 
 #include <filesystem>
@@ -25,8 +28,34 @@ const std::vector<std::string>& FamilyNames() {
   return names;
 }
 
+// TEMP experiment switch.
+std::string Exp() {
+  const char* e = std::getenv("JEJAK_EXP");
+  return e ? e : "";
+}
+bool Has(const std::string& what) { return Exp().find(what) != std::string::npos; }
+
+class IndexPrefixTransform : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "jejak.IndexPrefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    if (key.size() < 4) return key;
+    uint64_t len = 0;
+    for (int i = 0; i < 4; ++i) len = len << 8 | static_cast<uint8_t>(key[i]);
+    return rocksdb::Slice(key.data(), 4 + std::min<uint64_t>(len, key.size() - 4));
+  }
+  bool InDomain(const rocksdb::Slice& key) const override {
+    if (key.size() < 4) return false;
+    uint64_t len = 0;
+    for (int i = 0; i < 4; ++i) len = len << 8 | static_cast<uint8_t>(key[i]);
+    return 4 + len <= key.size();
+  }
+};
+
 rocksdb::Options DbOptions() {
   rocksdb::Options o;
+  if (Has("hint") || Has("hash") || Has("vector") || Has("noconc")) o.allow_concurrent_memtable_write = false;
+  if (Has("pipelined")) o.enable_pipelined_write = true;
   o.IncreaseParallelism(2);
   o.max_background_jobs = 2;
   o.write_buffer_size = 64 << 20;
@@ -45,6 +74,18 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::string& name) {
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   }
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  if (name == layout::kByRequest || name == layout::kByActor) {
+    std::string p = name == layout::kByRequest ? "req" : "act";
+    if (Has(p + "small")) o.write_buffer_size = 8 << 20;
+    if (Has(p + "tiny")) o.write_buffer_size = 2 << 20;
+    if (Has(p + "hash")) {
+      o.prefix_extractor.reset(new IndexPrefixTransform);
+      o.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(262144, 12, 4));
+    }
+    if (Has(p + "hint")) o.memtable_insert_with_hint_prefix_extractor.reset(new IndexPrefixTransform);
+    if (Has(p + "vector")) o.memtable_factory.reset(new rocksdb::VectorRepFactory);
+  }
+  if (Has("nocomp")) o.compression = rocksdb::kNoCompression;
   return o;
 }
 
@@ -59,24 +100,43 @@ bool IsEmptyDir(const fs::path& p) {
   return fs::is_directory(p, ec) && fs::is_empty(p, ec);
 }
 
-// Read-only checks that touch nothing in dir.
-void CheckIsLedger(const std::string& dir) {
+void CheckFormatMarker(RocksLedger& r, const std::string& dir);
+
+// Read-only checks that touch nothing in dir, which holds a CURRENT file. A
+// read-only open writes nothing there either (not even a LOG), and finds
+// damage that listing the column families misses, such as a garbage MANIFEST.
+void CheckIsLedger(const std::string& dir, bool check_marker) {
+  auto damaged = [&](const rocksdb::Status& s) {
+    // CURRENT exists, so a file RocksDB cannot find is damage too.
+    return Error(s.IsCorruption() || s.IsPathNotFound() ? ErrorCode::kCorruption
+                                                        : ErrorCode::kIoError,
+                 fmt::format("{} holds a damaged RocksDB database: {}", dir, s.ToString()));
+  };
   std::vector<std::string> families;
   rocksdb::Status s = rocksdb::DB::ListColumnFamilies(DbOptions(), dir, &families);
-  if (!s.ok()) {
-    throw Error(ErrorCode::kInvalidArgument,
-                fmt::format("{} is not a jejak ledger (not a readable RocksDB: {})", dir,
-                            s.ToString()));
-  }
+  if (!s.ok()) throw damaged(s);
   std::sort(families.begin(), families.end());
   std::vector<std::string> want = FamilyNames();
   std::sort(want.begin(), want.end());
-  if (families != want) {
+  bool foreign = families != want;
+  if (!foreign && !check_marker) return;
+  RocksLedger probe;
+  rocksdb::DB* db = nullptr;
+  s = rocksdb::DB::OpenForReadOnly(
+      DbOptions(), dir, {{rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()}},
+      &probe.handles, &db);
+  probe.db.reset(db);
+  if (s.IsCorruption()) throw damaged(s);
+  if (foreign) {
     throw Error(ErrorCode::kInvalidArgument,
                 fmt::format("{} is a RocksDB database but not a jejak ledger "
                             "(column families are {})",
                             dir, fmt::join(families, ", ")));
   }
+  // Otherwise the writable open reports the error, or that the ledger is busy.
+  if (!s.ok()) return;
+  probe.meta = probe.handles[0];
+  CheckFormatMarker(probe, dir);
 }
 
 void CheckFormatMarker(RocksLedger& r, const std::string& dir) {
@@ -140,7 +200,7 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
   rocksdb::DBOptions options(DbOptions());
   rocksdb::Status s;
   if (mode == OpenMode::kSecondary) {
-    CheckIsLedger(dir);
+    CheckIsLedger(dir, /*check_marker=*/false);  // checked once open
     r->secondary_dir = fmt::format("{}/jejak-secondary-{}-{}",
                                    fs::temp_directory_path().string(), getpid(),
                                    reinterpret_cast<uintptr_t>(r.get()));
@@ -155,7 +215,7 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
     return r;
   }
   if (exists) {
-    CheckIsLedger(dir);
+    CheckIsLedger(dir, /*check_marker=*/true);
   } else {
     std::error_code ec;
     fs::create_directories(dir, ec);

@@ -37,10 +37,20 @@ class Verifier {
   VerifyReport Run() {
     uint64_t recorded_size = 0;
     Hash recorded_head = kGenesisChain;
-    bool has_head_record = ReadHeadRecord(&recorded_size, &recorded_head);
+    bool malformed = false;
+    bool has_head_record = ReadHeadRecord(&recorded_size, &recorded_head, &malformed);
     if (!CheckEntries(recorded_size)) return report_;
+    // The writer records the head with every batch, so only an empty ledger
+    // lacks one. Problems with it are named at the last entry.
+    uint64_t last = report_.entries == 0 ? 0 : report_.entries - 1;
+    if (!has_head_record && report_.entries > 0) {
+      return Fail(last, "there is no head record, but the ledger holds entries");
+    }
+    if (malformed) return Fail(last, "the head record is malformed");
     if (has_head_record && (recorded_size != report_.entries || recorded_head != report_.head)) {
-      uint64_t bad = std::min(recorded_size, report_.entries);
+      // Where one of the two ends first, or the last entry if both agree on the size.
+      uint64_t bad =
+          recorded_size == report_.entries ? last : std::min(recorded_size, report_.entries);
       return Fail(bad, fmt::format("the head record says {} entries with head {}, but the "
                                    "ledger holds {} entries with head {}",
                                    recorded_size, HashToHex(recorded_head), report_.entries,
@@ -63,13 +73,17 @@ class Verifier {
     return report_;
   }
 
-  bool ReadHeadRecord(uint64_t* size, Hash* head) {
+  // Returns whether there is a head record; a malformed one is a problem for
+  // the report, not an error.
+  bool ReadHeadRecord(uint64_t* size, Hash* head, bool* malformed) {
     std::string value;
     rocksdb::Status s = r_.db->Get(rocksdb::ReadOptions(), r_.meta, layout::kHeadKey, &value);
     if (s.IsNotFound()) return false;
     ThrowIfError(s, "reading the head record");
     if (value.size() != 8 + layout::kChainSize || !layout::ParseSeqKey(value.substr(0, 8), size)) {
-      throw events::Error(events::ErrorCode::kCorruption, "the head record is malformed");
+      *size = 0;
+      *malformed = true;
+      return true;
     }
     *head = StoredChain(std::string_view(value).substr(8));
     return true;

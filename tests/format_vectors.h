@@ -15,7 +15,7 @@ namespace jejak::testing {
 
 inline std::string SourcePath(const std::string& relative) {
   const char* root = std::getenv("JEJAK_SOURCE_DIR");
-  return std::string(root ? root : ".") + "/" + relative;
+  return std::string(root ? root : JEJAK_DEFAULT_SOURCE_DIR) + "/" + relative;
 }
 
 inline std::vector<nlohmann::json> FormatVectors() {

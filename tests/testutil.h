@@ -1,13 +1,29 @@
-// Helpers shared by jejak's tests: scratch directories and sample events.
+// Helpers shared by jejak's tests: scratch directories, sample events,
+// subprocesses, directory snapshots and raw RocksDB access.
 #pragma once
 
+#include <fcntl.h>
+#include <poll.h>
+#include <rocksdb/db.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
 #include <random>
+#include <sstream>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "events/event.h"
+#include "ledger/layout.h"
 
 namespace jejak::testing {
 
@@ -48,5 +64,185 @@ inline events::Event SampleEvent(uint64_t n, std::string request_id = "") {
   e.fields.emplace("note", events::FieldValue::String("berkas lengkap #" + std::to_string(n)));
   return e;
 }
+
+// A child process started with fork+exec (safe even once RocksDB threads run
+// in the parent), stdin from /dev/null, stdout and stderr into pipes. The
+// destructor kills and reaps it if it is still running.
+class Subprocess {
+ public:
+  explicit Subprocess(const std::vector<std::string>& argv) {
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    int out[2], err[2];
+    if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+    pid_ = fork();
+    if (pid_ < 0) throw std::runtime_error("fork");
+    if (pid_ == 0) {
+      // Only async-signal-safe calls between fork and exec.
+      int null = open("/dev/null", O_RDONLY);
+      dup2(null, 0);
+      dup2(out[1], 1);
+      dup2(err[1], 2);
+      execvp(args[0], args.data());
+      _exit(127);
+    }
+    close(out[1]);
+    close(err[1]);
+    fds_[0] = out[0];
+    fds_[1] = err[0];
+  }
+  ~Subprocess() {
+    if (pid_ > 0 && status_ < 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    for (int fd : fds_) {
+      if (fd >= 0) close(fd);
+    }
+  }
+  Subprocess(const Subprocess&) = delete;
+  Subprocess& operator=(const Subprocess&) = delete;
+
+  void Kill(int sig) { kill(pid_, sig); }
+
+  // Reads output until stdout holds marker, both pipes close, or timeout.
+  bool ReadUntil(const std::string& marker, std::chrono::milliseconds timeout) {
+    Pump(std::chrono::steady_clock::now() + timeout,
+         [&] { return out_.find(marker) != std::string::npos; });
+    return out_.find(marker) != std::string::npos;
+  }
+  // Reads output for a while, so that a chatty child never blocks on a full pipe.
+  void Drain(std::chrono::milliseconds duration) {
+    Pump(std::chrono::steady_clock::now() + duration, [] { return false; });
+  }
+
+  // Reads all output until both pipes close, then reaps the child. Returns
+  // its exit code, or -signal if a signal ended it.
+  int Wait() {
+    Pump(std::chrono::steady_clock::time_point::max(), [] { return false; });
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    return status_;
+  }
+
+  const std::string& out() const { return out_; }
+  const std::string& err() const { return err_; }
+
+ private:
+  void Pump(std::chrono::steady_clock::time_point deadline, const std::function<bool()>& done) {
+    while (!done() && (fds_[0] >= 0 || fds_[1] >= 0)) {
+      auto left = deadline - std::chrono::steady_clock::now();
+      if (left <= left.zero()) return;
+      int ms = static_cast<int>(
+          std::min<int64_t>(std::chrono::ceil<std::chrono::milliseconds>(left).count(), 1000));
+      pollfd p[2] = {{fds_[0], POLLIN, 0}, {fds_[1], POLLIN, 0}};
+      if (poll(p, 2, ms) < 0) continue;
+      for (int i = 0; i < 2; ++i) {
+        if (fds_[i] < 0 || p[i].revents == 0) continue;
+        char buf[4096];
+        ssize_t n = read(fds_[i], buf, sizeof buf);
+        if (n > 0) {
+          (i == 0 ? out_ : err_).append(buf, n);
+        } else if (n == 0 || errno != EINTR) {
+          close(fds_[i]);
+          fds_[i] = -1;
+        }
+      }
+    }
+  }
+
+  pid_t pid_ = -1;
+  int fds_[2] = {-1, -1};
+  int status_ = -1;
+  std::string out_, err_;
+};
+
+struct RunResult {
+  int exit_code;
+  std::string out, err;
+};
+
+// Runs argv to completion, capturing its output.
+inline RunResult Run(const std::vector<std::string>& argv) {
+  Subprocess p(argv);
+  int code = p.Wait();
+  return {code, p.out(), p.err()};
+}
+
+// Every regular file under dir (relative path) with its size and a hash of
+// its content: equal snapshots mean nothing was added, removed or changed.
+inline std::map<std::string, std::string> SnapshotDir(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) return files;
+  for (const auto& f : std::filesystem::recursive_directory_iterator(dir)) {
+    std::string rel = std::filesystem::relative(f.path(), dir).string();
+    if (!f.is_regular_file()) {
+      files[rel] = "dir";
+      continue;
+    }
+    std::ifstream in(f.path(), std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    files[rel] = std::to_string(f.file_size()) + ":" +
+                 std::to_string(std::hash<std::string>{}(content.str()));
+  }
+  return files;
+}
+
+// The column families of a ledger's RocksDB, for RawDb.
+inline std::vector<std::string> LedgerFamilies() {
+  return {rocksdb::kDefaultColumnFamilyName, ledger::layout::kEntries, ledger::layout::kByRequest,
+          ledger::layout::kByActor};
+}
+
+// A RocksDB opened directly, not through jejak, with the named column families
+// (all of them, as RocksDB requires): to build foreign databases and to change
+// a ledger behind jejak's back. Closing it leaves every write on disk.
+class RawDb {
+ public:
+  RawDb(const std::string& dir, const std::vector<std::string>& families, bool create = false) {
+    rocksdb::Options options;
+    options.create_if_missing = create;
+    options.create_missing_column_families = create;
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const auto& f : families) descriptors.emplace_back(f, rocksdb::ColumnFamilyOptions());
+    rocksdb::DB* db = nullptr;
+    Check(rocksdb::DB::Open(options, dir, descriptors, &handles_, &db));
+    db_.reset(db);
+    for (size_t i = 0; i < families.size(); ++i) by_name_[families[i]] = handles_[i];
+  }
+  ~RawDb() {
+    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close();
+  }
+  RawDb(const RawDb&) = delete;
+  RawDb& operator=(const RawDb&) = delete;
+
+  std::optional<std::string> Get(const std::string& family, const std::string& key) {
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), by_name_.at(family), key, &value);
+    if (s.IsNotFound()) return std::nullopt;
+    Check(s);
+    return value;
+  }
+  void Put(const std::string& family, const std::string& key, const std::string& value) {
+    Check(db_->Put(rocksdb::WriteOptions(), by_name_.at(family), key, value));
+  }
+  void Delete(const std::string& family, const std::string& key) {
+    Check(db_->Delete(rocksdb::WriteOptions(), by_name_.at(family), key));
+  }
+
+ private:
+  static void Check(const rocksdb::Status& s) {
+    if (!s.ok()) throw std::runtime_error("RawDb: " + s.ToString());
+  }
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*> by_name_;
+};
 
 }  // namespace jejak::testing

@@ -1,0 +1,223 @@
+// Commands that change requests, run embedded against --data DIR:
+// jejak workflow deploy, submit, act, withdraw; and jejak history.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+#include "cli/command.h"
+#include "cli/exit_codes.h"
+#include "engine/engine.h"
+#include "events/encoding.h"
+#include "events/error.h"
+#include "events/json.h"
+#include "events/time.h"
+#include "events/vocabulary.h"
+#include "ledger/ledger.h"
+
+namespace jejak::cli {
+namespace {
+
+using events::Error;
+using events::ErrorCode;
+
+struct CommandOptions {
+  std::vector<std::string> files;  // deploy
+  std::string workflow, request, action;
+  std::string subject, role, agency;
+  std::vector<std::string> fields;  // k=v
+  std::string reason, idempotency_key;
+  std::optional<uint32_t> expect_version;
+};
+
+std::unique_ptr<engine::Engine> OpenEngine(const Context& ctx) {
+  ctx.RequireData();
+  engine::EngineOptions o;
+  o.data_dir = ctx.data_dir;
+  o.sla_interval = std::chrono::milliseconds(0);
+  return engine::Engine::Open(std::move(o));
+}
+
+engine::FieldInputs ParseFields(const std::vector<std::string>& pairs) {
+  engine::FieldInputs out;
+  for (const auto& p : pairs) {
+    size_t eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("--field \"{}\" must look like name=value", p));
+    }
+    if (!out.emplace(p.substr(0, eq), p.substr(eq + 1)).second) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("--field {} is given twice", p.substr(0, eq)));
+    }
+  }
+  return out;
+}
+
+std::string FieldText(const events::Event& e, const char* name) {
+  auto it = e.fields.find(name);
+  return it == e.fields.end() ? "" : it->second.ToDisplayString();
+}
+
+nlohmann::json AcceptedJson(const engine::Accepted& a) {
+  nlohmann::json j = {{"request_id", a.event.request_id},
+                      {"seq", a.event.seq},
+                      {"chain", ledger::HashToHex(a.chain)},
+                      {"request_version", a.request_version},
+                      {"replayed", a.replayed},
+                      {"event", events::ToJson(a.event)}};
+  if (!a.tracking_code.empty()) j["tracking_code"] = a.tracking_code;
+  return j;
+}
+
+int Report(const Context& ctx, const engine::Accepted& a) {
+  if (ctx.json) {
+    std::cout << AcceptedJson(a).dump() << std::endl;
+    return kExitOk;
+  }
+  std::string state = FieldText(a.event, events::fields::kTo);
+  fmt::print("{} {}: {} (version {}, ledger entry {}){}\n", a.event.request_id,
+             a.event.type == events::types::kAction ? FieldText(a.event, events::fields::kAction)
+                                                    : a.event.type,
+             state.empty() ? "recorded" : "now " + state, a.request_version, a.event.seq,
+             a.replayed ? " [already done: idempotent retry]" : "");
+  if (!a.tracking_code.empty()) {
+    fmt::print("Tracking code: {}  (keep it secret: it lets you read the request)\n",
+               a.tracking_code);
+  }
+  std::string deadline = FieldText(a.event, events::fields::kDeadline);
+  if (!deadline.empty()) fmt::print("Deadline for the next step: {}\n", deadline);
+  return kExitOk;
+}
+
+int RunDeploy(const Context& ctx, const CommandOptions& o) {
+  auto eng = OpenEngine(ctx);
+  events::Actor deployer{o.subject.empty() ? "admin" : o.subject, "admin", o.agency};
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& file : o.files) {
+    auto wf = engine::LoadWorkflowFile(file);
+    auto result = eng->Deploy(wf, deployer);
+    if (ctx.json) {
+      out.push_back({{"file", file}, {"workflow", wf->name}, {"version", wf->version},
+                     {"deployed", result.has_value()},
+                     {"seq", result ? nlohmann::json(result->event.seq) : nlohmann::json()}});
+    } else if (result) {
+      fmt::print("Deployed {} v{} ({}) at ledger entry {}\n", wf->name, wf->version, file,
+                  result->event.seq);
+    } else {
+      fmt::print("{} v{} is already deployed with this exact definition\n", wf->name,
+                 wf->version);
+    }
+  }
+  if (ctx.json) std::cout << out.dump() << std::endl;
+  return kExitOk;
+}
+
+int RunSubmit(const Context& ctx, const CommandOptions& o) {
+  auto eng = OpenEngine(ctx);
+  engine::SubmitCommand c{o.workflow, o.subject, ParseFields(o.fields), o.idempotency_key};
+  return Report(ctx, eng->Submit(std::move(c)));
+}
+
+int RunAct(const Context& ctx, const CommandOptions& o) {
+  auto eng = OpenEngine(ctx);
+  engine::ActCommand c;
+  c.request_id = o.request;
+  c.action = o.action;
+  c.actor = {o.subject, o.role, o.agency};
+  c.fields = ParseFields(o.fields);
+  c.reason = o.reason;
+  c.expect_version = o.expect_version;
+  c.idempotency_key = o.idempotency_key;
+  return Report(ctx, eng->Act(std::move(c)));
+}
+
+int RunWithdraw(const Context& ctx, const CommandOptions& o) {
+  auto eng = OpenEngine(ctx);
+  engine::WithdrawCommand c{o.request, o.subject, o.reason, o.expect_version, o.idempotency_key};
+  return Report(ctx, eng->Withdraw(std::move(c)));
+}
+
+// Reads through a read-only instance, so it works beside a running writer.
+int RunHistory(const Context& ctx, const CommandOptions& o) {
+  ctx.RequireData();
+  auto ledger = ledger::Ledger::OpenReadOnly(ctx.LedgerDir());
+  auto entries = ledger->ReadRequest(o.request);
+  if (entries.empty()) {
+    throw Error(ErrorCode::kNotFound, fmt::format("no request {} in the ledger", o.request));
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& entry : entries) {
+    events::Event e = events::Decode(entry.bytes);
+    e.seq = entry.seq;
+    if (ctx.json) {
+      out.push_back(events::ToJson(e));
+      continue;
+    }
+    std::string what = e.type == events::types::kAction ? FieldText(e, events::fields::kAction)
+                                                        : e.type;
+    std::string from = FieldText(e, events::fields::kFrom), to = FieldText(e, events::fields::kTo);
+    std::string move = to.empty() ? "" : fmt::format(" {}{}", from.empty() ? "" : from + " -> ", to);
+    fmt::print("{:>6}  {}  {:<18} by {} ({}){}\n", e.seq, events::FormatRfc3339(e.time_us), what,
+               e.actor.subject, e.actor.role, move);
+    std::string reason = FieldText(e, events::fields::kReason);
+    if (!reason.empty()) fmt::print("        reason: {}\n", reason);
+    std::string refusal = FieldText(e, events::fields::kRefusal);
+    if (!refusal.empty()) fmt::print("        refused ({}): {}\n", refusal, FieldText(e, events::fields::kMessage));
+  }
+  if (ctx.json) std::cout << out.dump() << std::endl;
+  return kExitOk;
+}
+
+void AddCommonOptions(CLI::App* cmd, CommandOptions& o) {
+  cmd->add_option("--idempotency-key", o.idempotency_key,
+                  "Retrying with the same key returns the first result and appends nothing");
+}
+
+}  // namespace
+
+void AddEngineCommands(CLI::App& app, Context& ctx) {
+  static CommandOptions o;  // lives as long as the parsed command line
+
+  CLI::App* workflow = app.get_subcommand("workflow");
+  auto* deploy = workflow->add_subcommand(
+      "deploy", "Deploy workflow definitions: each becomes a ledger event with its SHA-256");
+  deploy->add_option("FILE", o.files, "Workflow YAML files")->required()->check(CLI::ExistingFile);
+  deploy->add_option("--as", o.subject, "Who deploys (recorded as the actor)");
+  deploy->add_option("--agency", o.agency, "The deployer's agency");
+  deploy->callback([&ctx] { ctx.run = [&ctx] { return RunDeploy(ctx, o); }; });
+
+  auto* submit = app.add_subcommand("submit", "Submit a new request as a citizen");
+  submit->add_option("WORKFLOW", o.workflow, "Workflow name")->required();
+  submit->add_option("--as", o.subject, "The applicant's id (e.g. NIK)")->required();
+  submit->add_option("--field", o.fields, "A field value, name=value (repeatable)");
+  AddCommonOptions(submit, o);
+  submit->callback([&ctx] { ctx.run = [&ctx] { return RunSubmit(ctx, o); }; });
+
+  auto* act = app.add_subcommand("act", "Perform an action on a request (officer or applicant)");
+  act->add_option("REQUEST", o.request, "Request id")->required();
+  act->add_option("ACTION", o.action, "Action name from the workflow")->required();
+  act->add_option("--as", o.subject, "Who acts (officer id, or the applicant's id)")->required();
+  act->add_option("--role", o.role, "The actor's role, or 'applicant'")->required();
+  act->add_option("--agency", o.agency, "The actor's agency");
+  act->add_option("--field", o.fields, "A field value, name=value (repeatable)");
+  act->add_option("--reason", o.reason, "Why (required by rejections)");
+  act->add_option("--expect-version", o.expect_version,
+                  "Refuse with exit code 4 unless the request is at this version");
+  AddCommonOptions(act, o);
+  act->callback([&ctx] { ctx.run = [&ctx] { return RunAct(ctx, o); }; });
+
+  auto* withdraw = app.add_subcommand("withdraw", "Withdraw a request as its applicant");
+  withdraw->add_option("REQUEST", o.request, "Request id")->required();
+  withdraw->add_option("--as", o.subject, "The applicant's id")->required();
+  withdraw->add_option("--reason", o.reason, "Why");
+  withdraw->add_option("--expect-version", o.expect_version, "Expected request version");
+  AddCommonOptions(withdraw, o);
+  withdraw->callback([&ctx] { ctx.run = [&ctx] { return RunWithdraw(ctx, o); }; });
+
+  auto* history = app.add_subcommand("history", "Every ledger event of one request, in order");
+  history->add_option("REQUEST", o.request, "Request id")->required();
+  history->callback([&ctx] { ctx.run = [&ctx] { return RunHistory(ctx, o); }; });
+}
+
+}  // namespace jejak::cli

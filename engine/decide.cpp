@@ -1,0 +1,290 @@
+#include "engine/decide.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "engine/workflow_json.h"
+#include "events/error.h"
+#include "events/time.h"
+#include "ledger/hash.h"
+
+namespace jejak::engine {
+namespace {
+
+using events::Error;
+using events::ErrorCode;
+using events::FieldValue;
+namespace f = events::fields;
+namespace t = events::types;
+
+bool Contains(const std::vector<std::string>& list, std::string_view item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+events::Event NewEvent(const std::string& type, const Workflow& wf, std::string request_id,
+                       events::Actor actor, int64_t now, std::string idempotency_key) {
+  events::Event e;
+  e.id = events::EventId::New();
+  e.type = type;
+  e.workflow = wf.name;
+  e.workflow_version = wf.version;
+  e.request_id = std::move(request_id);
+  e.actor = std::move(actor);
+  e.time_us = now;
+  e.correlation_id = e.request_id;
+  e.idempotency_key = std::move(idempotency_key);
+  return e;
+}
+
+const RequestState& FindRequest(const EngineState& state, const std::string& id) {
+  const RequestState* r = state.Request(id);
+  if (r == nullptr) {
+    throw Error(ErrorCode::kNotFound, fmt::format("no request {}", id), "unknown_request");
+  }
+  return *r;
+}
+
+void CheckVersion(const RequestState& r, const std::optional<uint32_t>& expected) {
+  if (expected && *expected != r.version) {
+    throw Error(ErrorCode::kConflict,
+                fmt::format("request {} is at version {}, not the expected {}", r.id, r.version,
+                            *expected),
+                "version_conflict");
+  }
+}
+
+void CheckOpen(const RequestState& r) {
+  if (r.terminal()) {
+    throw Error(ErrorCode::kRefused,
+                fmt::format("request {} is closed (state \"{}\")", r.id, r.state),
+                "request_closed");
+  }
+}
+
+// Converts the command's field texts to typed values; only names in allowed.
+events::Fields CoerceInputs(const Workflow& wf, const FieldInputs& inputs,
+                            const std::vector<std::string>* allowed, const std::string& what) {
+  events::Fields out;
+  for (const auto& [name, text] : inputs) {
+    const FieldSpec* spec = wf.FindField(name);
+    if (spec == nullptr || (allowed != nullptr && !Contains(*allowed, name))) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("{} does not take field \"{}\"{}", what, name,
+                              allowed == nullptr || allowed->empty()
+                                  ? std::string()
+                                  : fmt::format(" (it takes: {})", fmt::join(*allowed, ", "))),
+                  "unknown_field");
+    }
+    try {
+      out.emplace(name, CoerceField(*spec, text));
+    } catch (const Error& e) {
+      throw Error(ErrorCode::kInvalidArgument, e.what(), "invalid_field");
+    }
+  }
+  return out;
+}
+
+void RequireFields(const events::Fields& given, const std::vector<std::string>& required,
+                   const std::string& what) {
+  for (const auto& name : required) {
+    if (!given.count(name)) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("{} requires field \"{}\"", what, name), "missing_field");
+    }
+  }
+}
+
+// Sets "to" and, if the state has an SLA, its deadline.
+void Enter(events::Event& e, const Workflow& wf, const std::string& state, int64_t now) {
+  e.fields.insert_or_assign(f::kTo, FieldValue::String(state));
+  const StateSpec* spec = wf.FindState(state);
+  if (spec != nullptr && spec->sla) {
+    e.fields.insert_or_assign(f::kDeadline,
+                              FieldValue::Timestamp(wf.calendar.Deadline(now, *spec->sla)));
+  }
+}
+
+std::string RequestIdPrefix(const std::string& workflow) {
+  std::string prefix;
+  for (char c : workflow.substr(0, workflow.find('-'))) {
+    if (prefix.size() < 8 && std::isalnum(static_cast<unsigned char>(c))) {
+      prefix += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+  }
+  return prefix.empty() ? "REQ" : prefix;
+}
+
+}  // namespace
+
+std::optional<events::Event> DecideDeploy(const EngineState& state,
+                                          const std::shared_ptr<const Workflow>& wf,
+                                          const events::Actor& deployer, int64_t now) {
+  if (auto existing = state.Find(wf->name, wf->version)) {
+    if (existing->source_sha256 == wf->source_sha256) return std::nullopt;
+    throw Error(ErrorCode::kConflict,
+                fmt::format("{} version {} is already deployed with different content; deploy "
+                            "the change as a new version",
+                            wf->name, wf->version),
+                "version_exists");
+  }
+  if (auto latest = state.Latest(wf->name); latest && latest->version > wf->version) {
+    throw Error(ErrorCode::kConflict,
+                fmt::format("{} version {} is older than the deployed version {}", wf->name,
+                            wf->version, latest->version),
+                "version_not_newer");
+  }
+  events::Event e = NewEvent(t::kWorkflowDeployed, *wf, "", deployer, now, "");
+  e.correlation_id.clear();
+  e.fields.emplace(f::kDefinition, FieldValue::String(wf->source));
+  e.fields.emplace(f::kDefinitionSha256,
+                   FieldValue::Bytes(std::string(ledger::AsBytes(ledger::HashFromHex(
+                       wf->source_sha256)))));
+  e.fields.emplace(f::kModel, FieldValue::String(WorkflowToJson(*wf).dump()));
+  return e;
+}
+
+events::Event DecideSubmit(const EngineState& state, const SubmitCommand& cmd, int64_t now,
+                           const TrackingCodes& codes) {
+  auto wf = state.Latest(cmd.workflow);
+  if (!wf) {
+    throw Error(ErrorCode::kNotFound, fmt::format("no workflow \"{}\" is deployed", cmd.workflow),
+                "unknown_workflow");
+  }
+  if (cmd.applicant.empty()) {
+    throw Error(ErrorCode::kInvalidArgument, "a submission needs the applicant's id",
+                "missing_applicant");
+  }
+  std::string what = fmt::format("submitting {}", wf->name);
+  events::Fields fields = CoerceInputs(*wf, cmd.fields, nullptr, what);
+  for (const auto& spec : wf->fields) {
+    if (spec.required && !fields.count(spec.name)) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("{} requires field \"{}\"", what, spec.name), "missing_field");
+    }
+  }
+  int year, local_offset = wf->calendar.utc_offset_minutes;
+  unsigned month, day;
+  events::CivilFromDays((now / 60'000'000 + local_offset) / (24 * 60), &year, &month, &day);
+  std::string prefix = RequestIdPrefix(wf->name);
+  std::string id = fmt::format("{}-{}-{:06}", prefix, year, state.NextNumber(prefix, year));
+
+  events::Event e = NewEvent(t::kSubmitted, *wf, id, {cmd.applicant, kApplicantRole, ""}, now,
+                             cmd.idempotency_key);
+  e.fields = std::move(fields);
+  e.fields.emplace(f::kTrackingCodeSha256, FieldValue::Bytes(TrackingCodeDigest(codes.CodeFor(id))));
+  Enter(e, *wf, wf->InitialState().name, now);
+  return e;
+}
+
+events::Event DecideAct(const EngineState& state, const ActCommand& cmd, int64_t now) {
+  const RequestState& r = FindRequest(state, cmd.request_id);
+  CheckVersion(r, cmd.expect_version);
+  CheckOpen(r);
+  const Workflow& wf = *r.workflow;
+  const ActionSpec* action = wf.FindAction(cmd.action);
+  if (action == nullptr) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("{} v{} has no action \"{}\"", wf.name, wf.version, cmd.action),
+                "unknown_action");
+  }
+  if (!Contains(action->roles, cmd.actor.role)) {
+    throw Error(ErrorCode::kPermissionDenied,
+                fmt::format("role \"{}\" may not {} (allowed: {})", cmd.actor.role, action->name,
+                            fmt::join(action->roles, ", ")),
+                "forbidden_role");
+  }
+  if (cmd.actor.role == kApplicantRole && cmd.actor.subject != r.applicant) {
+    throw Error(ErrorCode::kPermissionDenied,
+                fmt::format("only the applicant of {} may {}", r.id, action->name),
+                "not_applicant");
+  }
+  if (!Contains(action->from, r.state)) {
+    throw Error(ErrorCode::kRefused,
+                fmt::format("{} is not allowed in state \"{}\" (only from: {})", action->name,
+                            r.state, fmt::join(action->from, ", ")),
+                "invalid_state");
+  }
+  for (const auto& other : action->distinct_from) {
+    auto it = r.performers.find(other);
+    if (it != r.performers.end() && it->second.count(cmd.actor.subject)) {
+      throw Error(ErrorCode::kRefused,
+                  fmt::format("four-eyes rule: {} already performed \"{}\" on {}, so someone "
+                              "else must {}",
+                              cmd.actor.subject, other, r.id, action->name),
+                  "four_eyes");
+    }
+  }
+  std::string what = fmt::format("action \"{}\"", action->name);
+  events::Fields fields = CoerceInputs(wf, cmd.fields, &action->fields, what);
+  RequireFields(fields, action->required_fields, what);
+  if (action->reason_required && cmd.reason.empty()) {
+    throw Error(ErrorCode::kInvalidArgument, fmt::format("{} requires a reason", what),
+                "reason_required");
+  }
+  if (action->guard) {
+    events::Fields merged = r.fields;
+    for (const auto& [name, value] : fields) merged.insert_or_assign(name, value);
+    if (!action->guard->Evaluate(merged)) {
+      throw Error(ErrorCode::kRefused,
+                  fmt::format("{} is not allowed for {}: its condition \"{}\" does not hold",
+                              action->name, r.id, action->guard->text()),
+                  "guard_failed");
+    }
+  }
+  events::Event e = NewEvent(t::kAction, wf, r.id, cmd.actor, now, cmd.idempotency_key);
+  e.fields = std::move(fields);
+  e.fields.emplace(f::kAction, FieldValue::String(action->name));
+  e.fields.emplace(f::kFrom, FieldValue::String(r.state));
+  if (!cmd.reason.empty()) e.fields.emplace(f::kReason, FieldValue::String(cmd.reason));
+  Enter(e, wf, action->to, now);
+  return e;
+}
+
+events::Event DecideWithdraw(const EngineState& state, const WithdrawCommand& cmd, int64_t now) {
+  const RequestState& r = FindRequest(state, cmd.request_id);
+  if (cmd.applicant != r.applicant) {
+    throw Error(ErrorCode::kPermissionDenied,
+                fmt::format("only the applicant of {} may withdraw it", r.id), "not_applicant");
+  }
+  CheckVersion(r, cmd.expect_version);
+  CheckOpen(r);
+  events::Event e = NewEvent(t::kWithdrawn, *r.workflow, r.id, {r.applicant, kApplicantRole, ""},
+                             now, cmd.idempotency_key);
+  e.fields.emplace(f::kFrom, FieldValue::String(r.state));
+  if (!cmd.reason.empty()) e.fields.emplace(f::kReason, FieldValue::String(cmd.reason));
+  Enter(e, *r.workflow, kWithdrawnState, now);
+  return e;
+}
+
+std::vector<events::Event> DecideBreaches(const EngineState& state, int64_t now) {
+  std::vector<events::Event> out;
+  for (const RequestState* r : state.DueBefore(now)) {
+    events::Event e = NewEvent(t::kSlaBreached, *r->workflow, r->id,
+                               {kSystemRole, kSystemRole, r->workflow->agency}, now, "");
+    e.fields.emplace(f::kState, FieldValue::String(r->state));
+    e.fields.emplace(f::kDeadline, FieldValue::Timestamp(*r->deadline));
+    e.fields.emplace(f::kEnteredAt, FieldValue::Timestamp(r->entered_state_at));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+bool IsAuditedRefusal(const ActCommand& cmd, const Error& refusal) {
+  return cmd.actor.role != kApplicantRole &&
+         (refusal.reason() == "forbidden_role" || refusal.reason() == "four_eyes");
+}
+
+events::Event RejectionEvent(const EngineState& state, const ActCommand& cmd, const Error& refusal,
+                             int64_t now) {
+  const RequestState& r = FindRequest(state, cmd.request_id);
+  events::Event e = NewEvent(t::kCommandRejected, *r.workflow, r.id, cmd.actor, now, "");
+  e.fields.emplace(f::kAttempted, FieldValue::String(cmd.action));
+  e.fields.emplace(f::kRefusal, FieldValue::String(refusal.reason()));
+  e.fields.emplace(f::kMessage, FieldValue::String(refusal.what()));
+  e.fields.emplace(f::kState, FieldValue::String(r.state));
+  return e;
+}
+
+}  // namespace jejak::engine

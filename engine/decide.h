@@ -1,0 +1,39 @@
+// Deciding commands: pure functions from the engine's state and a command to
+// the one event that records it, or a refusal thrown as events::Error with a
+// stable reason (docs/ENGINE.md). Nothing here writes; the engine appends the
+// event and applies it to the state.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/commands.h"
+#include "engine/request_state.h"
+#include "engine/tracking_code.h"
+#include "events/error.h"
+
+namespace jejak::engine {
+
+// The event for a deployment, or nullopt if this exact definition is
+// already deployed. Throws kConflict if the version exists with other
+// content or is older than the latest deployed one.
+std::optional<events::Event> DecideDeploy(const EngineState& state,
+                                          const std::shared_ptr<const Workflow>& workflow,
+                                          const events::Actor& deployer, int64_t now);
+
+events::Event DecideSubmit(const EngineState& state, const SubmitCommand& cmd, int64_t now,
+                           const TrackingCodes& codes);
+events::Event DecideAct(const EngineState& state, const ActCommand& cmd, int64_t now);
+events::Event DecideWithdraw(const EngineState& state, const WithdrawCommand& cmd, int64_t now);
+
+// sla_breached events for every request whose deadline is at or before now.
+std::vector<events::Event> DecideBreaches(const EngineState& state, int64_t now);
+
+// True if a refusal is an attempt worth an audit event: staff acting beyond
+// their authority or against four-eyes.
+bool IsAuditedRefusal(const ActCommand& cmd, const events::Error& refusal);
+// The command_rejected event recording such an attempt.
+events::Event RejectionEvent(const EngineState& state, const ActCommand& cmd,
+                             const events::Error& refusal, int64_t now);
+
+}  // namespace jejak::engine

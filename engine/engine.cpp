@@ -1,0 +1,317 @@
+#include "engine/engine.h"
+
+#include <fmt/format.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+#include <variant>
+
+#include "engine/decide.h"
+#include "engine/tracking_code.h"
+#include "events/encoding.h"
+#include "events/error.h"
+#include "events/time.h"
+
+namespace jejak::engine {
+namespace {
+
+using events::Error;
+using events::ErrorCode;
+
+struct DeployCommand {
+  std::shared_ptr<const Workflow> workflow;
+  events::Actor deployer;
+};
+struct BreachCheck {};
+
+using Command = std::variant<DeployCommand, SubmitCommand, ActCommand, WithdrawCommand, BreachCheck>;
+
+// A queued command and, once decided, what it produced.
+struct Task {
+  Command command;
+  std::promise<std::vector<Accepted>> done;
+  std::vector<events::Event> events;   // to append
+  std::vector<uint32_t> versions;      // request version after each event
+  std::optional<uint64_t> replay_seq;  // idempotent retry of this entry
+  uint32_t replay_version = 0;
+  std::exception_ptr refusal;          // thrown after the events are durable
+};
+
+class EngineImpl final : public Engine {
+ public:
+  EngineImpl(EngineOptions options, std::unique_ptr<ledger::Ledger> ledger, TrackingCodes codes)
+      : options_(std::move(options)), ledger_(std::move(ledger)), codes_(std::move(codes)) {
+    Replay();
+    writer_ = std::thread([this] { WriterLoop(); });
+    CheckDeadlines();  // catch up on deadlines that passed while we were down
+    if (options_.sla_interval.count() > 0) sla_ = std::thread([this] { SlaLoop(); });
+  }
+
+  ~EngineImpl() override {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (sla_.joinable()) sla_.join();
+    writer_.join();
+  }
+
+  std::optional<Accepted> Deploy(std::shared_ptr<const Workflow> wf,
+                                 const events::Actor& deployer) override {
+    auto results = Enqueue(DeployCommand{std::move(wf), deployer}).get();
+    if (results.empty()) return std::nullopt;
+    return results.front();
+  }
+
+  Accepted Submit(SubmitCommand cmd) override { return SubmitAsync(std::move(cmd)).get(); }
+  Accepted Act(ActCommand cmd) override { return ActAsync(std::move(cmd)).get(); }
+  Accepted Withdraw(WithdrawCommand cmd) override { return First(Enqueue(std::move(cmd))).get(); }
+  std::future<Accepted> SubmitAsync(SubmitCommand cmd) override {
+    return First(Enqueue(std::move(cmd)));
+  }
+  std::future<Accepted> ActAsync(ActCommand cmd) override { return First(Enqueue(std::move(cmd))); }
+
+  std::vector<Accepted> CheckDeadlines() override { return Enqueue(BreachCheck{}).get(); }
+
+  void Read(const std::function<void(const EngineState&)>& fn) const override {
+    std::shared_lock lock(state_mu_);
+    fn(state_);
+  }
+
+  ledger::Ledger& ledger() override { return *ledger_; }
+
+ private:
+  int64_t Now() const { return options_.clock ? options_.clock() : events::NowMicros(); }
+
+  static std::future<Accepted> First(std::future<std::vector<Accepted>> all) {
+    return std::async(std::launch::deferred, [all = std::move(all)]() mutable {
+      return std::move(all.get().front());
+    });
+  }
+
+  std::future<std::vector<Accepted>> Enqueue(Command command) {
+    auto task = std::make_unique<Task>();
+    task->command = std::move(command);
+    auto future = task->done.get_future();
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) throw Error(ErrorCode::kUnavailable, "the engine is shutting down");
+      queue_.push_back(std::move(task));
+    }
+    cv_.notify_all();
+    return future;
+  }
+
+  void Replay() {
+    ledger_->Scan(0, ledger_->size(), [&](const ledger::Entry& entry) {
+      events::Event e = events::Decode(entry.bytes);
+      e.seq = entry.seq;
+      state_.Evolve(e);
+      return true;
+    });
+  }
+
+  void SlaLoop() {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, options_.sla_interval, [&] { return stopping_; })) {
+      lock.unlock();
+      try {
+        CheckDeadlines();
+      } catch (const Error&) {
+        // The writer reports its failure to every command; nothing to add.
+      }
+      lock.lock();
+    }
+  }
+
+  void WriterLoop() {
+    for (;;) {
+      std::vector<std::unique_ptr<Task>> batch;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, and everything is answered
+        while (!queue_.empty() && batch.size() < options_.max_batch) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+      if (failed_) {
+        for (auto& t : batch) t->done.set_exception(failed_);
+        continue;
+      }
+      RunBatch(batch);
+    }
+  }
+
+  // Decides every task against the state (each seeing the ones before it),
+  // appends all their events in one durable write, then answers them.
+  void RunBatch(std::vector<std::unique_ptr<Task>>& batch) {
+    std::vector<std::string> bytes;
+    {
+      std::unique_lock lock(state_mu_);
+      uint64_t next_seq = ledger_->size();
+      for (auto& task : batch) {
+        int64_t now = Now();
+        try {
+          Decide(*task, now);
+        } catch (const Error& e) {
+          task->refusal = std::current_exception();
+          if (auto* act = std::get_if<ActCommand>(&task->command); act && IsAuditedRefusal(*act, e)) {
+            task->events.push_back(RejectionEvent(state_, *act, e, now));
+          }
+        }
+        // Encode before applying: an event that cannot be encoded (say, an
+        // actor id that is not UTF-8) must leave the state untouched.
+        std::vector<std::string> encoded;
+        try {
+          for (auto& event : task->events) {
+            event.seq = next_seq + encoded.size();
+            encoded.push_back(events::Encode(event));
+          }
+        } catch (const Error&) {
+          task->refusal = std::current_exception();
+          task->events.clear();
+          continue;
+        }
+        for (auto& event : task->events) {
+          state_.Evolve(event);
+          const RequestState* r = state_.Request(event.request_id);
+          task->versions.push_back(r ? r->version : 0);
+        }
+        next_seq += encoded.size();
+        for (auto& b : encoded) bytes.push_back(std::move(b));
+      }
+    }
+    std::vector<ledger::Appended> appended;
+    try {
+      if (!bytes.empty()) appended = ledger_->AppendBatch(std::move(bytes));
+    } catch (...) {
+      failed_ = std::current_exception();
+      for (auto& t : batch) t->done.set_exception(failed_);
+      return;
+    }
+    size_t i = 0;
+    for (auto& task : batch) {
+      std::vector<Accepted> results;
+      for (size_t k = 0; k < task->events.size(); ++k, ++i) {
+        Accepted a;
+        a.event = std::move(task->events[k]);
+        a.chain = appended[i].chain;
+        a.request_version = task->versions[k];
+        if (std::holds_alternative<SubmitCommand>(task->command)) {
+          a.tracking_code = codes_.CodeFor(a.event.request_id);
+        }
+        results.push_back(std::move(a));
+      }
+      if (task->refusal) {
+        task->done.set_exception(task->refusal);
+      } else if (task->replay_seq) {
+        try {
+          task->done.set_value({ReplayResult(*task)});
+        } catch (...) {
+          task->done.set_exception(std::current_exception());
+        }
+      } else {
+        task->done.set_value(std::move(results));
+      }
+    }
+  }
+
+  void Decide(Task& task, int64_t now) {
+    std::visit(
+        [&](auto& cmd) {
+          using T = std::decay_t<decltype(cmd)>;
+          if constexpr (std::is_same_v<T, DeployCommand>) {
+            if (auto e = DecideDeploy(state_, cmd.workflow, cmd.deployer, now)) {
+              task.events.push_back(std::move(*e));
+            }
+          } else if constexpr (std::is_same_v<T, BreachCheck>) {
+            task.events = DecideBreaches(state_, now);
+          } else if constexpr (std::is_same_v<T, SubmitCommand>) {
+            if (!CheckReplay(task, cmd.applicant, cmd.idempotency_key, "", "submitted", "")) {
+              task.events.push_back(DecideSubmit(state_, cmd, now, codes_));
+            }
+          } else if constexpr (std::is_same_v<T, ActCommand>) {
+            if (!CheckReplay(task, cmd.actor.subject, cmd.idempotency_key, cmd.request_id,
+                             "action", cmd.action)) {
+              task.events.push_back(DecideAct(state_, cmd, now));
+            }
+          } else {
+            if (!CheckReplay(task, cmd.applicant, cmd.idempotency_key, cmd.request_id,
+                             "withdrawn", "")) {
+              task.events.push_back(DecideWithdraw(state_, cmd, now));
+            }
+          }
+        },
+        task.command);
+  }
+
+  // True if this is a retry of an earlier command with the same key.
+  bool CheckReplay(Task& task, const std::string& subject, const std::string& key,
+                   const std::string& request_id, const std::string& type,
+                   const std::string& action) {
+    if (key.empty()) return false;
+    const IdempotencyRecord* rec = state_.Idempotency(subject, key);
+    if (rec == nullptr) return false;
+    bool same = rec->type == type && rec->action == action &&
+                (request_id.empty() || rec->request_id == request_id);
+    if (!same) {
+      throw Error(ErrorCode::kConflict,
+                  fmt::format("idempotency key \"{}\" was already used for a different command "
+                              "({} on {})",
+                              key, rec->action.empty() ? rec->type : rec->action,
+                              rec->request_id),
+                  "idempotency_mismatch");
+    }
+    task.replay_seq = rec->seq;
+    task.replay_version = rec->request_version;
+    return true;
+  }
+
+  Accepted ReplayResult(const Task& task) {
+    auto entry = ledger_->Get(*task.replay_seq);
+    if (!entry) {
+      throw Error(ErrorCode::kCorruption,
+                  fmt::format("idempotency record points to missing entry {}", *task.replay_seq));
+    }
+    Accepted a;
+    a.event = events::Decode(entry->bytes);
+    a.event.seq = entry->seq;
+    a.chain = entry->chain;
+    a.request_version = task.replay_version;
+    a.replayed = true;
+    if (a.event.type == events::types::kSubmitted) a.tracking_code = codes_.CodeFor(a.event.request_id);
+    return a;
+  }
+
+  EngineOptions options_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  TrackingCodes codes_;
+
+  mutable std::shared_mutex state_mu_;  // writer: exclusive while deciding
+  EngineState state_;
+
+  std::mutex mu_;  // guards queue_ and stopping_
+  std::condition_variable cv_;
+  std::deque<std::unique_ptr<Task>> queue_;
+  bool stopping_ = false;
+  std::exception_ptr failed_;  // only the writer thread touches it
+
+  std::thread writer_;
+  std::thread sla_;
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> Engine::Open(EngineOptions options) {
+  auto ledger = ledger::Ledger::Open(options.data_dir + "/ledger");
+  auto codes = TrackingCodes::LoadOrCreate(options.data_dir + "/tracking.key");
+  return std::make_unique<EngineImpl>(std::move(options), std::move(ledger), std::move(codes));
+}
+
+}  // namespace jejak::engine

@@ -1,0 +1,75 @@
+// The command engine: turns each command on a request into exactly one
+// durable ledger event, or into a refusal.
+//
+// Contract:
+// - One Engine per data directory writes its ledger (DATA/ledger). Commands
+//   from any number of threads are queued; one writer thread decides them in
+//   arrival order against the current state and appends the events of a
+//   whole batch in one synced write (group commit). A call returns only after
+//   its event is durable.
+// - A refused command throws events::Error with a stable reason() and changes
+//   no request. Staff refused for lack of authority or by four-eyes leave a
+//   command_rejected audit event, durable before the refusal is thrown.
+// - Retrying a command with the same idempotency key (per actor) returns the
+//   original result, marked replayed, and appends nothing.
+// - State is rebuilt from the ledger on Open(); passed SLA deadlines are then
+//   caught up at once (sla_breached events), and afterwards every
+//   sla_interval.
+// - If a ledger write fails, the engine refuses everything after it with
+//   kIoError: reopen it to continue from what is durable.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/commands.h"
+#include "engine/request_state.h"
+#include "engine/workflow.h"
+#include "ledger/ledger.h"
+
+namespace jejak::engine {
+
+struct EngineOptions {
+  std::string data_dir;  // holds ledger/ and tracking.key
+  // Time source for event times and deadlines; tests and the demo simulate.
+  std::function<int64_t()> clock;  // default: events::NowMicros
+  // How often a background thread looks for passed deadlines; zero disables
+  // it (the caller then calls CheckDeadlines(), as the demo does). Open()
+  // always catches up once.
+  std::chrono::milliseconds sla_interval{1000};
+  size_t max_batch = 4096;  // commands decided per group commit
+};
+
+class Engine {
+ public:
+  // Throws like ledger::Ledger::Open, or Error(kCorruption) if the ledger's
+  // events cannot be replayed.
+  static std::unique_ptr<Engine> Open(EngineOptions options);
+  virtual ~Engine() = default;
+
+  // Appends a workflow_deployed event; nullopt if exactly this definition is
+  // already deployed.
+  virtual std::optional<Accepted> Deploy(std::shared_ptr<const Workflow> workflow,
+                                         const events::Actor& deployer) = 0;
+  virtual Accepted Submit(SubmitCommand cmd) = 0;
+  virtual Accepted Act(ActCommand cmd) = 0;
+  virtual Accepted Withdraw(WithdrawCommand cmd) = 0;
+  // The same, without waiting: for clients that keep many commands in flight.
+  virtual std::future<Accepted> SubmitAsync(SubmitCommand cmd) = 0;
+  virtual std::future<Accepted> ActAsync(ActCommand cmd) = 0;
+
+  // Appends sla_breached events for deadlines passed by now; returns them.
+  virtual std::vector<Accepted> CheckDeadlines() = 0;
+
+  // Runs fn with the state under a read lock. The state may include the
+  // batch being written.
+  virtual void Read(const std::function<void(const EngineState&)>& fn) const = 0;
+  virtual ledger::Ledger& ledger() = 0;
+};
+
+}  // namespace jejak::engine

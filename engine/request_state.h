@@ -1,0 +1,83 @@
+// The engine's in-memory view of every request and deployed workflow, built
+// only by applying ledger events in order (Evolve). Deciding a command reads
+// it; appending the command's event and applying it is the only way it
+// changes, so replaying the ledger after a restart restores it exactly.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/workflow.h"
+#include "events/event.h"
+#include "events/vocabulary.h"
+
+namespace jejak::engine {
+
+struct RequestState {
+  std::string id;
+  std::shared_ptr<const Workflow> workflow;  // the version it was submitted under
+  std::string applicant;
+  std::string state;
+  int64_t submitted_at = 0;
+  int64_t entered_state_at = 0;
+  std::optional<int64_t> deadline;  // SLA deadline of the current state
+  bool breached = false;            // an sla_breached event exists for it
+  uint32_t version = 0;             // events that changed the request
+  events::Fields fields;            // current values of the request's fields
+  // Four-eyes: who performed each action on this request.
+  std::map<std::string, std::set<std::string>> performers;
+  // This request's slot in EngineState's deadline index, if any.
+  std::optional<std::multimap<int64_t, std::string>::iterator> deadline_slot;
+
+  bool terminal() const;
+};
+
+// Where an idempotent command's event went.
+struct IdempotencyRecord {
+  std::string request_id;
+  std::string type;    // event type
+  std::string action;  // for "action" events
+  uint64_t seq = 0;
+  uint32_t request_version = 0;  // the request's version after the event
+};
+
+class EngineState {
+ public:
+  // Applies one event. Throws Error(kCorruption) if the event cannot be
+  // applied (an unknown workflow, a request that does not exist).
+  void Evolve(const events::Event& event);
+
+  std::shared_ptr<const Workflow> Latest(std::string_view name) const;
+  std::shared_ptr<const Workflow> Find(std::string_view name, uint32_t version) const;
+  std::vector<std::shared_ptr<const Workflow>> LatestWorkflows() const;
+
+  const RequestState* Request(std::string_view id) const;
+  size_t request_count() const { return requests_.size(); }
+  // Requests whose SLA deadline is at or before t and not yet breached.
+  std::vector<const RequestState*> DueBefore(int64_t t) const;
+  // The next request number for an id prefix and year ("OSS", 2026).
+  uint64_t NextNumber(const std::string& prefix, int year) const;
+
+  const IdempotencyRecord* Idempotency(const std::string& subject, const std::string& key) const;
+
+ private:
+  void EvolveRequest(const events::Event& e);
+  void ApplyDeployment(const events::Event& e);
+  RequestState& Existing(const events::Event& e);
+  void EnterState(RequestState& r, const std::string& state, int64_t at,
+                  const events::Event& e);
+
+  std::map<std::string, std::map<uint32_t, std::shared_ptr<const Workflow>>> workflows_;
+  std::unordered_map<std::string, RequestState> requests_;
+  std::multimap<int64_t, std::string> deadlines_;  // current SLA deadline -> request id
+  std::map<std::pair<std::string, int>, uint64_t> numbers_;
+  std::map<std::string, IdempotencyRecord> idempotency_;  // subject '\x1f' key
+};
+
+}  // namespace jejak::engine

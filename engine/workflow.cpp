@@ -1,0 +1,103 @@
+#include "engine/workflow.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "engine/workflow_internal.h"
+#include "events/error.h"
+#include "ledger/hash.h"
+
+namespace jejak::engine {
+namespace {
+
+template <typename T>
+const T* FindByName(const std::vector<T>& items, std::string_view name) {
+  for (const T& item : items) {
+    if (item.name == name) return &item;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const FieldSpec* Workflow::FindField(std::string_view name) const {
+  return FindByName(fields, name);
+}
+const StateSpec* Workflow::FindState(std::string_view name) const {
+  return FindByName(states, name);
+}
+const ActionSpec* Workflow::FindAction(std::string_view name) const {
+  return FindByName(actions, name);
+}
+
+const StateSpec& Workflow::InitialState() const {
+  for (const StateSpec& s : states) {
+    if (s.initial) return s;
+  }
+  // Unreachable for a loaded workflow: validation demands one initial state.
+  throw events::Error(events::ErrorCode::kInvalidArgument,
+                      fmt::format("workflow \"{}\" has no initial state", name));
+}
+
+WorkflowCheck CheckWorkflow(const std::string& yaml_text) {
+  internal::ParsedWorkflow parsed;
+  WorkflowCheck result;
+  internal::ParseYaml(yaml_text, &parsed, &result.problems);
+  // Cross-references are only meaningful once the YAML could be read.
+  bool readable = std::none_of(
+      result.problems.begin(), result.problems.end(),
+      [](const WorkflowProblem& p) { return p.message.starts_with("malformed YAML"); });
+  if (readable) internal::CheckWorkflowGraph(&parsed, &result.problems);
+  std::stable_sort(result.problems.begin(), result.problems.end(),
+                   [](const WorkflowProblem& a, const WorkflowProblem& b) {
+                     return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
+                   });
+  if (result.problems.empty()) {
+    parsed.wf.source = yaml_text;
+    parsed.wf.source_sha256 = ledger::HashToHex(ledger::Sha256Of(yaml_text));
+    result.workflow = std::make_shared<const Workflow>(std::move(parsed.wf));
+  }
+  return result;
+}
+
+std::string FormatProblems(const std::string& file, const std::vector<WorkflowProblem>& problems) {
+  std::string out;
+  for (const WorkflowProblem& p : problems) {
+    if (!out.empty()) out += '\n';
+    out += p.pos.line > 0 ? fmt::format("{}:{}:{}: {}", file, p.pos.line, p.pos.column, p.message)
+                          : fmt::format("{}: {}", file, p.message);
+  }
+  return out;
+}
+
+std::shared_ptr<const Workflow> ParseWorkflow(const std::string& yaml_text,
+                                              const std::string& file) {
+  WorkflowCheck check = CheckWorkflow(yaml_text);
+  if (!check.problems.empty()) {
+    throw events::Error(events::ErrorCode::kInvalidArgument, FormatProblems(file, check.problems));
+  }
+  return check.workflow;
+}
+
+std::string ReadWorkflowText(const std::string& path) {
+  std::error_code ec;
+  std::ifstream in;
+  if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
+  std::string text;
+  if (in) text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (!in.is_open() || in.bad()) {
+    throw events::Error(events::ErrorCode::kNotFound,
+                        fmt::format("cannot read workflow file {}", path));
+  }
+  return text;
+}
+
+std::shared_ptr<const Workflow> LoadWorkflowFile(const std::string& path) {
+  return ParseWorkflow(ReadWorkflowText(path), path);
+}
+
+}  // namespace jejak::engine

@@ -1,0 +1,15 @@
+#include "events/vocabulary.h"
+
+namespace jejak::events {
+
+bool IsReservedFieldName(std::string_view name) {
+  using namespace fields;
+  for (std::string_view reserved :
+       {kDefinition, kDefinitionSha256, kModel, kAction, kFrom, kTo, kReason, kDeadline,
+        kTrackingCodeSha256, kState, kEnteredAt, kAttempted, kRefusal, kMessage}) {
+    if (name == reserved) return true;
+  }
+  return false;
+}
+
+}  // namespace jejak::events

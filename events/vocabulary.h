@@ -1,0 +1,43 @@
+// The event types the engine writes and the payload fields it reserves
+// (docs/FORMAT.md, "Event types"). Projections and other consumers read
+// events through these names alone; workflow fields may not reuse them.
+#pragma once
+
+#include <string_view>
+
+namespace jejak::events {
+
+namespace types {
+inline constexpr char kWorkflowDeployed[] = "workflow_deployed";
+inline constexpr char kSubmitted[] = "submitted";
+inline constexpr char kAction[] = "action";
+inline constexpr char kWithdrawn[] = "withdrawn";
+inline constexpr char kSlaBreached[] = "sla_breached";
+inline constexpr char kCommandRejected[] = "command_rejected";
+}  // namespace types
+
+namespace fields {
+// workflow_deployed
+inline constexpr char kDefinition[] = "definition";            // string: the YAML source
+inline constexpr char kDefinitionSha256[] = "definition_sha256";  // bytes
+inline constexpr char kModel[] = "model";  // string: the workflow as JSON, for consumers
+// submitted, action, withdrawn
+inline constexpr char kAction[] = "action";  // the action's name
+inline constexpr char kFrom[] = "from";      // state before
+inline constexpr char kTo[] = "to";          // state after
+inline constexpr char kReason[] = "reason";
+inline constexpr char kDeadline[] = "deadline";  // timestamp: SLA deadline of the new state
+inline constexpr char kTrackingCodeSha256[] = "tracking_code_sha256";  // bytes
+// sla_breached
+inline constexpr char kState[] = "state";
+inline constexpr char kEnteredAt[] = "entered_at";  // timestamp
+// command_rejected
+inline constexpr char kAttempted[] = "attempted";  // action name, "submit" or "withdraw"
+inline constexpr char kRefusal[] = "refusal";      // the stable refusal reason
+inline constexpr char kMessage[] = "message";
+}  // namespace fields
+
+// True for the payload names above, which workflow fields may not use.
+bool IsReservedFieldName(std::string_view name);
+
+}  // namespace jejak::events
