@@ -60,6 +60,8 @@ class ScratchDir {
 
 // Seconds on a monotonic clock, for timing the measured part of a run only.
 double Now();
+// CPU seconds used so far by this process, all threads.
+double CpuSeconds();
 
 struct RowSpec {
   std::string name;  // "group.what"; --rows=group selects every row of a group

@@ -5,6 +5,7 @@
 //
 // Progress goes to stderr, the table (or JSON) to stdout.
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -34,6 +35,12 @@ ScratchDir::ScratchDir(const Context& ctx, const std::string& tag) {
 ScratchDir::~ScratchDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+}
+
+double CpuSeconds() {
+  rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
 }
 
 double Now() {
@@ -204,10 +211,14 @@ int Main(int argc, char** argv) {
       auto measure = [&](const char* side, const std::function<double(const Context&)>& fn,
                          std::vector<double>* samples) {
         if (!fn || (!only.empty() && only != side)) return;
+        double cpu = CpuSeconds();
         double rate = fn(ctx);
+        cpu = CpuSeconds() - cpu;
         samples->push_back(rate);
-        fmt::print(stderr, "{} run {}/{} {}: {} {}\n", spec->name, run + 1, runs, side,
-                   HumanRate(rate), spec->unit);
+        // CPU seconds (all threads, setup included) are steadier than rates
+        // when other work shares the machine.
+        fmt::print(stderr, "{} run {}/{} {}: {} {} ({:.2f} s CPU)\n", spec->name, run + 1, runs,
+                   side, HumanRate(rate), spec->unit, cpu);
       };
       if (run % 2 == 0) {
         measure("baseline", spec->baseline, &row.baseline_samples);

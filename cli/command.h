@@ -25,5 +25,6 @@ void AddLedgerCommands(CLI::App& app, Context& ctx);
 void AddWorkflowCommands(CLI::App& app, Context& ctx);
 // Needs AddWorkflowCommands first: it adds 'workflow deploy'.
 void AddEngineCommands(CLI::App& app, Context& ctx);
+void AddDemoCommand(CLI::App& app, Context& ctx);
 
 }  // namespace jejak::cli

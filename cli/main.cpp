@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   cli::AddLedgerCommands(app, ctx);
   cli::AddWorkflowCommands(app, ctx);
   cli::AddEngineCommands(app, ctx);
+  cli::AddDemoCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

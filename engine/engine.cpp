@@ -69,11 +69,14 @@ class EngineImpl final : public Engine {
 
   Accepted Submit(SubmitCommand cmd) override { return SubmitAsync(std::move(cmd)).get(); }
   Accepted Act(ActCommand cmd) override { return ActAsync(std::move(cmd)).get(); }
-  Accepted Withdraw(WithdrawCommand cmd) override { return First(Enqueue(std::move(cmd))).get(); }
+  Accepted Withdraw(WithdrawCommand cmd) override { return WithdrawAsync(std::move(cmd)).get(); }
   std::future<Accepted> SubmitAsync(SubmitCommand cmd) override {
     return First(Enqueue(std::move(cmd)));
   }
   std::future<Accepted> ActAsync(ActCommand cmd) override { return First(Enqueue(std::move(cmd))); }
+  std::future<Accepted> WithdrawAsync(WithdrawCommand cmd) override {
+    return First(Enqueue(std::move(cmd)));
+  }
 
   std::vector<Accepted> CheckDeadlines() override { return Enqueue(BreachCheck{}).get(); }
 

@@ -62,6 +62,7 @@ class Engine {
   // The same, without waiting: for clients that keep many commands in flight.
   virtual std::future<Accepted> SubmitAsync(SubmitCommand cmd) = 0;
   virtual std::future<Accepted> ActAsync(ActCommand cmd) = 0;
+  virtual std::future<Accepted> WithdrawAsync(WithdrawCommand cmd) = 0;
 
   // Appends sla_breached events for deadlines passed by now; returns them.
   virtual std::vector<Accepted> CheckDeadlines() = 0;

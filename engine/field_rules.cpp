@@ -68,7 +68,7 @@ void CheckBounds(const FieldSpec& spec, const std::string& number, const std::st
 
 void CheckField(const FieldSpec& spec, const events::FieldValue& value) {
   if (value.type() != StoredType(spec.kind)) {
-    Broken(spec, fmt::format("expected a {} value, got a {}", KindName(spec.kind),
+    Broken(spec, fmt::format("expected a value of type {}, got {}", KindName(spec.kind),
                              events::FieldTypeName(value.type())));
   }
   switch (spec.kind) {
@@ -120,7 +120,7 @@ events::FieldValue CoerceField(const FieldSpec& spec, const std::string& text) {
       if (ec == std::errc::result_out_of_range) {
         Broken(spec, fmt::format("{} is out of the range of an integer", Shown(spec, text)));
       }
-      if (ec != std::errc() || ptr != end || begin == end || *begin == '+') {
+      if (ec != std::errc() || ptr != end || (begin != text.data() && *begin == '-')) {
         Broken(spec, fmt::format("{} is not a whole number", Shown(spec, text)));
       }
       value = events::FieldValue::Integer(n);

@@ -70,6 +70,27 @@ class Reader {
     if (!IsValidUtf8(s)) Fail(fmt::format("{} is not valid UTF-8", what));
     return s;
   }
+  // Raw() and Text() without the copy; the view is into the input.
+  std::string_view RawView(const char* what) {
+    uint32_t n = U32(what);
+    Need(n, what);
+    std::string_view s = in_.substr(pos_, n);
+    pos_ += n;
+    return s;
+  }
+  std::string_view TextView(const char* what) {
+    std::string_view s = RawView(what);
+    if (!IsValidUtf8(s)) Fail(fmt::format("{} is not valid UTF-8", what));
+    return s;
+  }
+  void Skip(size_t n, const char* what) {
+    Need(n, what);
+    pos_ += n;
+  }
+  uint8_t PeekU8(const char* what) const {
+    Need(1, what);
+    return static_cast<uint8_t>(in_[pos_]);
+  }
   void Fixed(uint8_t* out, size_t n, const char* what) {
     Need(n, what);
     for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(in_[pos_++]);
@@ -130,6 +151,28 @@ FieldValue ReadField(Reader& r) {
   r.Fail(fmt::format("unknown field type tag {}", tag));
 }
 
+// ReadField() without building the value for the common types; the others
+// (rare, with canonical forms to check) go through ReadField() itself so that
+// both accept exactly the same bytes.
+void CheckField(Reader& r) {
+  switch (static_cast<FieldType>(r.PeekU8("field type"))) {
+    case FieldType::kString:
+      r.U8("field type");
+      r.TextView("field value");
+      return;
+    case FieldType::kBytes:
+      r.U8("field type");
+      r.RawView("field value");
+      return;
+    case FieldType::kInteger:
+    case FieldType::kTimestamp:
+      r.U8("field type");
+      r.Skip(8, "field value");
+      return;
+    default: ReadField(r); return;
+  }
+}
+
 }  // namespace
 
 std::string Encode(const Event& e) {
@@ -188,6 +231,38 @@ Event Decode(std::string_view bytes) {
   }
   if (!r.AtEnd()) r.Fail("trailing bytes after the last field");
   return e;
+}
+
+// Mirrors Decode() step by step; keep the two in sync.
+EventKeys CheckCanonical(std::string_view bytes) {
+  Reader r(bytes);
+  uint8_t version = r.U8("version");
+  if (version != kEncodingVersion) r.Fail(fmt::format("unknown encoding version {}", version));
+  EventKeys keys;
+  r.Skip(16, "event id");
+  keys.request_id = r.TextView("request_id");
+  r.TextView("workflow");
+  r.U32("workflow_version");
+  r.TextView("type");
+  keys.actor_subject = r.TextView("actor.subject");
+  r.TextView("actor.role");
+  r.TextView("actor.agency");
+  r.I64("time");
+  r.TextView("idempotency_key");
+  r.TextView("causation_id");
+  r.TextView("correlation_id");
+  uint32_t count = r.U32("field count");
+  std::string_view previous;
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string_view name = r.TextView("field name");
+    if (i > 0 && !(previous < name)) {
+      r.Fail(fmt::format("field \"{}\" is out of order or repeated", name));
+    }
+    CheckField(r);
+    previous = name;
+  }
+  if (!r.AtEnd()) r.Fail("trailing bytes after the last field");
+  return keys;
 }
 
 }  // namespace jejak::events

@@ -21,4 +21,14 @@ std::string Encode(const Event& event);
 // callers that know the position set it.
 Event Decode(std::string_view bytes);
 
+// The parts of an event that the ledger indexes, as views into its bytes.
+struct EventKeys {
+  std::string_view request_id;
+  std::string_view actor_subject;
+};
+
+// Accepts exactly the bytes Decode() accepts, and throws the same errors, but
+// builds no Event: for callers that only need to know the bytes are canonical.
+EventKeys CheckCanonical(std::string_view bytes);
+
 }  // namespace jejak::events

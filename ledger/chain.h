@@ -14,5 +14,8 @@ namespace jejak::ledger {
 inline constexpr Hash kGenesisChain{};  // chain[-1]
 
 Hash ChainHash(uint64_t seq, const Hash& previous, std::string_view entry_bytes);
+// The same from entry_hash = SHA-256(entry_bytes), which, unlike the link,
+// can be computed before the entry's position is known.
+Hash ChainLink(uint64_t seq, const Hash& previous, const Hash& entry_hash);
 
 }  // namespace jejak::ledger

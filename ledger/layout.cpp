@@ -21,6 +21,10 @@ std::string SeqKey(uint64_t seq) {
   return key;
 }
 
+void EncodeSeqKey(uint64_t seq, char* out) {
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(seq >> (56 - 8 * i));
+}
+
 bool ParseSeqKey(std::string_view key, uint64_t* seq) {
   if (key.size() != 8) return false;
   *seq = GetBe(key, 8);
@@ -35,10 +39,23 @@ std::string IndexPrefix(std::string_view id) {
   return key;
 }
 
+void AppendIndexKey(std::string* out, std::string_view id, uint64_t seq) {
+  PutBe(out, id.size(), 4);
+  out->append(id);
+  PutBe(out, seq, 8);
+}
+
 std::string IndexKey(std::string_view id, uint64_t seq) {
-  std::string key = IndexPrefix(id);
-  PutBe(&key, seq, 8);
+  std::string key;
+  key.reserve(4 + id.size() + 8);
+  AppendIndexKey(&key, id, seq);
   return key;
+}
+
+size_t IndexPrefixSize(std::string_view key) {
+  if (key.size() < 4) return 0;
+  uint64_t len = GetBe(key, 4);
+  return len <= key.size() - 4 ? 4 + len : 0;
 }
 
 bool ParseIndexKey(std::string_view key, std::string_view* id, uint64_t* seq) {

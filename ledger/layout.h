@@ -10,9 +10,9 @@
 namespace jejak::ledger::layout {
 
 // Column families. "default" holds only metadata.
-inline constexpr char kEntries[] = "entries";        // be64(seq) -> chain(32) || bytes
-inline constexpr char kByRequest[] = "by_request";   // IndexKey(request_id, seq) -> ""
-inline constexpr char kByActor[] = "by_actor";       // IndexKey(actor.subject, seq) -> ""
+inline constexpr char kEntries[] = "entries";       // be64(seq) -> chain(32) || bytes
+inline constexpr char kByRequest[] = "by_request";  // IndexKey(request_id, seq) -> ""
+inline constexpr char kByActor[] = "by_actor";      // IndexKey(actor.subject, seq) -> ""
 
 // Metadata keys in "default".
 inline constexpr char kFormatKey[] = "jejak.ledger.format";
@@ -22,12 +22,19 @@ inline constexpr char kHeadKey[] = "jejak.ledger.head";  // be64(size) || chain[
 inline constexpr size_t kChainSize = 32;
 
 std::string SeqKey(uint64_t seq);
+// SeqKey() into out[0..8), for the append path, which must not allocate.
+void EncodeSeqKey(uint64_t seq, char* out);
 // Returns false unless key is exactly 8 bytes.
 bool ParseSeqKey(std::string_view key, uint64_t* seq);
 
 // be32(len(id)) || id || be64(seq): an id's entries sort together, in order.
 std::string IndexKey(std::string_view id, uint64_t seq);
 std::string IndexPrefix(std::string_view id);
+// Appends IndexKey(id, seq) to *out, so that one buffer serves many keys.
+void AppendIndexKey(std::string* out, std::string_view id, uint64_t seq);
+// The length of the IndexPrefix() that key starts with, or 0 if key is too
+// short to hold one (a damaged key).
+size_t IndexPrefixSize(std::string_view key);
 bool ParseIndexKey(std::string_view key, std::string_view* id, uint64_t* seq);
 
 }  // namespace jejak::ledger::layout

@@ -7,8 +7,6 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
-#include <chrono>
-#include <cstdlib>
 
 #include "events/encoding.h"
 #include "events/error.h"
@@ -22,26 +20,28 @@ namespace {
 using events::Error;
 using events::ErrorCode;
 
-// An entry checked and indexed by its caller's thread, ready for the leader.
+// An entry checked, hashed and indexed in its caller's thread, so that the
+// leader's serial work per entry is one chain link and three puts.
 struct Prepared {
-  std::string bytes;
-  std::string request_id;
-  std::string actor;
+  const std::string* bytes;     // owned by the caller's AppendBatch()
+  Hash entry_hash;              // SHA-256(*bytes)
+  std::string_view request_id;  // views into *bytes
+  std::string_view actor;
 };
 
-Prepared Prepare(std::string bytes) {
-  events::Event e;
+Prepared Prepare(const std::string& bytes) {
+  events::EventKeys keys;
   try {
-    e = events::Decode(bytes);
+    keys = events::CheckCanonical(bytes);
   } catch (const Error& err) {
-    throw Error(ErrorCode::kInvalidArgument,
-                fmt::format("not a canonical event: {}", err.what()));
+    throw Error(ErrorCode::kInvalidArgument, fmt::format("not a canonical event: {}", err.what()));
   }
-  if (events::Encode(e) != bytes) {
-    throw Error(ErrorCode::kInvalidArgument, "not a canonical event: re-encoding differs");
-  }
-  return Prepared{std::move(bytes), std::move(e.request_id), std::move(e.actor.subject)};
+  return Prepared{&bytes, Sha256Of(bytes), keys.request_id, keys.actor_subject};
 }
+
+// WriteBatch bytes per entry beyond its own bytes, request id and actor: the
+// chain hash, three keys' fixed parts and RocksDB's record headers.
+constexpr size_t kBatchOverheadPerEntry = 112;
 
 // One caller waiting in the group-commit queue.
 struct Writer {
@@ -51,12 +51,6 @@ struct Writer {
   bool done = false;
   std::condition_variable cv;
 };
-
-// TEMP timing.
-double TNow() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
-double TCpu() { timespec ts; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); return ts.tv_sec + ts.tv_nsec * 1e-9; }
-struct Timers { double prepare = 0, build = 0, write = 0, cpu_prepare = 0, cpu_build = 0, cpu_write = 0; ~Timers() { if (std::getenv("JEJAK_TIMERS")) fprintf(stderr, "wall: prepare %.3f build %.3f write %.3f | cpu: prepare %.3f build %.3f write %.3f\n", prepare, build, write, cpu_prepare, cpu_build, cpu_write); } };
-Timers timers;
 
 constexpr size_t kMaxGroupEntries = 100'000;
 
@@ -75,12 +69,10 @@ class LedgerImpl final : public Ledger {
 
   std::vector<Appended> AppendBatch(std::vector<std::string> entries) override {
     if (!writable_) throw Error(ErrorCode::kInvalidArgument, "the ledger is open read-only");
+    // entries outlives the write: prepared points into it.
     std::vector<Prepared> prepared;
     prepared.reserve(entries.size());
-    double t0 = TNow(), c0 = TCpu();
-    for (auto& bytes : entries) prepared.push_back(Prepare(std::move(bytes)));
-    timers.prepare += TNow() - t0;
-    timers.cpu_prepare += TCpu() - c0;
+    for (const auto& bytes : entries) prepared.push_back(Prepare(bytes));
     if (prepared.empty()) return {};
 
     Writer w;
@@ -164,10 +156,14 @@ class LedgerImpl final : public Ledger {
     return e;
   }
 
+  static void Check(const rocksdb::Status& s) { ThrowIfError(s, "building a ledger batch"); }
+
   std::vector<uint64_t> IndexLookup(rocksdb::ColumnFamilyHandle* cf, std::string_view id) const {
     std::vector<uint64_t> seqs;
     std::string prefix = layout::IndexPrefix(id);
-    std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(rocksdb::ReadOptions(), cf));
+    rocksdb::ReadOptions ro;
+    ro.prefix_same_as_start = true;  // by_request is bucketed by prefix (rocks.cpp)
+    std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, cf));
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       std::string_view found;
       uint64_t seq;
@@ -218,19 +214,34 @@ class LedgerImpl final : public Ledger {
     Hash chain = head_;
     if (!error) {
       try {
-        double t0 = TNow(), c0 = TCpu();
-        rocksdb::WriteBatch batch;
+        size_t reserve = 64;
+        for (Writer* w : group) {
+          for (const Prepared& p : *w->entries) {
+            reserve +=
+                p.bytes->size() + p.request_id.size() + p.actor.size() + kBatchOverheadPerEntry;
+          }
+        }
+        rocksdb::WriteBatch batch(reserve);
+        std::string index_key;  // reused: the puts copy keys into the batch
         for (Writer* w : group) {
           w->results.reserve(w->entries->size());
-          for (Prepared& p : *w->entries) {
-            chain = ChainHash(seq, chain, p.bytes);
-            std::string value(reinterpret_cast<const char*>(chain.data()), chain.size());
-            value += p.bytes;
-            batch.Put(rocks_->entries, layout::SeqKey(seq), value);
+          for (const Prepared& p : *w->entries) {
+            chain = ChainLink(seq, chain, p.entry_hash);
+            char key[8];
+            layout::EncodeSeqKey(seq, key);
+            rocksdb::Slice key_part(key, sizeof(key));
+            rocksdb::Slice value_parts[2] = {rocksdb::Slice(AsBytes(chain)),
+                                             rocksdb::Slice(*p.bytes)};
+            Check(batch.Put(rocks_->entries, rocksdb::SliceParts(&key_part, 1),
+                            rocksdb::SliceParts(value_parts, 2)));
             if (!p.request_id.empty()) {
-              batch.Put(rocks_->by_request, layout::IndexKey(p.request_id, seq), "");
+              index_key.clear();
+              layout::AppendIndexKey(&index_key, p.request_id, seq);
+              Check(batch.Put(rocks_->by_request, index_key, rocksdb::Slice()));
             }
-            batch.Put(rocks_->by_actor, layout::IndexKey(p.actor, seq), "");
+            index_key.clear();
+            layout::AppendIndexKey(&index_key, p.actor, seq);
+            Check(batch.Put(rocks_->by_actor, index_key, rocksdb::Slice()));
             w->results.push_back(Appended{seq, chain});
             ++seq;
           }
@@ -240,12 +251,7 @@ class LedgerImpl final : public Ledger {
         batch.Put(rocks_->meta, layout::kHeadKey, head_record);
         rocksdb::WriteOptions wo;
         wo.sync = true;
-        double t1 = TNow(), c1 = TCpu();
-        timers.build += t1 - t0;
-        timers.cpu_build += c1 - c0;
         ThrowIfError(rocks_->db->Write(wo, &batch), "appending to the ledger");
-        timers.write += TNow() - t1;
-        timers.cpu_write += TCpu() - c1;
       } catch (...) {
         error = std::current_exception();
       }
@@ -271,9 +277,9 @@ class LedgerImpl final : public Ledger {
   std::unique_ptr<RocksLedger> rocks_;
   const bool writable_;
 
-  std::mutex mu_;               // guards queue_ and failed_
-  std::deque<Writer*> queue_;   // front is the current or next leader
-  std::exception_ptr failed_;   // set once a write fails
+  std::mutex mu_;              // guards queue_ and failed_
+  std::deque<Writer*> queue_;  // front is the current or next leader
+  std::exception_ptr failed_;  // set once a write fails
 
   mutable std::mutex head_mu_;  // guards size_ and head_ for readers
   uint64_t size_ = 0;

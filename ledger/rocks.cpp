@@ -1,12 +1,11 @@
 #include "ledger/rocks.h"
 
 #include <fmt/format.h>
-#include <rocksdb/options.h>
-#include <rocksdb/table.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/memtablerep.h>
+#include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
-#include <cstdlib>
+#include <rocksdb/table.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -28,35 +27,27 @@ const std::vector<std::string>& FamilyNames() {
   return names;
 }
 
-// TEMP experiment switch.
-std::string Exp() {
-  const char* e = std::getenv("JEJAK_EXP");
-  return e ? e : "";
-}
-bool Has(const std::string& what) { return Exp().find(what) != std::string::npos; }
-
-class IndexPrefixTransform : public rocksdb::SliceTransform {
+// An index key's prefix, be32(len) || id: all keys of one id, in seq order.
+// Damaged keys (too short to hold a prefix) are their own prefix, since
+// RocksDB's hash memtable transforms keys without checking InDomain().
+class IndexPrefixTransform final : public rocksdb::SliceTransform {
  public:
-  const char* Name() const override { return "jejak.IndexPrefix"; }
+  const char* Name() const override { return "jejak.IndexPrefix.v1"; }
   rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
-    if (key.size() < 4) return key;
-    uint64_t len = 0;
-    for (int i = 0; i < 4; ++i) len = len << 8 | static_cast<uint8_t>(key[i]);
-    return rocksdb::Slice(key.data(), 4 + std::min<uint64_t>(len, key.size() - 4));
+    size_t n = layout::IndexPrefixSize(key.ToStringView());
+    return n == 0 ? key : rocksdb::Slice(key.data(), n);
   }
   bool InDomain(const rocksdb::Slice& key) const override {
-    if (key.size() < 4) return false;
-    uint64_t len = 0;
-    for (int i = 0; i < 4; ++i) len = len << 8 | static_cast<uint8_t>(key[i]);
-    return 4 + len <= key.size();
+    return layout::IndexPrefixSize(key.ToStringView()) != 0;
   }
 };
 
 rocksdb::Options DbOptions() {
   rocksdb::Options o;
-  if (Has("hint") || Has("hash") || Has("vector") || Has("noconc")) o.allow_concurrent_memtable_write = false;
-  if (Has("pipelined")) o.enable_pipelined_write = true;
   o.IncreaseParallelism(2);
+  // The hash memtable of by_request cannot take concurrent inserts, and the
+  // ledger has one writing thread (the group-commit leader) anyway.
+  o.allow_concurrent_memtable_write = false;
   o.max_background_jobs = 2;
   o.write_buffer_size = 64 << 20;
   o.keep_log_file_num = 3;
@@ -74,18 +65,21 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::string& name) {
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   }
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
-  if (name == layout::kByRequest || name == layout::kByActor) {
-    std::string p = name == layout::kByRequest ? "req" : "act";
-    if (Has(p + "small")) o.write_buffer_size = 8 << 20;
-    if (Has(p + "tiny")) o.write_buffer_size = 2 << 20;
-    if (Has(p + "hash")) {
-      o.prefix_extractor.reset(new IndexPrefixTransform);
-      o.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(262144, 12, 4));
-    }
-    if (Has(p + "hint")) o.memtable_insert_with_hint_prefix_extractor.reset(new IndexPrefixTransform);
-    if (Has(p + "vector")) o.memtable_factory.reset(new rocksdb::VectorRepFactory);
+  // Index keys arrive in random id order, and inserting them into one big
+  // skip list (a cache miss per level) cost more than the rest of an append
+  // together. Each id's keys, though, arrive in seq order.
+  if (name == layout::kByRequest) {
+    // Many ids, each with few keys per memtable: a hash of small skip lists,
+    // one bucket per request id. Reads are prefix seeks (ReadRequest); a full
+    // scan (verify) must set total_order_seek.
+    o.prefix_extractor = std::make_shared<IndexPrefixTransform>();
+    o.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(
+        /*bucket_count=*/1 << 18, /*skiplist_height=*/12, /*skiplist_branching_factor=*/4));
+  } else if (name == layout::kByActor) {
+    // Few ids, each with many keys: one skip list, with the insert position of
+    // each id's last key kept as a hint for its next key.
+    o.memtable_insert_with_hint_prefix_extractor = std::make_shared<IndexPrefixTransform>();
   }
-  if (Has("nocomp")) o.compression = rocksdb::kNoCompression;
   return o;
 }
 

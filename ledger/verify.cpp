@@ -170,7 +170,9 @@ class Verifier {
       }
     };
     std::vector<bool> found(fingerprints.size(), false);
-    std::unique_ptr<rocksdb::Iterator> it(r_.db->NewIterator(rocksdb::ReadOptions(), cf));
+    rocksdb::ReadOptions ro;
+    ro.total_order_seek = true;  // by_request's memtable is bucketed by prefix (rocks.cpp)
+    std::unique_ptr<rocksdb::Iterator> it(r_.db->NewIterator(ro, cf));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       std::string_view id;
       uint64_t seq;

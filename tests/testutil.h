@@ -9,7 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -158,6 +160,17 @@ class Subprocess {
   int status_ = -1;
   std::string out_, err_;
 };
+
+// The jejak executable: $JEJAK_BIN as ctest sets it, else the one built with
+// the tests.
+inline std::string JejakBin() {
+  if (const char* bin = std::getenv("JEJAK_BIN")) return bin;
+#ifdef JEJAK_DEFAULT_BIN
+  return JEJAK_DEFAULT_BIN;
+#else
+  throw std::runtime_error("JEJAK_BIN is not set");
+#endif
+}
 
 struct RunResult {
   int exit_code;

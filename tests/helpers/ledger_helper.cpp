@@ -48,7 +48,8 @@ std::string Bytes(uint64_t n) { return jejak::events::Encode(jejak::testing::Sam
         size_t size = 1 + i % 7;
         for (size_t k = 0; k < size; ++k) batch.push_back(Bytes(n + k));
         auto appended = ledger.AppendBatch(std::move(batch));
-        for (size_t k = 0; k < appended.size(); ++k) Say(fmt::format("{} {}", appended[k].seq, n + k));
+        for (size_t k = 0; k < appended.size(); ++k)
+          Say(fmt::format("{} {}", appended[k].seq, n + k));
         n += size;
       }
     });

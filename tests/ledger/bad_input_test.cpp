@@ -48,9 +48,12 @@ void CheckRefused(const std::string& what, const std::string& dir,
 // Checks the writer, the reader and the verifier on dir.
 void CheckAllRefused(const std::string& dir, ErrorCode write_code, ErrorCode read_code,
                      const std::string& words) {
-  CheckRefused("Open", dir, [&] { Ledger::Open(dir); }, write_code, words);
-  CheckRefused("OpenReadOnly", dir, [&] { Ledger::OpenReadOnly(dir); }, read_code, words);
-  CheckRefused("VerifyLedger", dir, [&] { VerifyLedger(dir); }, read_code, words);
+  CheckRefused(
+      "Open", dir, [&] { Ledger::Open(dir); }, write_code, words);
+  CheckRefused(
+      "OpenReadOnly", dir, [&] { Ledger::OpenReadOnly(dir); }, read_code, words);
+  CheckRefused(
+      "VerifyLedger", dir, [&] { VerifyLedger(dir); }, read_code, words);
 }
 
 // A real ledger of a few entries, closed.
@@ -70,10 +73,11 @@ std::string ManifestOf(const std::string& dir) {
 TEST_CASE("bad input: a missing directory") {
   TempDir tmp;
   std::string dir = tmp.Sub("nowhere");
-  CheckRefused("OpenReadOnly", dir, [&] { Ledger::OpenReadOnly(dir); }, ErrorCode::kNotFound,
-               "no jejak ledger");
-  CheckRefused("VerifyLedger", dir, [&] { VerifyLedger(dir); }, ErrorCode::kNotFound,
-               "no jejak ledger");
+  CheckRefused(
+      "OpenReadOnly", dir, [&] { Ledger::OpenReadOnly(dir); }, ErrorCode::kNotFound,
+      "no jejak ledger");
+  CheckRefused(
+      "VerifyLedger", dir, [&] { VerifyLedger(dir); }, ErrorCode::kNotFound, "no jejak ledger");
   CHECK(!fs::exists(dir));
   // The writer creates a missing directory, as documented.
   CHECK(Ledger::Open(dir)->size() == 0);
@@ -134,12 +138,14 @@ TEST_CASE("bad input: a non-empty directory that is not a RocksDB") {
   fs::create_directories(dir + "/sub");
   WriteFile(dir + "/notes.txt", "not a database\n");
   WriteFile(dir + "/sub/LOG", "neither\n");
-  CheckRefused("Open", dir, [&] { Ledger::Open(dir); }, ErrorCode::kInvalidArgument,
-               "holds no jejak ledger");
-  CheckRefused("OpenReadOnly", dir, [&] { Ledger::OpenReadOnly(dir); }, ErrorCode::kNotFound,
-               "no jejak ledger");
-  CheckRefused("VerifyLedger", dir, [&] { VerifyLedger(dir); }, ErrorCode::kNotFound,
-               "no jejak ledger");
+  CheckRefused(
+      "Open", dir, [&] { Ledger::Open(dir); }, ErrorCode::kInvalidArgument,
+      "holds no jejak ledger");
+  CheckRefused(
+      "OpenReadOnly", dir, [&] { Ledger::OpenReadOnly(dir); }, ErrorCode::kNotFound,
+      "no jejak ledger");
+  CheckRefused(
+      "VerifyLedger", dir, [&] { VerifyLedger(dir); }, ErrorCode::kNotFound, "no jejak ledger");
 }
 
 }  // namespace

@@ -55,9 +55,8 @@ void CheckFailsAt(const std::string& dir, uint64_t seq, const std::string& probl
 TEST_CASE("tamper: a clean ledger verifies with its count and head") {
   Fixture f;
   std::vector<std::pair<uint64_t, uint64_t>> progress;
-  VerifyReport r = VerifyLedger(f.dir.path(), [&](uint64_t done, uint64_t total) {
-    progress.emplace_back(done, total);
-  });
+  VerifyReport r = VerifyLedger(
+      f.dir.path(), [&](uint64_t done, uint64_t total) { progress.emplace_back(done, total); });
   CHECK(r.ok);
   CHECK(r.entries == kEntries);
   CHECK(r.head == f.chains.back());

@@ -1,0 +1,92 @@
+#include "engine/calendar.h"
+
+#include <doctest/doctest.h>
+
+#include "events/error.h"
+#include "events/time.h"
+
+namespace jejak::engine {
+namespace {
+
+int64_t T(const char* rfc3339) { return events::ParseRfc3339(rfc3339); }
+
+TEST_CASE("calendar: durations parse in four units and print back") {
+  struct Case {
+    const char* text;
+    int64_t amount;
+    Duration::Unit unit;
+  };
+  for (const Case& c :
+       {Case{"30m", 30, Duration::Unit::kMinutes}, Case{"4h", 4, Duration::Unit::kHours},
+        Case{"3d", 3, Duration::Unit::kDays}, Case{"5wd", 5, Duration::Unit::kWorkingDays},
+        Case{"999999wd", 999999, Duration::Unit::kWorkingDays}}) {
+    Duration d = Duration::Parse(c.text);
+    CHECK(d.amount == c.amount);
+    CHECK(d.unit == c.unit);
+    CHECK(d.ToString() == c.text);
+  }
+  for (const char* bad : {"", "5", "h", "0d", "-1d", "5 wd", "5w", "5W", "1000000d", "1.5d"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(Duration::Parse(bad), events::Error);
+  }
+}
+
+TEST_CASE("calendar: working days skip weekends and keep the local time of day") {
+  Calendar wib;  // +07:00, Monday to Friday
+  // Friday 14:30 WIB + 2 working days = Tuesday 14:30 WIB.
+  int64_t friday = T("2026-11-27T14:30:00+07:00");
+  CHECK(wib.Deadline(friday, Duration::Parse("2wd")) == T("2026-12-01T14:30:00+07:00"));
+  CHECK(wib.Deadline(friday, Duration::Parse("1wd")) == T("2026-11-30T14:30:00+07:00"));
+  CHECK(wib.Deadline(friday, Duration::Parse("5wd")) == T("2026-12-04T14:30:00+07:00"));
+  // From a Sunday, the first working day is Monday.
+  CHECK(wib.Deadline(T("2026-11-29T10:00:00+07:00"), Duration::Parse("1wd")) ==
+        T("2026-11-30T10:00:00+07:00"));
+}
+
+TEST_CASE("calendar: working days skip holidays") {
+  Calendar cal;
+  cal.holidays.insert(events::DaysFromCivil(2026, 11, 30));  // a Monday
+  int64_t friday = T("2026-11-27T14:30:00+07:00");
+  CHECK(cal.Deadline(friday, Duration::Parse("2wd")) == T("2026-12-02T14:30:00+07:00"));
+  CHECK_FALSE(cal.IsWorkingDay(events::DaysFromCivil(2026, 11, 30)));
+  CHECK(cal.IsWorkingDay(events::DaysFromCivil(2026, 12, 1)));
+  CHECK_FALSE(cal.IsWorkingDay(events::DaysFromCivil(2026, 11, 28)));  // Saturday
+}
+
+TEST_CASE("calendar: the UTC offset decides which local day a time falls on") {
+  // Friday 23:30 UTC is already Saturday 06:30 in WIB.
+  int64_t t = T("2026-11-27T23:30:00Z");
+  Calendar wib;
+  Calendar utc;
+  utc.utc_offset_minutes = 0;
+  CHECK(wib.Deadline(t, Duration::Parse("1wd")) == T("2026-11-30T06:30:00+07:00"));
+  CHECK(utc.Deadline(t, Duration::Parse("1wd")) == T("2026-11-30T23:30:00Z"));
+  Calendar wit;
+  wit.utc_offset_minutes = 9 * 60;
+  CHECK(wit.IsWorkingTime(T("2026-11-30T08:00:00+09:00")));
+  CHECK_FALSE(wib.IsWorkingTime(T("2026-11-30T08:00:00+09:00")));  // 06:00 WIB
+}
+
+TEST_CASE("calendar: working hours and six-day weeks") {
+  Calendar cal;
+  CHECK(cal.IsWorkingTime(T("2026-11-30T08:00:00+07:00")));
+  CHECK(cal.IsWorkingTime(T("2026-11-30T15:59:59+07:00")));
+  CHECK_FALSE(cal.IsWorkingTime(T("2026-11-30T16:00:00+07:00")));
+  CHECK_FALSE(cal.IsWorkingTime(T("2026-11-30T07:59:59+07:00")));
+  CHECK_FALSE(cal.IsWorkingTime(T("2026-11-28T10:00:00+07:00")));  // Saturday
+  cal.working_weekdays = 0b0111111;                                // Monday to Saturday
+  CHECK(cal.IsWorkingTime(T("2026-11-28T10:00:00+07:00")));
+  CHECK(cal.Deadline(T("2026-11-27T09:00:00+07:00"), Duration::Parse("1wd")) ==
+        T("2026-11-28T09:00:00+07:00"));
+}
+
+TEST_CASE("calendar: wall-clock durations ignore the calendar") {
+  Calendar cal;
+  int64_t friday = T("2026-11-27T14:30:00+07:00");
+  CHECK(cal.Deadline(friday, Duration::Parse("30m")) == T("2026-11-27T15:00:00+07:00"));
+  CHECK(cal.Deadline(friday, Duration::Parse("4h")) == T("2026-11-27T18:30:00+07:00"));
+  CHECK(cal.Deadline(friday, Duration::Parse("3d")) == T("2026-11-30T14:30:00+07:00"));
+}
+
+}  // namespace
+}  // namespace jejak::engine
