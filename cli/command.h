@@ -21,6 +21,10 @@ struct Context {
   void RequireData() const;
 };
 
+// Adds --data (when data is true) and --json to a subcommand, so that they
+// show in its --help; they may also be given before the subcommand.
+void AddCommonFlags(CLI::App* cmd, Context& ctx, bool data = true);
+
 void AddLedgerCommands(CLI::App& app, Context& ctx);
 void AddWorkflowCommands(CLI::App& app, Context& ctx);
 // Needs AddWorkflowCommands first: it adds 'workflow deploy'.

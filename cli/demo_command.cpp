@@ -155,6 +155,7 @@ void AddDemoCommand(CLI::App& app, Context& ctx) {
   demo->add_option("--requests", o.requests, "Requests submitted per day")
       ->check(CLI::Range(1, 1'000'000));
   demo->add_option("--seed", o.seed, "Random seed: the same seed makes the same decisions");
+  AddCommonFlags(demo, ctx);
   demo->callback([&ctx] { ctx.run = [&ctx] { return RunDemo(ctx, o); }; });
 }
 

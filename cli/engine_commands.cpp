@@ -91,11 +91,16 @@ int Report(const Context& ctx, const engine::Accepted& a) {
 }
 
 int RunDeploy(const Context& ctx, const CommandOptions& o) {
+  ctx.RequireData();
+  // Every file must load before anything is written.
+  std::vector<std::shared_ptr<const engine::Workflow>> workflows;
+  for (const auto& file : o.files) workflows.push_back(engine::LoadWorkflowFile(file));
   auto eng = OpenEngine(ctx);
   events::Actor deployer{o.subject.empty() ? "admin" : o.subject, "admin", o.agency};
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& file : o.files) {
-    auto wf = engine::LoadWorkflowFile(file);
+  for (size_t i = 0; i < o.files.size(); ++i) {
+    const std::string& file = o.files[i];
+    const auto& wf = workflows[i];
     auto result = eng->Deploy(wf, deployer);
     if (ctx.json) {
       out.push_back({{"file", file}, {"workflow", wf->name}, {"version", wf->version},
@@ -185,6 +190,7 @@ void AddEngineCommands(CLI::App& app, Context& ctx) {
   deploy->add_option("FILE", o.files, "Workflow YAML files")->required()->check(CLI::ExistingFile);
   deploy->add_option("--as", o.subject, "Who deploys (recorded as the actor)");
   deploy->add_option("--agency", o.agency, "The deployer's agency");
+  AddCommonFlags(deploy, ctx);
   deploy->callback([&ctx] { ctx.run = [&ctx] { return RunDeploy(ctx, o); }; });
 
   auto* submit = app.add_subcommand("submit", "Submit a new request as a citizen");
@@ -192,6 +198,7 @@ void AddEngineCommands(CLI::App& app, Context& ctx) {
   submit->add_option("--as", o.subject, "The applicant's id (e.g. NIK)")->required();
   submit->add_option("--field", o.fields, "A field value, name=value (repeatable)");
   AddCommonOptions(submit, o);
+  AddCommonFlags(submit, ctx);
   submit->callback([&ctx] { ctx.run = [&ctx] { return RunSubmit(ctx, o); }; });
 
   auto* act = app.add_subcommand("act", "Perform an action on a request (officer or applicant)");
@@ -205,6 +212,7 @@ void AddEngineCommands(CLI::App& app, Context& ctx) {
   act->add_option("--expect-version", o.expect_version,
                   "Refuse with exit code 4 unless the request is at this version");
   AddCommonOptions(act, o);
+  AddCommonFlags(act, ctx);
   act->callback([&ctx] { ctx.run = [&ctx] { return RunAct(ctx, o); }; });
 
   auto* withdraw = app.add_subcommand("withdraw", "Withdraw a request as its applicant");
@@ -213,10 +221,12 @@ void AddEngineCommands(CLI::App& app, Context& ctx) {
   withdraw->add_option("--reason", o.reason, "Why");
   withdraw->add_option("--expect-version", o.expect_version, "Expected request version");
   AddCommonOptions(withdraw, o);
+  AddCommonFlags(withdraw, ctx);
   withdraw->callback([&ctx] { ctx.run = [&ctx] { return RunWithdraw(ctx, o); }; });
 
   auto* history = app.add_subcommand("history", "Every ledger event of one request, in order");
   history->add_option("REQUEST", o.request, "Request id")->required();
+  AddCommonFlags(history, ctx);
   history->callback([&ctx] { ctx.run = [&ctx] { return RunHistory(ctx, o); }; });
 }
 

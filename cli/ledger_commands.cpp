@@ -47,6 +47,7 @@ void AddLedgerCommands(CLI::App& app, Context& ctx) {
       "verify",
       "Re-derive every chain hash from the stored bytes and check continuity and indexes.\n"
       "Safe to run while another process writes. Prints 'OK <n> entries, head <hex>'.");
+  AddCommonFlags(verify, ctx);
   verify->callback([&ctx] { ctx.run = [&ctx] { return RunVerify(ctx); }; });
 }
 

@@ -28,6 +28,11 @@ ExitCode ExitCodeFor(events::ErrorCode code) {
   return kExitIoError;
 }
 
+void AddCommonFlags(CLI::App* cmd, Context& ctx, bool data) {
+  if (data) cmd->add_option("--data", ctx.data_dir, "Data directory (ledger and projections)");
+  cmd->add_flag("--json", ctx.json, "Machine-readable JSON output on stdout");
+}
+
 void Context::RequireData() const {
   if (data_dir.empty()) {
     throw events::Error(events::ErrorCode::kInvalidArgument,

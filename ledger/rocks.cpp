@@ -21,9 +21,8 @@ using events::ErrorCode;
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& FamilyNames() {
-  static const std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
-                                                 layout::kEntries, layout::kByRequest,
-                                                 layout::kByActor};
+  static const std::vector<std::string> names = {
+      rocksdb::kDefaultColumnFamilyName, layout::kEntries, layout::kByRequest, layout::kByActor};
   return names;
 }
 
@@ -69,15 +68,18 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::string& name) {
   // skip list (a cache miss per level) cost more than the rest of an append
   // together. Each id's keys, though, arrive in seq order.
   if (name == layout::kByRequest) {
-    // Many ids, each with few keys per memtable: a hash of small skip lists,
-    // one bucket per request id. Reads are prefix seeks (ReadRequest); a full
-    // scan (verify) must set total_order_seek.
+    // Many ids with few keys each per memtable: a hash table of short sorted
+    // lists, one bucket per request id (a list turns into a skip list past 256
+    // keys). Reads are prefix seeks (ReadRequest); a full scan (verify) must
+    // set total_order_seek.
     o.prefix_extractor = std::make_shared<IndexPrefixTransform>();
-    o.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(
-        /*bucket_count=*/1 << 18, /*skiplist_height=*/12, /*skiplist_branching_factor=*/4));
+    o.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(
+        /*bucket_count=*/1 << 18, /*huge_page_tlb_size=*/0,
+        /*bucket_entries_logging_threshold=*/4096, /*if_log_bucket_dist_when_flash=*/false,
+        /*threshold_use_skiplist=*/256));
   } else if (name == layout::kByActor) {
-    // Few ids, each with many keys: one skip list, with the insert position of
-    // each id's last key kept as a hint for its next key.
+    // Fewer ids with many keys each: one skip list, remembering where each
+    // id's last key went as the place to insert its next key.
     o.memtable_insert_with_hint_prefix_extractor = std::make_shared<IndexPrefixTransform>();
   }
   return o;
@@ -102,9 +104,9 @@ void CheckFormatMarker(RocksLedger& r, const std::string& dir);
 void CheckIsLedger(const std::string& dir, bool check_marker) {
   auto damaged = [&](const rocksdb::Status& s) {
     // CURRENT exists, so a file RocksDB cannot find is damage too.
-    return Error(s.IsCorruption() || s.IsPathNotFound() ? ErrorCode::kCorruption
-                                                        : ErrorCode::kIoError,
-                 fmt::format("{} holds a damaged RocksDB database: {}", dir, s.ToString()));
+    return Error(
+        s.IsCorruption() || s.IsPathNotFound() ? ErrorCode::kCorruption : ErrorCode::kIoError,
+        fmt::format("{} holds a damaged RocksDB database: {}", dir, s.ToString()));
   };
   std::vector<std::string> families;
   rocksdb::Status s = rocksdb::DB::ListColumnFamilies(DbOptions(), dir, &families);
@@ -195,9 +197,8 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
   rocksdb::Status s;
   if (mode == OpenMode::kSecondary) {
     CheckIsLedger(dir, /*check_marker=*/false);  // checked once open
-    r->secondary_dir = fmt::format("{}/jejak-secondary-{}-{}",
-                                   fs::temp_directory_path().string(), getpid(),
-                                   reinterpret_cast<uintptr_t>(r.get()));
+    r->secondary_dir = fmt::format("{}/jejak-secondary-{}-{}", fs::temp_directory_path().string(),
+                                   getpid(), reinterpret_cast<uintptr_t>(r.get()));
     options.max_open_files = -1;  // required by secondary instances
     rocksdb::DB* db = nullptr;
     s = rocksdb::DB::OpenAsSecondary(options, dir, r->secondary_dir, Descriptors(), &r->handles,

@@ -102,8 +102,8 @@ class Verifier {
         return false;
       }
       if (seq != expected) {
-        Fail(expected, fmt::format("entry {} is missing (the next entry present is {})",
-                                   expected, seq));
+        Fail(expected,
+             fmt::format("entry {} is missing (the next entry present is {})", expected, seq));
         return false;
       }
       if (value.size() < layout::kChainSize) {
@@ -120,8 +120,8 @@ class Verifier {
       try {
         event = events::Decode(bytes);
       } catch (const events::Error& e) {
-        Fail(seq, fmt::format("the chain hash matches but the bytes are not an event: {}",
-                              e.what()));
+        Fail(seq,
+             fmt::format("the chain hash matches but the bytes are not an event: {}", e.what()));
         return false;
       }
       fp_.request.push_back(event.request_id.empty() ? 0 : Fingerprint(event.request_id));

@@ -32,7 +32,7 @@ struct VerifyReport {
 // done and total count entries; total is the writer's last recorded size.
 using VerifyProgress = std::function<void(uint64_t done, uint64_t total)>;
 
-// Throws Error(kNotFound / kInvalidArgument / kCorruption) when dir cannot be
+// Throws Error(kNotFound / kInvalidArgument / kCorruption / kIoError) when dir cannot be
 // opened as a ledger at all; every problem found inside it is in the report.
 VerifyReport VerifyLedger(const std::string& dir, const VerifyProgress& progress = {});
 

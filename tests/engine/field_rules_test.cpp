@@ -63,7 +63,7 @@ TEST_CASE("field rules: decimals are exact and canonical") {
   CHECK(Refusal(f, "1e9").find("not a decimal") != std::string::npos);
 }
 
-TEST_CASE("field rules: booleans, dates and enums") {
+TEST_CASE("field rules: booleans and dates and enums") {
   FieldSpec b = Spec("milik_sendiri", FieldKind::kBoolean);
   CHECK(CoerceField(b, "true") == FieldValue::Boolean(true));
   CHECK(CoerceField(b, "false") == FieldValue::Boolean(false));

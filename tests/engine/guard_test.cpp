@@ -44,7 +44,7 @@ TEST_CASE("guard: numbers compare exactly across integers and decimals") {
   CHECK(Eval("9223372036854775809 > 9223372036854775808"));
 }
 
-TEST_CASE("guard: text, dates, booleans and in lists") {
+TEST_CASE("guard: text and dates and booleans and in lists") {
   CHECK(Eval("risiko == 'menengah_tinggi'"));
   CHECK(Eval("risiko in ['tinggi', \"menengah_tinggi\"]"));
   CHECK_FALSE(Eval("risiko in ['rendah', 'tinggi']"));

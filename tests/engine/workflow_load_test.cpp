@@ -1,6 +1,7 @@
 // Loading workflows: what a valid file becomes, and the whole-file error report.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "engine/workflow.h"
@@ -90,7 +91,8 @@ TEST_CASE("workflow load: a valid file becomes a complete Workflow") {
   CHECK(wf->InitialState().name == "diajukan");
   CHECK(wf->FindState("diajukan")->sla->ToString() == "2wd");
   CHECK(wf->FindState("diverifikasi")->sla->unit == Duration::Unit::kHours);
-  CHECK(wf->FindState("diajukan")->responsible_roles == std::vector<std::string>{"verifikator"});
+  CHECK(wf->FindState("diajukan")->responsible_roles ==
+        std::vector<std::string>{"verifikator", "kadis"});
   CHECK(wf->FindState("diverifikasi")->responsible_roles ==
         std::vector<std::string>{"kadis", "verifikator", "applicant"});
   CHECK(wf->FindState("terbit")->responsible_roles.empty());

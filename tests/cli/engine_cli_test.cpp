@@ -1,0 +1,152 @@
+// The embedded engine commands through the jejak executable: output, --json
+// and exit codes, as a user or a script sees them.
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/format_vectors.h"
+#include "tests/testutil.h"
+
+namespace jejak::cli {
+namespace {
+
+using testing::JejakBin;
+using testing::Run;
+using testing::RunResult;
+using testing::TempDir;
+
+std::string Example(const std::string& name) {
+  return testing::SourcePath("examples/workflows/" + name);
+}
+
+// A data directory with the OSS example deployed and one request submitted.
+struct Office {
+  TempDir dir;
+  std::string id, code;
+
+  Office() {
+    RunResult d = Jejak({"workflow", "deploy", Example("oss-izin-usaha.yaml"), "--as", "admin-01"});
+    REQUIRE(d.exit_code == 0);
+    CHECK(d.out.find("Deployed oss-izin-usaha v1") != std::string::npos);
+    RunResult s = Submit("3273010101900001", "--json");
+    REQUIRE(s.exit_code == 0);
+    auto j = nlohmann::json::parse(s.out);
+    id = j["request_id"];
+    code = j["tracking_code"];
+  }
+
+  RunResult Jejak(std::vector<std::string> args) {
+    args.insert(args.begin(), JejakBin());
+    args.push_back("--data");
+    args.push_back(dir.path());
+    return Run(args);
+  }
+
+  RunResult Submit(const std::string& nik, const std::string& extra = "") {
+    std::vector<std::string> args = {
+        "submit", "oss-izin-usaha", "--as", nik, "--field", "nik=" + nik,
+        "--field", "nama_pemohon=Siti Aminah", "--field", "nama_usaha=Kopi Aroma",
+        "--field", "kbli=56303", "--field", "skala_usaha=mikro", "--field",
+        "tingkat_risiko=rendah", "--field", "nilai_investasi=250000000", "--field",
+        "jumlah_tenaga_kerja=4", "--field", "tempat_milik_sendiri=false", "--field",
+        "lokasi_usaha=Jl. Braga 12"};
+    if (!extra.empty()) args.push_back(extra);
+    return Jejak(args);
+  }
+};
+
+TEST_CASE("cli: submit prints the request id and tracking code and act moves the request") {
+  Office o;
+  CHECK(o.id == "OSS-2026-000001");
+  CHECK(o.code.size() == 14);
+  RunResult a = o.Jejak({"act", o.id, "periksa_dokumen", "--as", "NIP-1", "--role", "verifikator"});
+  CHECK(a.exit_code == 0);
+  CHECK(a.out.find("now pemeriksaan_teknis (version 2") != std::string::npos);
+  RunResult h = o.Jejak({"history", o.id});
+  CHECK(h.exit_code == 0);
+  CHECK(h.out.find("submitted") != std::string::npos);
+  CHECK(h.out.find("periksa_dokumen") != std::string::npos);
+  RunResult hj = o.Jejak({"history", o.id, "--json"});
+  auto events = nlohmann::json::parse(hj.out);
+  REQUIRE(events.size() == 2);
+  CHECK(events[1]["actor"]["subject"] == "NIP-1");
+  RunResult v = o.Jejak({"ledger", "verify"});
+  CHECK(v.exit_code == 0);
+  CHECK(v.out.rfind("OK 3 entries, head ", 0) == 0);
+}
+
+TEST_CASE("cli: refusals exit 3 or 4 with a reason and change nothing") {
+  Office o;
+  RunResult wrong = o.Jejak({"act", o.id, "setujui", "--as", "NIP-1", "--role", "verifikator",
+                             "--json"});
+  CHECK(wrong.exit_code == 3);
+  auto err = nlohmann::json::parse(wrong.out)["error"];
+  CHECK(err["reason"] == "forbidden_role");
+  CHECK(err["code"] == "permission_denied");
+  CHECK(wrong.err.find("may not setujui") != std::string::npos);
+
+  RunResult stale = o.Jejak({"act", o.id, "periksa_dokumen", "--as", "NIP-1", "--role",
+                             "verifikator", "--expect-version", "7"});
+  CHECK(stale.exit_code == 4);
+  CHECK(stale.err.find("version 1, not the expected 7") != std::string::npos);
+
+  RunResult reason = o.Jejak({"act", o.id, "tolak", "--as", "NIP-1", "--role", "verifikator"});
+  CHECK(reason.exit_code == 2);
+  CHECK(reason.err.find("requires a reason") != std::string::npos);
+
+  RunResult bad_field = o.Jejak({"act", o.id, "periksa_dokumen", "--as", "NIP-1", "--role",
+                                 "verifikator", "--field", "nomor_izin"});
+  CHECK(bad_field.exit_code == 2);
+  CHECK(bad_field.err.find("name=value") != std::string::npos);
+  // Only the audited attempt (wrong role) reached the ledger.
+  RunResult h = o.Jejak({"history", o.id, "--json"});
+  auto events = nlohmann::json::parse(h.out);
+  REQUIRE(events.size() == 2);
+  CHECK(events[1]["type"] == "command_rejected");
+}
+
+TEST_CASE("cli: an idempotent retry says so and appends nothing") {
+  Office o;
+  std::vector<std::string> act = {"act", o.id, "periksa_dokumen", "--as", "NIP-1", "--role",
+                                  "verifikator", "--idempotency-key", "k-1"};
+  CHECK(o.Jejak(act).exit_code == 0);
+  RunResult again = o.Jejak(act);
+  CHECK(again.exit_code == 0);
+  CHECK(again.out.find("idempotent retry") != std::string::npos);
+  CHECK(o.Jejak({"ledger", "verify"}).out.rfind("OK 3 entries", 0) == 0);
+}
+
+TEST_CASE("cli: bad workflow files and bad data directories are clear errors") {
+  TempDir dir;
+  std::string bad = dir.Sub("bad.yaml");
+  std::ofstream(bad) << "workflow: x\nversion: satu\n";
+  RunResult r = Run({JejakBin(), "workflow", "deploy", bad, "--data", dir.Sub("data")});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("bad.yaml:2:") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir.Sub("data/ledger/CURRENT")));
+  RunResult missing = Run({JejakBin(), "history", "X-1", "--data", dir.Sub("nowhere")});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("no jejak ledger") != std::string::npos);
+  RunResult no_data = Run({JejakBin(), "submit", "x", "--as", "y"});
+  CHECK(no_data.exit_code == 2);
+  CHECK(no_data.err.find("--data") != std::string::npos);
+}
+
+TEST_CASE("cli: the demo simulates a day and ends with a passing verification") {
+  TempDir dir;
+  RunResult r = Run({JejakBin(), "demo", "--data", dir.path(), "--days", "1", "--requests", "150",
+                     "--json"});
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["submitted"].get<int>() > 100);
+  CHECK(j["actions"].get<int>() > 50);
+  CHECK(j["verify"]["ok"] == true);
+  CHECK(j["verify"]["entries"].get<int>() == 3 + j["entries_written"].get<int>());
+  // A second run continues on the following days of the same ledger.
+  RunResult again = Run({JejakBin(), "demo", "--data", dir.path(), "--days", "1", "--requests",
+                         "50"});
+  CHECK(again.exit_code == 0);
+  CHECK(again.out.find("Ledger verification: OK") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace jejak::cli
