@@ -91,9 +91,17 @@ void PrintText(const std::vector<Row>& rows, std::FILE* out) {
   fmt::print(out, "{}\n", rule);
   for (size_t i = 1; i < cells.size(); ++i) print_line(cells[i]);
   fmt::print(out, "\n");
+  // The spread shows when the machine was too busy for the medians to mean
+  // much (a synced baseline suffers from other I/O more than jejak does).
+  auto spread = [](const std::vector<double>& v) {
+    if (v.empty()) return std::string("-");
+    auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+    return fmt::format("{}..{}", HumanRate(*lo), HumanRate(*hi));
+  };
   for (const Row& r : rows) {
-    fmt::print(out, "{}: {}; baseline: {}; {} run(s)\n", r.name, r.sizes,
-               r.baseline_name.empty() ? "none" : r.baseline_name, r.jejak_samples.size());
+    fmt::print(out, "{}: {}; baseline: {}; {} run(s), jejak {}, baseline {}\n", r.name, r.sizes,
+               r.baseline_name.empty() ? "none" : r.baseline_name, r.jejak_samples.size(),
+               spread(r.jejak_samples), spread(r.baseline_samples));
   }
 }
 

@@ -11,11 +11,14 @@
 #include <string>
 #include <vector>
 
-#include "engine/calendar.h"
+#include "events/calendar.h"
 #include "engine/guard.h"
 #include "events/field_value.h"
 
 namespace jejak::engine {
+
+using events::Calendar;
+using events::Duration;
 
 // Where something was written in the YAML source (1-based).
 struct SourcePos {

@@ -8,6 +8,7 @@
 
 #include "engine/decimal.h"
 #include "engine/workflow_internal.h"
+#include "events/vocabulary.h"
 #include "engine/workflow_keys.h"
 #include "engine/yaml_reader.h"
 #include "events/error.h"
@@ -74,6 +75,11 @@ void ParseField(Reader& r, const Entry& e, FieldSpec* f) {
   if (IsGuardWord(e.key)) {
     r.Add(e.key_pos,
           fmt::format("\"{}\" is a word of the guard language and cannot name a field", e.key));
+  }
+  if (events::IsReservedFieldName(e.key)) {
+    r.Add(e.key_pos, fmt::format("\"{}\" is reserved: the engine writes it in events "
+                                 "(docs/FORMAT.md, \"Event types\")",
+                                 e.key));
   }
   std::string what = fmt::format("field \"{}\"", e.key);
   std::vector<Entry> es = r.Entries(e.value, e.pos, what, keys::kField);

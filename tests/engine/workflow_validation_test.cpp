@@ -155,6 +155,8 @@ TEST_CASE("workflow validation: field types and patterns and bounds and enums") 
             "pii of field \"nama\" must be true or false"));
   CHECK(Has(with_field("  in: {type: string, title: Masuk}\n"), "6:3",
             "\"in\" is a word of the guard language"));
+  CHECK(Has(with_field("  reason: {type: string, title: Alasan}\n"), "6:3",
+            "\"reason\" is reserved: the engine writes it in events"));
   CHECK(Has(with_field("  Nama: {type: string, title: Nama}\n"), "6:3",
             "field name \"Nama\" must be lowercase"));
   CHECK(Has(std::string(kHead) + "fields: [nik]\n" + kTail, "5:9",

@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-namespace jejak::engine {
+namespace jejak::events {
 
 struct Duration {
   enum class Unit { kMinutes, kHours, kDays, kWorkingDays };
@@ -35,4 +35,4 @@ struct Calendar {
   int64_t Deadline(int64_t start_us, const Duration& d) const;
 };
 
-}  // namespace jejak::engine
+}  // namespace jejak::events

@@ -1,11 +1,11 @@
-#include "engine/calendar.h"
+#include "events/calendar.h"
 
 #include <doctest/doctest.h>
 
 #include "events/error.h"
 #include "events/time.h"
 
-namespace jejak::engine {
+namespace jejak::events {
 namespace {
 
 int64_t T(const char* rfc3339) { return events::ParseRfc3339(rfc3339); }
@@ -89,4 +89,4 @@ TEST_CASE("calendar: wall-clock durations ignore the calendar") {
 }
 
 }  // namespace
-}  // namespace jejak::engine
+}  // namespace jejak::events

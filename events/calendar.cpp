@@ -1,11 +1,11 @@
-#include "engine/calendar.h"
+#include "events/calendar.h"
 
 #include <fmt/format.h>
 
 #include "events/error.h"
 #include "events/time.h"
 
-namespace jejak::engine {
+namespace jejak::events {
 namespace {
 
 constexpr int64_t kMinuteUs = 60'000'000;
@@ -36,7 +36,7 @@ Duration Duration::Parse(const std::string& text) {
     i = 0;
   }
   if (i == 0 || amount <= 0 || amount >= 1'000'000) {
-    throw events::Error(events::ErrorCode::kInvalidArgument,
+    throw Error(ErrorCode::kInvalidArgument,
                         fmt::format("bad duration \"{}\": expected a positive number and a unit: "
                                     "m (minutes), h (hours), d (days) or wd (working days), "
                                     "as in \"4h\" or \"5wd\"",
@@ -82,4 +82,4 @@ int64_t Calendar::Deadline(int64_t start_us, const Duration& d) const {
   return day * kDayUs + time_of_day - offset;
 }
 
-}  // namespace jejak::engine
+}  // namespace jejak::events
