@@ -69,12 +69,16 @@ struct RowSpec {
   std::string unit;  // "appends/s"
   std::string baseline_name;
   double min_ratio = 0;  // the goal
+  double min_rate = 0;   // an absolute goal for the jejak figure, if nonzero
   std::vector<ParamSpec> params;
   // Says what the figures measure at the given sizes, for the table.
   std::function<std::string(const Context&)> sizes;
   // Each call is one independent run returning a rate in unit.
   std::function<double(const Context&)> jejak;
   std::function<double(const Context&)> baseline;  // may be empty
+  // Said once the runs are done: figures beside the rates, such as latency
+  // percentiles the run functions kept. May be empty.
+  std::function<std::string(const Context&)> notes;
 };
 
 // Returns true so that it can initialise a static.

@@ -5,11 +5,13 @@
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <memory>
 #include <random>
 #include <stdexcept>
 
 #include "bench/bench.h"
+#include "bench/table.h"
 #include "events/encoding.h"
 #include "ledger/ledger.h"
 
@@ -83,6 +85,12 @@ const std::vector<std::string>& Payloads(const Sizes& s) {
   return payloads;
 }
 
+// Appends per second until the last entry's index keys were written too.
+std::vector<double>& IndexedRates() {
+  static std::vector<double> rates;
+  return rates;
+}
+
 double LedgerAppends(const Context& ctx) {
   Sizes s = Sizes::From(ctx);
   const auto& payloads = Payloads(s);
@@ -93,11 +101,16 @@ double LedgerAppends(const Context& ctx) {
     batches.emplace_back(payloads.begin() + i, payloads.begin() + end);
   }
   ScratchDir dir(ctx, "ledger");
-  auto ledger = ledger::Ledger::Open(dir.path() + "/ledger");
+  ledger::OpenOptions options;
+  options.merkle = ctx.params.Get("merkle") != 0;
+  auto ledger = ledger::Ledger::Open(dir.path() + "/ledger", options);
   double start = Now();
   for (auto& b : batches) ledger->AppendBatch(std::move(b));
   double elapsed = Now() - start;
   if (ledger->size() != s.appends) throw std::logic_error("the ledger lost appends");
+  // Index keys are written behind the appends; an index read waits for them.
+  ledger->SeqsByActor("officer-00");
+  IndexedRates().push_back(s.appends / (Now() - start));
   return s.appends / elapsed;
 }
 
@@ -140,15 +153,25 @@ JEJAK_BENCH_ROW(RowSpec{
                {"batch", 1'000, "entries per AppendBatch / WriteBatch"},
                {"payload", 256, "bytes per event encoding / value"},
                {"requests", 100'000, "distinct request ids the events are spread over"},
-               {"actors", 20, "distinct officers acting"}},
+               {"actors", 20, "distinct officers acting"},
+               {"merkle", 1, "0: append without maintaining the Merkle tree"}},
     .sizes =
         [](const Context& ctx) {
           Sizes s = Sizes::From(ctx);
-          return fmt::format("{} appends of {} B in batches of {}, {} requests, {} actors",
-                             s.appends, s.payload, s.batch, s.requests, s.actors);
+          return fmt::format("{} appends of {} B in batches of {}, {} requests, {} actors{}",
+                             s.appends, s.payload, s.batch, s.requests, s.actors,
+                             ctx.params.Get("merkle") ? "" : ", no Merkle tree");
         },
     .jejak = LedgerAppends,
     .baseline = RocksSyncedBatches,
+    .notes =
+        [](const Context&) {
+          std::vector<double> r = IndexedRates();
+          if (r.empty()) return std::string();
+          std::sort(r.begin(), r.end());
+          return fmt::format("jejak until indexed: median {} appends/s",
+                             HumanRate(r[r.size() / 2]));
+        },
 });
 
 }  // namespace

@@ -122,8 +122,9 @@ std::vector<std::string> SplitComma(const std::string& s) {
 
 void List() {
   for (const RowSpec& r : RegisteredRows()) {
-    fmt::print("{}: {} (goal: ratio >= {:.2f} against {})\n", r.name, r.description, r.min_ratio,
-               r.baseline_name.empty() ? "nothing" : r.baseline_name);
+    fmt::print("{}: {} (goal: ratio >= {:.2f} against {}{})\n", r.name, r.description, r.min_ratio,
+               r.baseline_name.empty() ? "nothing" : r.baseline_name,
+               r.min_rate > 0 ? fmt::format(", and >= {} {}", HumanRate(r.min_rate), r.unit) : "");
     for (const ParamSpec& p : r.params) {
       fmt::print("    --{}={}  {}\n", p.name, p.default_value, p.help);
     }
@@ -207,6 +208,7 @@ int Main(int argc, char** argv) {
     row.sizes = spec->sizes ? spec->sizes(ctx) : "";
     row.baseline_name = spec->baseline_name;
     row.min_ratio = spec->min_ratio;
+    row.min_rate = spec->min_rate;
     for (uint64_t run = 0; run < runs; ++run) {
       auto measure = [&](const char* side, const std::function<double(const Context&)>& fn,
                          std::vector<double>* samples) {
@@ -228,6 +230,7 @@ int Main(int argc, char** argv) {
         measure("baseline", spec->baseline, &row.baseline_samples);
       }
     }
+    if (spec->notes) row.notes = spec->notes(ctx);
     table.push_back(std::move(row));
   }
 

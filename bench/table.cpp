@@ -49,9 +49,22 @@ std::optional<double> Row::ratio() const {
 }
 
 bool Row::met() const {
+  if (min_rate > 0 && jejak() < min_rate) return false;
+  if (min_ratio <= 0) return min_rate > 0;
   auto r = ratio();
   return r && *r >= min_ratio;
 }
+
+namespace {
+
+std::string Goal(const Row& r) {
+  std::string ratio = r.min_ratio > 0 ? fmt::format(">= {:.2f}", r.min_ratio) : "";
+  if (r.min_rate <= 0) return ratio;
+  std::string rate = fmt::format(">= {} {}", HumanRate(r.min_rate), r.unit);
+  return ratio.empty() ? rate : ratio + ", " + rate;
+}
+
+}  // namespace
 
 std::string HumanRate(double v) {
   if (v >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
@@ -67,8 +80,7 @@ void PrintText(const std::vector<Row>& rows, std::FILE* out) {
     auto ratio = r.ratio();
     cells.push_back({r.name, fmt::format("{} {}", HumanRate(r.jejak()), r.unit),
                      b ? fmt::format("{} {}", HumanRate(*b), r.unit) : "-",
-                     ratio ? fmt::format("{:.2f}", *ratio) : "-",
-                     fmt::format(">= {:.2f}", r.min_ratio), r.met() ? "yes" : "NO"});
+                     ratio ? fmt::format("{:.2f}", *ratio) : "-", Goal(r), r.met() ? "yes" : "NO"});
   }
   std::vector<size_t> width(cells[0].size(), 0);
   for (const auto& line : cells) {
@@ -102,6 +114,7 @@ void PrintText(const std::vector<Row>& rows, std::FILE* out) {
     fmt::print(out, "{}: {}; baseline: {}; {} run(s), jejak {}, baseline {}\n", r.name, r.sizes,
                r.baseline_name.empty() ? "none" : r.baseline_name, r.jejak_samples.size(),
                spread(r.jejak_samples), spread(r.baseline_samples));
+    if (!r.notes.empty()) fmt::print(out, "  {}\n", r.notes);
   }
 }
 
@@ -114,11 +127,12 @@ void PrintJson(const std::vector<Row>& rows, std::FILE* out) {
     fmt::print(out,
                "{}\n  {{\"name\": {}, \"unit\": {}, \"sizes\": {}, \"baseline_name\": {}, "
                "\"jejak\": {:.1f}, \"baseline\": {}, \"ratio\": {}, \"goal_min_ratio\": {}, "
-               "\"met\": {}, \"jejak_samples\": {}, \"baseline_samples\": {}}}",
+               "\"goal_min_rate\": {}, \"met\": {}, \"notes\": {}, \"jejak_samples\": {}, "
+               "\"baseline_samples\": {}}}",
                i == 0 ? "" : ",", JsonString(r.name), JsonString(r.unit), JsonString(r.sizes),
                JsonString(r.baseline_name), r.jejak(), b ? fmt::format("{:.1f}", *b) : "null",
-               ratio ? fmt::format("{:.4f}", *ratio) : "null", r.min_ratio,
-               r.met() ? "true" : "false", JsonNumbers(r.jejak_samples),
+               ratio ? fmt::format("{:.4f}", *ratio) : "null", r.min_ratio, r.min_rate,
+               r.met() ? "true" : "false", JsonString(r.notes), JsonNumbers(r.jejak_samples),
                JsonNumbers(r.baseline_samples));
   }
   fmt::print(out, "\n]}}\n");

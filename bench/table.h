@@ -18,11 +18,14 @@ struct Row {
   std::vector<double> jejak_samples;  // one per run
   std::vector<double> baseline_samples;  // empty when the row has no baseline
   double min_ratio = 0;                  // goal: jejak / baseline >= min_ratio
+  double min_rate = 0;                   // and, if nonzero, jejak >= min_rate
+  std::string notes;                     // e.g. latency percentiles
 
   double jejak() const;
   std::optional<double> baseline() const;
   std::optional<double> ratio() const;
-  bool met() const;  // false when there is no baseline to compare with
+  // Both goals; a ratio goal is unmet when there is no baseline to compare with.
+  bool met() const;
 };
 
 // name | jejak | baseline | ratio | goal | met?, then a line per row on sizes.

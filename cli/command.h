@@ -30,5 +30,9 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx);
 // Needs AddWorkflowCommands first: it adds 'workflow deploy'.
 void AddEngineCommands(CLI::App& app, Context& ctx);
 void AddDemoCommand(CLI::App& app, Context& ctx);
+void AddKafkaCommands(CLI::App& app, Context& ctx);
+// Needs AddLedgerCommands first: it adds 'ledger prove', 'export', 'verify-export'.
+void AddProofCommands(CLI::App& app, Context& ctx);
+void AddProjectionCommands(CLI::App& app, Context& ctx);
 
 }  // namespace jejak::cli

@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "cli/kafka.h"
 #include "cli/progress.h"
 #include "cli/signals.h"
 #include "cli/simulation.h"
@@ -34,6 +35,7 @@ struct DemoOptions {
   int days = 3;
   int requests = 1000;
   uint64_t seed = 1;
+  KafkaFlags kafka;
 };
 
 // Midnight (WIB) of the day after the ledger's last event, or of today.
@@ -56,6 +58,7 @@ int RunDemo(const Context& ctx, const DemoOptions& o) {
   eo.clock = [&clock] { return clock.load(); };
   eo.sla_interval = std::chrono::milliseconds(0);
   auto engine = engine::Engine::Open(std::move(eo));
+  KafkaRelay kafka(ctx, o.kafka, engine->ledger());
 
   events::Actor admin{"admin-dpmptsp", "admin", "DPMPTSP Kota Bandung"};
   int utc_offset = 7 * 60;
@@ -84,6 +87,7 @@ int RunDemo(const Context& ctx, const DemoOptions& o) {
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   uint64_t written = engine->ledger().size() - entries_before;
+  kafka.Finish();
   engine.reset();  // closes the ledger cleanly before verifying it
 
   ledger::VerifyReport v;
@@ -155,6 +159,7 @@ void AddDemoCommand(CLI::App& app, Context& ctx) {
   demo->add_option("--requests", o.requests, "Requests submitted per day")
       ->check(CLI::Range(1, 1'000'000));
   demo->add_option("--seed", o.seed, "Random seed: the same seed makes the same decisions");
+  AddKafkaFlags(demo, o.kafka);
   AddCommonFlags(demo, ctx);
   demo->callback([&ctx] { ctx.run = [&ctx] { return RunDemo(ctx, o); }; });
 }

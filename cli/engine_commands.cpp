@@ -7,6 +7,8 @@
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "cli/kafka.h"
+#include "cli/proof_files.h"
 #include "engine/engine.h"
 #include "events/encoding.h"
 #include "events/error.h"
@@ -28,6 +30,8 @@ struct CommandOptions {
   std::vector<std::string> fields;  // k=v
   std::string reason, idempotency_key;
   std::optional<uint32_t> expect_version;
+  ReceiptOptions receipt;
+  KafkaFlags kafka;
 };
 
 std::unique_ptr<engine::Engine> OpenEngine(const Context& ctx) {
@@ -70,11 +74,16 @@ nlohmann::json AcceptedJson(const engine::Accepted& a) {
   return j;
 }
 
-int Report(const Context& ctx, const engine::Accepted& a) {
+// Called with the engine closed: the receipt's checkpoint needs the ledger.
+int Report(const Context& ctx, const CommandOptions& o, const engine::Accepted& a) {
+  std::optional<nlohmann::json> receipt = IssueReceipt(ctx, o.receipt, a.event.seq);
   if (ctx.json) {
-    std::cout << AcceptedJson(a).dump() << std::endl;
+    nlohmann::json j = AcceptedJson(a);
+    if (receipt) j["receipt"] = *receipt;
+    std::cout << j.dump() << std::endl;
     return kExitOk;
   }
+  if (!o.receipt.file.empty()) fmt::print("Receipt written to {}\n", o.receipt.file);
   std::string state = FieldText(a.event, events::fields::kTo);
   fmt::print("{} {}: {} (version {}, ledger entry {}){}\n", a.event.request_id,
              a.event.type == events::types::kAction ? FieldText(a.event, events::fields::kAction)
@@ -96,6 +105,7 @@ int RunDeploy(const Context& ctx, const CommandOptions& o) {
   std::vector<std::shared_ptr<const engine::Workflow>> workflows;
   for (const auto& file : o.files) workflows.push_back(engine::LoadWorkflowFile(file));
   auto eng = OpenEngine(ctx);
+  KafkaRelay kafka(ctx, o.kafka, eng->ledger());
   events::Actor deployer{o.subject.empty() ? "admin" : o.subject, "admin", o.agency};
   nlohmann::json out = nlohmann::json::array();
   for (size_t i = 0; i < o.files.size(); ++i) {
@@ -114,14 +124,19 @@ int RunDeploy(const Context& ctx, const CommandOptions& o) {
                  wf->version);
     }
   }
+  kafka.Finish();
   if (ctx.json) std::cout << out.dump() << std::endl;
   return kExitOk;
 }
 
 int RunSubmit(const Context& ctx, const CommandOptions& o) {
   auto eng = OpenEngine(ctx);
+  KafkaRelay kafka(ctx, o.kafka, eng->ledger());
   engine::SubmitCommand c{o.workflow, o.subject, ParseFields(o.fields), o.idempotency_key};
-  return Report(ctx, eng->Submit(std::move(c)));
+  engine::Accepted a = eng->Submit(std::move(c));
+  kafka.Finish();
+  eng.reset();
+  return Report(ctx, o, a);
 }
 
 int RunAct(const Context& ctx, const CommandOptions& o) {
@@ -134,13 +149,21 @@ int RunAct(const Context& ctx, const CommandOptions& o) {
   c.reason = o.reason;
   c.expect_version = o.expect_version;
   c.idempotency_key = o.idempotency_key;
-  return Report(ctx, eng->Act(std::move(c)));
+  KafkaRelay kafka(ctx, o.kafka, eng->ledger());
+  engine::Accepted a = eng->Act(std::move(c));
+  kafka.Finish();
+  eng.reset();
+  return Report(ctx, o, a);
 }
 
 int RunWithdraw(const Context& ctx, const CommandOptions& o) {
   auto eng = OpenEngine(ctx);
   engine::WithdrawCommand c{o.request, o.subject, o.reason, o.expect_version, o.idempotency_key};
-  return Report(ctx, eng->Withdraw(std::move(c)));
+  KafkaRelay kafka(ctx, o.kafka, eng->ledger());
+  engine::Accepted a = eng->Withdraw(std::move(c));
+  kafka.Finish();
+  eng.reset();
+  return Report(ctx, o, a);
 }
 
 // Reads through a read-only instance, so it works beside a running writer.
@@ -177,6 +200,8 @@ int RunHistory(const Context& ctx, const CommandOptions& o) {
 void AddCommonOptions(CLI::App* cmd, CommandOptions& o) {
   cmd->add_option("--idempotency-key", o.idempotency_key,
                   "Retrying with the same key returns the first result and appends nothing");
+  AddReceiptOptions(cmd, o.receipt);
+  AddKafkaFlags(cmd, o.kafka);
 }
 
 }  // namespace
@@ -190,6 +215,7 @@ void AddEngineCommands(CLI::App& app, Context& ctx) {
   deploy->add_option("FILE", o.files, "Workflow YAML files")->required()->check(CLI::ExistingFile);
   deploy->add_option("--as", o.subject, "Who deploys (recorded as the actor)");
   deploy->add_option("--agency", o.agency, "The deployer's agency");
+  AddKafkaFlags(deploy, o.kafka);
   AddCommonFlags(deploy, ctx);
   deploy->callback([&ctx] { ctx.run = [&ctx] { return RunDeploy(ctx, o); }; });
 

@@ -23,7 +23,11 @@ int RunVerify(const Context& ctx) {
   if (ctx.json) {
     nlohmann::json j = {{"ok", report.ok},
                         {"entries", report.entries},
-                        {"head", ledger::HashToHex(report.head)}};
+                        {"head", ledger::HashToHex(report.head)},
+                        {"merkle_root", report.merkle ? nlohmann::json(ledger::HashToHex(
+                                                            report.merkle_root))
+                                                      : nlohmann::json()},
+                        {"checkpoints", report.checkpoints}};
     if (!report.ok) {
       j["bad_seq"] = report.bad_seq ? nlohmann::json(*report.bad_seq) : nlohmann::json();
       j["problem"] = report.problem;
@@ -45,7 +49,8 @@ void AddLedgerCommands(CLI::App& app, Context& ctx) {
   ledger->require_subcommand(1);
   auto* verify = ledger->add_subcommand(
       "verify",
-      "Re-derive every chain hash from the stored bytes and check continuity and indexes.\n"
+      "Re-derive every chain hash from the stored bytes and check continuity, the Merkle\n"
+      "tree and the checkpoints' roots, and the indexes.\n"
       "Safe to run while another process writes. Prints 'OK <n> entries, head <hex>'.");
   AddCommonFlags(verify, ctx);
   verify->callback([&ctx] { ctx.run = [&ctx] { return RunVerify(ctx); }; });

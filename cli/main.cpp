@@ -55,6 +55,9 @@ int main(int argc, char** argv) {
   cli::AddWorkflowCommands(app, ctx);
   cli::AddEngineCommands(app, ctx);
   cli::AddDemoCommand(app, ctx);
+  cli::AddKafkaCommands(app, ctx);
+  cli::AddProofCommands(app, ctx);
+  cli::AddProjectionCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

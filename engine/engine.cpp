@@ -27,7 +27,8 @@ struct DeployCommand {
 };
 struct BreachCheck {};
 
-using Command = std::variant<DeployCommand, SubmitCommand, ActCommand, WithdrawCommand, BreachCheck>;
+using Command =
+    std::variant<DeployCommand, SubmitCommand, ActCommand, WithdrawCommand, BreachCheck>;
 
 // A queued command and, once decided, what it produced.
 struct Task {
@@ -37,7 +38,14 @@ struct Task {
   std::vector<uint32_t> versions;      // request version after each event
   std::optional<uint64_t> replay_seq;  // idempotent retry of this entry
   uint32_t replay_version = 0;
-  std::exception_ptr refusal;          // thrown after the events are durable
+  std::exception_ptr refusal;  // thrown after the events are durable
+};
+
+// Tasks decided together, on their way to one ledger write.
+struct Decided {
+  std::vector<std::unique_ptr<Task>> tasks;
+  std::vector<std::string> bytes;  // their events, encoded, in order
+  uint64_t first_seq = 0;          // of bytes.front()
 };
 
 class EngineImpl final : public Engine {
@@ -45,7 +53,9 @@ class EngineImpl final : public Engine {
   EngineImpl(EngineOptions options, std::unique_ptr<ledger::Ledger> ledger, TrackingCodes codes)
       : options_(std::move(options)), ledger_(std::move(ledger)), codes_(std::move(codes)) {
     Replay();
+    next_seq_ = ledger_->size();
     writer_ = std::thread([this] { WriterLoop(); });
+    committer_ = std::thread([this] { CommitLoop(); });
     CheckDeadlines();  // catch up on deadlines that passed while we were down
     if (options_.sla_interval.count() > 0) sla_ = std::thread([this] { SlaLoop(); });
   }
@@ -58,6 +68,7 @@ class EngineImpl final : public Engine {
     cv_.notify_all();
     if (sla_.joinable()) sla_.join();
     writer_.join();
+    committer_.join();
   }
 
   std::optional<Accepted> Deploy(std::shared_ptr<const Workflow> wf,
@@ -91,9 +102,8 @@ class EngineImpl final : public Engine {
   int64_t Now() const { return options_.clock ? options_.clock() : events::NowMicros(); }
 
   static std::future<Accepted> First(std::future<std::vector<Accepted>> all) {
-    return std::async(std::launch::deferred, [all = std::move(all)]() mutable {
-      return std::move(all.get().front());
-    });
+    return std::async(std::launch::deferred,
+                      [all = std::move(all)]() mutable { return std::move(all.get().front()); });
   }
 
   std::future<std::vector<Accepted>> Enqueue(Command command) {
@@ -131,75 +141,123 @@ class EngineImpl final : public Engine {
     }
   }
 
+  // The decider: takes queued commands, decides them into a batch and hands
+  // it to the committer, then decides the next batch while that one syncs.
   void WriterLoop() {
     for (;;) {
-      std::vector<std::unique_ptr<Task>> batch;
+      Decided d;
       {
         std::unique_lock lock(mu_);
         cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping, and everything is answered
-        while (!queue_.empty() && batch.size() < options_.max_batch) {
-          batch.push_back(std::move(queue_.front()));
+        if (queue_.empty()) break;  // stopping, and everything is decided
+        d.tasks.reserve(std::min(queue_.size(), options_.max_batch));
+        while (!queue_.empty() && d.tasks.size() < options_.max_batch) {
+          d.tasks.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
       }
-      if (failed_) {
-        for (auto& t : batch) t->done.set_exception(failed_);
-        continue;
+      if (!Failed()) DecideBatch(d);
+      std::unique_lock lock(commit_mu_);
+      // One batch waits while one is written: enough to overlap deciding
+      // with syncing, and commands queued meanwhile make the next batch larger.
+      commit_cv_.wait(lock, [&] { return commit_queue_.size() < 1; });
+      commit_queue_.push_back(std::move(d));
+      commit_cv_.notify_all();
+    }
+    std::lock_guard lock(commit_mu_);
+    decider_done_ = true;
+    commit_cv_.notify_all();
+  }
+
+  // The committer: appends each decided batch in one durable write, in
+  // order, then answers its commands.
+  void CommitLoop() {
+    for (;;) {
+      Decided d;
+      {
+        std::unique_lock lock(commit_mu_);
+        commit_cv_.wait(lock, [&] { return decider_done_ || !commit_queue_.empty(); });
+        if (commit_queue_.empty()) return;
+        d = std::move(commit_queue_.front());
+        commit_queue_.pop_front();
+        commit_cv_.notify_all();
       }
-      RunBatch(batch);
+      Commit(d);
     }
   }
 
-  // Decides every task against the state (each seeing the ones before it),
-  // appends all their events in one durable write, then answers them.
-  void RunBatch(std::vector<std::unique_ptr<Task>>& batch) {
-    std::vector<std::string> bytes;
-    {
-      std::unique_lock lock(state_mu_);
-      uint64_t next_seq = ledger_->size();
-      for (auto& task : batch) {
-        int64_t now = Now();
-        try {
-          Decide(*task, now);
-        } catch (const Error& e) {
-          task->refusal = std::current_exception();
-          if (auto* act = std::get_if<ActCommand>(&task->command); act && IsAuditedRefusal(*act, e)) {
-            task->events.push_back(RejectionEvent(state_, *act, e, now));
-          }
+  bool Failed() {
+    std::lock_guard lock(commit_mu_);
+    return failed_ != nullptr;
+  }
+
+  // Decides every task against the state (each seeing the ones before it)
+  // and encodes their events, numbered from next_seq_.
+  void DecideBatch(Decided& d) {
+    d.bytes.reserve(d.tasks.size());
+    std::unique_lock lock(state_mu_);
+    d.first_seq = next_seq_;
+    for (auto& task : d.tasks) {
+      int64_t now = Now();
+      try {
+        Decide(*task, now);
+      } catch (const Error& e) {
+        task->refusal = std::current_exception();
+        if (auto* act = std::get_if<ActCommand>(&task->command); act && IsAuditedRefusal(*act, e)) {
+          task->events.push_back(RejectionEvent(state_, *act, e, now));
         }
-        // Encode before applying: an event that cannot be encoded (say, an
-        // actor id that is not UTF-8) must leave the state untouched.
-        std::vector<std::string> encoded;
-        try {
-          for (auto& event : task->events) {
-            event.seq = next_seq + encoded.size();
-            encoded.push_back(events::Encode(event));
-          }
-        } catch (const Error&) {
-          task->refusal = std::current_exception();
-          task->events.clear();
-          continue;
-        }
-        for (auto& event : task->events) {
-          state_.Evolve(event);
-          const RequestState* r = state_.Request(event.request_id);
-          task->versions.push_back(r ? r->version : 0);
-        }
-        next_seq += encoded.size();
-        for (auto& b : encoded) bytes.push_back(std::move(b));
       }
+      // Encode before applying: an event that cannot be encoded (say, an
+      // actor id that is not UTF-8) must leave the state untouched.
+      size_t first = d.bytes.size();
+      try {
+        for (auto& event : task->events) {
+          event.seq = next_seq_ + (d.bytes.size() - first);
+          d.bytes.push_back(events::Encode(event));
+        }
+      } catch (const Error&) {
+        task->refusal = std::current_exception();
+        task->events.clear();
+        d.bytes.resize(first);
+        continue;
+      }
+      for (auto& event : task->events) {
+        state_.Evolve(event);
+        const RequestState* r = state_.Request(event.request_id);
+        task->versions.push_back(r ? r->version : 0);
+      }
+      next_seq_ += task->events.size();
+    }
+  }
+
+  void Commit(Decided& d) {
+    std::exception_ptr failed;
+    {
+      std::lock_guard lock(commit_mu_);
+      failed = failed_;
     }
     std::vector<ledger::Appended> appended;
-    try {
-      if (!bytes.empty()) appended = ledger_->AppendBatch(std::move(bytes));
-    } catch (...) {
-      failed_ = std::current_exception();
-      for (auto& t : batch) t->done.set_exception(failed_);
+    if (!failed && !d.bytes.empty()) {
+      size_t count = d.bytes.size();
+      try {
+        appended = ledger_->AppendBatch(std::move(d.bytes));
+        if (appended.size() != count || appended.front().seq != d.first_seq) {
+          throw Error(ErrorCode::kCorruption,
+                      fmt::format("the ledger numbered a batch from {}, not {}",
+                                  appended.empty() ? 0 : appended.front().seq, d.first_seq));
+        }
+      } catch (...) {
+        failed = std::current_exception();
+        std::lock_guard lock(commit_mu_);
+        failed_ = failed;
+      }
+    }
+    if (failed) {
+      for (auto& t : d.tasks) t->done.set_exception(failed);
       return;
     }
     size_t i = 0;
-    for (auto& task : batch) {
+    for (auto& task : d.tasks) {
       std::vector<Accepted> results;
       for (size_t k = 0; k < task->events.size(); ++k, ++i) {
         Accepted a;
@@ -240,13 +298,13 @@ class EngineImpl final : public Engine {
               task.events.push_back(DecideSubmit(state_, cmd, now, codes_));
             }
           } else if constexpr (std::is_same_v<T, ActCommand>) {
-            if (!CheckReplay(task, cmd.actor.subject, cmd.idempotency_key, cmd.request_id,
-                             "action", cmd.action)) {
+            if (!CheckReplay(task, cmd.actor.subject, cmd.idempotency_key, cmd.request_id, "action",
+                             cmd.action)) {
               task.events.push_back(DecideAct(state_, cmd, now));
             }
           } else {
-            if (!CheckReplay(task, cmd.applicant, cmd.idempotency_key, cmd.request_id,
-                             "withdrawn", "")) {
+            if (!CheckReplay(task, cmd.applicant, cmd.idempotency_key, cmd.request_id, "withdrawn",
+                             "")) {
               task.events.push_back(DecideWithdraw(state_, cmd, now));
             }
           }
@@ -267,8 +325,7 @@ class EngineImpl final : public Engine {
       throw Error(ErrorCode::kConflict,
                   fmt::format("idempotency key \"{}\" was already used for a different command "
                               "({} on {})",
-                              key, rec->action.empty() ? rec->type : rec->action,
-                              rec->request_id),
+                              key, rec->action.empty() ? rec->type : rec->action, rec->request_id),
                   "idempotency_mismatch");
     }
     task.replay_seq = rec->seq;
@@ -288,7 +345,8 @@ class EngineImpl final : public Engine {
     a.chain = entry->chain;
     a.request_version = task.replay_version;
     a.replayed = true;
-    if (a.event.type == events::types::kSubmitted) a.tracking_code = codes_.CodeFor(a.event.request_id);
+    if (a.event.type == events::types::kSubmitted)
+      a.tracking_code = codes_.CodeFor(a.event.request_id);
     return a;
   }
 
@@ -303,9 +361,17 @@ class EngineImpl final : public Engine {
   std::condition_variable cv_;
   std::deque<std::unique_ptr<Task>> queue_;
   bool stopping_ = false;
-  std::exception_ptr failed_;  // only the writer thread touches it
 
-  std::thread writer_;
+  uint64_t next_seq_ = 0;  // of the next event decided; the decider's own
+
+  std::mutex commit_mu_;  // guards the three below
+  std::condition_variable commit_cv_;
+  std::deque<Decided> commit_queue_;  // decided, not yet being written
+  bool decider_done_ = false;
+  std::exception_ptr failed_;  // set once a write fails
+
+  std::thread writer_;     // decides
+  std::thread committer_;  // writes and answers
   std::thread sla_;
 };
 

@@ -3,10 +3,11 @@
 //
 // Contract:
 // - One Engine per data directory writes its ledger (DATA/ledger). Commands
-//   from any number of threads are queued; one writer thread decides them in
-//   arrival order against the current state and appends the events of a
-//   whole batch in one synced write (group commit). A call returns only after
-//   its event is durable.
+//   from any number of threads are queued; one thread decides them in
+//   arrival order against the current state, a batch at a time, and another
+//   appends the events of each batch in one synced write (group commit) while
+//   the next batch is decided. Calls are answered in arrival order, each only
+//   after its event (and every event before it) is durable.
 // - A refused command throws events::Error with a stable reason() and changes
 //   no request. Staff refused for lack of authority or by four-eyes leave a
 //   command_rejected audit event, durable before the refusal is thrown.
@@ -68,7 +69,7 @@ class Engine {
   virtual std::vector<Accepted> CheckDeadlines() = 0;
 
   // Runs fn with the state under a read lock. The state may include the
-  // batch being written.
+  // events of batches not yet durable.
   virtual void Read(const std::function<void(const EngineState&)>& fn) const = 0;
   virtual ledger::Ledger& ledger() = 0;
 };

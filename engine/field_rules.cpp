@@ -4,7 +4,10 @@
 #include <algorithm>
 
 #include <charconv>
+#include <memory>
+#include <mutex>
 #include <regex>
+#include <unordered_map>
 
 #include "engine/decimal.h"
 #include "engine/workflow.h"
@@ -21,6 +24,18 @@ namespace {
 // Personal data is not echoed back into error messages and logs.
 std::string Shown(const FieldSpec& spec, const std::string& text) {
   return spec.pii ? "the value" : fmt::format("\"{}\"", text);
+}
+
+// Compiling a std::regex costs far more than matching it, and the engine's
+// writer checks pattern fields on every command: each pattern is compiled
+// once per process. Matching a shared const regex is thread-safe.
+const std::regex& Compiled(const std::string& pattern) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::unique_ptr<const std::regex>> cache;
+  std::lock_guard lock(mu);
+  auto& re = cache[pattern];
+  if (!re) re = std::make_unique<const std::regex>(pattern);
+  return *re;
 }
 
 std::string_view KindName(FieldKind kind) {
@@ -76,7 +91,7 @@ void CheckField(const FieldSpec& spec, const events::FieldValue& value) {
       int64_t length = Utf8Length(value.text());
       std::string shown = fmt::format("length {} of {}", length, Shown(spec, value.text()));
       CheckBounds(spec, std::to_string(length), shown, " characters");
-      if (spec.pattern && !std::regex_match(value.text(), std::regex(*spec.pattern))) {
+      if (spec.pattern && !std::regex_match(value.text(), Compiled(*spec.pattern))) {
         Broken(spec, fmt::format("{} does not match the pattern {}", Shown(spec, value.text()),
                                  *spec.pattern));
       }

@@ -14,6 +14,7 @@ inline constexpr char kAction[] = "action";
 inline constexpr char kWithdrawn[] = "withdrawn";
 inline constexpr char kSlaBreached[] = "sla_breached";
 inline constexpr char kCommandRejected[] = "command_rejected";
+inline constexpr char kSigningKeyAdded[] = "signing_key_added";
 }  // namespace types
 
 namespace fields {
@@ -35,6 +36,11 @@ inline constexpr char kEnteredAt[] = "entered_at";  // timestamp
 inline constexpr char kAttempted[] = "attempted";  // action name, "submit" or "withdraw"
 inline constexpr char kRefusal[] = "refusal";      // the stable refusal reason
 inline constexpr char kMessage[] = "message";
+// signing_key_added: a checkpoint signing key (docs/FORMAT.md, "Keys")
+inline constexpr char kKeyName[] = "key_name";          // string: the key's (and origin's) name
+inline constexpr char kKeyId[] = "key_id";              // bytes: the 4-byte signed-note key id
+inline constexpr char kPublicKey[] = "public_key";      // bytes: the 32-byte Ed25519 public key
+inline constexpr char kVerifierKey[] = "verifier_key";  // string: the key in vkey form
 }  // namespace fields
 
 // True for the payload names above, which workflow fields may not use.

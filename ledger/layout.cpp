@@ -67,4 +67,22 @@ bool ParseIndexKey(std::string_view key, std::string_view* id, uint64_t* seq) {
   return true;
 }
 
+void EncodeMerkleKey(int level, uint64_t index, char* out) {
+  out[0] = static_cast<char>(level);
+  EncodeSeqKey(index, out + 1);
+}
+
+std::string MerkleKey(int level, uint64_t index) {
+  char key[kMerkleKeySize];
+  EncodeMerkleKey(level, index, key);
+  return std::string(key, sizeof(key));
+}
+
+bool ParseMerkleKey(std::string_view key, int* level, uint64_t* index) {
+  if (key.size() != kMerkleKeySize || static_cast<uint8_t>(key[0]) > 63) return false;
+  *level = static_cast<uint8_t>(key[0]);
+  *index = GetBe(key.substr(1), 8);
+  return true;
+}
+
 }  // namespace jejak::ledger::layout

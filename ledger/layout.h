@@ -13,11 +13,16 @@ namespace jejak::ledger::layout {
 inline constexpr char kEntries[] = "entries";       // be64(seq) -> chain(32) || bytes
 inline constexpr char kByRequest[] = "by_request";  // IndexKey(request_id, seq) -> ""
 inline constexpr char kByActor[] = "by_actor";      // IndexKey(actor.subject, seq) -> ""
+// Added by the Merkle tree; a ledger without them is migrated on open.
+inline constexpr char kMerkle[] = "merkle";            // MerkleKey(level, index) -> hash(32)
+inline constexpr char kCheckpoints[] = "checkpoints";  // be64(tree size) -> signed note
 
 // Metadata keys in "default".
 inline constexpr char kFormatKey[] = "jejak.ledger.format";
 inline constexpr char kFormatValue[] = "jejak-ledger-v1";
 inline constexpr char kHeadKey[] = "jejak.ledger.head";  // be64(size) || chain[size-1]
+// be64(n): the index keys of every entry below n are written (indexer.h).
+inline constexpr char kIndexedKey[] = "jejak.ledger.indexed";
 
 inline constexpr size_t kChainSize = 32;
 
@@ -36,5 +41,11 @@ void AppendIndexKey(std::string* out, std::string_view id, uint64_t seq);
 // short to hold one (a damaged key).
 size_t IndexPrefixSize(std::string_view key);
 bool ParseIndexKey(std::string_view key, std::string_view* id, uint64_t* seq);
+
+// u8(level) || be64(index): a level's nodes sort together, in order.
+inline constexpr size_t kMerkleKeySize = 9;
+std::string MerkleKey(int level, uint64_t index);
+void EncodeMerkleKey(int level, uint64_t index, char* out);
+bool ParseMerkleKey(std::string_view key, int* level, uint64_t* index);
 
 }  // namespace jejak::ledger::layout

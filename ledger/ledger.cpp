@@ -11,7 +11,9 @@
 #include "events/encoding.h"
 #include "events/error.h"
 #include "ledger/chain.h"
+#include "ledger/indexer.h"
 #include "ledger/layout.h"
+#include "ledger/merkle_store.h"
 #include "ledger/rocks.h"
 
 namespace jejak::ledger {
@@ -20,11 +22,12 @@ namespace {
 using events::Error;
 using events::ErrorCode;
 
-// An entry checked, hashed and indexed in its caller's thread, so that the
-// leader's serial work per entry is one chain link and three puts.
+// An entry checked and hashed in its caller's thread, so that the leader's
+// serial work per entry is one chain link and its puts.
 struct Prepared {
   const std::string* bytes;     // owned by the caller's AppendBatch()
   Hash entry_hash;              // SHA-256(*bytes)
+  Hash leaf_hash;               // MerkleLeafHash(*bytes)
   std::string_view request_id;  // views into *bytes
   std::string_view actor;
 };
@@ -36,16 +39,18 @@ Prepared Prepare(const std::string& bytes) {
   } catch (const Error& err) {
     throw Error(ErrorCode::kInvalidArgument, fmt::format("not a canonical event: {}", err.what()));
   }
-  return Prepared{&bytes, Sha256Of(bytes), keys.request_id, keys.actor_subject};
+  return Prepared{&bytes, Sha256Of(bytes), MerkleLeafHash(bytes), keys.request_id,
+                  keys.actor_subject};
 }
 
-// WriteBatch bytes per entry beyond its own bytes, request id and actor: the
-// chain hash, three keys' fixed parts and RocksDB's record headers.
-constexpr size_t kBatchOverheadPerEntry = 112;
+// WriteBatch bytes per entry beyond its own bytes: the chain hash, the key
+// and RocksDB's record headers.
+constexpr size_t kBatchOverheadPerEntry = 64;
 
 // One caller waiting in the group-commit queue.
 struct Writer {
   std::vector<Prepared>* entries;
+  IndexIds* ids;  // the entries' ids, for the indexer once they are durable
   std::vector<Appended> results;
   std::exception_ptr error;
   bool done = false;
@@ -56,9 +61,11 @@ constexpr size_t kMaxGroupEntries = 100'000;
 
 class LedgerImpl final : public Ledger {
  public:
-  explicit LedgerImpl(std::unique_ptr<RocksLedger> rocks, bool writable)
-      : rocks_(std::move(rocks)), writable_(writable) {
+  LedgerImpl(std::unique_ptr<RocksLedger> rocks, bool writable, bool merkle)
+      : rocks_(std::move(rocks)), writable_(writable), merkle_(writable && merkle) {
     LoadHead();
+    if (merkle_) frontier_ = BuildMerkleTree(*rocks_, size_);
+    if (writable_) indexer_ = std::make_unique<Indexer>(*rocks_, size_);
   }
 
   Appended Append(std::string bytes) override {
@@ -74,9 +81,12 @@ class LedgerImpl final : public Ledger {
     prepared.reserve(entries.size());
     for (const auto& bytes : entries) prepared.push_back(Prepare(bytes));
     if (prepared.empty()) return {};
+    IndexIds ids;
+    for (const Prepared& p : prepared) ids.Add(p.request_id, p.actor);
 
     Writer w;
     w.entries = &prepared;
+    w.ids = &ids;
     std::unique_lock lock(mu_);
     queue_.push_back(&w);
     while (!w.done && &w != queue_.front()) w.cv.wait(lock);
@@ -122,6 +132,7 @@ class LedgerImpl final : public Ledger {
   }
 
   std::vector<Entry> ReadRequest(std::string_view request_id) const override {
+    if (indexer_) indexer_->WaitFor(size());  // read your writes
     std::vector<Entry> out;
     for (uint64_t seq : IndexLookup(rocks_->by_request, request_id)) {
       auto e = Get(seq);
@@ -135,6 +146,7 @@ class LedgerImpl final : public Ledger {
   }
 
   std::vector<uint64_t> SeqsByActor(std::string_view subject) const override {
+    if (indexer_) indexer_->WaitFor(size());
     return IndexLookup(rocks_->by_actor, subject);
   }
 
@@ -142,6 +154,42 @@ class LedgerImpl final : public Ledger {
     if (writable_) return;
     ThrowIfError(rocks_->db->TryCatchUpWithPrimary(), "catching up with the writer");
     LoadHead();
+  }
+
+  Hash MerkleRoot(uint64_t n) const override {
+    CheckTreeSize(n);
+    return ledger::MerkleRoot(Nodes().Source(), n);
+  }
+
+  std::vector<Hash> InclusionProof(uint64_t i, uint64_t n) const override {
+    CheckTreeSize(n);
+    return ledger::InclusionProof(Nodes().Source(), i, n);
+  }
+
+  std::vector<Hash> ConsistencyProof(uint64_t m, uint64_t n) const override {
+    CheckTreeSize(n);
+    return ledger::ConsistencyProof(Nodes().Source(), m, n);
+  }
+
+  Hash MerkleNode(int level, uint64_t index) const override {
+    if (level > 63 || (index + 1) > (size() >> level)) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("no complete Merkle subtree (level {}, index {})", level, index));
+    }
+    return Nodes().Node(level, index);
+  }
+
+  void PutCheckpoint(uint64_t size, const std::string& note) override {
+    if (!writable_) throw Error(ErrorCode::kInvalidArgument, "the ledger is open read-only");
+    PutCheckpointNote(*rocks_, size, note);
+  }
+
+  std::optional<std::string> GetCheckpoint(uint64_t size) const override {
+    return GetCheckpointNote(*rocks_, size);
+  }
+
+  std::optional<std::string> LatestCheckpoint() const override {
+    return LatestCheckpointNote(*rocks_);
   }
 
  private:
@@ -157,6 +205,15 @@ class LedgerImpl final : public Ledger {
   }
 
   static void Check(const rocksdb::Status& s) { ThrowIfError(s, "building a ledger batch"); }
+
+  MerkleStore Nodes() const { return MerkleStore(rocks_->db.get(), rocks_->merkle); }
+
+  void CheckTreeSize(uint64_t n) const {
+    if (n > size()) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("the ledger holds {} entries, not {}", size(), n));
+    }
+  }
 
   std::vector<uint64_t> IndexLookup(rocksdb::ColumnFamilyHandle* cf, std::string_view id) const {
     std::vector<uint64_t> seqs;
@@ -212,19 +269,18 @@ class LedgerImpl final : public Ledger {
 
     uint64_t seq = size_;
     Hash chain = head_;
+    MerkleFrontier frontier = frontier_;  // kept only if the write succeeds
+    MerkleStore nodes = Nodes();
     if (!error) {
       try {
         size_t reserve = 64;
         for (Writer* w : group) {
-          for (const Prepared& p : *w->entries) {
-            reserve +=
-                p.bytes->size() + p.request_id.size() + p.actor.size() + kBatchOverheadPerEntry;
-          }
+          for (const Prepared& p : *w->entries) reserve += p.bytes->size() + kBatchOverheadPerEntry;
         }
         rocksdb::WriteBatch batch(reserve);
-        std::string index_key;  // reused: the puts copy keys into the batch
         for (Writer* w : group) {
           w->results.reserve(w->entries->size());
+          w->ids->first_seq = seq;
           for (const Prepared& p : *w->entries) {
             chain = ChainLink(seq, chain, p.entry_hash);
             char key[8];
@@ -234,14 +290,7 @@ class LedgerImpl final : public Ledger {
                                              rocksdb::Slice(*p.bytes)};
             Check(batch.Put(rocks_->entries, rocksdb::SliceParts(&key_part, 1),
                             rocksdb::SliceParts(value_parts, 2)));
-            if (!p.request_id.empty()) {
-              index_key.clear();
-              layout::AppendIndexKey(&index_key, p.request_id, seq);
-              Check(batch.Put(rocks_->by_request, index_key, rocksdb::Slice()));
-            }
-            index_key.clear();
-            layout::AppendIndexKey(&index_key, p.actor, seq);
-            Check(batch.Put(rocks_->by_actor, index_key, rocksdb::Slice()));
+            if (merkle_) nodes.Append(&frontier, p.leaf_hash, &batch);
             w->results.push_back(Appended{seq, chain});
             ++seq;
           }
@@ -263,8 +312,11 @@ class LedgerImpl final : public Ledger {
       std::lock_guard head_lock(head_mu_);
       size_ = seq;
       head_ = chain;
+      frontier_ = std::move(frontier);
     }
     for (Writer* w : group) {
+      // In seq order, as mu_ is held: the indexer needs no gaps.
+      if (!error) indexer_->Add(std::move(*w->ids));
       queue_.pop_front();
       w->error = error;
       w->done = true;
@@ -276,6 +328,8 @@ class LedgerImpl final : public Ledger {
 
   std::unique_ptr<RocksLedger> rocks_;
   const bool writable_;
+  const bool merkle_;  // maintain the Merkle tree on append
+  MerkleFrontier frontier_;  // the tree at size_; the group leader's alone
 
   std::mutex mu_;              // guards queue_ and failed_
   std::deque<Writer*> queue_;  // front is the current or next leader
@@ -284,16 +338,20 @@ class LedgerImpl final : public Ledger {
   mutable std::mutex head_mu_;  // guards size_ and head_ for readers
   uint64_t size_ = 0;
   Hash head_{};
+
+  // The writer's; destroyed first, writing what is queued while rocks_ lives.
+  std::unique_ptr<Indexer> indexer_;
 };
 
 }  // namespace
 
-std::unique_ptr<Ledger> Ledger::Open(const std::string& dir) {
-  return std::make_unique<LedgerImpl>(OpenRocksLedger(dir, OpenMode::kWrite), true);
+std::unique_ptr<Ledger> Ledger::Open(const std::string& dir, const OpenOptions& options) {
+  return std::make_unique<LedgerImpl>(OpenRocksLedger(dir, OpenMode::kWrite), true,
+                                      options.merkle);
 }
 
 std::unique_ptr<Ledger> Ledger::OpenReadOnly(const std::string& dir) {
-  return std::make_unique<LedgerImpl>(OpenRocksLedger(dir, OpenMode::kSecondary), false);
+  return std::make_unique<LedgerImpl>(OpenRocksLedger(dir, OpenMode::kSecondary), false, false);
 }
 
 }  // namespace jejak::ledger

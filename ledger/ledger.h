@@ -8,12 +8,23 @@
 //   group-committed: one leader writes the queued entries of many callers in
 //   one synced batch (as LevelDB's DBImpl::Write does).
 // - Each entry must be a canonical event encoding (events/encoding.h). The
-//   ledger decodes only to index it by request id and by actor subject.
+//   ledger checks that (events::CheckCanonical) and reads only the request id
+//   and actor subject, to index the entry by them.
+// - The indexes are written behind the appends, off the synced path: a
+//   writer's background thread puts an entry's index keys once it is durable
+//   (docs/FORMAT.md, "Ledger storage"). ReadRequest() and SeqsByActor() on the
+//   writer wait for the keys of every entry appended before the call; on a
+//   read-only instance they read the keys there are, which may lag the
+//   entries. Keys a crash loses are written again by the next Open().
 // - One writer process at a time. A second Open() of the same directory fails
 //   with Error(kBusy); OpenReadOnly() works beside a writer and sees entries
 //   appended after it opened once Refresh() is called.
 // - After a failed write the ledger refuses further appends (Error(kIoError)):
 //   the state of the failed batch on disk is unknown until reopened.
+// - The ledger maintains the RFC 6962 Merkle tree of its entries (merkle.h):
+//   the nodes an append completes are written in the same synced batch as the
+//   entry. Open() builds the tree of a ledger that has none (made before it
+//   existed). It also keeps every signed checkpoint (checkpoint.h) by size.
 #pragma once
 
 #include <cstdint>
@@ -38,13 +49,20 @@ struct Appended {
   Hash chain{};
 };
 
+struct OpenOptions {
+  // Benchmarks only: append without maintaining the Merkle tree. The next
+  // Open() with it builds the part of the tree that is missing.
+  bool merkle = true;
+};
+
 class Ledger {
  public:
   // Opens the ledger in dir for writing, creating it if dir does not exist or
   // is empty. Throws Error(kBusy) if another process has it open for
   // writing, Error(kInvalidArgument) if dir holds something else, and
-  // Error(kCorruption) if RocksDB finds damage. Nothing is written on failure.
-  static std::unique_ptr<Ledger> Open(const std::string& dir);
+  // Error(kCorruption) if RocksDB finds damage, or entries it must index
+  // (those above the index mark) are damaged. Nothing is written on failure.
+  static std::unique_ptr<Ledger> Open(const std::string& dir, const OpenOptions& options = {});
   // Opens an existing ledger for reading (a RocksDB secondary instance).
   // Throws Error(kNotFound) if there is no ledger in dir.
   static std::unique_ptr<Ledger> OpenReadOnly(const std::string& dir);
@@ -65,13 +83,30 @@ class Ledger {
   // Calls fn for entries from <= seq < to, in order, until fn returns false.
   virtual void Scan(uint64_t from, uint64_t to,
                     const std::function<bool(const Entry&)>& fn) const = 0;
-  // One request's entries, in ledger order.
+  // One request's entries, in ledger order. Both index reads throw
+  // Error(kIoError) on a writer whose indexing failed.
   virtual std::vector<Entry> ReadRequest(std::string_view request_id) const = 0;
   // Sequence numbers of entries whose actor subject is subject, in order.
   virtual std::vector<uint64_t> SeqsByActor(std::string_view subject) const = 0;
 
   // Read-only instances: catch up with the writer. No-op for the writer.
   virtual void Refresh() = 0;
+
+  // The Merkle tree over the first n entries, for n <= size(); proofs as
+  // RFC 9162 defines them. They read stored nodes only. Throw
+  // Error(kInvalidArgument) for sizes beyond size(), Error(kNotFound) on a
+  // read-only open of a ledger that no writer has given a tree yet.
+  virtual Hash MerkleRoot(uint64_t n) const = 0;
+  virtual std::vector<Hash> InclusionProof(uint64_t i, uint64_t n) const = 0;
+  virtual std::vector<Hash> ConsistencyProof(uint64_t m, uint64_t n) const = 0;
+  // The stored hash of the complete subtree (level, index) (merkle.h).
+  virtual Hash MerkleNode(int level, uint64_t index) const = 0;
+
+  // Signed checkpoints, kept forever by tree size. PutCheckpoint() (writer
+  // only) returns after a synced write.
+  virtual void PutCheckpoint(uint64_t size, const std::string& note) = 0;
+  virtual std::optional<std::string> GetCheckpoint(uint64_t size) const = 0;
+  virtual std::optional<std::string> LatestCheckpoint() const = 0;
 };
 
 }  // namespace jejak::ledger

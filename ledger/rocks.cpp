@@ -8,6 +8,7 @@
 #include <rocksdb/table.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "events/error.h"
@@ -22,8 +23,22 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string>& FamilyNames() {
   static const std::vector<std::string> names = {
-      rocksdb::kDefaultColumnFamilyName, layout::kEntries, layout::kByRequest, layout::kByActor};
+      rocksdb::kDefaultColumnFamilyName, layout::kEntries,     layout::kByRequest,
+      layout::kByActor,                  layout::kMerkle,      layout::kCheckpoints};
   return names;
+}
+
+// A ledger made before the Merkle tree lacks the families added with it; a
+// writable open adds them (and builds the tree, ledger.cpp).
+bool IsLedgerFamilySet(std::vector<std::string> families) {
+  std::vector<std::string> want = FamilyNames();
+  std::sort(families.begin(), families.end());
+  std::sort(want.begin(), want.end());
+  if (families == want) return true;
+  families.push_back(layout::kMerkle);
+  families.push_back(layout::kCheckpoints);
+  std::sort(families.begin(), families.end());
+  return families == want;
 }
 
 // An index key's prefix, be32(len) || id: all keys of one id, in seq order.
@@ -44,9 +59,13 @@ class IndexPrefixTransform final : public rocksdb::SliceTransform {
 rocksdb::Options DbOptions() {
   rocksdb::Options o;
   o.IncreaseParallelism(2);
-  // The hash memtable of by_request cannot take concurrent inserts, and the
-  // ledger has one writing thread (the group-commit leader) anyway.
+  // The hash memtable of by_request cannot take concurrent inserts.
   o.allow_concurrent_memtable_write = false;
+  // Two writers share the database: the group-commit leader's synced batches
+  // of entries, and the indexer's unsynced batches of index keys (indexer.h).
+  // Pipelined, the next synced batch goes to the WAL and syncs while the
+  // indexer's keys go into the memtables, instead of waiting for them.
+  o.enable_pipelined_write = true;
   o.max_background_jobs = 2;
   o.write_buffer_size = 64 << 20;
   o.keep_log_file_num = 3;
@@ -85,9 +104,10 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::string& name) {
   return o;
 }
 
-std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors() {
+std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(
+    const std::vector<std::string>& names = FamilyNames()) {
   std::vector<rocksdb::ColumnFamilyDescriptor> d;
-  for (const auto& n : FamilyNames()) d.emplace_back(n, FamilyOptions(n));
+  for (const auto& n : names) d.emplace_back(n, FamilyOptions(n));
   return d;
 }
 
@@ -111,10 +131,7 @@ void CheckIsLedger(const std::string& dir, bool check_marker) {
   std::vector<std::string> families;
   rocksdb::Status s = rocksdb::DB::ListColumnFamilies(DbOptions(), dir, &families);
   if (!s.ok()) throw damaged(s);
-  std::sort(families.begin(), families.end());
-  std::vector<std::string> want = FamilyNames();
-  std::sort(want.begin(), want.end());
-  bool foreign = families != want;
+  bool foreign = !IsLedgerFamilySet(families);
   if (!foreign && !check_marker) return;
   RocksLedger probe;
   rocksdb::DB* db = nullptr;
@@ -151,10 +168,15 @@ void CheckFormatMarker(RocksLedger& r, const std::string& dir) {
 }
 
 void AssignHandles(RocksLedger& r) {
-  r.meta = r.handles[0];
-  r.entries = r.handles[1];
-  r.by_request = r.handles[2];
-  r.by_actor = r.handles[3];
+  for (auto* h : r.handles) {
+    const std::string& n = h->GetName();
+    if (n == rocksdb::kDefaultColumnFamilyName) r.meta = h;
+    if (n == layout::kEntries) r.entries = h;
+    if (n == layout::kByRequest) r.by_request = h;
+    if (n == layout::kByActor) r.by_actor = h;
+    if (n == layout::kMerkle) r.merkle = h;
+    if (n == layout::kCheckpoints) r.checkpoints = h;
+  }
 }
 
 }  // namespace
@@ -201,8 +223,11 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
                                    getpid(), reinterpret_cast<uintptr_t>(r.get()));
     options.max_open_files = -1;  // required by secondary instances
     rocksdb::DB* db = nullptr;
-    s = rocksdb::DB::OpenAsSecondary(options, dir, r->secondary_dir, Descriptors(), &r->handles,
-                                     &db);
+    std::vector<std::string> families;
+    ThrowIfError(rocksdb::DB::ListColumnFamilies(DbOptions(), dir, &families),
+                 fmt::format("opening ledger {} for reading", dir));
+    s = rocksdb::DB::OpenAsSecondary(options, dir, r->secondary_dir, Descriptors(families),
+                                     &r->handles, &db);
     r->db.reset(db);
     ThrowIfError(s, fmt::format("opening ledger {} for reading", dir));
     AssignHandles(*r);
@@ -211,6 +236,7 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
   }
   if (exists) {
     CheckIsLedger(dir, /*check_marker=*/true);
+    options.create_missing_column_families = true;  // those added with the Merkle tree
   } else {
     std::error_code ec;
     fs::create_directories(dir, ec);

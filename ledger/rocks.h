@@ -18,6 +18,9 @@ struct RocksLedger {
   rocksdb::ColumnFamilyHandle* entries = nullptr;
   rocksdb::ColumnFamilyHandle* by_request = nullptr;
   rocksdb::ColumnFamilyHandle* by_actor = nullptr;
+  // Null only in a read-only open of a ledger made before the Merkle tree.
+  rocksdb::ColumnFamilyHandle* merkle = nullptr;
+  rocksdb::ColumnFamilyHandle* checkpoints = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   std::string secondary_dir;  // removed on close
 

@@ -10,6 +10,7 @@
 #include "ledger/chain.h"
 #include "ledger/layout.h"
 #include "ledger/rocks.h"
+#include "ledger/tree_check.h"
 
 namespace jejak::ledger {
 namespace {
@@ -32,7 +33,8 @@ Hash StoredChain(std::string_view value) {
 
 class Verifier {
  public:
-  Verifier(RocksLedger& r, const VerifyProgress& progress) : r_(r), progress_(progress) {}
+  Verifier(RocksLedger& r, const VerifyProgress& progress)
+      : r_(r), progress_(progress), tree_(r) {}
 
   VerifyReport Run() {
     uint64_t recorded_size = 0;
@@ -40,6 +42,9 @@ class Verifier {
     bool malformed = false;
     bool has_head_record = ReadHeadRecord(&recorded_size, &recorded_head, &malformed);
     if (!CheckEntries(recorded_size)) return report_;
+    report_.merkle = tree_.present();
+    report_.merkle_root = tree_.root();
+    report_.checkpoints = tree_.checkpoints();
     // The writer records the head with every batch, so only an empty ledger
     // lacks one. Problems with it are named at the last entry.
     uint64_t last = report_.entries == 0 ? 0 : report_.entries - 1;
@@ -58,9 +63,19 @@ class Verifier {
     }
     std::optional<uint64_t> bad;
     std::string problem;
-    CheckIndex(r_.by_request, layout::kByRequest, fp_.request, &bad, &problem);
-    CheckIndex(r_.by_actor, layout::kByActor, fp_.actor, &bad, &problem);
+    uint64_t mark = report_.entries;
+    if (!ReadIndexedMark(&mark)) return Fail(last, "the index mark is malformed");
+    CheckIndex(r_.by_request, layout::kByRequest, fp_.request, mark, &bad, &problem);
+    CheckIndex(r_.by_actor, layout::kByActor, fp_.actor, mark, &bad, &problem);
+    if (mark > report_.entries && (!bad || *bad > report_.entries)) {
+      bad = report_.entries;
+      problem = fmt::format("the index mark says {} entries are indexed, but the ledger holds {}",
+                            mark, report_.entries);
+    }
     if (bad) return Fail(*bad, problem);
+    // Last: a truncated tail leaves nodes and checkpoints beyond the entries,
+    // and the head record names that more precisely.
+    if (!tree_.Finish(&problem)) return Fail(report_.entries, problem);
     report_.ok = true;
     return report_;
   }
@@ -87,6 +102,18 @@ class Verifier {
     }
     *head = StoredChain(std::string_view(value).substr(8));
     return true;
+  }
+
+  // The writer's indexer writes index keys after their entries are durable,
+  // with a mark below which all are written (ledger/indexer.h). A ledger
+  // without a mark predates it: its keys were written with the entries, and
+  // *mark keeps the caller's default. Returns false if the mark is malformed.
+  bool ReadIndexedMark(uint64_t* mark) {
+    std::string value;
+    rocksdb::Status s = r_.db->Get(rocksdb::ReadOptions(), r_.meta, layout::kIndexedKey, &value);
+    if (s.IsNotFound()) return true;
+    ThrowIfError(s, "reading the index mark");
+    return layout::ParseSeqKey(value, mark);
   }
 
   // The entry pass: continuity, chain hashes, canonical events.
@@ -124,6 +151,11 @@ class Verifier {
              fmt::format("the chain hash matches but the bytes are not an event: {}", e.what()));
         return false;
       }
+      std::string tree_problem;
+      if (!tree_.Add(bytes, &tree_problem)) {
+        Fail(seq, tree_problem);
+        return false;
+      }
       fp_.request.push_back(event.request_id.empty() ? 0 : Fingerprint(event.request_id));
       fp_.actor.push_back(Fingerprint(event.actor.subject));
       chain = derived;
@@ -159,10 +191,12 @@ class Verifier {
   }
 
   // The index pass: every key points to an existing entry with that id, and
-  // every entry has its key.
+  // every entry below the mark has its key. Entries at or above it may not be
+  // indexed yet, but a key pointing past the last entry is still damage (a
+  // truncated tail with a forged head record).
   void CheckIndex(rocksdb::ColumnFamilyHandle* cf, const char* name,
-                  const std::vector<uint64_t>& fingerprints, std::optional<uint64_t>* bad,
-                  std::string* problem) {
+                  const std::vector<uint64_t>& fingerprints, uint64_t mark,
+                  std::optional<uint64_t>* bad, std::string* problem) {
     auto note = [&](uint64_t seq, std::string what) {
       if (!*bad || seq < **bad) {
         *bad = seq;
@@ -192,7 +226,7 @@ class Verifier {
       }
     }
     ThrowIfError(it->status(), fmt::format("reading index {}", name));
-    for (uint64_t seq = 0; seq < fingerprints.size(); ++seq) {
+    for (uint64_t seq = 0; seq < std::min<uint64_t>(mark, fingerprints.size()); ++seq) {
       if (fingerprints[seq] != 0 && !found[seq]) {
         note(seq, fmt::format("index {} has no key for entry {}", name, seq));
         break;
@@ -204,6 +238,7 @@ class Verifier {
   const VerifyProgress& progress_;
   VerifyReport report_;
   Fingerprints fp_;
+  TreeChecker tree_;
 };
 
 }  // namespace

@@ -137,7 +137,7 @@ start() {
   echo "$pid" >"$dir/pid"
   # Started means: the server says so in its log (after a restart, a newer
   # line than any before), and the listener accepts connections.
-  local marker="$dir/logs/start.marker" started_before
+  local started_before
   started_before=$(grep -c "Kafka Server started" "$dir/logs/server.log" 2>/dev/null || true)
   local deadline=$((SECONDS + start_timeout))
   while :; do
@@ -160,7 +160,6 @@ start() {
     fi
     sleep 0.2
   done
-  touch "$marker"
   echo "$bootstrap"
 }
 

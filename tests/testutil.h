@@ -208,7 +208,7 @@ inline std::map<std::string, std::string> SnapshotDir(const std::string& dir) {
 // The column families of a ledger's RocksDB, for RawDb.
 inline std::vector<std::string> LedgerFamilies() {
   return {rocksdb::kDefaultColumnFamilyName, ledger::layout::kEntries, ledger::layout::kByRequest,
-          ledger::layout::kByActor};
+          ledger::layout::kByActor, ledger::layout::kMerkle, ledger::layout::kCheckpoints};
 }
 
 // A RocksDB opened directly, not through jejak, with the named column families

@@ -1,0 +1,81 @@
+#include "cli/proof_files.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "events/error.h"
+#include "ledger/checkpoint.h"
+#include "ledger/ledger.h"
+#include "ledger/receipt.h"
+
+namespace jejak::cli {
+
+using events::Error;
+using events::ErrorCode;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::kNotFound, fmt::format("cannot read {}", path));
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  out.close();
+  if (!out) throw Error(ErrorCode::kIoError, fmt::format("cannot write {}", path));
+}
+
+nlohmann::json ReadJsonFile(const std::string& path) {
+  std::string text = ReadFile(path);
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorCode::kInvalidArgument, fmt::format("{} is not JSON: {}", path, e.what()));
+  }
+}
+
+std::optional<std::string> SigningKeyPath(const Context& ctx, const std::string& key_flag) {
+  if (!key_flag.empty()) return key_flag;
+  if (ctx.data_dir.empty()) return std::nullopt;
+  std::string path = ctx.data_dir + "/keys/jejak.key";
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) return path;
+  return std::nullopt;
+}
+
+void AddReceiptOptions(CLI::App* cmd, ReceiptOptions& o) {
+  cmd->add_option("--receipt", o.file,
+                  "Write a receipt (the event, a signed checkpoint and the inclusion proof) to "
+                  "FILE; needs a signing key");
+  cmd->add_option("--key", o.key,
+                  "Signing key for the receipt's checkpoint (default: DATA/keys/jejak.key if it "
+                  "exists); with --json the receipt is printed too");
+}
+
+std::optional<nlohmann::json> IssueReceipt(const Context& ctx, const ReceiptOptions& o,
+                                           uint64_t seq) {
+  std::optional<std::string> key_path = SigningKeyPath(ctx, o.key);
+  if (!key_path) {
+    if (!o.file.empty()) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "--receipt needs a signing key: --key FILE, or DATA/keys/jejak.key (make one "
+                  "with 'jejak keys generate --out DATA/keys')");
+    }
+    return std::nullopt;
+  }
+  ledger::SigningKey key = ledger::LoadSigningKey(*key_path);
+  auto ledger = ledger::Ledger::Open(ctx.LedgerDir());
+  std::string checkpoint =
+      ledger::AnnounceAndCheckpoint(*ledger, key, events::Actor{"system", "system", ""});
+  nlohmann::json receipt = ledger::MakeReceipt(*ledger, seq, checkpoint);
+  if (!o.file.empty()) WriteFile(o.file, receipt.dump(2) + "\n");
+  return receipt;
+}
+
+}  // namespace jejak::cli

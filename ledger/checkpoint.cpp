@@ -1,0 +1,173 @@
+#include "ledger/checkpoint.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include "events/encoding.h"
+#include "events/error.h"
+#include "events/time.h"
+#include "events/vocabulary.h"
+
+namespace jejak::ledger {
+namespace {
+
+using events::Error;
+using events::ErrorCode;
+
+// Splits the first line off *text; false if there is no newline.
+bool NextLine(std::string_view* text, std::string_view* line) {
+  size_t nl = text->find('\n');
+  if (nl == std::string_view::npos) return false;
+  *line = text->substr(0, nl);
+  text->remove_prefix(nl + 1);
+  return true;
+}
+
+bool ParseText(std::string_view text, Checkpoint* c, std::string* problem) {
+  std::string_view origin, size, root;
+  if (!NextLine(&text, &origin) || !NextLine(&text, &size) || !NextLine(&text, &root) ||
+      origin.empty()) {
+    *problem = "a checkpoint must have an origin line, a size line and a root hash line";
+    return false;
+  }
+  // Extension lines may follow; jejak writes none and ignores them.
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(size.data(), size.data() + size.size(), n);
+  if (ec != std::errc() || end != size.data() + size.size() || size.empty() ||
+      (size.size() > 1 && size[0] == '0')) {
+    *problem = fmt::format("the checkpoint's size line \"{}\" is not a decimal number", size);
+    return false;
+  }
+  std::string raw;
+  if (!Base64Decode(root, &raw) || raw.size() != 32) {
+    *problem = "the checkpoint's root hash line is not the base64 of 32 bytes";
+    return false;
+  }
+  c->origin = std::string(origin);
+  c->size = n;
+  std::memcpy(c->root.data(), raw.data(), 32);
+  return true;
+}
+
+}  // namespace
+
+std::string CheckpointText(const Checkpoint& c) {
+  return fmt::format("{}\n{}\n{}\n", c.origin, c.size, Base64Encode(AsBytes(c.root)));
+}
+
+std::string SignCheckpoint(const Checkpoint& c, const SigningKey& key) {
+  return SignNote(CheckpointText(c), key);
+}
+
+Checkpoint ParseCheckpoint(std::string_view note) {
+  size_t split = note.rfind("\n\n");
+  Checkpoint c;
+  std::string problem;
+  if (split == std::string_view::npos) problem = "not a signed note (no signature lines)";
+  if (problem.empty() && ParseText(note.substr(0, split + 1), &c, &problem)) return c;
+  throw Error(ErrorCode::kInvalidArgument, fmt::format("malformed checkpoint: {}", problem));
+}
+
+bool VerifyCheckpoint(std::string_view note, const VerifierKey& key, Checkpoint* out,
+                      std::string* problem) {
+  std::string text;
+  if (!OpenNote(note, key, &text, problem)) return false;
+  if (!ParseText(text, out, problem)) return false;
+  if (out->origin != key.name) {
+    *problem = fmt::format("the checkpoint's origin \"{}\" is not the key's name \"{}\"",
+                           out->origin, key.name);
+    return false;
+  }
+  return true;
+}
+
+events::Event SigningKeyEvent(const VerifierKey& key, const events::Actor& actor, int64_t time_us) {
+  namespace f = events::fields;
+  events::Event e;
+  e.id = events::EventId::New();
+  e.type = events::types::kSigningKeyAdded;
+  e.actor = actor;
+  e.time_us = time_us;
+  char id[4] = {static_cast<char>(key.id >> 24), static_cast<char>(key.id >> 16),
+                static_cast<char>(key.id >> 8), static_cast<char>(key.id)};
+  e.fields.emplace(f::kKeyName, events::FieldValue::String(key.name));
+  e.fields.emplace(f::kKeyId, events::FieldValue::Bytes(std::string(id, 4)));
+  e.fields.emplace(f::kPublicKey, events::FieldValue::Bytes(std::string(
+                                      reinterpret_cast<const char*>(key.public_key.data()), 32)));
+  e.fields.emplace(f::kVerifierKey, events::FieldValue::String(FormatVerifierKey(key)));
+  return e;
+}
+
+std::string MakeCheckpoint(Ledger& ledger, const SigningKey& key) {
+  std::optional<std::string> latest = ledger.LatestCheckpoint();
+  if (!latest || !NoteSignedBy(*latest, key.verifier)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("signing key {:08x} ({}) has not been announced in this ledger; "
+                            "'jejak checkpoint --key' announces it",
+                            key.verifier.id, key.verifier.name));
+  }
+  uint64_t n = ledger.size();
+  if (ParseCheckpoint(*latest).size == n) return *latest;
+  std::string note = SignCheckpoint({key.verifier.name, n, ledger.MerkleRoot(n)}, key);
+  ledger.PutCheckpoint(n, note);
+  return note;
+}
+
+std::string AnnounceAndCheckpoint(Ledger& ledger, const SigningKey& key,
+                                  const events::Actor& actor) {
+  std::optional<std::string> latest = ledger.LatestCheckpoint();
+  if (!latest || !NoteSignedBy(*latest, key.verifier)) {
+    ledger.Append(events::Encode(SigningKeyEvent(key.verifier, actor, events::NowMicros())));
+    uint64_t n = ledger.size();
+    std::string note = SignCheckpoint({key.verifier.name, n, ledger.MerkleRoot(n)}, key);
+    ledger.PutCheckpoint(n, note);
+    return note;
+  }
+  return MakeCheckpoint(ledger, key);
+}
+
+struct PeriodicCheckpointer::State {
+  State(Ledger& l, SigningKey k, std::chrono::milliseconds i)
+      : ledger(l), key(std::move(k)), interval(i) {}
+  Ledger& ledger;
+  SigningKey key;
+  std::chrono::milliseconds interval;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;
+  std::thread thread;
+};
+
+PeriodicCheckpointer::PeriodicCheckpointer(Ledger& ledger, SigningKey key,
+                                           std::chrono::milliseconds interval)
+    : state_(std::make_unique<State>(ledger, std::move(key), interval)) {
+  MakeCheckpoint(ledger, state_->key);  // fails now if the key is not announced
+  state_->thread = std::thread([s = state_.get()] {
+    std::unique_lock lock(s->mu);
+    while (!s->cv.wait_for(lock, s->interval, [&] { return s->stopping; })) {
+      lock.unlock();
+      try {
+        MakeCheckpoint(s->ledger, s->key);
+      } catch (const Error&) {
+        // A failed write is retried at the next interval.
+      }
+      lock.lock();
+    }
+  });
+}
+
+PeriodicCheckpointer::~PeriodicCheckpointer() {
+  {
+    std::lock_guard lock(state_->mu);
+    state_->stopping = true;
+  }
+  state_->cv.notify_all();
+  state_->thread.join();
+}
+
+}  // namespace jejak::ledger

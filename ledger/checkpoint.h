@@ -1,0 +1,69 @@
+// Signed checkpoints in the C2SP tlog-checkpoint form (c2sp.org/tlog-checkpoint):
+// a signed note (note.h) whose text is
+//   <origin>\n<tree size, decimal>\n<base64 of the Merkle root>\n
+// The origin is the signing key's name, so a rotated key keeps the origin.
+// The ledger keeps every checkpoint it makes, by tree size (ledger.h).
+//
+// A key signs checkpoints only after the ledger announced it with a
+// signing_key_added event (docs/FORMAT.md, "Event types"), so that anyone
+// reading the ledger can follow a key rotation.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "events/event.h"
+#include "ledger/hash.h"
+#include "ledger/ledger.h"
+#include "ledger/note.h"
+
+namespace jejak::ledger {
+
+struct Checkpoint {
+  std::string origin;
+  uint64_t size = 0;
+  Hash root{};
+};
+
+std::string CheckpointText(const Checkpoint& c);
+std::string SignCheckpoint(const Checkpoint& c, const SigningKey& key);
+// Parses the note's text without checking any signature (to learn the size
+// of an old checkpoint). Throws Error(kInvalidArgument) if malformed.
+Checkpoint ParseCheckpoint(std::string_view note);
+// Checks the signature by key, then parses; false with *problem otherwise.
+bool VerifyCheckpoint(std::string_view note, const VerifierKey& key, Checkpoint* out,
+                      std::string* problem);
+
+// The signing_key_added event announcing key, by actor at time_us.
+events::Event SigningKeyEvent(const VerifierKey& key, const events::Actor& actor, int64_t time_us);
+
+// Makes, stores and returns a checkpoint of the ledger's current size, or
+// returns the latest stored one if it is of that size and signed by key.
+// Throws Error(kInvalidArgument) if the latest checkpoint is not signed by
+// key (the key was not announced: use AnnounceAndCheckpoint).
+std::string MakeCheckpoint(Ledger& ledger, const SigningKey& key);
+// Appends a signing_key_added event for key unless the latest checkpoint is
+// already signed by it, then checkpoints. It appends to the ledger directly:
+// call it only when no engine writes this ledger (the CLI does; a server
+// does it before it opens its engine).
+std::string AnnounceAndCheckpoint(Ledger& ledger, const SigningKey& key,
+                                  const events::Actor& actor);
+
+// A thread that checkpoints the ledger every interval while it grew. The key
+// must be announced already. Errors are retried at the next interval.
+class PeriodicCheckpointer {
+ public:
+  PeriodicCheckpointer(Ledger& ledger, SigningKey key, std::chrono::milliseconds interval);
+  ~PeriodicCheckpointer();  // stops the thread
+  PeriodicCheckpointer(const PeriodicCheckpointer&) = delete;
+  PeriodicCheckpointer& operator=(const PeriodicCheckpointer&) = delete;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace jejak::ledger

@@ -1,0 +1,45 @@
+// What projections know of a workflow version: read from the JSON "model"
+// of its workflow_deployed event (docs/FORMAT.md, "Workflow model"), never
+// from YAML files.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "events/calendar.h"
+
+namespace jejak::projections {
+
+struct StateModel {
+  std::string title;
+  bool terminal = false;
+  bool has_sla = false;
+  std::vector<std::string> responsible_roles;
+  int depth = 0;  // steps from the initial state; lower means earlier
+};
+
+struct ActionModel {
+  std::string title;
+  std::vector<std::string> roles;
+  std::vector<std::string> from;
+  std::string to;
+};
+
+struct WorkflowModel {
+  std::string name;
+  uint32_t version = 0;
+  std::string agency, title;
+  events::Calendar calendar;
+  std::map<std::string, StateModel> states;
+  std::map<std::string, ActionModel> actions;
+
+  // Throws Error(kCorruption) if json is not a workflow model.
+  static WorkflowModel FromJson(const std::string& json);
+  const StateModel* State(const std::string& name) const;
+  // Local calendar day (days since 1970-01-01) of t in this agency's zone.
+  int64_t LocalDay(int64_t t_us) const;
+};
+
+}  // namespace jejak::projections

@@ -1,0 +1,178 @@
+// Keys, checkpoints, receipts, consistency proofs and exports through the
+// jejak executable, and the independent Python verifier on the same files.
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "tests/format_vectors.h"
+#include "tests/testutil.h"
+
+namespace jejak::cli {
+namespace {
+
+using testing::JejakBin;
+using testing::Run;
+using testing::RunResult;
+using testing::TempDir;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void WriteAll(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+struct Signed {
+  TempDir dir;
+  std::string data = dir.Sub("data"), pub = dir.Sub("data/keys/jejak.pub");
+
+  Signed() {
+    REQUIRE(
+        J({"keys", "generate", "--out", data + "/keys", "--name", "jejak.go.id/uji"}).exit_code ==
+        0);
+    REQUIRE(J({"workflow", "deploy", testing::SourcePath("examples/workflows/oss-izin-usaha.yaml"),
+               "--data", data})
+                .exit_code == 0);
+  }
+
+  RunResult J(std::vector<std::string> args) {
+    args.insert(args.begin(), JejakBin());
+    return Run(args);
+  }
+
+  RunResult Submit(const std::string& nik, const std::string& receipt) {
+    return J({"submit",    "oss-izin-usaha",
+              "--data",    data,
+              "--as",      nik,
+              "--field",   "nik=" + nik,
+              "--field",   "nama_pemohon=Siti Aminah",
+              "--field",   "nama_usaha=Kopi Aroma",
+              "--field",   "kbli=56303",
+              "--field",   "skala_usaha=mikro",
+              "--field",   "tingkat_risiko=rendah",
+              "--field",   "nilai_investasi=250000000",
+              "--field",   "jumlah_tenaga_kerja=4",
+              "--field",   "tempat_milik_sendiri=false",
+              "--field",   "lokasi_usaha=Jl. Braga 12, Bandung",
+              "--receipt", receipt});
+  }
+
+  RunResult Python(const std::string& kind, const std::string& file) {
+    return Run(
+        {"python3", testing::SourcePath("scripts/jejak_verify.py"), kind, file, "--key", pub});
+  }
+};
+
+TEST_CASE("proof cli: a receipt verifies in jejak and in the Python verifier") {
+  Signed s;
+  std::string receipt = s.dir.Sub("r.json");
+  RunResult sub = s.Submit("3273010101900001", receipt);
+  REQUIRE(sub.exit_code == 0);
+  CHECK(sub.out.find("Receipt written to") != std::string::npos);
+  RunResult v = s.J({"receipt", "verify", receipt, "--key", s.pub});
+  CHECK(v.exit_code == 0);
+  CHECK(v.out.find("OK") == 0);
+  RunResult py = s.Python("receipt", receipt);
+  CHECK(py.exit_code == 0);
+  CHECK(py.out.find("OK entry 1 is in the ledger") == 0);
+
+  auto good = nlohmann::json::parse(ReadAll(receipt));
+  // Each change must fail in both verifiers, naming the member.
+  std::vector<std::pair<std::string, std::function<void(nlohmann::json&)>>> changes = {
+      {"event:", [](auto& j) { j["event"]["fields"]["nama_usaha"]["value"] = "Kopi Lain"; }},
+      {"bytes:", [](auto& j) { j["bytes"] = j["bytes"].template get<std::string>() + "00"; }},
+      {"chain:", [](auto& j) { j["chain"] = std::string(64, 'f'); }},
+      {"checkpoint:",
+       [](auto& j) {
+         std::string c = j["checkpoint"];
+         j["checkpoint"] = c.replace(c.find("uji\n") + 4, 1, "9");
+       }},
+      {"inclusion_proof:", [](auto& j) { j["inclusion_proof"][0] = std::string(64, '0'); }},
+  };
+  for (const auto& [member, change] : changes) {
+    CAPTURE(member);
+    nlohmann::json bad = good;
+    change(bad);
+    std::string path = s.dir.Sub("bad.json");
+    WriteAll(path, bad.dump());
+    RunResult jv = s.J({"receipt", "verify", path, "--key", s.pub});
+    CHECK(jv.exit_code == 1);
+    CHECK(jv.out.find("FAILED " + member) == 0);
+    RunResult pv = s.Python("receipt", path);
+    CHECK(pv.exit_code == 1);
+    CHECK(pv.out.find("FAILED " + member) == 0);
+  }
+  // Another key: refused.
+  TempDir other;
+  REQUIRE(s.J({"keys", "generate", "--out", other.path(), "--name", "jejak.go.id/uji"}).exit_code ==
+          0);
+  CHECK(s.J({"receipt", "verify", receipt, "--key", other.Sub("jejak.pub")}).exit_code == 1);
+}
+
+TEST_CASE("proof cli: consistency from an old checkpoint and an export") {
+  Signed s;
+  std::string old_cp = s.dir.Sub("old.txt"), new_cp = s.dir.Sub("new.txt");
+  std::string proof = s.dir.Sub("proof.json"), exp = s.dir.Sub("export.json");
+  REQUIRE(s.Submit("3273010101900001", s.dir.Sub("r1.json")).exit_code == 0);
+  REQUIRE(s.J({"checkpoint", "--data", s.data, "--out", old_cp}).exit_code == 0);
+  REQUIRE(s.Submit("3273010101900002", s.dir.Sub("r2.json")).exit_code == 0);
+  REQUIRE(s.Submit("3273010101900003", s.dir.Sub("r3.json")).exit_code == 0);
+  RunResult p = s.J({"ledger", "prove", "--since", old_cp, "--data", s.data, "--out", proof,
+                     "--checkpoint-out", new_cp});
+  REQUIRE(p.exit_code == 0);
+  RunResult v =
+      s.J({"checkpoint", "verify", old_cp, new_cp, "--proof", proof, "--key", s.pub, "--json"});
+  CHECK(v.exit_code == 0);
+  CHECK(nlohmann::json::parse(v.out)["ok"] == true);
+  // A forged old checkpoint (another root, even correctly formed) fails.
+  std::string forged = ReadAll(old_cp);
+  forged[forged.find('\n', forged.find('\n') + 1) + 1] ^= 1;
+  WriteAll(s.dir.Sub("forged.txt"), forged);
+  CHECK(s.J({"checkpoint", "verify", s.dir.Sub("forged.txt"), new_cp, "--proof", proof, "--key",
+             s.pub})
+            .exit_code == 1);
+
+  REQUIRE(s.J({"ledger", "export", "--from", "1", "--out", exp, "--data", s.data}).exit_code == 0);
+  CHECK(s.J({"ledger", "verify-export", exp, "--key", s.pub}).exit_code == 0);
+  RunResult py = s.Python("export", exp);
+  CHECK(py.exit_code == 0);
+  CHECK(py.out.find("OK entries 1..") == 0);
+  auto doc = nlohmann::json::parse(ReadAll(exp));
+  doc["entries"][1]["event"]["actor"]["role"] = "kepala_dinas";
+  WriteAll(exp, doc.dump());
+  CHECK(s.J({"ledger", "verify-export", exp, "--key", s.pub}).exit_code == 1);
+  RunResult bad = s.Python("export", exp);
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.out.find("FAILED entries[1].event") == 0);
+
+  RunResult lv = s.J({"ledger", "verify", "--data", s.data, "--json"});
+  CHECK(lv.exit_code == 0);
+  CHECK(nlohmann::json::parse(lv.out)["checkpoints"].get<int>() ==
+        3);  // old.txt is r1.json's checkpoint
+}
+
+TEST_CASE("proof cli: every new command has --help") {
+  for (std::vector<std::string> cmd : {std::vector<std::string>{"keys", "generate"},
+                                       {"checkpoint"},
+                                       {"checkpoint", "verify"},
+                                       {"receipt", "verify"},
+                                       {"receipt", "show"},
+                                       {"ledger", "prove"},
+                                       {"ledger", "export"},
+                                       {"ledger", "verify-export"}}) {
+    cmd.insert(cmd.begin(), JejakBin());
+    cmd.push_back("--help");
+    RunResult r = Run(cmd);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("--json") != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace jejak::cli

@@ -1,0 +1,288 @@
+// The Merkle tree inside the ledger: maintained on append, migrated on open,
+// checked by verify; signed notes and checkpoints; receipts and exports with
+// every member tampered.
+#include <doctest/doctest.h>
+#include <rocksdb/db.h>
+
+#include "events/encoding.h"
+#include "events/error.h"
+#include "events/hex.h"
+#include "ledger/checkpoint.h"
+#include "ledger/layout.h"
+#include "ledger/ledger.h"
+#include "ledger/merkle.h"
+#include "ledger/note.h"
+#include "ledger/receipt.h"
+#include "ledger/verify.h"
+#include "tests/testutil.h"
+
+namespace jejak::ledger {
+namespace {
+
+using events::Error;
+using events::ErrorCode;
+using nlohmann::json;
+using testing::SampleEvent;
+using testing::TempDir;
+
+std::string Bytes(uint64_t n) { return events::Encode(SampleEvent(n)); }
+
+Hash ReferenceRoot(uint64_t n) {
+  MerkleFrontier f;
+  for (uint64_t i = 0; i < n; ++i) f.Append(MerkleLeafHash(Bytes(i)), nullptr);
+  return f.Root();
+}
+
+// Drops the column families added with the Merkle tree: a ledger as jejak
+// wrote it before.
+void MakeOldLedger(const std::string& dir) {
+  rocksdb::DB* raw = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  std::vector<rocksdb::ColumnFamilyDescriptor> d;
+  for (const auto& f : testing::LedgerFamilies()) d.emplace_back(f, rocksdb::ColumnFamilyOptions());
+  REQUIRE(rocksdb::DB::Open(rocksdb::Options(), dir, d, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  for (auto* h : handles) {
+    if (h->GetName() == layout::kMerkle || h->GetName() == layout::kCheckpoints) {
+      REQUIRE(db->DropColumnFamily(h).ok());
+    }
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  db->Close();
+}
+
+TEST_CASE("proofs: the ledger's tree matches the reference at every size") {
+  TempDir dir;
+  auto ledger = Ledger::Open(dir.path());
+  CHECK(ledger->MerkleRoot(0) == MerkleEmptyRoot());
+  std::vector<std::string> batch;
+  for (uint64_t i = 0; i < 37; ++i) {
+    if (i % 5 == 4) {
+      ledger->AppendBatch(std::move(batch));
+      batch.clear();
+    }
+    if (ledger->size() == i) {
+      ledger->Append(Bytes(i));
+    } else {
+      batch.push_back(Bytes(i));
+    }
+  }
+  ledger->AppendBatch(std::move(batch));
+  REQUIRE(ledger->size() == 37);
+  for (uint64_t n = 1; n <= 37; ++n) {
+    Hash root = ReferenceRoot(n);
+    REQUIRE(ledger->MerkleRoot(n) == root);
+    for (uint64_t i = 0; i < n; i += 3) {
+      CHECK(VerifyInclusion(i, n, MerkleLeafHash(Bytes(i)), ledger->InclusionProof(i, n), root));
+    }
+    CHECK(VerifyConsistency(n / 2, n, ReferenceRoot(n / 2), root,
+                            ledger->ConsistencyProof(n / 2, n)));
+  }
+  CHECK_THROWS_AS(ledger->MerkleRoot(38), Error);
+  ledger.reset();
+  auto reader = Ledger::OpenReadOnly(dir.path());
+  CHECK(reader->MerkleRoot(37) == ReferenceRoot(37));
+  VerifyReport r = VerifyLedger(dir.path());
+  CHECK(r.ok);
+  CHECK(r.merkle);
+  CHECK(r.merkle_root == ReferenceRoot(37));
+}
+
+TEST_CASE("proofs: a ledger made before the tree opens and gets its tree") {
+  TempDir dir;
+  {
+    auto ledger = Ledger::Open(dir.path());
+    for (uint64_t i = 0; i < 21; ++i) ledger->Append(Bytes(i));
+  }
+  MakeOldLedger(dir.path());
+  {
+    auto reader = Ledger::OpenReadOnly(dir.path());
+    CHECK(reader->size() == 21);
+    try {
+      reader->MerkleRoot(21);
+      FAIL("no tree expected");
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::kNotFound);
+    }
+    VerifyReport r = VerifyLedger(dir.path());
+    CHECK(r.ok);
+    CHECK_FALSE(r.merkle);
+  }
+  auto ledger = Ledger::Open(dir.path());
+  CHECK(ledger->MerkleRoot(21) == ReferenceRoot(21));
+  ledger->Append(Bytes(21));
+  CHECK(ledger->MerkleRoot(22) == ReferenceRoot(22));
+  ledger.reset();
+  CHECK(VerifyLedger(dir.path()).ok);
+}
+
+TEST_CASE("proofs: verify names a changed Merkle node and a checkpoint beyond the entries") {
+  TempDir dir;
+  {
+    auto ledger = Ledger::Open(dir.path());
+    for (uint64_t i = 0; i < 8; ++i) ledger->Append(Bytes(i));
+  }
+  SUBCASE("changed node") {
+    testing::RawDb(dir.path(), testing::LedgerFamilies())
+        .Put(layout::kMerkle, layout::MerkleKey(1, 2), std::string(32, 'x'));
+    VerifyReport r = VerifyLedger(dir.path());
+    CHECK_FALSE(r.ok);
+    CHECK(r.problem.find("level 1, index 2") != std::string::npos);
+    CHECK(*r.bad_seq == 5);
+  }
+  SUBCASE("checkpoint beyond") {
+    testing::RawDb(dir.path(), testing::LedgerFamilies())
+        .Put(layout::kCheckpoints, layout::SeqKey(9), "x\n9\nAAAA\n\n");
+    VerifyReport r = VerifyLedger(dir.path());
+    CHECK_FALSE(r.ok);
+    CHECK(r.problem.find("beyond") != std::string::npos);
+  }
+}
+
+TEST_CASE("note: signs the Go sumdb/note known answer byte for byte") {
+  // golang.org/x/mod/sumdb/note, the package documentation's example.
+  SigningKey k = ParseSigningKey(
+      "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz");
+  CHECK(FormatVerifierKey(k.verifier) ==
+        "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW");
+  std::string text =
+      "If you think cryptography is the answer to your problem,\n"
+      "then you don't know what your problem is.\n";
+  std::string note = SignNote(text, k);
+  CHECK(note ==
+        text +
+            "\n\xE2\x80\x94 PeterNeumann "
+            "x08go/ZJkuBS9UG/"
+            "SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n");
+  VerifierKey v = ParseVerifierKey(FormatVerifierKey(k.verifier));
+  std::string opened, problem;
+  CHECK(OpenNote(note, v, &opened, &problem));
+  CHECK(opened == text);
+  std::string changed = note;
+  changed[3] = 'X';
+  CHECK_FALSE(OpenNote(changed, v, &opened, &problem));
+  CHECK(problem.find("does not verify") != std::string::npos);
+  CHECK_THROWS_AS(
+      ParseVerifierKey("PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"),
+      Error);
+}
+
+// A ledger with a key, a checkpoint and a few entries.
+struct Signed {
+  TempDir dir;
+  SigningKey key = GenerateSigningKey("jejak.go.id/test");
+  std::unique_ptr<Ledger> ledger = Ledger::Open(dir.path());
+  std::string checkpoint;
+
+  Signed() {
+    for (uint64_t i = 0; i < 11; ++i) ledger->Append(Bytes(i));
+    checkpoint = AnnounceAndCheckpoint(*ledger, key, {"admin", "admin", ""});
+  }
+};
+
+TEST_CASE("checkpoint: announces a new key once and keeps every checkpoint") {
+  Signed s;
+  CHECK(s.ledger->size() == 12);  // the signing_key_added event
+  auto e = events::Decode(s.ledger->Get(11)->bytes);
+  CHECK(e.type == "signing_key_added");
+  CHECK(e.fields.at("verifier_key").text() == FormatVerifierKey(s.key.verifier));
+  Checkpoint c;
+  std::string problem;
+  REQUIRE(VerifyCheckpoint(s.checkpoint, s.key.verifier, &c, &problem));
+  CHECK(c.size == 12);
+  CHECK(c.root == s.ledger->MerkleRoot(12));
+  CHECK(MakeCheckpoint(*s.ledger, s.key) == s.checkpoint);  // nothing new
+  s.ledger->Append(Bytes(99));
+  std::string second = AnnounceAndCheckpoint(*s.ledger, s.key, {"admin", "admin", ""});
+  CHECK(s.ledger->size() == 13);  // no second announcement
+  CHECK(s.ledger->GetCheckpoint(12) == s.checkpoint);
+  CHECK(s.ledger->LatestCheckpoint() == second);
+  // A rotated key is announced before it signs.
+  SigningKey next = GenerateSigningKey("jejak.go.id/test");
+  CHECK_THROWS_AS(MakeCheckpoint(*s.ledger, next), Error);
+  AnnounceAndCheckpoint(*s.ledger, next, {"admin", "admin", ""});
+  CHECK(s.ledger->size() == 14);
+}
+
+TEST_CASE("receipt: verifies and any changed member fails naming it") {
+  Signed s;
+  json r = MakeReceipt(*s.ledger, 4, s.checkpoint);
+  REQUIRE(VerifyReceipt(r, s.key.verifier).ok);
+  CHECK_FALSE(VerifyReceipt(r, GenerateSigningKey("jejak.go.id/test").verifier).ok);
+  struct Change {
+    const char* name;
+    std::function<void(json&)> change;
+    const char* problem;
+  };
+  std::vector<Change> changes = {
+      {"format", [](json& j) { j["format"] = "jejak-receipt-v0"; }, "format:"},
+      {"seq", [](json& j) { j["seq"] = 5; }, "event: member \"seq\""},
+      {"event and seq",
+       [](json& j) {
+         j["seq"] = 5;
+         j["event"]["seq"] = 5;
+       },
+       "chain:"},
+      {"chain", [](json& j) { j["chain"] = std::string(64, '0'); }, "chain:"},
+      {"previous_chain", [](json& j) { j["previous_chain"] = std::string(64, '1'); }, "chain:"},
+      {"event actor", [](json& j) { j["event"]["actor"]["subject"] = "x"; }, "member \"actor\""},
+      {"event time", [](json& j) { j["event"]["time"] = "2027-01-01T00:00:00.000000Z"; },
+       "member \"time\""},
+      {"event extra", [](json& j) { j["event"]["extra"] = 1; }, "not in the bytes"},
+      {"bytes", [](json& j) { j["bytes"] = j["bytes"].get<std::string>() + "00"; }, "bytes:"},
+      {"checkpoint size",
+       [](json& j) {
+         std::string c = j["checkpoint"];
+         j["checkpoint"] = c.replace(c.find("\n12\n"), 4, "\n13\n");
+       },
+       "checkpoint: the signature"},
+      {"checkpoint signature",
+       [](json& j) {
+         std::string c = j["checkpoint"];
+         c[c.size() - 6] = c[c.size() - 6] == 'A' ? 'B' : 'A';
+         j["checkpoint"] = c;
+       },
+       "checkpoint:"},
+      {"inclusion_proof", [](json& j) { j["inclusion_proof"][1] = std::string(64, 'a'); },
+       "inclusion_proof:"},
+      {"inclusion_proof shorter", [](json& j) { j["inclusion_proof"].erase(0); },
+       "inclusion_proof:"},
+      {"missing member", [](json& j) { j.erase("previous_chain"); }, "previous_chain:"},
+  };
+  for (const auto& c : changes) {
+    CAPTURE(c.name);
+    json bad = r;
+    c.change(bad);
+    OfflineCheck check = VerifyReceipt(bad, s.key.verifier);
+    CHECK_FALSE(check.ok);
+    CHECK(check.problem.find(c.problem) != std::string::npos);
+    CAPTURE(check.problem);
+  }
+}
+
+TEST_CASE("export: every range verifies and changes fail") {
+  Signed s;
+  for (uint64_t from = 0; from <= 12; from += 3) {
+    for (uint64_t to = from; to <= 12; to += 4) {
+      CAPTURE(from);
+      CAPTURE(to);
+      json doc = MakeExport(*s.ledger, from, to, s.checkpoint);
+      CHECK(VerifyExport(doc, s.key.verifier).ok);
+      if (to == from) continue;
+      json bad = doc;
+      bad["entries"][0]["bytes"] = events::ToHex(Bytes(1000));
+      CHECK(VerifyExport(bad, s.key.verifier).problem.find("entries[0].") == 0);
+      if (from > 0) {
+        bad = doc;
+        bad["left_subtrees"][0] = std::string(64, 'c');
+        CHECK(VerifyExport(bad, s.key.verifier).problem.find("consistency_proof:") == 0);
+      }
+      bad = doc;
+      bad["entries"].erase(bad["entries"].size() - 1);
+      CHECK_FALSE(VerifyExport(bad, s.key.verifier).ok);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace jejak::ledger
