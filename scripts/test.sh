@@ -4,13 +4,14 @@
 # and always stopped on the way out, also when a test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 bash scripts/setup.sh
 bash scripts/build.sh
 
 export JEJAK_KAFKA_DIR="$PWD/scripts/.kafka/test-$$"
 rm -rf "$JEJAK_KAFKA_DIR"
 stop_kafka() {
-  bash scripts/kafka.sh stop --dir "$JEJAK_KAFKA_DIR" >/dev/null || true
+  bash "$root/scripts/kafka.sh" stop --dir "$JEJAK_KAFKA_DIR" >/dev/null || true
   rm -rf "$JEJAK_KAFKA_DIR"
 }
 trap stop_kafka EXIT

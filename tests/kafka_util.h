@@ -22,9 +22,10 @@ namespace jejak::testing {
 inline std::string RequireEnv(const char* name) {
   const char* v = std::getenv(name);
   if (!v || !*v) {
-    FAIL(name << " is not set: run the tests through scripts/test.sh, or start a broker "
-                 "with 'bash scripts/kafka.sh start' and export JEJAK_KAFKA_BOOTSTRAP and "
-                 "JEJAK_KAFKA_DIR");
+    FAIL(std::string(name)
+         << " is not set: run the tests through scripts/test.sh, or start a broker "
+            "with 'bash scripts/kafka.sh start' and export JEJAK_KAFKA_BOOTSTRAP and "
+            "JEJAK_KAFKA_DIR");
   }
   return v;
 }
