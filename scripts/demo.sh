@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-bash scripts/build.sh
+bash scripts/build.sh jejak
 data="${JEJAK_DEMO_DATA:-./demo-data}"
 ./build/cli/jejak demo --data "$data" "$@"
