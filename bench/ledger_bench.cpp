@@ -91,6 +91,12 @@ std::vector<double>& IndexedRates() {
   return rates;
 }
 
+// p50 and p99 seconds per AppendBatch in the last run.
+std::pair<double, double>& BatchLatencies() {
+  static std::pair<double, double> p50_p99;
+  return p50_p99;
+}
+
 double LedgerAppends(const Context& ctx) {
   Sizes s = Sizes::From(ctx);
   const auto& payloads = Payloads(s);
@@ -104,10 +110,18 @@ double LedgerAppends(const Context& ctx) {
   ledger::OpenOptions options;
   options.merkle = ctx.params.Get("merkle") != 0;
   auto ledger = ledger::Ledger::Open(dir.path() + "/ledger", options);
+  std::vector<double> latencies;
+  latencies.reserve(batches.size());
   double start = Now();
-  for (auto& b : batches) ledger->AppendBatch(std::move(b));
+  for (auto& b : batches) {
+    double t = Now();
+    ledger->AppendBatch(std::move(b));
+    latencies.push_back(Now() - t);
+  }
   double elapsed = Now() - start;
   if (ledger->size() != s.appends) throw std::logic_error("the ledger lost appends");
+  std::sort(latencies.begin(), latencies.end());
+  BatchLatencies() = {latencies[latencies.size() / 2], latencies[latencies.size() * 99 / 100]};
   // Index keys are written behind the appends; an index read waits for them.
   ledger->SeqsByActor("officer-00");
   IndexedRates().push_back(s.appends / (Now() - start));
@@ -169,8 +183,11 @@ JEJAK_BENCH_ROW(RowSpec{
           std::vector<double> r = IndexedRates();
           if (r.empty()) return std::string();
           std::sort(r.begin(), r.end());
-          return fmt::format("jejak until indexed: median {} appends/s",
-                             HumanRate(r[r.size() / 2]));
+          return fmt::format(
+              "jejak until indexed: median {} appends/s; per AppendBatch, last run: p50 {:.2f} "
+              "ms, p99 {:.2f} ms",
+              HumanRate(r[r.size() / 2]), BatchLatencies().first * 1e3,
+              BatchLatencies().second * 1e3);
         },
 });
 

@@ -34,5 +34,6 @@ void AddKafkaCommands(CLI::App& app, Context& ctx);
 // Needs AddLedgerCommands first: it adds 'ledger prove', 'export', 'verify-export'.
 void AddProofCommands(CLI::App& app, Context& ctx);
 void AddProjectionCommands(CLI::App& app, Context& ctx);
+void AddServeCommands(CLI::App& app, Context& ctx);
 
 }  // namespace jejak::cli

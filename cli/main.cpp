@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   cli::AddKafkaCommands(app, ctx);
   cli::AddProofCommands(app, ctx);
   cli::AddProjectionCommands(app, ctx);
+  cli::AddServeCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include "api/catch_up.h"
+#include "api/report_options.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
@@ -15,8 +17,8 @@
 #include "engine/tracking_code.h"
 #include "events/calendar.h"
 #include "events/encoding.h"
-#include "events/hex.h"
 #include "events/error.h"
+#include "events/hex.h"
 #include "events/time.h"
 #include "ledger/ledger.h"
 #include "projections/projector.h"
@@ -35,20 +37,9 @@ std::string ProjectionsDir(const Context& ctx) { return ctx.data_dir + "/project
 
 // Applies every ledger entry the projector has not seen.
 void CatchUp(projections::Projector& p, ledger::Ledger& ledger, ProgressBar* bar) {
-  uint64_t end = ledger.size();
-  p.CatchUp(
-      [&](uint64_t from, size_t max) {
-        std::vector<events::Event> batch;
-        ledger.Scan(from, std::min<uint64_t>(end, from + max), [&](const ledger::Entry& e) {
-          batch.push_back(events::Decode(e.bytes));
-          batch.back().seq = e.seq;
-          return true;
-        });
-        return batch;
-      },
-      [&](uint64_t next) {
-        if (bar) bar->Update(next, end);
-      });
+  api::CatchUpFromLedger(p, ledger, [&](uint64_t next, uint64_t end) {
+    if (bar) bar->Update(next, end);
+  });
 }
 
 // The projections, caught up with the ledger when this process may write them.
@@ -104,8 +95,8 @@ int RunStatus(const Context& ctx, const StatusOptions& o) {
   auto status = projections::RequestStatus(*store, o.request, events::NowMicros());
   // The same answer for an unknown request and a wrong code: a code must not
   // let anyone probe which requests exist.
-  if (!status || (*status)["tracking_code_sha256"] !=
-                     events::ToHex(engine::TrackingCodeDigest(o.code))) {
+  if (!status ||
+      (*status)["tracking_code_sha256"] != events::ToHex(engine::TrackingCodeDigest(o.code))) {
     throw Error(ErrorCode::kPermissionDenied,
                 fmt::format("no request {} with this tracking code", o.request), "bad_code");
   }
@@ -122,32 +113,8 @@ struct ReportCommandOptions {
   std::string kind, from, to, format = "table", grace = "1h", burst = "20/10m";
 };
 
-int64_t LocalDay(const std::string& date) {
-  if (!events::IsValidDate(date)) {
-    throw Error(ErrorCode::kInvalidArgument, fmt::format("\"{}\" is not a date (YYYY-MM-DD)", date));
-  }
-  return events::ParseRfc3339(date + "T00:00:00Z") / 86'400'000'000;
-}
-
-int64_t DurationUs(const std::string& text) {
-  events::Duration d = events::Duration::Parse(text);
-  if (d.unit == events::Duration::Unit::kWorkingDays) {
-    throw Error(ErrorCode::kInvalidArgument, "use m, h or d here, not working days");
-  }
-  return events::Calendar().Deadline(0, d);
-}
-
 int RunReport(const Context& ctx, const ReportCommandOptions& o) {
-  projections::ReportOptions ro;
-  if (!o.from.empty()) ro.from_day = LocalDay(o.from);
-  if (!o.to.empty()) ro.to_day = LocalDay(o.to);
-  ro.grace_us = DurationUs(o.grace);
-  size_t slash = o.burst.find('/');
-  if (slash == std::string::npos) {
-    throw Error(ErrorCode::kInvalidArgument, "--burst must look like 20/10m (actions/window)");
-  }
-  ro.burst_threshold = std::stoi(o.burst.substr(0, slash));
-  ro.burst_window_us = DurationUs(o.burst.substr(slash + 1));
+  projections::ReportOptions ro = api::ParseReportOptions(o.from, o.to, o.grace, o.burst);
   auto store = UpToDate(ctx);
   json report = o.kind == "officers"    ? projections::OfficerReport(*store, ro)
                 : o.kind == "anomalies" ? projections::AnomalyReport(*store, ro)

@@ -1,0 +1,207 @@
+#include "api/http_server.h"
+
+#include <fmt/format.h>
+
+#include <utility>  // before Asio: Boost 1.74 uses std::exchange without it
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "api/problem.h"
+#include "events/error.h"
+
+namespace jejak::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using events::Error;
+using events::ErrorCode;
+
+}  // namespace
+
+struct HttpServer::Impl {
+  HttpOptions options;
+  HandlerFn handler;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopping{false};
+  std::mutex mu;
+  std::condition_variable idle_cv;
+  int in_flight = 0;  // requests read and not yet answered
+  bool stopped = false;
+  uint16_t port = 0;
+
+  void Accept();
+  void Begin() {
+    std::lock_guard lock(mu);
+    ++in_flight;
+  }
+  void End() {
+    std::lock_guard lock(mu);
+    if (--in_flight == 0) idle_cv.notify_all();
+  }
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  // server outlives every session: its io_context destroys them.
+  Session(tcp::socket socket, HttpServer::Impl* server)
+      : stream_(std::move(socket)), server_(server) {}
+
+  void Start() { Read(); }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(server_->options.body_limit);
+    parser_->header_limit(static_cast<uint32_t>(server_->options.header_limit));
+    stream_.expires_after(server_->options.timeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::error::eof) {
+      return Close();
+    }
+    if (ec) {
+      // Malformed or too large: answer once, then close (the rest of the
+      // stream cannot be trusted to be framed).
+      bool too_large = ec == http::error::body_limit || ec == http::error::header_limit ||
+                       ec == http::error::buffer_overflow;
+      Error err(ErrorCode::kInvalidArgument,
+                too_large ? fmt::format("the request is larger than the limit ({})", ec.message())
+                          : fmt::format("malformed HTTP request: {}", ec.message()),
+                too_large ? reasons::kBodyTooLarge : reasons::kBadRequest);
+      server_->Begin();
+      return Write(ProblemResponse(err), false, 11);
+    }
+    server_->Begin();
+    auto& msg = parser_->get();
+    Request req;
+    req.method = std::string(msg.method_string());
+    std::string_view target(msg.target().data(), msg.target().size());
+    size_t q = target.find('?');
+    req.path = std::string(target.substr(0, q));
+    for (const auto& f : msg) {
+      std::string name(f.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers[name] = std::string(f.value());
+    }
+    req.body = std::move(msg.body());
+    beast::error_code ep_ec;
+    auto ep = stream_.socket().remote_endpoint(ep_ec);
+    if (!ep_ec) req.remote = ep.address().to_string();
+    Response res;
+    try {
+      if (q != std::string_view::npos) req.query = ParseQuery(target.substr(q + 1));
+      res = server_->handler(req);
+    } catch (const Error& e) {
+      res = ProblemResponse(e);
+    }
+    bool keep_alive = msg.keep_alive() && !server_->stopping.load();
+    Write(std::move(res), keep_alive, msg.version());
+  }
+
+  void Write(Response res, bool keep_alive, unsigned version) {
+    auto out = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(res.status), version);
+    out->set(http::field::server, "jejak");
+    out->set(http::field::content_type, res.content_type);
+    for (const auto& [k, v] : res.headers) out->set(k, v);
+    out->body() = std::move(res.body);
+    out->keep_alive(keep_alive);
+    out->prepare_payload();
+    stream_.expires_after(server_->options.timeout);
+    http::async_write(stream_, *out,
+                      [self = shared_from_this(), out, keep_alive](beast::error_code ec, size_t) {
+                        self->server_->End();
+                        if (ec || !keep_alive) return self->Close();
+                        self->Read();
+                      });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  HttpServer::Impl* server_;
+};
+
+}  // namespace
+
+void HttpServer::Impl::Accept() {
+  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (stopping.load() || !acceptor.is_open()) return;
+    if (!ec) std::make_shared<Session>(std::move(socket), this)->Start();
+    Accept();
+  });
+}
+
+HttpServer::HttpServer(const HttpOptions& options, HandlerFn handler)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
+  impl_->handler = std::move(handler);
+  try {
+    tcp::endpoint ep(asio::ip::make_address(options.host), options.port);
+    impl_->acceptor.open(ep.protocol());
+    impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
+    impl_->acceptor.bind(ep);
+    impl_->acceptor.listen(asio::socket_base::max_listen_connections);
+  } catch (const boost::system::system_error& e) {
+    throw Error(ErrorCode::kIoError,
+                fmt::format("cannot listen on {}:{}: {}", options.host, options.port, e.what()));
+  }
+  impl_->port = impl_->acceptor.local_endpoint().port();
+  impl_->Accept();
+  for (int i = 0; i < std::max(1, options.threads); ++i) {
+    impl_->threads.emplace_back([impl = impl_.get()] { impl->ioc.run(); });
+  }
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+uint16_t HttpServer::port() const { return impl_->port; }
+
+void HttpServer::Stop(std::chrono::milliseconds grace) {
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->stopped) return;
+    impl_->stopped = true;
+  }
+  impl_->stopping = true;
+  asio::post(impl_->ioc, [impl = impl_.get()] {
+    beast::error_code ignored;
+    impl->acceptor.close(ignored);
+  });
+  {
+    std::unique_lock lock(impl_->mu);
+    impl_->idle_cv.wait_for(lock, grace, [&] { return impl_->in_flight == 0; });
+  }
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+}
+
+}  // namespace jejak::api

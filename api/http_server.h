@@ -1,0 +1,47 @@
+// An HTTP/1.1 server on Boost.Beast: an io_context run by N threads,
+// keep-alive, limits on header and body size (413 for a body too large, 400
+// for malformed HTTP, both closing the connection), an idle/read timeout,
+// and a graceful Stop(). It knows nothing of jejak: each request goes to the
+// handler, which must not throw.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/router.h"
+
+namespace jejak::api {
+
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;  // 0: any free port
+  int threads = 4;
+  size_t body_limit = 1 << 20;
+  size_t header_limit = 16 << 10;
+  std::chrono::milliseconds timeout{30'000};  // to read a request, or to write a response
+};
+
+class HttpServer {
+ public:
+  using HandlerFn = std::function<Response(Request&)>;
+  // Binds and starts serving. Throws Error(kIoError) if it cannot listen.
+  HttpServer(const HttpOptions& options, HandlerFn handler);
+  ~HttpServer();  // Stop()
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  uint16_t port() const;
+  // Stops accepting, lets requests in progress finish (up to grace) and
+  // answers them with Connection: close, then stops the threads.
+  void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(10'000));
+
+  struct Impl;  // public so that the sessions in the .cpp can name it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace jejak::api

@@ -1,0 +1,152 @@
+// Workflows, reports, the ledger's checkpoint and proofs, metrics, health.
+#include <fmt/format.h>
+
+#include "api/auth.h"
+#include "api/problem.h"
+#include "api/report_options.h"
+#include "api/server_core.h"
+#include "engine/graph.h"
+#include "engine/workflow_json.h"
+#include "events/error.h"
+#include "ledger/checkpoint.h"
+#include "projections/reports.h"
+
+namespace jejak::api {
+namespace {
+
+using events::Error;
+using events::ErrorCode;
+using nlohmann::json;
+
+Response Workflows(ServerCore& core) {
+  json out = json::array();
+  core.engine->Read([&](const engine::EngineState& s) {
+    for (const auto& wf : s.LatestWorkflows()) {
+      out.push_back({{"name", wf->name},
+                     {"version", wf->version},
+                     {"agency", wf->agency},
+                     {"title", wf->title}});
+    }
+  });
+  return JsonResponse(200, {{"workflows", out}});
+}
+
+Response OneWorkflow(ServerCore& core, const Request& req) {
+  const std::string& name = req.params.at("name");
+  std::shared_ptr<const engine::Workflow> wf;
+  core.engine->Read([&](const engine::EngineState& s) { wf = s.Latest(name); });
+  if (!wf) {
+    throw Error(ErrorCode::kNotFound, fmt::format("no workflow {} is deployed", name),
+                "unknown_workflow");
+  }
+  return JsonResponse(200, {{"name", wf->name},
+                            {"version", wf->version},
+                            {"model", engine::WorkflowToJson(*wf)},
+                            {"mermaid", engine::RenderGraph(*wf, engine::GraphFormat::kMermaid)}});
+}
+
+Response Report(ServerCore& core, const Request& req, const std::string& kind) {
+  RequireRole(RequireCaller(req, *core.tokens, core.NowS()), kAuditorRole);
+  projections::ReportOptions ro =
+      ParseReportOptions(req.Query("from").value_or(""), req.Query("to").value_or(""),
+                         req.Query("grace").value_or("1h"), req.Query("burst").value_or("20/10m"));
+  json report;
+  core.projections->Read([&](const projections::Store& store) {
+    report = kind == "officers"    ? projections::OfficerReport(store, ro)
+             : kind == "anomalies" ? projections::AnomalyReport(store, ro)
+                                   : projections::AgencyReport(store, ro);
+  });
+  return JsonResponse(200, report);
+}
+
+Response Checkpoint(ServerCore& core) {
+  std::optional<std::string> note;
+  if (core.signing) {
+    std::lock_guard lock(core.checkpoint_mu);
+    note = ledger::MakeCheckpoint(core.engine->ledger(), *core.signing);
+  } else {
+    note = core.engine->ledger().LatestCheckpoint();
+  }
+  if (!note) {
+    throw Error(ErrorCode::kNotFound, "no checkpoint yet: the server has no signing key",
+                "no_checkpoint");
+  }
+  Response r;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = *note;
+  return r;
+}
+
+json HexList(const std::vector<ledger::Hash>& hashes) {
+  json out = json::array();
+  for (const auto& h : hashes) out.push_back(ledger::HashToHex(h));
+  return out;
+}
+
+void CheckRange(bool ok, const std::string& what) {
+  if (!ok) throw Error(ErrorCode::kInvalidArgument, what, reasons::kBadRequest);
+}
+
+Response Inclusion(ServerCore& core, const Request& req) {
+  ledger::Ledger& l = core.engine->ledger();
+  uint64_t size = QueryUint(req, "size", l.size());
+  uint64_t seq = QueryUint(req, "seq");
+  CheckRange(size <= l.size(), fmt::format("size {} is beyond the ledger ({})", size, l.size()));
+  CheckRange(seq < size, fmt::format("seq {} is not below size {}", seq, size));
+  return JsonResponse(200, {{"seq", seq},
+                            {"tree_size", size},
+                            {"root", ledger::HashToHex(l.MerkleRoot(size))},
+                            {"proof", HexList(l.InclusionProof(seq, size))}});
+}
+
+Response Consistency(ServerCore& core, const Request& req) {
+  ledger::Ledger& l = core.engine->ledger();
+  uint64_t to = QueryUint(req, "to", l.size());
+  uint64_t from = QueryUint(req, "from");
+  CheckRange(to <= l.size(), fmt::format("to {} is beyond the ledger ({})", to, l.size()));
+  CheckRange(from >= 1 && from <= to, fmt::format("need 1 <= from ({}) <= to ({})", from, to));
+  return JsonResponse(200, {{"from", from},
+                            {"to", to},
+                            {"from_root", ledger::HashToHex(l.MerkleRoot(from))},
+                            {"to_root", ledger::HashToHex(l.MerkleRoot(to))},
+                            {"proof", HexList(l.ConsistencyProof(from, to))}});
+}
+
+Response MetricsText(ServerCore& core) {
+  Metrics::Gauges g;
+  g.ledger_size = core.engine->ledger().size();
+  g.projected = core.projections->next_seq();
+  if (core.relay) {
+    engine::RelayStatus s = core.relay->status();
+    g.relay = true;
+    g.relay_lag = g.ledger_size > s.published ? g.ledger_size - s.published : 0;
+    g.relay_published = s.published;
+  }
+  Response r;
+  r.content_type = "text/plain; version=0.0.4";
+  r.body = core.metrics.Render(g);
+  return r;
+}
+
+}  // namespace
+
+void AddInfoRoutes(ServerCore& core) {
+  ServerCore* c = &core;
+  Router& r = core.router;
+  r.Add("GET", "/v1/workflows", [c](const Request&) { return Workflows(*c); });
+  r.Add("GET", "/v1/workflows/{name}", [c](const Request& q) { return OneWorkflow(*c, q); });
+  for (std::string kind : {"officers", "anomalies", "agency"}) {
+    r.Add("GET", "/v1/reports/" + kind,
+          [c, kind](const Request& q) { return Report(*c, q, kind); });
+  }
+  r.Add("GET", "/v1/ledger/checkpoint", [c](const Request&) { return Checkpoint(*c); });
+  r.Add("GET", "/v1/ledger/proofs/inclusion", [c](const Request& q) { return Inclusion(*c, q); });
+  r.Add("GET", "/v1/ledger/proofs/consistency",
+        [c](const Request& q) { return Consistency(*c, q); });
+  r.Add("GET", "/metrics", [c](const Request&) { return MetricsText(*c); });
+  r.Add("GET", "/healthz", [c](const Request&) {
+    return JsonResponse(200, {{"status", "ok"}, {"ledger_size", c->engine->ledger().size()}});
+  });
+}
+
+}  // namespace jejak::api

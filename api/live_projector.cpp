@@ -1,0 +1,87 @@
+#include "api/live_projector.h"
+
+#include <fmt/format.h>
+
+#include "api/catch_up.h"
+#include "events/error.h"
+#include "projections/store.h"
+
+namespace jejak::api {
+
+LiveProjector::LiveProjector(const ledger::Ledger& ledger, const std::string& dir,
+                             std::chrono::milliseconds interval)
+    : ledger_(ledger),
+      interval_(interval),
+      projector_(std::make_unique<projections::Projector>(projections::Store::Open(dir))) {
+  CatchUpOnce();
+  thread_ = std::thread([this] { Run(); });
+}
+
+LiveProjector::~LiveProjector() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void LiveProjector::Notify() {
+  {
+    std::lock_guard lock(mu_);
+    notified_ = true;
+  }
+  cv_.notify_one();
+}
+
+bool LiveProjector::WaitFor(uint64_t seq, std::chrono::milliseconds timeout) {
+  Notify();
+  std::unique_lock lock(mu_);
+  return applied_cv_.wait_for(lock, timeout, [&] { return applied_ >= seq || stop_; }) &&
+         applied_ >= seq;
+}
+
+void LiveProjector::Read(const std::function<void(const projections::Store&)>& fn) const {
+  std::shared_lock lock(store_mu_);
+  fn(projector_->store());
+}
+
+uint64_t LiveProjector::next_seq() const {
+  std::shared_lock lock(store_mu_);
+  return projector_->next_seq();
+}
+
+void LiveProjector::CatchUpOnce() {
+  uint64_t next;
+  {
+    std::unique_lock lock(store_mu_);
+    CatchUpFromLedger(*projector_, ledger_);
+    next = projector_->next_seq();
+  }
+  {
+    std::lock_guard lock(mu_);
+    applied_ = next;
+  }
+  applied_cv_.notify_all();
+}
+
+void LiveProjector::Run() {
+  for (;;) {
+    bool stopping;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, interval_, [&] { return notified_ || stop_; });
+      notified_ = false;
+      stopping = stop_;
+    }
+    try {
+      CatchUpOnce();
+    } catch (const events::Error& e) {
+      // The view stays as it was; the next round tries again.
+      fmt::print(stderr, "jejak serve: projections: {}\n", e.what());
+    }
+    if (stopping) return;
+  }
+}
+
+}  // namespace jejak::api

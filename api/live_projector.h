@@ -1,0 +1,57 @@
+// The server's projections: a thread that applies new ledger entries to
+// DATA/projections right after the engine commits them, so that status and
+// reports see a command within milliseconds. It wakes on Notify() (the
+// server calls it after each command) and polls every interval otherwise
+// (SLA breaches the engine appends on its own).
+//
+// Readers use Read(), which holds a shared lock: the projector's store
+// stages changes in memory while applying, so reads and applies must not
+// overlap.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+
+#include "ledger/ledger.h"
+#include "projections/projector.h"
+
+namespace jejak::api {
+
+class LiveProjector {
+ public:
+  // Opens dir for writing (Error(kBusy) if another process has it) and
+  // catches up with ledger before returning. ledger must outlive this.
+  LiveProjector(const ledger::Ledger& ledger, const std::string& dir,
+                std::chrono::milliseconds interval = std::chrono::milliseconds(20));
+  ~LiveProjector();  // stops the thread after a last catch-up
+  LiveProjector(const LiveProjector&) = delete;
+  LiveProjector& operator=(const LiveProjector&) = delete;
+
+  void Notify();
+  // Waits until entries [0, seq) are applied; false after timeout.
+  bool WaitFor(uint64_t seq, std::chrono::milliseconds timeout);
+  void Read(const std::function<void(const projections::Store&)>& fn) const;
+  uint64_t next_seq() const;
+
+ private:
+  void Run();
+  void CatchUpOnce();
+
+  const ledger::Ledger& ledger_;
+  std::chrono::milliseconds interval_;
+  mutable std::shared_mutex store_mu_;  // guards projector_
+  std::unique_ptr<projections::Projector> projector_;
+  std::mutex mu_;  // guards the flags below
+  std::condition_variable cv_, applied_cv_;
+  bool notified_ = false, stop_ = false;
+  uint64_t applied_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace jejak::api

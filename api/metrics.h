@@ -1,0 +1,44 @@
+// Counters for GET /metrics in the Prometheus text format: commands by kind
+// and outcome, refusals by reason, HTTP requests by status, and a latency
+// histogram of HTTP requests. Thread-safe; cheap enough to call per request.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace jejak::api {
+
+class Metrics {
+ public:
+  // command: submit, act, withdraw; reason empty when accepted.
+  void Command(const std::string& command, const std::string& refusal_reason);
+  void Http(int status, double seconds);
+
+  struct Gauges {
+    uint64_t ledger_size = 0;
+    uint64_t projected = 0;  // next sequence number the projections expect
+    bool relay = false;      // whether a Kafka relay runs
+    uint64_t relay_lag = 0;
+    uint64_t relay_published = 0;
+  };
+  std::string Render(const Gauges& gauges) const;
+
+  // Upper bounds of the latency buckets, in seconds.
+  static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                      0.05,   0.1,   0.25,   0.5,   1,    2.5};
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::pair<std::string, std::string>, uint64_t> commands_;  // (command, outcome)
+  std::map<std::string, uint64_t> refusals_;
+  std::map<int, uint64_t> statuses_;
+  std::array<uint64_t, kBuckets.size()> buckets_{};
+  uint64_t count_ = 0;
+  double sum_ = 0;
+};
+
+}  // namespace jejak::api

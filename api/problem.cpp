@@ -1,0 +1,92 @@
+#include "api/problem.h"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+#include <string>
+
+namespace jejak::api {
+namespace {
+
+using events::ErrorCode;
+
+const char* Title(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
+    case 422:
+      return "Unprocessable Content";
+    case 429:
+      return "Too Many Requests";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Internal Server Error";
+  }
+}
+
+}  // namespace
+
+int HttpStatusFor(const events::Error& error) {
+  // Rule violations in the request's content (422) versus malformed input (400).
+  static const std::set<std::string> kUnprocessable = {"unknown_action",  "unknown_field",
+                                                       "invalid_field",   "missing_field",
+                                                       "reason_required", "missing_applicant"};
+  static const std::set<std::string> kUnauthenticated = {reasons::kMissingToken, reasons::kBadToken,
+                                                         reasons::kTokenExpired};
+  const std::string& reason = error.reason();
+  switch (error.code()) {
+    case ErrorCode::kInvalidArgument:
+      if (reason == "method_not_allowed") return 405;
+      if (reason == reasons::kBodyTooLarge) return 413;
+      return kUnprocessable.count(reason) ? 422 : 400;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kPermissionDenied:
+      return kUnauthenticated.count(reason) ? 401 : 403;
+    case ErrorCode::kRefused:
+      return 422;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kUnavailable:
+      return reason == reasons::kRateLimited ? 429 : 503;
+    case ErrorCode::kBusy:
+      return 503;
+    case ErrorCode::kCorruption:
+    case ErrorCode::kIoError:
+      return 500;
+  }
+  return 500;
+}
+
+Response ProblemResponse(const events::Error& error) {
+  int status = HttpStatusFor(error);
+  std::string code(events::ErrorCodeName(error.code()));
+  std::string slug = error.reason().empty() ? code : error.reason();
+  nlohmann::json doc = {{"type", "https://jejak.go.id/problems/" + slug},
+                        {"title", Title(status)},
+                        {"status", status},
+                        {"detail", error.what()},
+                        {"code", code},
+                        {"reason", error.reason()}};
+  Response r;
+  r.status = status;
+  r.content_type = "application/problem+json";
+  r.body = doc.dump();
+  if (status == 401) r.headers["WWW-Authenticate"] = "Bearer realm=\"jejak\"";
+  return r;
+}
+
+}  // namespace jejak::api

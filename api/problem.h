@@ -1,0 +1,27 @@
+// The one place where errors become HTTP: every events::Error a handler
+// throws is turned into an RFC 9457 problem document
+// (application/problem+json) with jejak's code and reason, and the status
+// docs/ENGINE.md's table gives.
+#pragma once
+
+#include "api/router.h"
+#include "events/error.h"
+
+namespace jejak::api {
+
+// Reasons of errors raised by the API itself (besides the engine's).
+namespace reasons {
+inline constexpr char kMissingToken[] = "missing_token";
+inline constexpr char kBadToken[] = "bad_token";
+inline constexpr char kTokenExpired[] = "token_expired";
+inline constexpr char kWrongRole[] = "wrong_role";
+inline constexpr char kBodyTooLarge[] = "body_too_large";
+inline constexpr char kBadRequest[] = "bad_request";
+inline constexpr char kRateLimited[] = "rate_limited";
+}  // namespace reasons
+
+int HttpStatusFor(const events::Error& error);
+
+Response ProblemResponse(const events::Error& error);
+
+}  // namespace jejak::api

@@ -1,0 +1,57 @@
+#include "api/report_options.h"
+
+#include <fmt/format.h>
+
+#include "events/calendar.h"
+#include "events/error.h"
+#include "events/field_value.h"
+#include "events/time.h"
+
+namespace jejak::api {
+namespace {
+
+using events::Error;
+using events::ErrorCode;
+
+int64_t LocalDay(const std::string& date) {
+  if (!events::IsValidDate(date)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("\"{}\" is not a date (YYYY-MM-DD)", date));
+  }
+  return events::ParseRfc3339(date + "T00:00:00Z") / 86'400'000'000;
+}
+
+}  // namespace
+
+int64_t ParseElapsedUs(const std::string& text) {
+  events::Duration d = events::Duration::Parse(text);
+  if (d.unit == events::Duration::Unit::kWorkingDays) {
+    throw Error(ErrorCode::kInvalidArgument, "use m, h or d here, not working days");
+  }
+  return events::Calendar().Deadline(0, d);
+}
+
+projections::ReportOptions ParseReportOptions(const std::string& from, const std::string& to,
+                                              const std::string& grace, const std::string& burst) {
+  projections::ReportOptions ro;
+  if (!from.empty()) ro.from_day = LocalDay(from);
+  if (!to.empty()) ro.to_day = LocalDay(to);
+  ro.grace_us = ParseElapsedUs(grace);
+  size_t slash = burst.find('/');
+  int n = 0;
+  try {
+    size_t used = 0;
+    n = slash == std::string::npos ? 0 : std::stoi(burst.substr(0, slash), &used);
+    if (used != slash) n = 0;
+  } catch (const std::exception&) {
+    n = 0;
+  }
+  if (n <= 0) {
+    throw Error(ErrorCode::kInvalidArgument, "burst must look like 20/10m (actions/window)");
+  }
+  ro.burst_threshold = n;
+  ro.burst_window_us = ParseElapsedUs(burst.substr(slash + 1));
+  return ro;
+}
+
+}  // namespace jejak::api

@@ -1,0 +1,135 @@
+#include "api/router.h"
+
+#include <fmt/format.h>
+
+#include "events/error.h"
+
+namespace jejak::api {
+namespace {
+
+using events::Error;
+using events::ErrorCode;
+
+std::vector<std::string> Split(std::string_view path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.emplace_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool IsParam(const std::string& seg) {
+  return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string Request::Header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? "" : it->second;
+}
+
+std::optional<std::string> Request::Query(const std::string& name) const {
+  auto it = query.find(name);
+  if (it == query.end()) return std::nullopt;
+  return it->second;
+}
+
+void Router::Add(std::string method, std::string pattern, Handler handler) {
+  Entry e{{std::move(method), std::move(pattern)}, {}, std::move(handler)};
+  e.segments = Split(e.route.pattern);
+  entries_.push_back(std::move(e));
+}
+
+const Handler& Router::Match(Request& req) const {
+  std::vector<std::string> segs = Split(req.path);
+  bool path_matched = false;
+  for (const Entry& e : entries_) {
+    if (e.segments.size() != segs.size()) continue;
+    std::map<std::string, std::string> params;
+    bool ok = true;
+    for (size_t i = 0; ok && i < segs.size(); ++i) {
+      if (IsParam(e.segments[i])) {
+        params[e.segments[i].substr(1, e.segments[i].size() - 2)] = PercentDecode(segs[i]);
+      } else {
+        ok = e.segments[i] == segs[i];
+      }
+    }
+    if (!ok) continue;
+    path_matched = true;
+    if (e.route.method != req.method) continue;
+    req.params = std::move(params);
+    return e.handler;
+  }
+  if (path_matched) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("{} is not allowed on {}", req.method, req.path), "method_not_allowed");
+  }
+  throw Error(ErrorCode::kNotFound, fmt::format("no endpoint {}", req.path), "no_route");
+}
+
+std::vector<Route> Router::Routes() const {
+  std::vector<Route> out;
+  for (const Entry& e : entries_) out.push_back(e.route);
+  return out;
+}
+
+std::string PercentDecode(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%') {
+      int hi = i + 2 < text.size() ? HexDigit(text[i + 1]) : -1;
+      int lo = i + 2 < text.size() ? HexDigit(text[i + 2]) : -1;
+      if (hi < 0 || lo < 0) {
+        throw Error(ErrorCode::kInvalidArgument, "bad percent escape in the URL", "bad_url");
+      }
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> ParseQuery(std::string_view query) {
+  std::map<std::string, std::string> out;
+  for (const std::string& pair : [&] {
+         std::vector<std::string> parts;
+         size_t i = 0;
+         while (i <= query.size()) {
+           size_t j = query.find('&', i);
+           if (j == std::string_view::npos) j = query.size();
+           if (j > i) parts.emplace_back(query.substr(i, j - i));
+           i = j + 1;
+         }
+         return parts;
+       }()) {
+    size_t eq = pair.find('=');
+    if (eq == std::string::npos) {
+      out[PercentDecode(pair)] = "";
+    } else {
+      out[PercentDecode(pair.substr(0, eq))] = PercentDecode(pair.substr(eq + 1));
+    }
+  }
+  return out;
+}
+
+}  // namespace jejak::api

@@ -1,0 +1,172 @@
+#include "api/server.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include "api/problem.h"
+#include "api/server_core.h"
+#include "events/error.h"
+#include "events/time.h"
+#include "ledger/checkpoint.h"
+#include "ledger/receipt.h"
+
+namespace jejak::api {
+
+using events::Error;
+using events::ErrorCode;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+Response ServerCore::Handle(Request& req) {
+  auto started = std::chrono::steady_clock::now();
+  Response res;
+  try {
+    std::string client = req.Header("authorization");
+    if (!limiter.Admit(client.empty() ? req.remote : client)) {
+      throw Error(ErrorCode::kUnavailable, "too many requests for this token; slow down",
+                  reasons::kRateLimited);
+    }
+    res = router.Match(req)(req);
+  } catch (const Error& e) {
+    res = ProblemResponse(e);
+  } catch (const json::exception& e) {
+    res =
+        ProblemResponse(Error(ErrorCode::kInvalidArgument,
+                              fmt::format("bad JSON member: {}", e.what()), reasons::kBadRequest));
+  } catch (const std::exception& e) {
+    res = ProblemResponse(Error(ErrorCode::kIoError, fmt::format("internal error: {}", e.what())));
+  }
+  if (res.status == 429) res.headers.emplace("Retry-After", std::string(1, '1'));
+  metrics.Http(res.status,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return res;
+}
+
+int64_t ServerCore::NowS() const { return events::NowMicros() / 1'000'000; }
+
+std::optional<json> ServerCore::Receipt(uint64_t seq) {
+  if (!signing) return std::nullopt;
+  std::lock_guard lock(checkpoint_mu);
+  std::string checkpoint = ledger::MakeCheckpoint(engine->ledger(), *signing);
+  return ledger::MakeReceipt(engine->ledger(), seq, checkpoint);
+}
+
+json ParseJsonBody(const Request& req) {
+  json body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    throw Error(ErrorCode::kInvalidArgument, "the request body must be a JSON object",
+                reasons::kBadRequest);
+  }
+  return body;
+}
+
+Response JsonResponse(int status, const json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+uint64_t QueryUint(const Request& req, const std::string& name, std::optional<uint64_t> fallback) {
+  std::optional<std::string> v = req.Query(name);
+  if (!v) {
+    if (fallback) return *fallback;
+    throw Error(ErrorCode::kInvalidArgument, fmt::format("query parameter {} is required", name),
+                reasons::kBadRequest);
+  }
+  if (v->empty() || v->size() > 19 || !std::all_of(v->begin(), v->end(), ::isdigit)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("query parameter {} must be a non-negative integer", name),
+                reasons::kBadRequest);
+  }
+  return std::stoull(*v);
+}
+
+namespace {
+
+std::vector<std::shared_ptr<const engine::Workflow>> LoadWorkflows(const std::string& dir) {
+  std::vector<std::shared_ptr<const engine::Workflow>> out;
+  if (dir.empty()) return out;
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& f : fs::directory_iterator(dir, ec)) {
+    std::string ext = f.path().extension().string();
+    if (ext == ".yaml" || ext == ".yml") files.push_back(f.path().string());
+  }
+  if (ec) throw Error(ErrorCode::kNotFound, fmt::format("cannot read workflows in {}", dir));
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) out.push_back(engine::LoadWorkflowFile(f));
+  // Versions of one workflow must be deployed in order.
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a->version < b->version; });
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<Server> Server::Start(ServerOptions options) {
+  if (options.data_dir.empty()) throw Error(ErrorCode::kInvalidArgument, "no data directory");
+  fs::create_directories(options.data_dir);
+  auto workflows = LoadWorkflows(options.workflows_dir);
+  auto core = std::make_unique<ServerCore>();
+  std::string signing_path = options.signing_key;
+  if (signing_path.empty() && fs::exists(options.data_dir + "/keys/jejak.key")) {
+    signing_path = options.data_dir + "/keys/jejak.key";
+  }
+  if (!signing_path.empty()) {
+    core->signing = ledger::LoadSigningKey(signing_path);
+    // Announcing appends directly, so it happens before the engine opens.
+    auto ledger = ledger::Ledger::Open(options.data_dir + "/ledger");
+    ledger::AnnounceAndCheckpoint(*ledger, *core->signing, events::Actor{"system", "system", ""});
+  }
+  engine::EngineOptions eo;
+  eo.data_dir = options.data_dir;
+  core->engine = engine::Engine::Open(std::move(eo));
+  for (const auto& wf : workflows) {
+    core->engine->Deploy(wf, events::Actor{"admin", "admin", wf->agency});
+  }
+  core->projections =
+      std::make_unique<LiveProjector>(core->engine->ledger(), options.data_dir + "/projections");
+  if (!options.kafka.empty()) {
+    engine::RelayOptions ro;
+    ro.data_dir = options.data_dir;
+    ro.bootstrap = options.kafka;
+    ro.topic = options.kafka_topic;
+    core->relay = engine::Relay::Start(core->engine->ledger(), std::move(ro));
+  }
+  std::string token_path =
+      options.token_key.empty() ? options.data_dir + "/token.key" : options.token_key;
+  core->tokens = std::make_unique<TokenKey>(TokenKey::Load(token_path, true));
+  core->limiter.Configure(options.rate_per_s, options.rate_burst);
+  core->options = std::move(options);
+  AddRequestRoutes(*core);
+  AddInfoRoutes(*core);
+
+  std::unique_ptr<Server> server(new Server());
+  ServerCore* c = core.get();
+  server->core_ = std::move(core);
+  server->http_ =
+      std::make_unique<HttpServer>(c->options.http, [c](Request& req) { return c->Handle(req); });
+  return server;
+}
+
+Server::~Server() { Stop(); }
+
+uint16_t Server::port() const { return http_ ? http_->port() : 0; }
+
+std::string Server::url() const {
+  return fmt::format("http://{}:{}", core_->options.http.host, port());
+}
+
+std::vector<Route> Server::Routes() const { return core_->router.Routes(); }
+
+void Server::Stop() {
+  if (http_) http_->Stop();
+  http_.reset();
+  core_.reset();  // relay, projections (a last catch-up), engine
+}
+
+}  // namespace jejak::api

@@ -1,0 +1,63 @@
+// jejak's HTTP API server (`jejak serve`): owns the engine of a data
+// directory, the live projections (live_projector.h), optionally the Kafka
+// relay, and an HTTP server whose routes are listed in docs/openapi.yaml.
+//
+// Contract:
+// - Start() deploys every *.yaml of workflows_dir (all must load first),
+//   then serves. With a signing key it announces the key (before the engine
+//   opens) and answers commands with receipts.
+// - Stop() (and the destructor) stops accepting, finishes requests in
+//   progress, then stops the relay, the projections and the engine, in that
+//   order, leaving the ledger clean.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/http_server.h"
+#include "api/router.h"
+
+namespace jejak::api {
+
+struct ServerOptions {
+  std::string data_dir;       // ledger/, projections/, token.key, keys/
+  std::string workflows_dir;  // its *.yaml are deployed at start; empty: none
+  HttpOptions http;
+  // The HS256 secret of bearer tokens (token.h); default DATA/token.key,
+  // created on first start.
+  std::string token_key;
+  // Ed25519 key for checkpoints and receipts; default DATA/keys/jejak.key
+  // when it exists, else no receipts.
+  std::string signing_key;
+  std::string kafka;  // HOST:PORT; empty: no relay
+  std::string kafka_topic = "jejak.events";
+  int64_t applicant_token_ttl_s = 90 * 86'400;
+  // Per bearer token (or per client without one): requests per second, and
+  // the burst allowed above it; 0 disables the limit.
+  double rate_per_s = 0;
+  double rate_burst = 100;
+};
+
+struct ServerCore;
+
+class Server {
+ public:
+  // Throws events::Error (busy data directory, bad workflows, cannot listen).
+  static std::unique_ptr<Server> Start(ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  uint16_t port() const;
+  std::string url() const;  // http://HOST:PORT
+  std::vector<Route> Routes() const;
+  void Stop();
+
+ private:
+  Server() = default;
+  std::unique_ptr<ServerCore> core_;
+  std::unique_ptr<HttpServer> http_;
+};
+
+}  // namespace jejak::api

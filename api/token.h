@@ -1,0 +1,44 @@
+// Bearer tokens: compact JWTs (RFC 7519) signed with HS256 under a 32-byte
+// secret that only the server and `jejak token issue` hold (DATA/token.key
+// by default). Staff and auditors get theirs from `jejak token issue`; a
+// citizen gets one at submission, scoped to that request ("req").
+//
+// Verification accepts only alg HS256 (never "none"), checks the signature
+// in constant time, then "exp". Failures throw Error(kPermissionDenied) with
+// reason bad_token or token_expired, which the API answers with 401.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace jejak::api {
+
+struct Claims {
+  std::string subject;     // "sub": staff id, or the applicant's id
+  std::string role;        // "role": a workflow role, "auditor", or "applicant"
+  std::string agency;      // "agency"
+  std::string request;     // "req": applicant tokens only, the one request
+  int64_t issued_at = 0;   // "iat", seconds since the epoch
+  int64_t expires_at = 0;  // "exp", seconds since the epoch
+};
+
+inline constexpr char kAuditorRole[] = "auditor";
+
+class TokenKey {
+ public:
+  // Reads the 32-byte secret at path, creating it (mode 0600) if absent and
+  // create is true. Throws Error(kNotFound) if absent otherwise,
+  // Error(kCorruption) if it has another size.
+  static TokenKey Load(const std::string& path, bool create);
+  explicit TokenKey(std::string secret) : secret_(std::move(secret)) {}
+
+  std::string Issue(const Claims& claims) const;
+  // now_s: seconds since the epoch.
+  Claims Verify(const std::string& token, int64_t now_s) const;
+
+ private:
+  std::string Mac(const std::string& data) const;
+  std::string secret_;
+};
+
+}  // namespace jejak::api

@@ -1,0 +1,139 @@
+// jejak serve: the HTTP API over a data directory (api/server.h); and
+// jejak token issue: bearer tokens for staff and auditors (api/token.h).
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "api/report_options.h"
+#include "api/server.h"
+#include "api/token.h"
+#include "cli/command.h"
+#include "cli/exit_codes.h"
+#include "cli/signals.h"
+#include "events/error.h"
+#include "events/time.h"
+
+namespace jejak::cli {
+namespace {
+
+using events::Error;
+using events::ErrorCode;
+
+struct ServeOptions {
+  std::string workflows, listen = "127.0.0.1:8080", kafka, topic = "jejak.events";
+  std::string token_key, signing_key;
+  int threads = 0;
+  size_t body_limit = 1 << 20;
+  double rate = 0, burst = 100;
+};
+
+int RunServe(const Context& ctx, const ServeOptions& o) {
+  ctx.RequireData();
+  const std::atomic<bool>& stop = StopRequested();
+  api::ServerOptions so;
+  so.data_dir = ctx.data_dir;
+  so.workflows_dir = o.workflows;
+  size_t colon = o.listen.rfind(':');
+  if (colon == std::string::npos) {
+    throw Error(ErrorCode::kInvalidArgument, "--listen must look like HOST:PORT");
+  }
+  so.http.host = o.listen.substr(0, colon);
+  try {
+    so.http.port = static_cast<uint16_t>(std::stoul(o.listen.substr(colon + 1)));
+  } catch (const std::exception&) {
+    throw Error(ErrorCode::kInvalidArgument, "--listen must look like HOST:PORT");
+  }
+  so.http.threads = o.threads > 0
+                        ? o.threads
+                        : static_cast<int>(std::max(4u, std::thread::hardware_concurrency() * 2));
+  so.http.body_limit = o.body_limit;
+  so.token_key = o.token_key;
+  so.signing_key = o.signing_key;
+  so.kafka = o.kafka;
+  so.kafka_topic = o.topic;
+  so.rate_per_s = o.rate;
+  so.rate_burst = o.burst;
+  auto server = api::Server::Start(std::move(so));
+  if (ctx.json) {
+    std::cout << nlohmann::json({{"url", server->url()}}).dump() << std::endl;
+  } else {
+    fmt::print("Serving {}\n", server->url());
+    std::fflush(stdout);
+  }
+  while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  server->Stop();
+  if (!ctx.json) fmt::print("Stopped cleanly\n");
+  return kExitOk;
+}
+
+struct TokenOptions {
+  std::string subject, role, agency, ttl = "8h", key;
+};
+
+int RunTokenIssue(const Context& ctx, const TokenOptions& o) {
+  std::string path = o.key;
+  if (path.empty()) {
+    if (ctx.data_dir.empty()) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "--key FILE or --data DIR (DATA/token.key) is needed");
+    }
+    path = ctx.data_dir + "/token.key";
+  }
+  api::TokenKey key = api::TokenKey::Load(path, true);
+  api::Claims c;
+  c.subject = o.subject;
+  c.role = o.role;
+  c.agency = o.agency;
+  c.issued_at = events::NowMicros() / 1'000'000;
+  c.expires_at = c.issued_at + api::ParseElapsedUs(o.ttl) / 1'000'000;
+  std::string token = key.Issue(c);
+  if (ctx.json) {
+    std::cout << nlohmann::json({{"token", token}, {"expires_at", c.expires_at}}).dump()
+              << std::endl;
+  } else {
+    fmt::print("{}\n", token);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddServeCommands(CLI::App& app, Context& ctx) {
+  static ServeOptions so;
+  auto* serve = app.add_subcommand("serve", "Serve the HTTP API (stops cleanly on SIGTERM/SIGINT)");
+  serve->add_option("--workflows", so.workflows,
+                    "Directory whose *.yaml workflows are deployed at start");
+  serve->add_option("--listen", so.listen, "HOST:PORT to listen on (port 0: any free port)");
+  serve->add_option("--threads", so.threads, "HTTP threads (default: twice the CPUs, at least 4)");
+  serve->add_option("--token-key", so.token_key,
+                    "HS256 secret of bearer tokens (default DATA/token.key, created if absent)");
+  serve->add_option(
+      "--key", so.signing_key,
+      "Signing key for checkpoints and receipts (default DATA/keys/jejak.key if it exists)");
+  serve->add_option("--kafka", so.kafka, "Publish the ledger to Kafka at HOST:PORT");
+  serve->add_option("--topic", so.topic, "Kafka topic (default jejak.events)");
+  serve->add_option("--max-body", so.body_limit, "Largest request body in bytes (default 1 MiB)");
+  serve->add_option("--rate", so.rate, "Requests per second per token (default 0: unlimited)");
+  serve->add_option("--burst", so.burst, "Requests a token may make at once above --rate");
+  AddCommonFlags(serve, ctx);
+  serve->callback([&ctx] { ctx.run = [&ctx] { return RunServe(ctx, so); }; });
+
+  static TokenOptions to;
+  auto* token = app.add_subcommand("token", "Bearer tokens for the HTTP API");
+  token->require_subcommand(1);
+  auto* issue =
+      token->add_subcommand("issue", "Issue a signed token (JWT, HS256) for staff or an auditor");
+  issue->add_option("--subject", to.subject, "Staff id")->required();
+  issue->add_option("--role", to.role, "A workflow role, or auditor")->required();
+  issue->add_option("--agency", to.agency, "The agency the holder works for");
+  issue->add_option("--ttl", to.ttl, "How long it is valid: 30m, 8h, 2d (default 8h)");
+  issue->add_option("--key", to.key,
+                    "The token secret (default DATA/token.key, created if absent)");
+  AddCommonFlags(issue, ctx);
+  issue->callback([&ctx] { ctx.run = [&ctx] { return RunTokenIssue(ctx, to); }; });
+}
+
+}  // namespace jejak::cli
