@@ -144,6 +144,7 @@ std::unique_ptr<Server> Server::Start(ServerOptions options) {
   core->options = std::move(options);
   AddRequestRoutes(*core);
   AddInfoRoutes(*core);
+  AddTrackPage(*core);
 
   std::unique_ptr<Server> server(new Server());
   ServerCore* c = core.get();

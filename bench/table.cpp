@@ -80,7 +80,10 @@ void PrintText(const std::vector<Row>& rows, std::FILE* out) {
     auto ratio = r.ratio();
     cells.push_back({r.name, fmt::format("{} {}", HumanRate(r.jejak()), r.unit),
                      b ? fmt::format("{} {}", HumanRate(*b), r.unit) : "-",
-                     ratio ? fmt::format("{:.2f}", *ratio) : "-", Goal(r), r.met() ? "yes" : "NO"});
+                     ratio ? fmt::format("{:.2f}", *ratio) : "-", Goal(r),
+                     Goal(r).empty() ? "-"
+                     : r.met()       ? "yes"
+                                     : "NO"});
   }
   std::vector<size_t> width(cells[0].size(), 0);
   for (const auto& line : cells) {

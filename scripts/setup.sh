@@ -8,6 +8,7 @@ packages=(
   librocksdb-dev librdkafka-dev libboost-dev libfmt-dev libcereal-dev
   doctest-dev libyaml-cpp-dev libssl-dev openssl nlohmann-json3-dev
   libcli11-dev libspdlog-dev python3 clang-format
+  chromium  # tests/api/track_page_test.cpp drives /track in it, headless
 )
 
 missing=()
