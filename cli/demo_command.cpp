@@ -98,21 +98,22 @@ int RunDemo(const Context& ctx, const DemoOptions& o) {
   uint64_t refused = 0;
   for (const auto& [reason, n] : r.refusals) refused += n;
   if (ctx.json) {
-    nlohmann::json j = {{"days", o.days},
-                        {"first_day", Day(r.first_day_us)},
-                        {"submitted", r.submitted},
-                        {"actions", r.actions},
-                        {"refusals", r.refusals},
-                        {"sla_breaches", r.sla_breaches},
-                        {"completed", r.closed},
-                        {"rejected", r.rejected},
-                        {"withdrawn", r.withdrawn},
-                        {"open", r.open_states},
-                        {"entries_written", written},
-                        {"seconds", seconds},
-                        {"interrupted", r.interrupted},
-                        {"verify", {{"ok", v.ok}, {"entries", v.entries},
-                                    {"head", ledger::HashToHex(v.head)}}}};
+    nlohmann::json j = {
+        {"days", o.days},
+        {"first_day", Day(r.first_day_us)},
+        {"submitted", r.submitted},
+        {"actions", r.actions},
+        {"refusals", r.refusals},
+        {"sla_breaches", r.sla_breaches},
+        {"completed", r.closed},
+        {"rejected", r.rejected},
+        {"withdrawn", r.withdrawn},
+        {"open", r.open_states},
+        {"entries_written", written},
+        {"seconds", seconds},
+        {"interrupted", r.interrupted},
+        {"example", {{"request_id", r.example_request}, {"tracking_code", r.example_code}}},
+        {"verify", {{"ok", v.ok}, {"entries", v.entries}, {"head", ledger::HashToHex(v.head)}}}};
     std::cout << j.dump() << std::endl;
   } else {
     fmt::print("{}\n", r.interrupted ? "Interrupted: stopped cleanly after the last whole minute."
@@ -133,6 +134,14 @@ int RunDemo(const Context& ctx, const DemoOptions& o) {
       return n;
     }());
     for (const auto& [state, n] : r.open_states) fmt::print("                {:>6}  {}\n", n, state);
+    if (!r.example_request.empty()) {
+      fmt::print("  try         request {} with tracking code {}:\n", r.example_request,
+                 r.example_code);
+      fmt::print("                jejak status {} --data {} --code {}\n", r.example_request,
+                 ctx.data_dir, r.example_code);
+      fmt::print("                /track?id={}&code={} on 'jejak serve'\n", r.example_request,
+                 r.example_code);
+    }
     fmt::print("  ledger      {} entries written in {:.1f} s ({:.0f} entries/s)\n", written,
                seconds, seconds > 0 ? written / seconds : 0);
     if (v.ok) {

@@ -38,6 +38,7 @@ struct Request {
   std::string state;
   int64_t entered = 0;
   bool busy = false;
+  std::string code;  // tracking code
 };
 
 enum class Kind { kArrival, kOfficerFree, kApplicantTurn, kWithdraw };
@@ -113,7 +114,12 @@ class Simulation {
       if (progress) progress((t - start) / kWindow + 1, windows);
     }
     for (const auto& [id, r] : requests_) {
-      if (!Terminal(r)) ++report_.open_states[fmt::format("{} / {}", r.wf->name, r.state)];
+      if (Terminal(r)) continue;
+      ++report_.open_states[fmt::format("{} / {}", r.wf->name, r.state)];
+      if (report_.example_request.empty() || id < report_.example_request) {
+        report_.example_request = id;
+        report_.example_code = r.code;
+      }
     }
     return report_;
   }
@@ -425,7 +431,8 @@ class Simulation {
         if (e.type == events::types::kSubmitted) {
           ++report_.submitted;
           Request& r = requests_[e.request_id];
-          r = Request{e.request_id, e.actor.subject, FindWorkflow(e.workflow, e.workflow_version), "", 0, false};
+          r = Request{e.request_id, e.actor.subject, FindWorkflow(e.workflow, e.workflow_version), "", 0, false,
+                      a.tracking_code};
           if (Chance(0.01)) agenda_.push({now + Rand(60, 2 * 1440) * kMinute, Kind::kWithdraw, 0, r.id});
         } else {
           ++report_.actions;

@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs the main job on the embedded default
-# (RocksDB only, no Kafka): a simulated working day, then ledger verification.
+# (RocksDB only, no Kafka): a simulated working day, then ledger verification,
+# then serves the demo data over HTTP (the tracking page at /track) until
+# Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh jejak
 data="${JEJAK_DEMO_DATA:-./demo-data}"
+listen="${JEJAK_DEMO_LISTEN:-127.0.0.1:8080}"
 ./build/cli/jejak demo --data "$data" "$@"
+# A signing key lets the server hand out receipts, which /track checks.
+[ -f "$data/keys/jejak.key" ] || ./build/cli/jejak keys generate --out "$data/keys" >/dev/null
+echo
+echo "Tracking page: http://$listen/track (enter a request id and its tracking code,"
+echo "e.g. the one printed above under 'try'). Ctrl-C stops the server."
+exec ./build/cli/jejak serve --data "$data" --workflows examples/workflows --listen "$listen"
