@@ -258,4 +258,22 @@ class RawDb {
   std::map<std::string, rocksdb::ColumnFamilyHandle*> by_name_;
 };
 
+
+// `jejak submit` arguments for a valid OSS licence application by nik (the
+// example workflow examples/workflows/oss-izin-usaha.yaml).
+inline std::vector<std::string> OssSubmitArgs(const std::string& nik) {
+  return {"submit",  "oss-izin-usaha",
+          "--as",    nik,
+          "--field", "nik=" + nik,
+          "--field", "nama_pemohon=Siti Aminah",
+          "--field", "nama_usaha=Kopi Aroma",
+          "--field", "kbli=56303",
+          "--field", "skala_usaha=mikro",
+          "--field", "tingkat_risiko=rendah",
+          "--field", "nilai_investasi=250000000",
+          "--field", "jumlah_tenaga_kerja=4",
+          "--field", "tempat_milik_sendiri=false",
+          "--field", "lokasi_usaha=Jl. Braga 12, Bandung"};
+}
+
 }  // namespace jejak::testing

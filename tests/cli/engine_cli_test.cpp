@@ -42,13 +42,7 @@ struct Office {
   }
 
   RunResult Submit(const std::string& nik, const std::string& extra = "") {
-    std::vector<std::string> args = {
-        "submit", "oss-izin-usaha", "--as", nik, "--field", "nik=" + nik,
-        "--field", "nama_pemohon=Siti Aminah", "--field", "nama_usaha=Kopi Aroma",
-        "--field", "kbli=56303", "--field", "skala_usaha=mikro", "--field",
-        "tingkat_risiko=rendah", "--field", "nilai_investasi=250000000", "--field",
-        "jumlah_tenaga_kerja=4", "--field", "tempat_milik_sendiri=false", "--field",
-        "lokasi_usaha=Jl. Braga 12"};
+    std::vector<std::string> args = testing::OssSubmitArgs(nik);
     if (!extra.empty()) args.push_back(extra);
     return Jejak(args);
   }

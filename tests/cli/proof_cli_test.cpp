@@ -47,20 +47,9 @@ struct Signed {
   }
 
   RunResult Submit(const std::string& nik, const std::string& receipt) {
-    return J({"submit",    "oss-izin-usaha",
-              "--data",    data,
-              "--as",      nik,
-              "--field",   "nik=" + nik,
-              "--field",   "nama_pemohon=Siti Aminah",
-              "--field",   "nama_usaha=Kopi Aroma",
-              "--field",   "kbli=56303",
-              "--field",   "skala_usaha=mikro",
-              "--field",   "tingkat_risiko=rendah",
-              "--field",   "nilai_investasi=250000000",
-              "--field",   "jumlah_tenaga_kerja=4",
-              "--field",   "tempat_milik_sendiri=false",
-              "--field",   "lokasi_usaha=Jl. Braga 12, Bandung",
-              "--receipt", receipt});
+    std::vector<std::string> args = testing::OssSubmitArgs(nik);
+    args.insert(args.end(), {"--data", data, "--receipt", receipt});
+    return J(args);
   }
 
   RunResult Python(const std::string& kind, const std::string& file) {

@@ -22,20 +22,7 @@ RunResult Jejak(const TempDir& dir, std::vector<std::string> args) {
   return Run(args);
 }
 
-std::vector<std::string> Submit(const std::string& nik) {
-  return {"submit",  "oss-izin-usaha",
-          "--as",    nik,
-          "--field", "nik=" + nik,
-          "--field", "nama_pemohon=Siti Aminah",
-          "--field", "nama_usaha=Kopi Aroma",
-          "--field", "kbli=56303",
-          "--field", "skala_usaha=mikro",
-          "--field", "tingkat_risiko=rendah",
-          "--field", "nilai_investasi=250000000",
-          "--field", "jumlah_tenaga_kerja=4",
-          "--field", "tempat_milik_sendiri=false",
-          "--field", "lokasi_usaha=Jl. Braga 12"};
-}
+std::vector<std::string> Submit(const std::string& nik) { return testing::OssSubmitArgs(nik); }
 
 nlohmann::json Status(const TempDir& dir) {
   RunResult s = Jejak(dir, {"kafka", "status", "--json"});
