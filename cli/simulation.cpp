@@ -202,8 +202,8 @@ class Simulation {
         // Citizens submit online between 06:00 and 22:00 local time.
         size_t w = static_cast<size_t>(Rand(0, workflows_.size() - 1));
         int64_t local = Rand(6 * 60, 22 * 60 - 1) * kMinute + Rand(0, kMinute - 1);
-        int64_t t = start + d * kDay + local - workflows_[w]->calendar.utc_offset_minutes * kMinute;
-        agenda_.push({std::max(t, start), Kind::kArrival, w, ""});
+        // start is local midnight already.
+        agenda_.push({start + d * kDay + local, Kind::kArrival, w, ""});
       }
     }
   }
