@@ -1,15 +1,12 @@
 #include "api/token.h"
 
-#include <fcntl.h>
+#include "engine/secret_file.h"
+
 #include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
-#include <unistd.h>
 
-#include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "api/problem.h"
@@ -47,27 +44,7 @@ bool FromB64Url(std::string_view text, std::string* out) {
 }  // namespace
 
 TokenKey TokenKey::Load(const std::string& path, bool create) {
-  std::ifstream in(path, std::ios::binary);
-  if (in) {
-    std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (key.size() != kSecretSize) {
-      throw Error(ErrorCode::kCorruption,
-                  fmt::format("{} should hold a {}-byte token secret", path, kSecretSize));
-    }
-    return TokenKey(std::move(key));
-  }
-  if (!create) throw Error(ErrorCode::kNotFound, fmt::format("no token key at {}", path));
-  std::string key(kSecretSize, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), kSecretSize) != 1) {
-    throw Error(ErrorCode::kIoError, "no randomness for the token key");
-  }
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) throw Error(ErrorCode::kIoError, fmt::format("cannot create {}", path));
-  bool ok =
-      ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) throw Error(ErrorCode::kIoError, fmt::format("cannot write {}", path));
-  return TokenKey(std::move(key));
+  return TokenKey(engine::LoadOrCreateSecret(path, kSecretSize, create, "token secret"));
 }
 
 std::string TokenKey::Mac(const std::string& data) const {

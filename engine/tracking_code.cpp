@@ -1,15 +1,9 @@
 #include "engine/tracking_code.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
-
+#include "engine/secret_file.h"
 #include "events/error.h"
 #include "ledger/hash.h"
 
@@ -25,27 +19,7 @@ constexpr size_t kKeySize = 32;
 }  // namespace
 
 TrackingCodes TrackingCodes::LoadOrCreate(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (in) {
-    std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (key.size() != kKeySize) {
-      throw Error(ErrorCode::kCorruption,
-                  fmt::format("{} should hold a {}-byte key but holds {} bytes", path, kKeySize,
-                              key.size()));
-    }
-    return TrackingCodes(std::move(key));
-  }
-  std::string key(kKeySize, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), kKeySize) != 1) {
-    throw Error(ErrorCode::kIoError, "no randomness for the tracking-code key");
-  }
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) throw Error(ErrorCode::kIoError, fmt::format("cannot create {}", path));
-  bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) &&
-            ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) throw Error(ErrorCode::kIoError, fmt::format("cannot write {}", path));
-  return TrackingCodes(std::move(key));
+  return TrackingCodes(LoadOrCreateSecret(path, kKeySize, true, "tracking-code key"));
 }
 
 std::string TrackingCodes::CodeFor(std::string_view request_id) const {
