@@ -276,4 +276,24 @@ inline std::vector<std::string> OssSubmitArgs(const std::string& nik) {
           "--field", "lokasi_usaha=Jl. Braga 12, Bandung"};
 }
 
+
+// An event with a field of every type, idempotency, causation and
+// correlation ids, and non-ASCII text: for encoding round trips.
+inline events::Event EventWithEveryFieldType() {
+  using events::FieldValue;
+  events::Event e = SampleEvent(11);
+  e.idempotency_key = "retry-7";
+  e.causation_id = "cmd-9";
+  e.correlation_id = "corr-9";
+  e.actor.agency = "Dinas Penanaman Modal — Bandung";
+  e.fields.emplace("nik", FieldValue::String("3273010101900001"));
+  e.fields.emplace("employees", FieldValue::Integer(-12));
+  e.fields.emplace("capital", FieldValue::Decimal("1500000000.50"));
+  e.fields.emplace("owned", FieldValue::Boolean(true));
+  e.fields.emplace("deed_date", FieldValue::Date("2024-02-29"));
+  e.fields.emplace("digest", FieldValue::Bytes(std::string("\x00\xff\x10", 3)));
+  e.fields.emplace("due", FieldValue::Timestamp(1'795'000'000'123'456));
+  return e;
+}
+
 }  // namespace jejak::testing

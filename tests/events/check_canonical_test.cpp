@@ -9,21 +9,6 @@
 namespace jejak::events {
 namespace {
 
-Event EveryFieldType() {
-  Event e = testing::SampleEvent(11);
-  e.idempotency_key = "retry-7";
-  e.causation_id = "cmd-9";
-  e.correlation_id = "corr-9";
-  e.actor.agency = "Dinas Penanaman Modal — Bandung";  // non-ASCII text
-  e.fields.emplace("nik", FieldValue::String("3273010101900001"));
-  e.fields.emplace("employees", FieldValue::Integer(-12));
-  e.fields.emplace("capital", FieldValue::Decimal("1500000000.50"));
-  e.fields.emplace("owned", FieldValue::Boolean(true));
-  e.fields.emplace("deed_date", FieldValue::Date("2024-02-29"));
-  e.fields.emplace("digest", FieldValue::Bytes(std::string("\x00\xff\x10", 3)));
-  e.fields.emplace("due", FieldValue::Timestamp(1'795'000'000'123'456));
-  return e;
-}
 
 bool DecodeAccepts(std::string_view bytes) {
   try {
@@ -46,7 +31,7 @@ bool CheckAccepts(std::string_view bytes) {
 }
 
 TEST_CASE("CheckCanonical returns the request id and actor as views into the bytes") {
-  std::string bytes = Encode(EveryFieldType());
+  std::string bytes = Encode(testing::EventWithEveryFieldType());
   EventKeys keys = CheckCanonical(bytes);
   CHECK(keys.request_id == "REQ-11");
   CHECK(keys.actor_subject == "officer-1");
@@ -55,7 +40,7 @@ TEST_CASE("CheckCanonical returns the request id and actor as views into the byt
 }
 
 TEST_CASE("CheckCanonical agrees with Decode on every single-byte change and truncation") {
-  for (const Event& e : {EveryFieldType(), testing::SampleEvent(3, "")}) {
+  for (const Event& e : {testing::EventWithEveryFieldType(), testing::SampleEvent(3, "")}) {
     std::string good = Encode(e);
     REQUIRE(CheckAccepts(good));
     for (size_t n = 0; n < good.size(); ++n) {

@@ -8,23 +8,9 @@
 namespace jejak::events {
 namespace {
 
-Event RichEvent() {
-  Event e = testing::SampleEvent(7);
-  e.idempotency_key = "retry-42";
-  e.causation_id = "cmd-1";
-  e.correlation_id = "corr-1";
-  e.fields.emplace("nik", FieldValue::String("3273010101900001"));
-  e.fields.emplace("employees", FieldValue::Integer(-12));
-  e.fields.emplace("capital", FieldValue::Decimal("1500000000.50"));
-  e.fields.emplace("owned", FieldValue::Boolean(true));
-  e.fields.emplace("deed_date", FieldValue::Date("2024-02-29"));
-  e.fields.emplace("digest", FieldValue::Bytes(std::string("\x00\xff\x10", 3)));
-  e.fields.emplace("due", FieldValue::Timestamp(1'795'000'000'123'456));
-  return e;
-}
 
 TEST_CASE("encoding round-trips every field type") {
-  Event e = RichEvent();
+  Event e = testing::EventWithEveryFieldType();
   std::string bytes = Encode(e);
   Event back = Decode(bytes);
   CHECK(back == e);
@@ -32,7 +18,7 @@ TEST_CASE("encoding round-trips every field type") {
 }
 
 TEST_CASE("encoding is deterministic and ignores seq") {
-  Event a = RichEvent(), b = RichEvent();
+  Event a = testing::EventWithEveryFieldType(), b = testing::EventWithEveryFieldType();
   b.seq = 99;
   CHECK(Encode(a) == Encode(b));
   b.fields.erase("note");
@@ -65,7 +51,7 @@ TEST_CASE("invalid UTF-8 is refused on encode") {
 }
 
 TEST_CASE("decode refuses every non-canonical or damaged input") {
-  std::string good = Encode(RichEvent());
+  std::string good = Encode(testing::EventWithEveryFieldType());
   SUBCASE("truncation at every length") {
     for (size_t n = 0; n < good.size(); ++n) {
       CHECK_THROWS_AS(Decode(good.substr(0, n)), Error);
