@@ -3,6 +3,19 @@
 #include <fmt/format.h>
 
 namespace jejak::api {
+namespace {
+
+// The HELP and TYPE lines that precede a metric in the Prometheus text format.
+void Describe(std::string& out, const char* name, const char* type, const char* help) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+}
+
+void Gauge(std::string& out, const char* name, const char* help, uint64_t value) {
+  Describe(out, name, "gauge", help);
+  out += fmt::format("{} {}\n", name, value);
+}
+
+}  // namespace
 
 void Metrics::Command(const std::string& command, const std::string& refusal_reason) {
   std::lock_guard lock(mu_);
@@ -23,24 +36,21 @@ void Metrics::Http(int status, double seconds) {
 std::string Metrics::Render(const Gauges& g) const {
   std::lock_guard lock(mu_);
   std::string out;
-  out += "# HELP jejak_commands_total Commands handled, by command and outcome.\n";
-  out += "# TYPE jejak_commands_total counter\n";
+  Describe(out, "jejak_commands_total", "counter", "Commands handled, by command and outcome.");
   for (const auto& [k, n] : commands_) {
     out += fmt::format("jejak_commands_total{{command=\"{}\",outcome=\"{}\"}} {}\n", k.first,
                        k.second, n);
   }
-  out += "# HELP jejak_refusals_total Refused commands, by reason.\n";
-  out += "# TYPE jejak_refusals_total counter\n";
+  Describe(out, "jejak_refusals_total", "counter", "Refused commands, by reason.");
   for (const auto& [reason, n] : refusals_) {
     out += fmt::format("jejak_refusals_total{{reason=\"{}\"}} {}\n", reason, n);
   }
-  out += "# HELP jejak_http_responses_total HTTP responses, by status.\n";
-  out += "# TYPE jejak_http_responses_total counter\n";
+  Describe(out, "jejak_http_responses_total", "counter", "HTTP responses, by status.");
   for (const auto& [status, n] : statuses_) {
     out += fmt::format("jejak_http_responses_total{{status=\"{}\"}} {}\n", status, n);
   }
-  out += "# HELP jejak_http_request_duration_seconds Time to answer an HTTP request.\n";
-  out += "# TYPE jejak_http_request_duration_seconds histogram\n";
+  Describe(out, "jejak_http_request_duration_seconds", "histogram",
+           "Time to answer an HTTP request.");
   for (size_t i = 0; i < kBuckets.size(); ++i) {
     out += fmt::format("jejak_http_request_duration_seconds_bucket{{le=\"{}\"}} {}\n", kBuckets[i],
                        buckets_[i]);
@@ -48,19 +58,14 @@ std::string Metrics::Render(const Gauges& g) const {
   out += fmt::format("jejak_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", count_);
   out += fmt::format("jejak_http_request_duration_seconds_sum {}\n", sum_);
   out += fmt::format("jejak_http_request_duration_seconds_count {}\n", count_);
-  out += "# HELP jejak_ledger_entries Entries in the ledger.\n";
-  out += "# TYPE jejak_ledger_entries gauge\n";
-  out += fmt::format("jejak_ledger_entries {}\n", g.ledger_size);
-  out += "# HELP jejak_projections_next_seq The next ledger entry the projections apply.\n";
-  out += "# TYPE jejak_projections_next_seq gauge\n";
-  out += fmt::format("jejak_projections_next_seq {}\n", g.projected);
+  Gauge(out, "jejak_ledger_entries", "Entries in the ledger.", g.ledger_size);
+  Gauge(out, "jejak_projections_next_seq", "The next ledger entry the projections apply.",
+        g.projected);
   if (g.relay) {
-    out += "# HELP jejak_relay_lag_entries Ledger entries not yet known to be in Kafka.\n";
-    out += "# TYPE jejak_relay_lag_entries gauge\n";
-    out += fmt::format("jejak_relay_lag_entries {}\n", g.relay_lag);
-    out += "# HELP jejak_relay_published_entries Ledger entries known to be in Kafka.\n";
-    out += "# TYPE jejak_relay_published_entries gauge\n";
-    out += fmt::format("jejak_relay_published_entries {}\n", g.relay_published);
+    Gauge(out, "jejak_relay_lag_entries", "Ledger entries not yet known to be in Kafka.",
+          g.relay_lag);
+    Gauge(out, "jejak_relay_published_entries", "Ledger entries known to be in Kafka.",
+          g.relay_published);
   }
   return out;
 }

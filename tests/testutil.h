@@ -184,6 +184,13 @@ inline RunResult Run(const std::vector<std::string>& argv) {
   return {code, p.out(), p.err()};
 }
 
+// Runs the jejak executable with args, and --data data_dir when given.
+inline RunResult RunJejak(std::vector<std::string> args, const std::string& data_dir = "") {
+  args.insert(args.begin(), JejakBin());
+  if (!data_dir.empty()) args.insert(args.end(), {"--data", data_dir});
+  return Run(args);
+}
+
 // Every regular file under dir (relative path) with its size and a hash of
 // its content: equal snapshots mean nothing was added, removed or changed.
 inline std::map<std::string, std::string> SnapshotDir(const std::string& dir) {
@@ -207,8 +214,9 @@ inline std::map<std::string, std::string> SnapshotDir(const std::string& dir) {
 
 // The column families of a ledger's RocksDB, for RawDb.
 inline std::vector<std::string> LedgerFamilies() {
-  return {rocksdb::kDefaultColumnFamilyName, ledger::layout::kEntries, ledger::layout::kByRequest,
-          ledger::layout::kByActor, ledger::layout::kMerkle, ledger::layout::kCheckpoints};
+  return {rocksdb::kDefaultColumnFamilyName, ledger::layout::kEntries,
+          ledger::layout::kByRequest,        ledger::layout::kByActor,
+          ledger::layout::kMerkle,           ledger::layout::kCheckpoints};
 }
 
 // A RocksDB opened directly, not through jejak, with the named column families
@@ -258,7 +266,6 @@ class RawDb {
   std::map<std::string, rocksdb::ColumnFamilyHandle*> by_name_;
 };
 
-
 // `jejak submit` arguments for a valid OSS licence application by nik (the
 // example workflow examples/workflows/oss-izin-usaha.yaml).
 inline std::vector<std::string> OssSubmitArgs(const std::string& nik) {
@@ -275,7 +282,6 @@ inline std::vector<std::string> OssSubmitArgs(const std::string& nik) {
           "--field", "tempat_milik_sendiri=false",
           "--field", "lokasi_usaha=Jl. Braga 12, Bandung"};
 }
-
 
 // An event with a field of every type, idempotency, causation and
 // correlation ids, and non-ASCII text: for encoding round trips.

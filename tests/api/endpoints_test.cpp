@@ -145,6 +145,13 @@ TEST_CASE("api: workflows, health, metrics, routing errors") {
   CHECK(r.body.find("jejak_http_request_duration_seconds_bucket{le=\"+Inf\"}") !=
         std::string::npos);
   CHECK(r.body.find("jejak_ledger_entries 2") != std::string::npos);
+  // Each metric is preceded by its HELP and TYPE lines (Prometheus text format).
+  CHECK(r.body.find("# HELP jejak_ledger_entries Entries in the ledger.\n"
+                    "# TYPE jejak_ledger_entries gauge\njejak_ledger_entries 2\n") !=
+        std::string::npos);
+  CHECK(r.body.find("# TYPE jejak_commands_total counter\n") != std::string::npos);
+  CHECK(r.body.find("# TYPE jejak_http_request_duration_seconds histogram\n") !=
+        std::string::npos);
   CHECK(t.Get("/v1/nothing").status == 404);
   CHECK(t.Call("DELETE", "/v1/workflows").status == 405);
 }

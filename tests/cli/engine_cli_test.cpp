@@ -34,12 +34,7 @@ struct Office {
     code = j["tracking_code"];
   }
 
-  RunResult Jejak(std::vector<std::string> args) {
-    args.insert(args.begin(), JejakBin());
-    args.push_back("--data");
-    args.push_back(dir.path());
-    return Run(args);
-  }
+  RunResult Jejak(std::vector<std::string> args) { return testing::RunJejak(args, dir.path()); }
 
   RunResult Submit(const std::string& nik, const std::string& extra = "") {
     std::vector<std::string> args = testing::OssSubmitArgs(nik);
@@ -70,8 +65,8 @@ TEST_CASE("cli: submit prints the request id and tracking code and act moves the
 
 TEST_CASE("cli: refusals exit 3 or 4 with a reason and change nothing") {
   Office o;
-  RunResult wrong = o.Jejak({"act", o.id, "setujui", "--as", "NIP-1", "--role", "verifikator",
-                             "--json"});
+  RunResult wrong =
+      o.Jejak({"act", o.id, "setujui", "--as", "NIP-1", "--role", "verifikator", "--json"});
   CHECK(wrong.exit_code == 3);
   auto err = nlohmann::json::parse(wrong.out)["error"];
   CHECK(err["reason"] == "forbidden_role");
@@ -100,8 +95,8 @@ TEST_CASE("cli: refusals exit 3 or 4 with a reason and change nothing") {
 
 TEST_CASE("cli: an idempotent retry says so and appends nothing") {
   Office o;
-  std::vector<std::string> act = {"act", o.id, "periksa_dokumen", "--as", "NIP-1", "--role",
-                                  "verifikator", "--idempotency-key", "k-1"};
+  std::vector<std::string> act = {"act",    o.id,          "periksa_dokumen",   "--as", "NIP-1",
+                                  "--role", "verifikator", "--idempotency-key", "k-1"};
   CHECK(o.Jejak(act).exit_code == 0);
   RunResult again = o.Jejak(act);
   CHECK(again.exit_code == 0);
@@ -127,8 +122,8 @@ TEST_CASE("cli: bad workflow files and bad data directories are clear errors") {
 
 TEST_CASE("cli: the demo simulates a day and ends with a passing verification") {
   TempDir dir;
-  RunResult r = Run({JejakBin(), "demo", "--data", dir.path(), "--days", "1", "--requests", "150",
-                     "--json"});
+  RunResult r =
+      Run({JejakBin(), "demo", "--data", dir.path(), "--days", "1", "--requests", "150", "--json"});
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["submitted"].get<int>() > 100);
@@ -136,8 +131,8 @@ TEST_CASE("cli: the demo simulates a day and ends with a passing verification") 
   CHECK(j["verify"]["ok"] == true);
   CHECK(j["verify"]["entries"].get<int>() == 3 + j["entries_written"].get<int>());
   // A second run continues on the following days of the same ledger.
-  RunResult again = Run({JejakBin(), "demo", "--data", dir.path(), "--days", "1", "--requests",
-                         "50"});
+  RunResult again =
+      Run({JejakBin(), "demo", "--data", dir.path(), "--days", "1", "--requests", "50"});
   CHECK(again.exit_code == 0);
   CHECK(again.out.find("Ledger verification: OK") != std::string::npos);
 }

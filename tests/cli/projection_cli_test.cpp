@@ -17,10 +17,7 @@ using testing::Run;
 using testing::RunResult;
 
 RunResult Jejak(const testing::TempDir& dir, std::vector<std::string> args) {
-  args.insert(args.begin(), JejakBin());
-  args.push_back("--data");
-  args.push_back(dir.path());
-  return Run(args);
+  return testing::RunJejak(std::move(args), dir.path());
 }
 
 json Reports(const testing::TempDir& dir) {
@@ -52,11 +49,12 @@ TEST_CASE("cli projections: reports and status on a demo ledger") {
   CHECK(Reports(dir) == before);
 
   // A citizen's own request: the code opens it, another code does not.
-  RunResult sub = Jejak(dir, {"submit", "lapor-pengaduan", "--as", "3273010101900077", "--field",
-                              "judul=Jalan rusak di Jl. Riau", "--field",
-                              "isi_laporan=Jalan berlubang sejak sebulan dan membahayakan pengendara",
-                              "--field", "jenis_laporan=pengaduan", "--field", "anonim=false",
-                              "--field", "rahasia=false", "--json"});
+  RunResult sub =
+      Jejak(dir, {"submit", "lapor-pengaduan", "--as", "3273010101900077", "--field",
+                  "judul=Jalan rusak di Jl. Riau", "--field",
+                  "isi_laporan=Jalan berlubang sejak sebulan dan membahayakan pengendara",
+                  "--field", "jenis_laporan=pengaduan", "--field", "anonim=false", "--field",
+                  "rahasia=false", "--json"});
   REQUIRE(sub.exit_code == 0);
   json s = json::parse(sub.out);
   std::string id = s["request_id"], code = s["tracking_code"];

@@ -41,10 +41,7 @@ struct Signed {
                 .exit_code == 0);
   }
 
-  RunResult J(std::vector<std::string> args) {
-    args.insert(args.begin(), JejakBin());
-    return Run(args);
-  }
+  RunResult J(std::vector<std::string> args) { return testing::RunJejak(std::move(args)); }
 
   RunResult Submit(const std::string& nik, const std::string& receipt) {
     std::vector<std::string> args = testing::OssSubmitArgs(nik);

@@ -17,9 +17,7 @@ using testing::RunResult;
 using testing::TempDir;
 
 RunResult Jejak(const TempDir& dir, std::vector<std::string> args) {
-  args.insert(args.begin(), JejakBin());
-  args.insert(args.end(), {"--data", dir.path()});
-  return Run(args);
+  return testing::RunJejak(std::move(args), dir.path());
 }
 
 std::vector<std::string> Submit(const std::string& nik) { return testing::OssSubmitArgs(nik); }
