@@ -108,15 +108,22 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ep_ec;
     auto ep = stream_.socket().remote_endpoint(ep_ec);
     if (!ep_ec) req.remote = ep.address().to_string();
-    Response res;
+    // The answer may come from another thread: the write goes through the
+    // connection's strand (at once when the handler answered synchronously).
+    Reply reply = [self = shared_from_this(), keep_alive = msg.keep_alive(),
+                   version = msg.version()](Response res) {
+      asio::dispatch(self->stream_.get_executor(),
+                     [self, res = std::move(res), keep_alive, version]() mutable {
+                       bool keep = keep_alive && !self->server_->stopping.load();
+                       self->Write(std::move(res), keep, version);
+                     });
+    };
     try {
       if (q != std::string_view::npos) req.query = ParseQuery(target.substr(q + 1));
-      res = server_->handler(req);
     } catch (const Error& e) {
-      res = ProblemResponse(e);
+      return reply(ProblemResponse(e));
     }
-    bool keep_alive = msg.keep_alive() && !server_->stopping.load();
-    Write(std::move(res), keep_alive, msg.version());
+    server_->handler(req, std::move(reply));
   }
 
   void Write(Response res, bool keep_alive, unsigned version) {
@@ -183,6 +190,8 @@ HttpServer::HttpServer(const HttpOptions& options, HandlerFn handler)
 HttpServer::~HttpServer() { Stop(); }
 
 uint16_t HttpServer::port() const { return impl_->port; }
+
+void HttpServer::Post(std::function<void()> work) { asio::post(impl_->ioc, std::move(work)); }
 
 void HttpServer::Stop(std::chrono::milliseconds grace) {
   {

@@ -2,7 +2,8 @@
 // keep-alive, limits on header and body size (413 for a body too large, 400
 // for malformed HTTP, both closing the connection), an idle/read timeout,
 // and a graceful Stop(). It knows nothing of jejak: each request goes to the
-// handler, which must not throw.
+// handler, which must not throw and must answer through its Reply exactly
+// once, from any thread (router.h); the connection waits for that answer.
 #pragma once
 
 #include <chrono>
@@ -26,7 +27,7 @@ struct HttpOptions {
 
 class HttpServer {
  public:
-  using HandlerFn = std::function<Response(Request&)>;
+  using HandlerFn = std::function<void(Request&, Reply)>;
   // Binds and starts serving. Throws Error(kIoError) if it cannot listen.
   HttpServer(const HttpOptions& options, HandlerFn handler);
   ~HttpServer();  // Stop()
@@ -34,6 +35,8 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   uint16_t port() const;
+  // Runs work on one of the server's threads. After Stop(), work is dropped.
+  void Post(std::function<void()> work);
   // Stops accepting, lets requests in progress finish (up to grace) and
   // answers them with Connection: close, then stops the threads.
   void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(10'000));

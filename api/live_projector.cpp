@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "api/catch_up.h"
 #include "events/error.h"
 #include "projections/store.h"
@@ -39,6 +42,34 @@ bool LiveProjector::WaitFor(uint64_t seq, std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   return applied_cv_.wait_for(lock, timeout, [&] { return applied_ >= seq || stop_; }) &&
          applied_ >= seq;
+}
+
+void LiveProjector::WhenApplied(uint64_t seq, std::chrono::milliseconds timeout,
+                                std::function<void()> fn) {
+  {
+    std::lock_guard lock(mu_);
+    if (applied_ < seq && !stop_) {
+      waiters_.push_back({seq, std::chrono::steady_clock::now() + timeout, std::move(fn)});
+      notified_ = true;
+      fn = nullptr;
+    }
+  }
+  if (fn) return fn();
+  cv_.notify_one();
+}
+
+void LiveProjector::RunWaiters(bool all) {
+  std::vector<Waiter> ready;
+  {
+    std::lock_guard lock(mu_);
+    auto now = std::chrono::steady_clock::now();
+    auto done = [&](const Waiter& w) { return all || applied_ >= w.seq || now >= w.deadline; };
+    auto keep = std::stable_partition(waiters_.begin(), waiters_.end(),
+                                      [&](const Waiter& w) { return !done(w); });
+    std::move(keep, waiters_.end(), std::back_inserter(ready));
+    waiters_.erase(keep, waiters_.end());
+  }
+  for (auto& w : ready) w.fn();
 }
 
 void LiveProjector::Read(const std::function<void(const projections::Store&)>& fn) const {
@@ -80,6 +111,7 @@ void LiveProjector::Run() {
       // The view stays as it was; the next round tries again.
       fmt::print(stderr, "jejak serve: projections: {}\n", e.what());
     }
+    RunWaiters(stopping);
     if (stopping) return;
   }
 }

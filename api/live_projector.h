@@ -17,6 +17,7 @@
 #include <shared_mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "ledger/ledger.h"
 #include "projections/projector.h"
@@ -36,12 +37,24 @@ class LiveProjector {
   void Notify();
   // Waits until entries [0, seq) are applied; false after timeout.
   bool WaitFor(uint64_t seq, std::chrono::milliseconds timeout);
+  // The same without a waiting thread: calls fn once entries [0, seq) are
+  // applied, or timeout passed, or the projector stops; at once (on this
+  // thread) if they are applied already, else on the projector's thread, so
+  // fn must be quick.
+  void WhenApplied(uint64_t seq, std::chrono::milliseconds timeout, std::function<void()> fn);
   void Read(const std::function<void(const projections::Store&)>& fn) const;
   uint64_t next_seq() const;
 
  private:
   void Run();
   void CatchUpOnce();
+  void RunWaiters(bool all);
+
+  struct Waiter {
+    uint64_t seq;
+    std::chrono::steady_clock::time_point deadline;
+    std::function<void()> fn;
+  };
 
   const ledger::Ledger& ledger_;
   std::chrono::milliseconds interval_;
@@ -51,6 +64,7 @@ class LiveProjector {
   std::condition_variable cv_, applied_cv_;
   bool notified_ = false, stop_ = false;
   uint64_t applied_ = 0;
+  std::vector<Waiter> waiters_;
   std::thread thread_;
 };
 

@@ -24,8 +24,6 @@ using events::Error;
 using events::ErrorCode;
 using nlohmann::json;
 
-constexpr auto kProjectionWait = std::chrono::milliseconds(500);
-
 // Field values as text, the form the engine converts from.
 engine::FieldInputs Fields(const json& body) {
   engine::FieldInputs out;
@@ -62,23 +60,65 @@ json AcceptedJson(const engine::Accepted& a) {
           {"event", events::ToJson(a.event)}};
 }
 
-// Runs a command, counting it in the metrics, and waits (briefly) until the
-// projections show it, so a client reads its own write.
-template <typename Fn>
-engine::Accepted Command(ServerCore& core, const char* name, Fn&& fn) {
+std::string Outcome(std::exception_ptr error) {
   try {
-    engine::Accepted a = fn();
-    core.metrics.Command(name, "");
-    core.projections->WaitFor(a.event.seq + 1, kProjectionWait);
-    return a;
+    std::rethrow_exception(error);
   } catch (const Error& e) {
-    core.metrics.Command(
-        name, e.reason().empty() ? std::string(events::ErrorCodeName(e.code())) : e.reason());
+    return e.reason().empty() ? std::string(events::ErrorCodeName(e.code())) : e.reason();
+  } catch (...) {
+    return "internal";
+  }
+}
+
+// A command on its way: who to answer and how.
+struct Pending {
+  ServerCore* core;
+  const char* name;  // in the metrics
+  Reply reply;
+  std::function<Response(const engine::Accepted&)> respond;
+  engine::Accepted accepted;
+};
+
+// Runs a command without holding a server thread. start(done) hands it to
+// the engine; the engine's answer comes back to a server thread, counted in
+// the metrics, and goes out at once: reads of the request wait for the
+// projections instead (ServerCore::AfterWrites).
+void RunCommand(ServerCore& core, const char* name, Reply reply,
+                const std::function<void(engine::Engine::Done)>& start,
+                std::function<Response(const engine::Accepted&)> respond) {
+  auto p =
+      std::make_shared<Pending>(Pending{&core, name, std::move(reply), std::move(respond), {}});
+  auto decided = [p](std::exception_ptr error) {
+    ServerCore& c = *p->core;
+    c.metrics.Command(p->name, error ? Outcome(error) : "");
+    if (error) return p->reply(ProblemFor(error));
+    c.Wrote(p->accepted.event.request_id, p->accepted.event.seq);
+    c.projections->Notify();
+    auto answer = [p] {
+      try {
+        p->reply(p->respond(p->accepted));
+      } catch (...) {
+        p->reply(ProblemFor(std::current_exception()));
+      }
+    };
+    if (!c.receipts) return answer();
+    // The receipt's checkpoint is made on its own thread, shared by the
+    // commands answered together.
+    c.receipts->WhenCovered(p->accepted.event.seq, [p, answer] { p->core->post(answer); });
+  };
+  try {
+    start([p, decided](engine::Accepted a, std::exception_ptr error) {
+      // On the engine's committer thread: hand over at once.
+      p->accepted = std::move(a);
+      p->core->post([decided, error] { decided(error); });
+    });
+  } catch (...) {
+    core.metrics.Command(name, Outcome(std::current_exception()));
     throw;
   }
 }
 
-Response Submit(ServerCore& core, const Request& req) {
+void Submit(ServerCore& core, const Request& req, Reply reply) {
   json body = ParseJsonBody(req);
   std::optional<Claims> caller = OptionalCaller(req, *core.tokens, core.NowS());
   engine::SubmitCommand cmd;
@@ -88,20 +128,25 @@ Response Submit(ServerCore& core, const Request& req) {
   cmd.applicant = caller ? caller->subject : Text(body, "applicant");
   cmd.fields = Fields(body);
   cmd.idempotency_key = IdempotencyKey(req, body);
-  engine::Accepted a = Command(core, "submit", [&] { return core.engine->Submit(std::move(cmd)); });
-  json out = AcceptedJson(a);
-  out["tracking_code"] = a.tracking_code;
-  Claims applicant;
-  applicant.subject = a.event.actor.subject;
-  applicant.role = engine::kApplicantRole;
-  applicant.request = a.event.request_id;
-  applicant.issued_at = core.NowS();
-  applicant.expires_at = applicant.issued_at + core.options.applicant_token_ttl_s;
-  out["applicant_token"] = core.tokens->Issue(applicant);
-  if (auto receipt = core.Receipt(a.event.seq)) out["receipt"] = *receipt;
-  Response r = JsonResponse(a.replayed ? 200 : 201, out);
-  r.headers["Location"] = "/v1/requests/" + a.event.request_id;
-  return r;
+  ServerCore* c = &core;
+  RunCommand(
+      core, "submit", std::move(reply),
+      [&](engine::Engine::Done done) { core.engine->Submit(std::move(cmd), std::move(done)); },
+      [c](const engine::Accepted& a) {
+        json out = AcceptedJson(a);
+        out["tracking_code"] = a.tracking_code;
+        Claims applicant;
+        applicant.subject = a.event.actor.subject;
+        applicant.role = engine::kApplicantRole;
+        applicant.request = a.event.request_id;
+        applicant.issued_at = c->NowS();
+        applicant.expires_at = applicant.issued_at + c->options.applicant_token_ttl_s;
+        out["applicant_token"] = c->tokens->Issue(applicant);
+        if (auto receipt = c->Receipt(a.event.seq)) out["receipt"] = *receipt;
+        Response r = JsonResponse(a.replayed ? 200 : 201, out);
+        r.headers["Location"] = "/v1/requests/" + a.event.request_id;
+        return r;
+      });
 }
 
 // An applicant's token is good for its own request only; staff tokens for
@@ -131,7 +176,7 @@ void CheckScope(ServerCore& core, const Claims& caller, const std::string& reque
   }
 }
 
-Response Act(ServerCore& core, const Request& req) {
+void Act(ServerCore& core, const Request& req, Reply reply) {
   Claims caller = RequireCaller(req, *core.tokens, core.NowS());
   const std::string& id = req.params.at("id");
   CheckScope(core, caller, id);
@@ -145,11 +190,19 @@ Response Act(ServerCore& core, const Request& req) {
     expect = body["expected_version"].get<uint32_t>();
   }
   std::string action = Text(body, "action");
-  engine::Accepted a;
+  ServerCore* c = &core;
+  auto respond = [c](const engine::Accepted& a) {
+    json out = AcceptedJson(a);
+    if (auto receipt = c->Receipt(a.event.seq)) out["receipt"] = *receipt;
+    return JsonResponse(a.replayed ? 200 : 201, out);
+  };
   if (action == "withdraw" && !IsStaff(caller)) {
     engine::WithdrawCommand cmd{id, caller.subject, Text(body, "reason"), expect,
                                 IdempotencyKey(req, body)};
-    a = Command(core, "withdraw", [&] { return core.engine->Withdraw(std::move(cmd)); });
+    RunCommand(
+        core, "withdraw", std::move(reply),
+        [&](engine::Engine::Done done) { core.engine->Withdraw(std::move(cmd), std::move(done)); },
+        respond);
   } else {
     engine::ActCommand cmd;
     cmd.request_id = id;
@@ -159,11 +212,11 @@ Response Act(ServerCore& core, const Request& req) {
     cmd.reason = Text(body, "reason");
     cmd.expect_version = expect;
     cmd.idempotency_key = IdempotencyKey(req, body);
-    a = Command(core, "act", [&] { return core.engine->Act(std::move(cmd)); });
+    RunCommand(
+        core, "act", std::move(reply),
+        [&](engine::Engine::Done done) { core.engine->Act(std::move(cmd), std::move(done)); },
+        respond);
   }
-  json out = AcceptedJson(a);
-  if (auto receipt = core.Receipt(a.event.seq)) out["receipt"] = *receipt;
-  return JsonResponse(a.replayed ? 200 : 201, out);
 }
 
 [[noreturn]] void UnknownRequest(const std::string& id) {
@@ -275,14 +328,20 @@ Response RequestReceipt(ServerCore& core, const Request& req) {
 
 void AddRequestRoutes(ServerCore& core) {
   ServerCore* c = &core;
-  core.router.Add("POST", "/v1/requests", [c](const Request& r) { return Submit(*c, r); });
-  core.router.Add("POST", "/v1/requests/{id}/actions",
-                  [c](const Request& r) { return Act(*c, r); });
-  core.router.Add("GET", "/v1/requests/{id}", [c](const Request& r) { return Status(*c, r); });
-  core.router.Add("GET", "/v1/requests/{id}/history",
-                  [c](const Request& r) { return History(*c, r); });
-  core.router.Add("GET", "/v1/requests/{id}/receipts/{seq}",
-                  [c](const Request& r) { return RequestReceipt(*c, r); });
+  core.router.AddAsync("POST", "/v1/requests",
+                       [c](const Request& r, Reply reply) { Submit(*c, r, std::move(reply)); });
+  core.router.AddAsync("POST", "/v1/requests/{id}/actions",
+                       [c](const Request& r, Reply reply) { Act(*c, r, std::move(reply)); });
+  // Reads of one request see this server's commands on it (AfterWrites).
+  auto after_writes = [c](Response (*read)(ServerCore&, const Request&)) {
+    return [c, read](const Request& r, Reply reply) {
+      c->AfterWrites(r, r.params.at("id"), std::move(reply),
+                     [c, read](const Request& q) { return read(*c, q); });
+    };
+  };
+  core.router.AddAsync("GET", "/v1/requests/{id}", after_writes(Status));
+  core.router.AddAsync("GET", "/v1/requests/{id}/history", after_writes(History));
+  core.router.AddAsync("GET", "/v1/requests/{id}/receipts/{seq}", after_writes(RequestReceipt));
 }
 
 }  // namespace jejak::api

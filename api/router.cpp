@@ -51,12 +51,18 @@ std::optional<std::string> Request::Query(const std::string& name) const {
 }
 
 void Router::Add(std::string method, std::string pattern, Handler handler) {
+  AddAsync(
+      std::move(method), std::move(pattern),
+      [handler = std::move(handler)](const Request& req, Reply reply) { reply(handler(req)); });
+}
+
+void Router::AddAsync(std::string method, std::string pattern, AsyncHandler handler) {
   Entry e{{std::move(method), std::move(pattern)}, {}, std::move(handler)};
   e.segments = Split(e.route.pattern);
   entries_.push_back(std::move(e));
 }
 
-const Handler& Router::Match(Request& req) const {
+const AsyncHandler& Router::Match(Request& req) const {
   std::vector<std::string> segs = Split(req.path);
   bool path_matched = false;
   for (const Entry& e : entries_) {

@@ -1,6 +1,11 @@
 // HTTP requests and responses as handlers see them (no Beast types), and a
 // router from method + path pattern ("/v1/requests/{id}") to handlers. The
 // route table can be listed, so a test can compare it with docs/openapi.yaml.
+//
+// A handler answers by returning a response, or, if it waits for something
+// (a command waits for the engine's group commit), later through a Reply,
+// without holding a server thread meanwhile. Either kind may throw
+// events::Error before it answers; the server turns it into a problem.
 #pragma once
 
 #include <functional>
@@ -35,6 +40,10 @@ struct Response {
 };
 
 using Handler = std::function<Response(const Request&)>;
+// Answers a request; call it exactly once, from any thread.
+using Reply = std::function<void(Response)>;
+// req is valid only during the call: copy what the answer needs.
+using AsyncHandler = std::function<void(const Request& req, Reply reply)>;
 
 struct Route {
   std::string method;
@@ -44,11 +53,12 @@ struct Route {
 class Router {
  public:
   void Add(std::string method, std::string pattern, Handler handler);
+  void AddAsync(std::string method, std::string pattern, AsyncHandler handler);
   // Finds the route for req.method and req.path and fills req.params.
   // Throws Error(kNotFound, reason "no_route") if no pattern matches the path,
   // and Error(kInvalidArgument, reason "method_not_allowed") if patterns match
   // but none for this method.
-  const Handler& Match(Request& req) const;
+  const AsyncHandler& Match(Request& req) const;
   // Every route, in the order added.
   std::vector<Route> Routes() const;
 
@@ -56,7 +66,7 @@ class Router {
   struct Entry {
     Route route;
     std::vector<std::string> segments;
-    Handler handler;
+    AsyncHandler handler;
   };
   std::vector<Entry> entries_;
 };

@@ -20,38 +20,82 @@ using events::ErrorCode;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-Response ServerCore::Handle(Request& req) {
+Response ProblemFor(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const Error& e) {
+    return ProblemResponse(e);
+  } catch (const json::exception& e) {
+    return ProblemResponse(Error(ErrorCode::kInvalidArgument,
+                                 fmt::format("bad JSON member: {}", e.what()),
+                                 reasons::kBadRequest));
+  } catch (const std::exception& e) {
+    return ProblemResponse(Error(ErrorCode::kIoError, fmt::format("internal error: {}", e.what())));
+  }
+}
+
+void ServerCore::Handle(Request& req, Reply reply) {
   auto started = std::chrono::steady_clock::now();
-  Response res;
+  Reply answer = [this, started, reply = std::move(reply)](Response res) {
+    if (res.status == 429) res.headers.emplace("Retry-After", std::string(1, '1'));
+    metrics.Http(res.status,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    reply(std::move(res));
+  };
   try {
     std::string client = req.Header("authorization");
     if (!limiter.Admit(client.empty() ? req.remote : client)) {
       throw Error(ErrorCode::kUnavailable, "too many requests for this token; slow down",
                   reasons::kRateLimited);
     }
-    res = router.Match(req)(req);
-  } catch (const Error& e) {
-    res = ProblemResponse(e);
-  } catch (const json::exception& e) {
-    res =
-        ProblemResponse(Error(ErrorCode::kInvalidArgument,
-                              fmt::format("bad JSON member: {}", e.what()), reasons::kBadRequest));
-  } catch (const std::exception& e) {
-    res = ProblemResponse(Error(ErrorCode::kIoError, fmt::format("internal error: {}", e.what())));
+    router.Match(req)(req, answer);
+  } catch (...) {
+    // Handlers throw only before they answer.
+    answer(ProblemFor(std::current_exception()));
   }
-  if (res.status == 429) res.headers.emplace("Retry-After", std::string(1, '1'));
-  metrics.Http(res.status,
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  return res;
 }
 
 int64_t ServerCore::NowS() const { return events::NowMicros() / 1'000'000; }
 
+namespace {
+constexpr auto kProjectionWait = std::chrono::milliseconds(500);
+constexpr size_t kWrittenSweep = 1 << 16;
+}  // namespace
+
+void ServerCore::Wrote(const std::string& request_id, uint64_t seq) {
+  std::lock_guard lock(written_mu);
+  uint64_t& next = written[request_id];
+  next = std::max(next, seq + 1);
+  if (written.size() >= kWrittenSweep) {
+    uint64_t applied = projections->next_seq();
+    std::erase_if(written, [&](const auto& w) { return w.second <= applied; });
+  }
+}
+
+void ServerCore::AfterWrites(const Request& req, const std::string& request_id, Reply reply,
+                             std::function<Response(const Request&)> read) {
+  uint64_t need = 0;
+  {
+    std::lock_guard lock(written_mu);
+    auto it = written.find(request_id);
+    if (it != written.end()) need = it->second;
+  }
+  if (need == 0 || projections->next_seq() >= need) return reply(read(req));
+  auto copy = std::make_shared<Request>(req);
+  projections->WhenApplied(need, kProjectionWait, [this, copy, reply, read] {
+    post([copy, reply, read] {
+      try {
+        reply(read(*copy));
+      } catch (...) {
+        reply(ProblemFor(std::current_exception()));
+      }
+    });
+  });
+}
+
 std::optional<json> ServerCore::Receipt(uint64_t seq) {
-  if (!signing) return std::nullopt;
-  std::lock_guard lock(checkpoint_mu);
-  std::string checkpoint = ledger::MakeCheckpoint(engine->ledger(), *signing);
-  return ledger::MakeReceipt(engine->ledger(), seq, checkpoint);
+  if (!receipts) return std::nullopt;
+  return ledger::MakeReceipt(engine->ledger(), seq, receipts->Covering(seq));
 }
 
 json ParseJsonBody(const Request& req) {
@@ -130,6 +174,13 @@ std::unique_ptr<Server> Server::Start(ServerOptions options) {
   }
   core->projections =
       std::make_unique<LiveProjector>(core->engine->ledger(), options.data_dir + "/projections");
+  if (core->signing && options.checkpoint_interval.count() > 0) {
+    core->checkpointer = std::make_unique<ledger::PeriodicCheckpointer>(
+        core->engine->ledger(), *core->signing, options.checkpoint_interval);
+  }
+  if (core->signing) {
+    core->receipts = std::make_unique<ReceiptCheckpoints>(core->engine->ledger(), *core->signing);
+  }
   if (!options.kafka.empty()) {
     engine::RelayOptions ro;
     ro.data_dir = options.data_dir;
@@ -149,8 +200,11 @@ std::unique_ptr<Server> Server::Start(ServerOptions options) {
   std::unique_ptr<Server> server(new Server());
   ServerCore* c = core.get();
   server->core_ = std::move(core);
-  server->http_ =
-      std::make_unique<HttpServer>(c->options.http, [c](Request& req) { return c->Handle(req); });
+  server->http_ = std::make_unique<HttpServer>(
+      c->options.http, [c](Request& req, Reply reply) { c->Handle(req, std::move(reply)); });
+  c->post = [http = server->http_.get()](std::function<void()> work) {
+    http->Post(std::move(work));
+  };
   return server;
 }
 
@@ -165,9 +219,21 @@ std::string Server::url() const {
 std::vector<Route> Server::Routes() const { return core_->router.Routes(); }
 
 void Server::Stop() {
-  if (http_) http_->Stop();
-  http_.reset();
+  if (!http_) return;
+  http_->Stop();
+  if (core_->checkpointer) {
+    core_->checkpointer.reset();
+    try {
+      ledger::MakeCheckpoint(core_->engine->ledger(), *core_->signing);  // if the ledger grew
+    } catch (const Error& e) {
+      fmt::print(stderr, "jejak serve: last checkpoint: {}\n", e.what());
+    }
+  }
+  // The engine may still answer a command that outlived the grace period:
+  // its answer is posted to the stopped server and dropped, so the HTTP
+  // server goes last.
   core_.reset();  // relay, projections (a last catch-up), engine
+  http_.reset();
 }
 
 }  // namespace jejak::api

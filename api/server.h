@@ -5,12 +5,17 @@
 // Contract:
 // - Start() deploys every *.yaml of workflows_dir (all must load first),
 //   then serves. With a signing key it announces the key (before the engine
-//   opens) and answers commands with receipts.
+//   opens), answers commands with receipts, and checkpoints the ledger every
+//   checkpoint_interval while it grows (every checkpoint is kept).
+// - Commands hold no server thread while the engine commits them, so many
+//   connections share each group commit.
 // - Stop() (and the destructor) stops accepting, finishes requests in
-//   progress, then stops the relay, the projections and the engine, in that
-//   order, leaving the ledger clean.
+//   progress (commands included), makes a last checkpoint if the ledger grew,
+//   then stops the relay, the projections and the engine, in that order,
+//   leaving the ledger clean.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +35,9 @@ struct ServerOptions {
   // Ed25519 key for checkpoints and receipts; default DATA/keys/jejak.key
   // when it exists, else no receipts.
   std::string signing_key;
+  // How often a signed checkpoint is made while the ledger grows (receipts
+  // make their own as well); zero: only on demand and for receipts.
+  std::chrono::milliseconds checkpoint_interval{60'000};
   std::string kafka;  // HOST:PORT; empty: no relay
   std::string kafka_topic = "jejak.events";
   int64_t applicant_token_ttl_s = 90 * 86'400;

@@ -5,19 +5,24 @@
 
 #include <nlohmann/json.hpp>
 
+#include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "api/live_projector.h"
 #include "api/metrics.h"
 #include "api/rate_limit.h"
+#include "api/receipt_checkpoints.h"
 #include "api/router.h"
 #include "api/server.h"
 #include "api/token.h"
 #include "engine/engine.h"
 #include "engine/relay.h"
+#include "ledger/checkpoint.h"
 #include "ledger/note.h"
 
 namespace jejak::api {
@@ -28,21 +33,39 @@ struct ServerCore {
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<LiveProjector> projections;
   std::unique_ptr<engine::Relay> relay;
+  // With a signing key:
+  std::unique_ptr<ledger::PeriodicCheckpointer> checkpointer;
+  std::unique_ptr<ReceiptCheckpoints> receipts;
   std::unique_ptr<TokenKey> tokens;
   std::optional<ledger::SigningKey> signing;
-  std::mutex checkpoint_mu;
   Metrics metrics;
   RateLimiter limiter;
   Router router;
+  // Runs work on a server thread (HttpServer::Post); dropped once stopped.
+  std::function<void(std::function<void()>)> post;
+  // Per request, the projections' next_seq that shows every event this
+  // server committed for it (entries only while the projections lag).
+  std::mutex written_mu;
+  std::unordered_map<std::string, uint64_t> written;
 
-  // Routes, rate limit, errors to problem documents (the one place), metrics.
-  Response Handle(Request& req);
+  // Routes, rate limit, errors to problem documents, metrics.
+  void Handle(Request& req, Reply reply);
 
   int64_t NowS() const;
-  // The latest checkpoint covering seq and the receipt of seq; nullopt
-  // without a signing key.
+  // Notes that the request's event seq was committed.
+  void Wrote(const std::string& request_id, uint64_t seq);
+  // Runs read once the projections show every event this server committed
+  // for the request (at once if they do, or after a short wait), so that a
+  // client reads its own writes without commands waiting for projections.
+  void AfterWrites(const Request& req, const std::string& request_id, Reply reply,
+                   std::function<Response(const Request&)> read);
+  // The receipt of seq with a checkpoint covering it (receipt_checkpoints.h);
+  // nullopt without a signing key.
   std::optional<nlohmann::json> Receipt(uint64_t seq);
 };
+
+// The problem document for error (the one place that maps exceptions).
+Response ProblemFor(std::exception_ptr error);
 
 // The body as a JSON object; Error(kInvalidArgument, bad_request) otherwise.
 nlohmann::json ParseJsonBody(const Request& req);

@@ -17,6 +17,8 @@ struct Context {
 
   // The ledger's directory inside the data directory.
   std::string LedgerDir() const { return data_dir + "/ledger"; }
+  // The projection store inside the data directory.
+  std::string ProjectionsDir() const { return data_dir + "/projections"; }
   // Throws Error(kInvalidArgument) if --data was not given.
   void RequireData() const;
 };
@@ -34,6 +36,7 @@ void AddKafkaCommands(CLI::App& app, Context& ctx);
 // Needs AddLedgerCommands first: it adds 'ledger prove', 'export', 'verify-export'.
 void AddProofCommands(CLI::App& app, Context& ctx);
 void AddProjectionCommands(CLI::App& app, Context& ctx);
+void AddProjectCommand(CLI::App& app, Context& ctx);
 void AddServeCommands(CLI::App& app, Context& ctx);
 
 }  // namespace jejak::cli

@@ -14,13 +14,16 @@ enum ExitCode : int {
   kExitBusy = 5,         // the data directory is open in another process
   kExitIoError = 6,      // disk, RocksDB or corruption met while working
   kExitUnavailable = 7,  // Kafka or another service cannot be reached
+  kExitStreamGap = 8,    // jejak project: the Kafka stream lacks an event
 };
 
 inline constexpr char kExitCodesHelp[] =
     "Exit codes: 0 ok, 1 verification failed, 2 bad input, 3 refused (rule or permission),\n"
     "4 version conflict, 5 data directory busy, 6 I/O error or corruption,\n"
-    "7 service unavailable.";
+    "7 service unavailable, 8 a Kafka stream misses an event (jejak project).";
 
 ExitCode ExitCodeFor(events::ErrorCode code);
+// As above, but a gap in a Kafka stream (reason "stream_gap") has its own code.
+ExitCode ExitCodeFor(const events::Error& e);
 
 }  // namespace jejak::cli

@@ -16,16 +16,26 @@ ExitCode ExitCodeFor(events::ErrorCode code) {
   using events::ErrorCode;
   switch (code) {
     case ErrorCode::kInvalidArgument:
-    case ErrorCode::kNotFound: return kExitBadInput;
-    case ErrorCode::kConflict: return kExitConflict;
+    case ErrorCode::kNotFound:
+      return kExitBadInput;
+    case ErrorCode::kConflict:
+      return kExitConflict;
     case ErrorCode::kPermissionDenied:
-    case ErrorCode::kRefused: return kExitRefused;
-    case ErrorCode::kBusy: return kExitBusy;
+    case ErrorCode::kRefused:
+      return kExitRefused;
+    case ErrorCode::kBusy:
+      return kExitBusy;
     case ErrorCode::kCorruption:
-    case ErrorCode::kIoError: return kExitIoError;
-    case ErrorCode::kUnavailable: return kExitUnavailable;
+    case ErrorCode::kIoError:
+      return kExitIoError;
+    case ErrorCode::kUnavailable:
+      return kExitUnavailable;
   }
   return kExitIoError;
+}
+
+ExitCode ExitCodeFor(const events::Error& e) {
+  return e.reason() == "stream_gap" ? kExitStreamGap : ExitCodeFor(e.code());
 }
 
 void AddCommonFlags(CLI::App* cmd, Context& ctx, bool data) {
@@ -58,6 +68,7 @@ int main(int argc, char** argv) {
   cli::AddKafkaCommands(app, ctx);
   cli::AddProofCommands(app, ctx);
   cli::AddProjectionCommands(app, ctx);
+  cli::AddProjectCommand(app, ctx);
   cli::AddServeCommands(app, ctx);
 
   try {
@@ -70,13 +81,14 @@ int main(int argc, char** argv) {
     return ctx.run ? ctx.run() : cli::kExitOk;
   } catch (const events::Error& e) {
     if (ctx.json) {
-      nlohmann::json j = {{"error", {{"code", events::ErrorCodeName(e.code())},
-                                     {"reason", e.reason()},
-                                     {"message", e.what()}}}};
+      nlohmann::json j = {{"error",
+                           {{"code", events::ErrorCodeName(e.code())},
+                            {"reason", e.reason()},
+                            {"message", e.what()}}}};
       std::cout << j.dump() << std::endl;
     }
     fmt::print(stderr, "jejak: {}\n", e.what());
-    return cli::ExitCodeFor(e.code());
+    return cli::ExitCodeFor(e);
   } catch (const std::exception& e) {
     fmt::print(stderr, "jejak: internal error: {}\n", e.what());
     return cli::kExitIoError;

@@ -1,7 +1,8 @@
 // Projections from the embedded ledger: jejak projections rebuild, jejak
 // status (the citizen's view) and jejak report (auditors' reports). Each
 // command first brings the projections up to date with the ledger, unless
-// another process (a server) keeps them, in which case it reads theirs.
+// another process (a server) keeps them, in which case it reads theirs; in a
+// directory without a ledger they read what jejak project fed from Kafka.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -33,8 +34,6 @@ using events::ErrorCode;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-std::string ProjectionsDir(const Context& ctx) { return ctx.data_dir + "/projections"; }
-
 // Applies every ledger entry the projector has not seen.
 void CatchUp(projections::Projector& p, ledger::Ledger& ledger, ProgressBar* bar) {
   api::CatchUpFromLedger(p, ledger, [&](uint64_t next, uint64_t end) {
@@ -42,17 +41,36 @@ void CatchUp(projections::Projector& p, ledger::Ledger& ledger, ProgressBar* bar
   });
 }
 
-// The projections, caught up with the ledger when this process may write them.
+// The projections, caught up with the ledger when this process may write
+// them. A directory without a ledger holds projections fed from Kafka (jejak
+// project): they are read as they are.
 std::unique_ptr<projections::Store> UpToDate(const Context& ctx) {
   ctx.RequireData();
+  if (!fs::exists(ctx.LedgerDir()) && fs::exists(ctx.ProjectionsDir())) {
+    return projections::Store::OpenReadOnly(ctx.ProjectionsDir());
+  }
   auto ledger = ledger::Ledger::OpenReadOnly(ctx.LedgerDir());
   try {
-    projections::Projector p(projections::Store::Open(ProjectionsDir(ctx)));
+    projections::Projector p(projections::Store::Open(ctx.ProjectionsDir()));
     CatchUp(p, *ledger, nullptr);
   } catch (const Error& e) {
     if (e.code() != ErrorCode::kBusy) throw;
   }
-  return projections::Store::OpenReadOnly(ProjectionsDir(ctx));
+  return projections::Store::OpenReadOnly(ctx.ProjectionsDir());
+}
+
+// How far a projection without a ledger is, for output; null otherwise.
+json KafkaFedPosition(const Context& ctx, const projections::Store& store) {
+  if (fs::exists(ctx.LedgerDir())) return nullptr;
+  return {{"source", "kafka"}, {"next_seq", store.next_seq()}};
+}
+
+void PrintKafkaFedPosition(const json& position) {
+  if (position.is_null()) return;
+  uint64_t next = position["next_seq"];
+  fmt::print("(projections fed from Kafka by jejak project: {})\n",
+             next == 0 ? "no ledger entry applied yet"
+                       : fmt::format("ledger entries 0 to {} applied", next - 1));
 }
 
 int RunRebuild(const Context& ctx) {
@@ -60,7 +78,7 @@ int RunRebuild(const Context& ctx) {
   auto ledger = ledger::Ledger::OpenReadOnly(ctx.LedgerDir());
   // Build beside the old view and swap, so an interrupted rebuild leaves the
   // old view in place.
-  std::string target = ProjectionsDir(ctx), fresh = target + ".rebuild";
+  std::string target = ctx.ProjectionsDir(), fresh = target + ".rebuild";
   fs::remove_all(fresh);
   auto started = std::chrono::steady_clock::now();
   uint64_t applied = 0;
@@ -101,10 +119,13 @@ int RunStatus(const Context& ctx, const StatusOptions& o) {
                 fmt::format("no request {} with this tracking code", o.request), "bad_code");
   }
   status->erase("tracking_code_sha256");
+  json position = KafkaFedPosition(ctx, *store);
   if (ctx.json) {
+    if (!position.is_null()) (*status)["projection"] = position;
     std::cout << status->dump() << std::endl;
   } else {
     PrintStatus(*status);
+    PrintKafkaFedPosition(position);
   }
   return kExitOk;
 }
@@ -124,6 +145,7 @@ int RunReport(const Context& ctx, const ReportCommandOptions& o) {
     std::cout << report.dump(2) << std::endl;
   } else {
     PrintReport(o.kind, report, format == "csv");
+    if (format == "table") PrintKafkaFedPosition(KafkaFedPosition(ctx, *store));
   }
   return kExitOk;
 }

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <chrono>
 #include <iostream>
 #include <thread>
+#include <utility>
 
 #include "api/report_options.h"
 #include "api/server.h"
@@ -24,11 +26,29 @@ using events::ErrorCode;
 
 struct ServeOptions {
   std::string workflows, listen = "127.0.0.1:8080", kafka, topic = "jejak.events";
-  std::string token_key, signing_key;
+  std::string token_key, signing_key, checkpoint_every = "60s";
   int threads = 0;
   size_t body_limit = 1 << 20;
   double rate = 0, burst = 100;
 };
+
+// "500ms", "60s", "5m", "1h", or "0" (off).
+std::chrono::milliseconds ParseInterval(const std::string& text) {
+  static const std::pair<const char*, int64_t> kUnits[] = {
+      {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}};
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  std::string unit = text.substr(digits);
+  if (digits > 0 && digits <= 9) {
+    int64_t n = std::stoll(text.substr(0, digits));
+    if (n == 0 && unit.empty()) return std::chrono::milliseconds(0);
+    for (const auto& [name, ms] : kUnits) {
+      if (unit == name) return std::chrono::milliseconds(n * ms);
+    }
+  }
+  throw Error(ErrorCode::kInvalidArgument,
+              fmt::format("--checkpoint-every \"{}\": use e.g. 500ms, 60s, 5m, 1h, or 0", text));
+}
 
 int RunServe(const Context& ctx, const ServeOptions& o) {
   ctx.RequireData();
@@ -52,6 +72,7 @@ int RunServe(const Context& ctx, const ServeOptions& o) {
   so.http.body_limit = o.body_limit;
   so.token_key = o.token_key;
   so.signing_key = o.signing_key;
+  so.checkpoint_interval = ParseInterval(o.checkpoint_every);
   so.kafka = o.kafka;
   so.kafka_topic = o.topic;
   so.rate_per_s = o.rate;
@@ -113,6 +134,9 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
   serve->add_option(
       "--key", so.signing_key,
       "Signing key for checkpoints and receipts (default DATA/keys/jejak.key if it exists)");
+  serve->add_option("--checkpoint-every", so.checkpoint_every,
+                    "With a signing key, sign a checkpoint this often while the ledger grows: "
+                    "500ms, 60s, 5m, 1h (default 60s; 0: only on demand and for receipts)");
   serve->add_option("--kafka", so.kafka, "Publish the ledger to Kafka at HOST:PORT");
   serve->add_option("--topic", so.topic, "Kafka topic (default jejak.events)");
   serve->add_option("--max-body", so.body_limit, "Largest request body in bytes (default 1 MiB)");

@@ -30,10 +30,13 @@ struct BreachCheck {};
 using Command =
     std::variant<DeployCommand, SubmitCommand, ActCommand, WithdrawCommand, BreachCheck>;
 
+// Answers a task: its results, or the error that refused it.
+using Finish = std::function<void(std::vector<Accepted> results, std::exception_ptr error)>;
+
 // A queued command and, once decided, what it produced.
 struct Task {
   Command command;
-  std::promise<std::vector<Accepted>> done;
+  Finish finish;
   std::vector<events::Event> events;   // to append
   std::vector<uint32_t> versions;      // request version after each event
   std::optional<uint64_t> replay_seq;  // idempotent retry of this entry
@@ -88,6 +91,13 @@ class EngineImpl final : public Engine {
   std::future<Accepted> WithdrawAsync(WithdrawCommand cmd) override {
     return First(Enqueue(std::move(cmd)));
   }
+  void Submit(SubmitCommand cmd, Done done) override {
+    Push(std::move(cmd), Single(std::move(done)));
+  }
+  void Act(ActCommand cmd, Done done) override { Push(std::move(cmd), Single(std::move(done))); }
+  void Withdraw(WithdrawCommand cmd, Done done) override {
+    Push(std::move(cmd), Single(std::move(done)));
+  }
 
   std::vector<Accepted> CheckDeadlines() override { return Enqueue(BreachCheck{}).get(); }
 
@@ -106,17 +116,34 @@ class EngineImpl final : public Engine {
                       [all = std::move(all)]() mutable { return std::move(all.get().front()); });
   }
 
+  // A command answers with exactly one result (or its refusal).
+  static Finish Single(Done done) {
+    return [done = std::move(done)](std::vector<Accepted> results, std::exception_ptr error) {
+      if (error) return done(Accepted{}, error);
+      done(std::move(results.front()), nullptr);
+    };
+  }
+
   std::future<std::vector<Accepted>> Enqueue(Command command) {
+    auto promise = std::make_shared<std::promise<std::vector<Accepted>>>();
+    auto future = promise->get_future();
+    Push(std::move(command), [promise](std::vector<Accepted> results, std::exception_ptr error) {
+      if (error) return promise->set_exception(error);
+      promise->set_value(std::move(results));
+    });
+    return future;
+  }
+
+  void Push(Command command, Finish finish) {
     auto task = std::make_unique<Task>();
     task->command = std::move(command);
-    auto future = task->done.get_future();
+    task->finish = std::move(finish);
     {
       std::lock_guard lock(mu_);
       if (stopping_) throw Error(ErrorCode::kUnavailable, "the engine is shutting down");
       queue_.push_back(std::move(task));
     }
     cv_.notify_all();
-    return future;
   }
 
   void Replay() {
@@ -253,7 +280,7 @@ class EngineImpl final : public Engine {
       }
     }
     if (failed) {
-      for (auto& t : d.tasks) t->done.set_exception(failed);
+      for (auto& t : d.tasks) t->finish({}, failed);
       return;
     }
     size_t i = 0;
@@ -270,15 +297,18 @@ class EngineImpl final : public Engine {
         results.push_back(std::move(a));
       }
       if (task->refusal) {
-        task->done.set_exception(task->refusal);
+        task->finish({}, task->refusal);
       } else if (task->replay_seq) {
+        std::vector<Accepted> replayed;
+        std::exception_ptr error;
         try {
-          task->done.set_value({ReplayResult(*task)});
+          replayed.push_back(ReplayResult(*task));
         } catch (...) {
-          task->done.set_exception(std::current_exception());
+          error = std::current_exception();
         }
+        task->finish(std::move(replayed), error);
       } else {
-        task->done.set_value(std::move(results));
+        task->finish(std::move(results), nullptr);
       }
     }
   }

@@ -64,6 +64,15 @@ class Engine {
   virtual std::future<Accepted> SubmitAsync(SubmitCommand cmd) = 0;
   virtual std::future<Accepted> ActAsync(ActCommand cmd) = 0;
   virtual std::future<Accepted> WithdrawAsync(WithdrawCommand cmd) = 0;
+  // The same, calling done once the command is decided and durable: with
+  // the result and a null error, or with the refusal (or failure) as error.
+  // done runs on the engine's committer thread, so it must be quick, must not
+  // throw, and must not wait for the engine: hand the result to another
+  // thread. For servers that keep no thread waiting per command.
+  using Done = std::function<void(Accepted result, std::exception_ptr error)>;
+  virtual void Submit(SubmitCommand cmd, Done done) = 0;
+  virtual void Act(ActCommand cmd, Done done) = 0;
+  virtual void Withdraw(WithdrawCommand cmd, Done done) = 0;
 
   // Appends sla_breached events for deadlines passed by now; returns them.
   virtual std::vector<Accepted> CheckDeadlines() = 0;

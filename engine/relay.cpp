@@ -198,6 +198,7 @@ class RelayImpl : public Relay {
     }
     if (producer_) producer_->Poll(std::chrono::milliseconds(0));  // reports already in
     producer_.reset();
+    Publish();
     try {
       Save(true);
     } catch (const Error&) {
@@ -227,6 +228,18 @@ class RelayImpl : public Relay {
     }
     bool waiting = next_ > acked_ && !full;
     producer_->Poll(std::chrono::milliseconds(full ? 1 : waiting ? 5 : 10));
+    Publish();
+  }
+
+  // Shows acked_ to other threads: once per poll, not per delivery report,
+  // so that waiters wake once per batch.
+  void Publish() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (published_ == acked_) return;
+      published_ = acked_;
+    }
+    cv_.notify_all();
   }
 
   bool Produce(const ledger::Entry& entry) {
@@ -240,13 +253,14 @@ class RelayImpl : public Relay {
       source_ = !o_.source.empty() ? o_.source
                                    : "jejak:ledger:" + ledger::HashToHex(ledger_.Get(0)->chain);
     }
-    if (!producer_->Produce(events::ToKafkaRecord(p, o_.topic, source_), entry.seq)) return false;
+    events::ToKafkaRecord(p, o_.topic, source_, &record_);
+    if (!producer_->Produce(record_, entry.seq)) return false;
     if (!request.empty()) {
       if (last_by_request_.size() >= kMaxCachedRequests) {
         last_by_request_.clear();
         cache_from_ = entry.seq;
       }
-      last_by_request_[request] = entry.seq;
+      last_by_request_.insert_or_assign(request, entry.seq);
     }
     window_.push_back(0);
     next_ = entry.seq + 1;
@@ -281,13 +295,7 @@ class RelayImpl : public Relay {
       window_.pop_front();
       ++advanced;
     }
-    if (advanced == 0) return;
     acked_ += advanced;
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      published_ = acked_;
-    }
-    cv_.notify_all();
   }
 
   // Publishes again from the first entry not known to be delivered.
@@ -326,6 +334,7 @@ class RelayImpl : public Relay {
   const RelayOptions o_;
   std::string source_;
   std::unique_ptr<events::KafkaProducer> producer_;
+  events::KafkaRecord record_;  // reused for each entry: its buffers stay allocated
   // Relay thread only: [acked_, next_) is produced, window_[i] says whether
   // acked_ + i was delivered; acked_ is the first entry not yet delivered.
   uint64_t acked_ = 0, next_ = 0;

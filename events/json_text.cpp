@@ -14,6 +14,15 @@ namespace {
 void Quoted(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
+  // Runs that need no escaping (nearly all text) are appended whole.
+  size_t plain = 0;
+  while (plain < s.size()) {
+    auto u = static_cast<unsigned char>(s[plain]);
+    if (u < 0x20 || u == '"' || u == '\\') break;
+    ++plain;
+  }
+  out.append(s.data(), plain);
+  s.remove_prefix(plain);
   for (char c : s) {
     auto u = static_cast<unsigned char>(c);
     switch (c) {
@@ -59,10 +68,12 @@ void Number(std::string& out, Int v) {
 }
 
 // Members in the order nlohmann's std::map keeps them: bytewise by name.
+// Names are jejak's own identifiers, which need no escaping.
 void Member(std::string& out, std::string_view name, std::string_view text, bool first = false) {
   if (!first) out += ',';
-  Quoted(out, name);
-  out += ':';
+  out += '"';
+  out.append(name);
+  out += "\":";
   Quoted(out, text);
 }
 

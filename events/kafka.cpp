@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "events/error.h"
@@ -105,7 +106,13 @@ struct KafkaCallbacks {
         rd_kafka_assign(rk, nullptr);
       }
     }
-    if (self->on_rebalance_) self->on_rebalance_();
+    if (self->on_rebalance_) {
+      KafkaRebalance r;
+      r.assigned = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
+      for (int i = 0; i < parts->cnt; ++i)
+        r.partitions.emplace_back(parts->elems[i].topic, parts->elems[i].partition);
+      self->on_rebalance_(r);
+    }
   }
 };
 
@@ -143,12 +150,16 @@ KafkaProducer::~KafkaProducer() {
 }
 
 bool KafkaProducer::Produce(const KafkaRecord& r, uint64_t tag) {
-  std::vector<rd_kafka_vu_t> vu;
-  vu.reserve(5 + r.headers.size());
-  auto add = [&vu](rd_kafka_vtype_t type) -> rd_kafka_vu_t& {
-    vu.emplace_back();
-    vu.back().vtype = type;
-    return vu.back();
+  // On the stack for the usual few headers: this runs once per message.
+  constexpr size_t kInline = 24;
+  size_t count = 5 + r.headers.size();
+  rd_kafka_vu_t inline_vu[kInline];
+  std::vector<rd_kafka_vu_t> heap_vu(count > kInline ? count : 0);
+  rd_kafka_vu_t* vu = count > kInline ? heap_vu.data() : inline_vu;
+  size_t n = 0;
+  auto add = [&](rd_kafka_vtype_t type) -> rd_kafka_vu_t& {
+    vu[n].vtype = type;
+    return vu[n++];
   };
   add(RD_KAFKA_VTYPE_TOPIC).u.cstr = r.topic.c_str();
   auto& key = add(RD_KAFKA_VTYPE_KEY);
@@ -165,7 +176,7 @@ bool KafkaProducer::Produce(const KafkaRecord& r, uint64_t tag) {
   }
   add(RD_KAFKA_VTYPE_MSGFLAGS).u.i = RD_KAFKA_MSG_F_COPY;
   add(RD_KAFKA_VTYPE_OPAQUE).u.ptr = reinterpret_cast<void*>(static_cast<uintptr_t>(tag));
-  rd_kafka_error_t* err = rd_kafka_produceva(rk_, vu.data(), vu.size());
+  rd_kafka_error_t* err = rd_kafka_produceva(rk_, vu, n);
   if (!err) return true;
   rd_kafka_resp_err_t code = rd_kafka_error_code(err);
   std::string text = rd_kafka_error_string(err);
@@ -241,7 +252,7 @@ bool CreateTopic(const std::string& bootstrap, const TopicSpec& spec,
 
 KafkaConsumer::KafkaConsumer(const std::string& bootstrap, const std::string& group,
                              const std::vector<std::string>& topics, const KafkaProperties& extra,
-                             std::function<void()> on_rebalance)
+                             RebalanceFn on_rebalance)
     : on_rebalance_(std::move(on_rebalance)) {
   ConfPtr conf = NewConf(bootstrap,
                          {{"group.id", group},
@@ -304,11 +315,54 @@ bool KafkaConsumer::Poll(std::chrono::milliseconds timeout, KafkaRecord* record)
 }
 
 void KafkaConsumer::Store(const KafkaRecord& record) {
+  Store(record.topic, record.partition, record.offset + 1);
+}
+
+void KafkaConsumer::Store(const std::string& topic, int32_t partition, int64_t next_offset) {
   PartsPtr list(rd_kafka_topic_partition_list_new(1));
-  rd_kafka_topic_partition_list_add(list.get(), record.topic.c_str(), record.partition)->offset =
-      record.offset + 1;
+  rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = next_offset;
   // Fails only if the partition was just revoked: another member resumes it.
   rd_kafka_offsets_store(rk_, list.get());
+}
+
+int64_t KafkaConsumer::Lag() const {
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  if (rd_kafka_assignment(rk_, &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return -1;
+  PartsPtr parts(raw);
+  if (parts->cnt == 0 || rd_kafka_position(rk_, parts.get()) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return -1;
+  int64_t lag = 0;
+  for (int i = 0; i < parts->cnt; ++i) {
+    const auto& p = parts->elems[i];
+    int64_t low = 0, high = 0;
+    if (rd_kafka_get_watermark_offsets(rk_, p.topic, p.partition, &low, &high) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        high < 0) {
+      return -1;
+    }
+    // Before the first fetch the position is unknown: everything is ahead.
+    int64_t at = p.offset >= 0 ? p.offset : low;
+    lag += std::max<int64_t>(0, high - at);
+  }
+  return lag;
+}
+
+int KafkaConsumer::PartitionCount(const std::string& topic, std::chrono::milliseconds timeout) {
+  std::unique_ptr<rd_kafka_topic_t, Deleter<rd_kafka_topic_t, rd_kafka_topic_destroy>> t(
+      rd_kafka_topic_new(rk_, topic.c_str(), nullptr));
+  const rd_kafka_metadata_t* md = nullptr;
+  rd_kafka_resp_err_t e =
+      rd_kafka_metadata(rk_, 0, t.get(), &md, static_cast<int>(timeout.count()));
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw Error(
+        ErrorCode::kUnavailable,
+        fmt::format("kafka: cannot read the metadata of topic {}: {}", topic, rd_kafka_err2str(e)));
+  }
+  int n = md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR
+              ? md->topics[0].partition_cnt
+              : 0;
+  rd_kafka_metadata_destroy(md);
+  return n;
 }
 
 void KafkaConsumer::Commit() {

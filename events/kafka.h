@@ -101,16 +101,24 @@ struct TopicSpec {
 bool CreateTopic(const std::string& bootstrap, const TopicSpec& spec,
                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+// Partitions given to (assigned) or taken from (revoked) a consumer.
+struct KafkaRebalance {
+  bool assigned = false;
+  std::vector<std::pair<std::string, int32_t>> partitions;  // topic, partition
+};
+
 // A consumer in a consumer group with manual commits: offsets are stored
 // only by Store() (after the caller processed a record) and committed only
 // by Commit(), and before partitions are taken away in a rebalance. New
 // groups start at the earliest offset. Not thread-safe.
 class KafkaConsumer {
  public:
-  // on_rebalance, if given, runs whenever partitions are assigned or revoked.
+  // on_rebalance, if given, runs inside Poll whenever partitions are
+  // assigned or revoked; it must not throw.
+  using RebalanceFn = std::function<void(const KafkaRebalance&)>;
   KafkaConsumer(const std::string& bootstrap, const std::string& group,
                 const std::vector<std::string>& topics, const KafkaProperties& extra = {},
-                std::function<void()> on_rebalance = {});
+                RebalanceFn on_rebalance = {});
   // Leaves the group; stored offsets not yet committed are committed.
   ~KafkaConsumer();
   KafkaConsumer(const KafkaConsumer&) = delete;
@@ -122,16 +130,25 @@ class KafkaConsumer {
   bool Poll(std::chrono::milliseconds timeout, KafkaRecord* record);
   // Marks record processed: the next commit resumes after it.
   void Store(const KafkaRecord& record);
+  // The next commit resumes the partition at next_offset.
+  void Store(const std::string& topic, int32_t partition, int64_t next_offset);
   // Synchronously commits stored offsets; throws Error(kUnavailable) if the
   // broker did not take them. Nothing to commit is not an error.
   void Commit();
   const std::string& last_error() const { return last_error_; }
+  // Records in the assigned partitions not yet returned by Poll, from the
+  // high watermarks last fetched (no broker round trip); -1 if not known yet.
+  int64_t Lag() const;
+  // The number of partitions of topic, from the broker's metadata. Throws
+  // Error(kUnavailable) if no broker answered within timeout.
+  int PartitionCount(const std::string& topic,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
  private:
   friend struct KafkaCallbacks;
 
   rd_kafka_s* rk_ = nullptr;
-  std::function<void()> on_rebalance_;
+  RebalanceFn on_rebalance_;
   std::string last_error_;
 };
 

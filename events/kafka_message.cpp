@@ -36,23 +36,42 @@ uint64_t ParseSeq(const KafkaRecord& r, const char* name, const std::string& tex
 
 KafkaRecord ToKafkaRecord(const PublishedEvent& p, std::string_view topic,
                           std::string_view source) {
+  KafkaRecord r;
+  ToKafkaRecord(p, topic, source, &r);
+  return r;
+}
+
+void ToKafkaRecord(const PublishedEvent& p, std::string_view topic, std::string_view source,
+                   KafkaRecord* r) {
   namespace h = kafka_headers;
   const Event& e = p.event;
-  KafkaRecord r;
-  r.topic = topic;
-  r.key = e.request_id;
-  r.value = ToJsonText(e);
-  r.headers = {{h::kSpecVersion, "1.0"},
-               {h::kId, e.id.ToString()},
-               {h::kSource, std::string(source)},
-               {h::kType, kCloudEventsTypePrefix + e.type},
-               {h::kTime, FormatRfc3339(e.time_us)},
-               {h::kContentType, "application/json"},
-               {h::kSeq, std::to_string(e.seq)},
-               {h::kChain, p.chain_hex}};
-  if (!e.request_id.empty()) r.headers.push_back({h::kSubject, e.request_id});
-  if (p.prev_seq) r.headers.push_back({h::kPrev, std::to_string(*p.prev_seq)});
-  return r;
+  r->topic.assign(topic);
+  r->partition = -1;
+  r->offset = -1;
+  r->key.assign(e.request_id);
+  r->value = ToJsonText(e);
+  r->headers.resize(8 + !e.request_id.empty() + p.prev_seq.has_value());
+  size_t i = 0;
+  auto set = [&](const char* name, std::string_view value) {
+    r->headers[i].name.assign(name);
+    r->headers[i++].value.assign(value);
+  };
+  auto set_number = [&](const char* name, uint64_t value) {
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    set(name, std::string_view(buf, end - buf));
+  };
+  set(h::kSpecVersion, "1.0");
+  set(h::kId, e.id.ToString());
+  set(h::kSource, source);
+  set(h::kType, kCloudEventsTypePrefix);
+  r->headers[i - 1].value += e.type;
+  set(h::kTime, FormatRfc3339(e.time_us));
+  set(h::kContentType, "application/json");
+  set_number(h::kSeq, e.seq);
+  set(h::kChain, p.chain_hex);
+  if (!e.request_id.empty()) set(h::kSubject, e.request_id);
+  if (p.prev_seq) set_number(h::kPrev, *p.prev_seq);
 }
 
 PublishedEvent FromKafkaRecord(const KafkaRecord& r) {

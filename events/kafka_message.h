@@ -41,6 +41,9 @@ struct PublishedEvent {
 
 // The record for topic; source is the CloudEvents source of the ledger.
 KafkaRecord ToKafkaRecord(const PublishedEvent& p, std::string_view topic, std::string_view source);
+// The same into *out, reusing its buffers: for a producer's hot loop.
+void ToKafkaRecord(const PublishedEvent& p, std::string_view topic, std::string_view source,
+                   KafkaRecord* out);
 // Parses a record made by ToKafkaRecord. Throws Error(kInvalidArgument) if a
 // header is missing or disagrees with the value (id, seq, key, type).
 PublishedEvent FromKafkaRecord(const KafkaRecord& record);

@@ -21,6 +21,7 @@ SequenceChecker::Verdict SequenceChecker::Check(const PublishedEvent& p) {
   if (p.event.request_id.empty()) return Verdict::kApply;
   // The event must follow exactly the last one applied: a request's first
   // event has no jejak_prev, and nothing was applied before it.
+  if (!last && p.prev_seq && *p.prev_seq < applied_before_) return Verdict::kApply;
   return p.prev_seq == last ? Verdict::kApply : Verdict::kGap;
 }
 
@@ -33,7 +34,7 @@ SequencedConsumer::SequencedConsumer(SequencedConsumerOptions options, ApplyFn a
       checker_(options_.last_applied),
       // A rebalance may hand this member requests another one advanced.
       consumer_(options_.bootstrap, options_.group, {options_.topic}, options_.properties,
-                [this] { checker_.Forget(); }),
+                [this](const KafkaRebalance&) { checker_.Forget(); }),
       last_commit_(std::chrono::steady_clock::now()) {}
 
 SequencedConsumer::~SequencedConsumer() {

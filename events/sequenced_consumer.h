@@ -43,10 +43,16 @@ class SequenceChecker {
   void Applied(const PublishedEvent& p);
   // Drops the in-memory cache, e.g. after partitions moved to other members.
   void Forget() { last_.clear(); }
+  // For a view that applied every event before seq without knowing which
+  // belonged to which request: a request not seen since may name any
+  // sequence before seq as its previous event (but none from seq on).
+  void AssumeAppliedBefore(uint64_t seq) { applied_before_ = seq; }
+  size_t size() const { return last_.size(); }  // requests cached
 
  private:
   LastAppliedFn last_applied_;
   std::unordered_map<std::string, uint64_t> last_;
+  uint64_t applied_before_ = 0;
 };
 
 struct SequencedConsumerOptions {

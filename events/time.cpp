@@ -13,8 +13,7 @@ constexpr int64_t kMicrosPerSecond = 1'000'000;
 constexpr int64_t kSecondsPerDay = 86'400;
 
 [[noreturn]] void Bad(std::string_view text, std::string_view why) {
-  throw Error(ErrorCode::kInvalidArgument,
-              fmt::format("invalid timestamp \"{}\": {}", text, why));
+  throw Error(ErrorCode::kInvalidArgument, fmt::format("invalid timestamp \"{}\": {}", text, why));
 }
 
 // Reads exactly n digits at text[*pos]; advances *pos.
@@ -81,8 +80,23 @@ std::string FormatRfc3339(int64_t micros) {
   int year;
   unsigned month, day;
   CivilFromDays(days, &year, &month, &day);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", year, month, day, sod / 3600,
-                     (sod / 60) % 60, sod % 60, frac);
+  if (year < 0 || year > 9999) {
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", year, month, day, sod / 3600,
+                       (sod / 60) % 60, sod % 60, frac);
+  }
+  // Digit by digit: the Kafka relay formats one per ledger entry.
+  char out[] = "0000-00-00T00:00:00.000000Z";
+  auto put = [&out](int at, int width, int64_t v) {
+    for (int i = at + width - 1; i >= at; --i, v /= 10) out[i] = static_cast<char>('0' + v % 10);
+  };
+  put(0, 4, year);
+  put(5, 2, month);
+  put(8, 2, day);
+  put(11, 2, sod / 3600);
+  put(14, 2, (sod / 60) % 60);
+  put(17, 2, sod % 60);
+  put(20, 6, frac);
+  return std::string(out, sizeof out - 1);
 }
 
 int64_t ParseRfc3339(std::string_view text) {
@@ -133,7 +147,8 @@ int64_t ParseRfc3339(std::string_view text) {
   CivilFromDays(days, &cy, &cm, &cd);
   if (cy != year || cm != month || cd != day) Bad(text, "no such date");
   if (hour > 23 || minute > 59 || second > 59) Bad(text, "time of day out of range");
-  int64_t seconds = days * kSecondsPerDay + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  int64_t seconds =
+      days * kSecondsPerDay + hour * 3600 + minute * 60 + second - offset_minutes * 60;
   return seconds * kMicrosPerSecond + frac;
 }
 

@@ -13,14 +13,18 @@ namespace jejak::ledger::layout {
 inline constexpr char kEntries[] = "entries";       // be64(seq) -> chain(32) || bytes
 inline constexpr char kByRequest[] = "by_request";  // IndexKey(request_id, seq) -> ""
 inline constexpr char kByActor[] = "by_actor";      // IndexKey(actor.subject, seq) -> ""
-// Added by the Merkle tree; a ledger without them is migrated on open.
-inline constexpr char kMerkle[] = "merkle";            // MerkleKey(level, index) -> hash(32)
+// Added by the Merkle tree; a ledger without them gains them on open.
+inline constexpr char kMerkle[] = "merkle_tiles";      // MerkleKey(tile level, index) -> tile
 inline constexpr char kCheckpoints[] = "checkpoints";  // be64(tree size) -> signed note
+// Format v1's Merkle family, one key per node: MerkleKey(level, index) -> hash(32).
+// The writer migrates it to kMerkle on open, then drops it.
+inline constexpr char kMerkleV1[] = "merkle";
 
 // Metadata keys in "default".
 inline constexpr char kFormatKey[] = "jejak.ledger.format";
-inline constexpr char kFormatValue[] = "jejak-ledger-v1";
-inline constexpr char kHeadKey[] = "jejak.ledger.head";  // be64(size) || chain[size-1]
+inline constexpr char kFormatValue[] = "jejak-ledger-v2";  // Merkle tiles
+inline constexpr char kFormatV1[] = "jejak-ledger-v1";     // one key per Merkle node
+inline constexpr char kHeadKey[] = "jejak.ledger.head";    // be64(size) || chain[size-1]
 // be64(n): the index keys of every entry below n are written (indexer.h).
 inline constexpr char kIndexedKey[] = "jejak.ledger.indexed";
 
@@ -42,7 +46,8 @@ void AppendIndexKey(std::string* out, std::string_view id, uint64_t seq);
 size_t IndexPrefixSize(std::string_view key);
 bool ParseIndexKey(std::string_view key, std::string_view* id, uint64_t* seq);
 
-// u8(level) || be64(index): a level's nodes sort together, in order.
+// u8(level) || be64(index): a level's tiles (v1: nodes) sort together, in
+// order. The same bytes name a tile in kMerkle and a node in kMerkleV1.
 inline constexpr size_t kMerkleKeySize = 9;
 std::string MerkleKey(int level, uint64_t index);
 void EncodeMerkleKey(int level, uint64_t index, char* out);

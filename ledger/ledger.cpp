@@ -64,7 +64,10 @@ class LedgerImpl final : public Ledger {
   LedgerImpl(std::unique_ptr<RocksLedger> rocks, bool writable, bool merkle)
       : rocks_(std::move(rocks)), writable_(writable), merkle_(writable && merkle) {
     LoadHead();
-    if (merkle_) frontier_ = BuildMerkleTree(*rocks_, size_);
+    // A writer always migrates a format v1 ledger, even one not maintaining the tree.
+    if (merkle_ || (writable_ && (rocks_->format == 1 || rocks_->merkle_v1 != nullptr))) {
+      tree_ = BuildMerkleTree(*rocks_, size_);
+    }
     if (writable_) indexer_ = std::make_unique<Indexer>(*rocks_, size_);
   }
 
@@ -269,8 +272,6 @@ class LedgerImpl final : public Ledger {
 
     uint64_t seq = size_;
     Hash chain = head_;
-    MerkleFrontier frontier = frontier_;  // kept only if the write succeeds
-    MerkleStore nodes = Nodes();
     if (!error) {
       try {
         size_t reserve = 64;
@@ -290,11 +291,12 @@ class LedgerImpl final : public Ledger {
                                              rocksdb::Slice(*p.bytes)};
             Check(batch.Put(rocks_->entries, rocksdb::SliceParts(&key_part, 1),
                             rocksdb::SliceParts(value_parts, 2)));
-            if (merkle_) nodes.Append(&frontier, p.leaf_hash, &batch);
+            if (merkle_) tree_.Append(p.leaf_hash, &batch);
             w->results.push_back(Appended{seq, chain});
             ++seq;
           }
         }
+        if (merkle_) tree_.Finish(&batch);
         std::string head_record = layout::SeqKey(seq);
         head_record.append(reinterpret_cast<const char*>(chain.data()), chain.size());
         batch.Put(rocks_->meta, layout::kHeadKey, head_record);
@@ -312,7 +314,6 @@ class LedgerImpl final : public Ledger {
       std::lock_guard head_lock(head_mu_);
       size_ = seq;
       head_ = chain;
-      frontier_ = std::move(frontier);
     }
     for (Writer* w : group) {
       // In seq order, as mu_ is held: the indexer needs no gaps.
@@ -329,7 +330,9 @@ class LedgerImpl final : public Ledger {
   std::unique_ptr<RocksLedger> rocks_;
   const bool writable_;
   const bool merkle_;  // maintain the Merkle tree on append
-  MerkleFrontier frontier_;  // the tree at size_; the group leader's alone
+  // The tree at size_, the group leader's alone. A failed write leaves it
+  // ahead of the entries, but then no batch is written again (failed_).
+  MerkleWriter tree_;
 
   std::mutex mu_;              // guards queue_ and failed_
   std::deque<Writer*> queue_;  // front is the current or next leader
@@ -346,8 +349,7 @@ class LedgerImpl final : public Ledger {
 }  // namespace
 
 std::unique_ptr<Ledger> Ledger::Open(const std::string& dir, const OpenOptions& options) {
-  return std::make_unique<LedgerImpl>(OpenRocksLedger(dir, OpenMode::kWrite), true,
-                                      options.merkle);
+  return std::make_unique<LedgerImpl>(OpenRocksLedger(dir, OpenMode::kWrite), true, options.merkle);
 }
 
 std::unique_ptr<Ledger> Ledger::OpenReadOnly(const std::string& dir) {

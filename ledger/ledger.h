@@ -21,10 +21,13 @@
 //   appended after it opened once Refresh() is called.
 // - After a failed write the ledger refuses further appends (Error(kIoError)):
 //   the state of the failed batch on disk is unknown until reopened.
-// - The ledger maintains the RFC 6962 Merkle tree of its entries (merkle.h):
-//   the nodes an append completes are written in the same synced batch as the
-//   entry. Open() builds the tree of a ledger that has none (made before it
-//   existed). It also keeps every signed checkpoint (checkpoint.h) by size.
+// - The ledger maintains the RFC 6962 Merkle tree of its entries (merkle.h),
+//   stored in tiles (tiles.h): the tiles an append completes or extends are
+//   written in the same synced batch as the entry. Open() for writing builds
+//   the tree of a ledger that has none (made before it existed) and migrates
+//   older storage formats (docs/FORMAT.md); OpenReadOnly() of a ledger in an
+//   older format throws Error(kInvalidArgument) saying so. It also keeps
+//   every signed checkpoint (checkpoint.h) by size.
 #pragma once
 
 #include <cstdint>

@@ -22,23 +22,29 @@ using events::ErrorCode;
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& FamilyNames() {
-  static const std::vector<std::string> names = {
-      rocksdb::kDefaultColumnFamilyName, layout::kEntries,     layout::kByRequest,
-      layout::kByActor,                  layout::kMerkle,      layout::kCheckpoints};
+  static const std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
+                                                 layout::kEntries,
+                                                 layout::kByRequest,
+                                                 layout::kByActor,
+                                                 layout::kMerkle,
+                                                 layout::kCheckpoints};
   return names;
 }
 
-// A ledger made before the Merkle tree lacks the families added with it; a
-// writable open adds them (and builds the tree, ledger.cpp).
-bool IsLedgerFamilySet(std::vector<std::string> families) {
-  std::vector<std::string> want = FamilyNames();
-  std::sort(families.begin(), families.end());
-  std::sort(want.begin(), want.end());
-  if (families == want) return true;
-  families.push_back(layout::kMerkle);
-  families.push_back(layout::kCheckpoints);
-  std::sort(families.begin(), families.end());
-  return families == want;
+// A ledger made before the Merkle tree lacks the families added with it, and
+// one of format v1 has kMerkleV1; a writable open adds the missing ones (and
+// migrates or builds the tree, merkle_store.h).
+bool IsLedgerFamilySet(const std::vector<std::string>& families) {
+  size_t core = 0;
+  for (const auto& f : families) {
+    if (f == rocksdb::kDefaultColumnFamilyName || f == layout::kEntries ||
+        f == layout::kByRequest || f == layout::kByActor) {
+      ++core;
+    } else if (f != layout::kMerkle && f != layout::kCheckpoints && f != layout::kMerkleV1) {
+      return false;
+    }
+  }
+  return core == 4;
 }
 
 // An index key's prefix, be32(len) || id: all keys of one id, in seq order.
@@ -76,7 +82,12 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::string& name) {
   rocksdb::ColumnFamilyOptions o;
   o.write_buffer_size = 64 << 20;
   rocksdb::BlockBasedTableOptions t;
-  if (name != layout::kEntries) {
+  if (name == layout::kMerkle) {
+    // Tiles are hashes: nothing to compress, and a Get is always for a tile
+    // that exists, so a filter saves nothing. Proofs read a few tiles each.
+    o.compression = rocksdb::kNoCompression;
+    t.block_size = 16 << 10;
+  } else if (name != layout::kEntries) {
     // Index lookups by request or actor are point-prefix seeks: a bloom
     // filter saves reads for absent ids.
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
@@ -104,9 +115,17 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::string& name) {
 }
 
 std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(
-    const std::vector<std::string>& names = FamilyNames()) {
+    const std::vector<std::string>& names = FamilyNames(), bool scan_only = false) {
   std::vector<rocksdb::ColumnFamilyDescriptor> d;
-  for (const auto& n : names) d.emplace_back(n, FamilyOptions(n));
+  for (const auto& n : names) {
+    rocksdb::ColumnFamilyOptions o = FamilyOptions(n);
+    if (scan_only && n != rocksdb::kDefaultColumnFamilyName) {
+      // A total-order scan of by_request's hash memtable copies it into a
+      // skip list, key by key: slower than all the verifier's hashing.
+      o.memtable_factory = std::make_shared<rocksdb::VectorRepFactory>();
+    }
+    d.emplace_back(n, std::move(o));
+  }
   return d;
 }
 
@@ -159,11 +178,25 @@ void CheckFormatMarker(RocksLedger& r, const std::string& dir) {
                 fmt::format("{} is not a jejak ledger (no format marker)", dir));
   }
   ThrowIfError(s, "reading the format marker");
-  if (value != layout::kFormatValue) {
+  if (value == layout::kFormatValue) {
+    r.format = 2;
+  } else if (value == layout::kFormatV1) {
+    r.format = 1;
+  } else {
     throw Error(ErrorCode::kInvalidArgument,
-                fmt::format("{} holds ledger format \"{}\"; this jejak reads \"{}\"", dir, value,
-                            layout::kFormatValue));
+                fmt::format("{} holds ledger format \"{}\"; this jejak reads \"{}\" and \"{}\"",
+                            dir, value, layout::kFormatValue, layout::kFormatV1));
   }
+}
+
+// A secondary cannot migrate: format v1 needs one writable open first.
+void RequireCurrentFormat(const RocksLedger& r, const std::string& dir) {
+  if (r.format == 2) return;
+  throw Error(ErrorCode::kInvalidArgument,
+              fmt::format("{} holds ledger format \"{}\"; open it for writing once with this "
+                          "jejak to upgrade it to \"{}\" ('jejak ledger migrate --data DIR', or "
+                          "any command that writes)",
+                          dir, layout::kFormatV1, layout::kFormatValue));
 }
 
 void AssignHandles(RocksLedger& r) {
@@ -174,6 +207,7 @@ void AssignHandles(RocksLedger& r) {
     if (n == layout::kByRequest) r.by_request = h;
     if (n == layout::kByActor) r.by_actor = h;
     if (n == layout::kMerkle) r.merkle = h;
+    if (n == layout::kMerkleV1) r.merkle_v1 = h;
     if (n == layout::kCheckpoints) r.checkpoints = h;
   }
 }
@@ -204,7 +238,7 @@ void ThrowIfError(const rocksdb::Status& s, const std::string& what) {
 std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mode) {
   auto r = std::make_unique<RocksLedger>();
   bool exists = fs::exists(fs::path(dir) / "CURRENT");
-  if (!exists && mode == OpenMode::kSecondary) {
+  if (!exists && mode != OpenMode::kWrite) {
     throw Error(ErrorCode::kNotFound, fmt::format("no jejak ledger in {}", dir));
   }
   bool fresh = !exists && (!fs::exists(dir) || IsEmptyDir(dir));
@@ -216,7 +250,7 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
   }
   rocksdb::DBOptions options(DbOptions());
   rocksdb::Status s;
-  if (mode == OpenMode::kSecondary) {
+  if (mode != OpenMode::kWrite) {
     CheckIsLedger(dir, /*check_marker=*/false);  // checked once open
     r->secondary_dir = fmt::format("{}/jejak-secondary-{}-{}", fs::temp_directory_path().string(),
                                    getpid(), reinterpret_cast<uintptr_t>(r.get()));
@@ -225,12 +259,14 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
     std::vector<std::string> families;
     ThrowIfError(rocksdb::DB::ListColumnFamilies(DbOptions(), dir, &families),
                  fmt::format("opening ledger {} for reading", dir));
-    s = rocksdb::DB::OpenAsSecondary(options, dir, r->secondary_dir, Descriptors(families),
-                                     &r->handles, &db);
+    s = rocksdb::DB::OpenAsSecondary(options, dir, r->secondary_dir,
+                                     Descriptors(families, mode == OpenMode::kVerify), &r->handles,
+                                     &db);
     r->db.reset(db);
     ThrowIfError(s, fmt::format("opening ledger {} for reading", dir));
     AssignHandles(*r);
     CheckFormatMarker(*r, dir);
+    RequireCurrentFormat(*r, dir);
     return r;
   }
   if (exists) {
@@ -245,8 +281,18 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
     options.create_if_missing = true;
     options.create_missing_column_families = true;
   }
+  std::vector<std::string> names = FamilyNames();
+  if (exists) {
+    // A family of format v1 must be opened too, to migrate and drop it.
+    std::vector<std::string> families;
+    ThrowIfError(rocksdb::DB::ListColumnFamilies(DbOptions(), dir, &families),
+                 fmt::format("opening ledger {}", dir));
+    for (const auto& f : families) {
+      if (std::find(names.begin(), names.end(), f) == names.end()) names.push_back(f);
+    }
+  }
   rocksdb::DB* db = nullptr;
-  s = rocksdb::DB::Open(options, dir, Descriptors(), &r->handles, &db);
+  s = rocksdb::DB::Open(options, dir, Descriptors(names), &r->handles, &db);
   r->db.reset(db);
   if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
     throw Error(ErrorCode::kBusy,

@@ -25,10 +25,10 @@ namespace jejak::ledger {
 
 struct VerifyReport {
   bool ok = false;
-  uint64_t entries = 0;  // entries read
-  Hash head{};           // chain hash of the last entry read
-  bool merkle = false;   // the ledger has a Merkle tree (made since it existed)
-  Hash merkle_root{};    // the root derived from the entries read
+  uint64_t entries = 0;      // entries read
+  Hash head{};               // chain hash of the last entry read
+  bool merkle = false;       // the ledger has a Merkle tree (made since it existed)
+  Hash merkle_root{};        // the root derived from the entries read
   uint64_t checkpoints = 0;  // checkpoints whose root was checked
   // On failure: the first bad sequence number, when one can be named, and
   // what is wrong there.

@@ -2,7 +2,22 @@
 
 #include <fmt/format.h>
 
+#include <initializer_list>
+
 namespace jejak::projections::keys {
+namespace {
+
+// Keys are made for every event: plain appends, not format strings.
+std::string Cat(std::initializer_list<std::string_view> parts) {
+  size_t n = 0;
+  for (auto p : parts) n += p.size();
+  std::string s;
+  s.reserve(n);
+  for (auto p : parts) s.append(p);
+  return s;
+}
+
+}  // namespace
 
 std::string Be64(uint64_t v) {
   std::string s(8, '\0');
@@ -19,39 +34,49 @@ uint64_t FromBe64(std::string_view s) {
 std::string Model(std::string_view workflow, uint32_t version) {
   return fmt::format("wf|{}|{:010}", workflow, version);
 }
-std::string Request(std::string_view id) { return fmt::format("rq|{}", id); }
-std::string HistoryPrefix(std::string_view id) { return fmt::format("hs|{}|", id); }
-std::string History(std::string_view id, uint64_t seq) { return HistoryPrefix(id) + Be64(seq); }
+std::string Request(std::string_view id) { return Cat({"rq|", id}); }
 std::string QueuePrefix(std::string_view workflow, std::string_view state) {
-  return fmt::format("q|{}|{}|", workflow, state);
+  return Cat({"q|", workflow, "|", state, "|"});
 }
 std::string Queue(std::string_view workflow, std::string_view state, int64_t entered,
                   std::string_view id) {
-  return QueuePrefix(workflow, state) + Be64(static_cast<uint64_t>(entered)) + std::string(id);
+  return Cat({"q|", workflow, "|", state, "|", Be64(static_cast<uint64_t>(entered)), id});
+}
+std::string QueueCountPrefix(std::string_view workflow, std::string_view state) {
+  return Cat({"qc|", workflow, "|", state, "|"});
+}
+std::string QueueCount(std::string_view workflow, std::string_view state, int64_t entered) {
+  return Cat({"qc|", workflow, "|", state, "|", Be64(static_cast<uint64_t>(HourOf(entered)))});
 }
 std::string StateCount(std::string_view workflow, std::string_view state) {
-  return fmt::format("sc|{}|{}", workflow, state);
+  return Cat({"sc|", workflow, "|", state});
 }
-std::string AgencyDayPrefix(std::string_view workflow) { return fmt::format("ag|{}|", workflow); }
+std::string AgencyDayPrefix(std::string_view workflow) { return Cat({"ag|", workflow, "|"}); }
 std::string AgencyDay(std::string_view workflow, int64_t day) {
-  return AgencyDayPrefix(workflow) + Day(day);
+  return Cat({"ag|", workflow, "|", Day(day)});
 }
-std::string OfficerDayPrefix(std::string_view officer) { return fmt::format("od|{}|", officer); }
+std::string OfficerDayPrefix(std::string_view officer) { return Cat({"od|", officer, "|"}); }
 std::string OfficerDay(std::string_view officer, int64_t day) {
-  return OfficerDayPrefix(officer) + Day(day);
+  return Cat({"od|", officer, "|", Day(day)});
 }
 std::string OfficerRole(std::string_view officer, std::string_view workflow,
                         std::string_view role) {
-  return fmt::format("or|{}|{}|{}", officer, workflow, role);
+  return Cat({"or|", officer, "|", workflow, "|", role});
 }
-std::string OfficerRequest(std::string_view officer, int64_t day, std::string_view request) {
-  return fmt::format("oq|{}|", officer) + Day(day) + std::string(request);
+std::string OfficerWaits(std::string_view officer, int64_t day) {
+  return Cat({"ow|", officer, "|", Day(day)});
+}
+std::string OfficerTimes(std::string_view officer, int64_t day) {
+  return Cat({"ot|", officer, "|", Day(day)});
 }
 std::string BreachDay(int64_t day, std::string_view workflow, std::string_view role) {
-  return "br|" + Day(day) + fmt::format("{}|{}", workflow, role);
+  return Cat({"br|", Day(day), workflow, "|", role});
 }
 std::string Anomaly(int64_t day, uint64_t seq, std::string_view type) {
-  return "an|" + Day(day) + Be64(seq) + std::string(type);
+  return Cat({"an|", Day(day), Be64(seq), type});
+}
+std::string QueueJump(int64_t day, int64_t lead_us, uint64_t seq) {
+  return Cat({"aj|", Day(day), Be64(static_cast<uint64_t>(lead_us)), Be64(seq)});
 }
 
 std::string_view Part(std::string_view key, int index) {

@@ -14,24 +14,31 @@ uint64_t FromBe64(std::string_view s);
 // store never holds days before 1970).
 inline std::string Day(int64_t day) { return Be64(static_cast<uint64_t>(day)); }
 
-std::string Model(std::string_view workflow, uint32_t version);  // wf|
-std::string Request(std::string_view id);                        // rq|
-std::string HistoryPrefix(std::string_view id);                  // hs|id|
-std::string History(std::string_view id, uint64_t seq);
+std::string Model(std::string_view workflow, uint32_t version);              // wf|
+std::string Request(std::string_view id);                                    // rq|
 std::string QueuePrefix(std::string_view workflow, std::string_view state);  // q|
 std::string Queue(std::string_view workflow, std::string_view state, int64_t entered,
                   std::string_view id);
+// Waiting requests per hour of entry (HourOf), for queue positions without
+// scanning the whole queue.
+constexpr int64_t kHourUs = 3'600'000'000;
+inline int64_t HourOf(int64_t t_us) { return t_us / kHourUs - (t_us < 0 && t_us % kHourUs != 0); }
+std::string QueueCountPrefix(std::string_view workflow, std::string_view state);  // qc|
+std::string QueueCount(std::string_view workflow, std::string_view state, int64_t entered);
 std::string StateCount(std::string_view workflow, std::string_view state);  // sc|
 std::string AgencyDayPrefix(std::string_view workflow);                     // ag|
 std::string AgencyDay(std::string_view workflow, int64_t day);
-std::string OfficerDayPrefix(std::string_view officer);                     // od|
+std::string OfficerDayPrefix(std::string_view officer);  // od|
 std::string OfficerDay(std::string_view officer, int64_t day);
 std::string OfficerRole(std::string_view officer, std::string_view workflow,
-                        std::string_view role);                             // or|
-std::string OfficerRequest(std::string_view officer, int64_t day,
-                           std::string_view request);                       // oq|
+                        std::string_view role);                                        // or|
+std::string OfficerWaits(std::string_view officer, int64_t day);                       // ow|
+std::string OfficerTimes(std::string_view officer, int64_t day);                       // ot|
 std::string BreachDay(int64_t day, std::string_view workflow, std::string_view role);  // br|
-std::string Anomaly(int64_t day, uint64_t seq, std::string_view type);     // an|
+std::string Anomaly(int64_t day, uint64_t seq, std::string_view type);                 // an|
+// Queue-jump candidates by day and lead, so that a report skips those within
+// the grace period with one seek a day.
+std::string QueueJump(int64_t day, int64_t lead_us, uint64_t seq);  // aj|
 
 // Splits "a|b|c" after a known prefix; parts may not contain '|' unless
 // they are the last one.

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <future>
+
 #include "events/error.h"
 #include "events/vocabulary.h"
 #include "projections/apply.h"
@@ -9,56 +12,111 @@
 
 namespace jejak::projections {
 
-Projector::Projector(std::unique_ptr<Store> store)
-    : store_(std::move(store)), queues_(*store_), docs_(*store_) {}
+Projector::Projector(std::unique_ptr<Store> store) : store_(std::move(store)), state_(*store_) {}
+
+size_t Projector::Stage(const std::vector<events::Event>& batch, uint64_t* next) {
+  size_t applied = 0;
+  for (const auto& e : batch) {
+    if (e.seq < *next) continue;  // already applied: a redelivery
+    if (e.seq > *next) {
+      throw events::Error(events::ErrorCode::kCorruption,
+                          fmt::format("gap in the event stream: expected entry {} but got {}; "
+                                      "the view is left at entry {}",
+                                      *next, e.seq, store_->next_seq()));
+    }
+    ApplyOne(e);
+    ++*next;
+    ++applied;
+  }
+  return applied;
+}
+
+void Projector::Commit(uint64_t next) {
+  state_.Flush();
+  store_->Commit(next);
+}
+
+void Projector::Abandon() {
+  state_.Clear();
+  store_->Discard();
+  models_.clear();  // may hold a model staged in the discarded batch
+  last_model_ = nullptr;
+}
 
 size_t Projector::Apply(const std::vector<events::Event>& batch) {
   uint64_t next = store_->next_seq();
   size_t applied = 0;
   try {
-    for (const auto& e : batch) {
-      if (e.seq < next) continue;  // already applied: a redelivery
-      if (e.seq > next) {
-        throw events::Error(events::ErrorCode::kCorruption,
-                            fmt::format("gap in the event stream: expected entry {} but got {}; "
-                                        "the view is left at entry {}",
-                                        next, e.seq, next));
-      }
-      ApplyOne(e);
-      ++next;
-      ++applied;
-    }
-    docs_.Flush();
+    applied = Stage(batch, &next);
+    if (applied > 0) Commit(next);
   } catch (...) {
-    docs_.Clear();
-    store_->Discard();
-    models_.clear();  // may hold a model staged in the discarded batch
-    queues_.Clear();  // and the queues, its changes
+    Abandon();
     throw;
   }
-  if (applied > 0) store_->Commit(next);
   return applied;
 }
 
 void Projector::CatchUp(const ReadFn& read, const std::function<void(uint64_t)>& progress) {
-  constexpr size_t kChunk = 4096;
-  for (;;) {
-    std::vector<events::Event> batch = read(next_seq(), kChunk);
-    if (batch.empty()) return;
-    Apply(batch);
-    if (progress) progress(next_seq());
+  // Large commits write each touched record once for many events.
+  constexpr size_t kChunk = 4096, kCommitEvery = 65536;
+  using Chunk = std::vector<events::Event>;
+  // Reads ahead on another thread, which also frees a chunk applied before
+  // (that costs about as much as decoding it).
+  auto fetch = [&read](uint64_t from, Chunk applied) {
+    return std::async(std::launch::async, [&read, from, applied = std::move(applied)]() mutable {
+      Chunk().swap(applied);
+      return read(from, kChunk);
+    });
+  };
+  uint64_t next = store_->next_seq();
+  size_t staged = 0;
+  try {
+    auto pending = fetch(next, {});
+    Chunk previous;
+    for (;;) {
+      Chunk batch = pending.get();
+      if (batch.empty()) break;
+      uint64_t expected = std::max(next, batch.back().seq + 1);
+      pending = fetch(expected, std::move(previous));
+      staged += Stage(batch, &next);
+      previous = std::move(batch);
+      if (next != expected) {
+        pending.wait();
+        pending = fetch(next, {});
+      }
+      if (staged >= kCommitEvery) {
+        Commit(next);
+        staged = 0;
+        if (progress) progress(next);
+      }
+    }
+    if (staged > 0) {
+      Commit(next);
+      if (progress) progress(next);
+    }
+  } catch (...) {
+    Abandon();
+    throw;
   }
 }
 
 const WorkflowModel& Projector::Model(const std::string& workflow, uint32_t version) {
+  if (last_model_ && last_model_->version == version && last_model_->name == workflow) {
+    return *last_model_;
+  }
+  last_model_ = &ModelFromStore(workflow, version);
+  return *last_model_;
+}
+
+const WorkflowModel& Projector::ModelFromStore(const std::string& workflow, uint32_t version) {
   auto key = std::make_pair(workflow, version);
   auto it = models_.find(key);
   if (it != models_.end()) return it->second;
   auto json = store_->Get(keys::Model(workflow, version));
   if (!json) {
-    throw events::Error(events::ErrorCode::kCorruption,
-                        fmt::format("event for workflow {} v{}, which was never deployed",
-                                    workflow, version));
+    throw events::Error(
+        events::ErrorCode::kCorruption,
+        fmt::format("event for workflow {} v{}, which was never deployed", workflow, version));
   }
   return models_.emplace(key, WorkflowModel::FromJson(*json)).first->second;
 }
@@ -79,7 +137,7 @@ void Projector::ApplyOne(const events::Event& e) {
     return;  // a type from a newer version: nothing to show yet
   }
   const WorkflowModel& m = Model(e.workflow, e.workflow_version);
-  apply::Target target{*store_, queues_, docs_};
+  apply::Target target{*store_, state_};
   if (e.type == t::kSubmitted) return apply::Submitted(target, m, e);
   if (e.type == t::kSlaBreached) return apply::SlaBreached(target, m, e);
   if (e.type == t::kCommandRejected) return apply::CommandRejected(target, m, e);
@@ -91,9 +149,9 @@ std::string OfficerCode(std::string_view subject) {
   uint64_t h = 1469598103934665603ULL;
   for (unsigned char c : subject) h = (h ^ c) * 1099511628211ULL;
   static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  std::string code = "PTG-";
-  for (int i = 0; i < 6; ++i) code += kAlphabet[(h >> (5 * i)) & 31];
-  return code;
+  char code[] = "PTG-______";
+  for (int i = 0; i < 6; ++i) code[4 + i] = kAlphabet[(h >> (5 * i)) & 31];
+  return std::string(code, 10);
 }
 
 }  // namespace jejak::projections

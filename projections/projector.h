@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "events/event.h"
-#include "projections/apply.h"
 #include "projections/model.h"
 #include "projections/store.h"
+#include "projections/view_state.h"
 
 namespace jejak::projections {
 
@@ -29,8 +29,10 @@ class Projector {
   size_t Apply(const std::vector<events::Event>& batch);
 
   // Reads events from next_seq() on in chunks with read(from, max) (an empty
-  // result means the end) and applies each chunk, calling progress(next_seq)
-  // after each. The caller supplies the source: the ledger, or Kafka.
+  // result means the end) and applies them, committing every 64k events or
+  // so and at the end, and calling progress(next_seq) after each commit. The
+  // next chunk is read on another thread while one is applied (one read at a
+  // time). The caller supplies the source: the ledger, or Kafka.
   using ReadFn = std::function<std::vector<events::Event>(uint64_t from, size_t max)>;
   void CatchUp(const ReadFn& read, const std::function<void(uint64_t)>& progress = {});
 
@@ -38,13 +40,18 @@ class Projector {
   const Store& store() const { return *store_; }
 
  private:
+  // Applies the new events of batch after *next without committing.
+  size_t Stage(const std::vector<events::Event>& batch, uint64_t* next);
+  void Commit(uint64_t next);
+  void Abandon();  // forgets everything staged
   void ApplyOne(const events::Event& e);
   const WorkflowModel& Model(const std::string& workflow, uint32_t version);
+  const WorkflowModel& ModelFromStore(const std::string& workflow, uint32_t version);
 
   std::unique_ptr<Store> store_;
   std::map<std::pair<std::string, uint32_t>, WorkflowModel> models_;
-  apply::Queues queues_;
-  apply::Docs docs_;
+  const WorkflowModel* last_model_ = nullptr;  // the one used last, in models_
+  ViewState state_;
 };
 
 // A short public code for an officer, so citizens see who acted without

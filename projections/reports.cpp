@@ -1,28 +1,35 @@
 #include "projections/reports.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <set>
 
 #include "events/time.h"
 #include "projections/keys.h"
+#include "projections/records.h"
 
 namespace jejak::projections {
 namespace {
 
 using nlohmann::json;
 
-bool InRange(const ReportOptions& o, int64_t day) {
-  return (!o.from_day || day >= *o.from_day) && (!o.to_day || day <= *o.to_day);
-}
-
-// Nearest-rank percentile of values (sorted in place); null if empty.
+// Nearest-rank percentile of values (reordered); null if empty.
 json Percentile(std::vector<int64_t>& values, double p) {
   if (values.empty()) return nullptr;
-  std::sort(values.begin(), values.end());
   size_t rank = static_cast<size_t>(std::ceil(p * values.size()));
-  return values[std::max<size_t>(rank, 1) - 1];
+  auto nth = values.begin() + (std::max<size_t>(rank, 1) - 1);
+  std::nth_element(values.begin(), nth, values.end());
+  return *nth;
+}
+
+// The first key of prefix's table for the period's first day, when the day
+// leads the key after the prefix ("br|", "an|").
+std::string FromDay(const char* prefix, const ReportOptions& o) {
+  return o.from_day ? prefix + keys::Day(*o.from_day) : std::string(prefix);
 }
 
 std::string DayText(int64_t day) {
@@ -37,29 +44,79 @@ bool SplitTextDay(std::string_view key, size_t prefix, std::string* text, int64_
   return true;
 }
 
+// Calls fn(text, day, value) for "prefix<text>|<8-byte day>" keys in the
+// period, seeking past the days before it for each text.
+void ScanTextDays(const Store& store, const std::string& prefix, const ReportOptions& o,
+                  const std::function<void(const std::string&, int64_t, std::string_view)>& fn) {
+  std::string from = prefix;
+  for (;;) {
+    std::string seek;
+    store.Scan(
+        prefix,
+        [&](std::string_view key, std::string_view value) {
+          std::string text;
+          int64_t day;
+          if (!SplitTextDay(key, prefix.size(), &text, &day)) return true;
+          if (o.from_day && day < *o.from_day) {
+            seek = prefix + text + "|" + keys::Day(*o.from_day);
+            return false;
+          }
+          if (o.to_day && day > *o.to_day) {
+            seek = prefix + text + "|" + std::string(8, '\xff');  // past the text's days
+            return false;
+          }
+          fn(text, day, value);
+          return true;
+        },
+        from);
+    if (seek.empty() || seek <= from) return;
+    from = seek;
+  }
+}
+
 // A candidate is a queue jump if the other request had waited longer by more
 // than the grace period, and then went on waiting for more than the grace
 // period: it was passed over, not merely in a colleague's hands already.
-bool IsQueueJump(const Store& store, const json& a, int64_t grace_us) {
-  if (a["lead_us"].get<int64_t>() <= grace_us) return false;
-  uint64_t entry = a["other_entry_seq"];
+bool IsQueueJump(const Store& store, const AnomalyRecord& a, int64_t grace_us) {
   std::optional<int64_t> left;
-  store.Scan(keys::HistoryPrefix(a["other_request"].get<std::string>()),
-             [&](std::string_view key, std::string_view value) {
-               if (keys::FromBe64(key.substr(key.size() - 8)) <= entry) return true;
-               json step = json::parse(value);
-               if (step.contains("to")) {
-                 left = step["time"].get<int64_t>();
-                 return false;
-               }
-               return true;
-             });
-  return !left || *left - a["time"].get<int64_t>() > grace_us;
+  if (auto raw = store.Get(keys::Request(a.other_request))) {
+    for (const Step& step : RequestRecord::Decode(*raw).history) {
+      if (step.seq > a.other_entry_seq && !step.to.empty()) {
+        left = step.time;
+        break;
+      }
+    }
+  }
+  return !left || *left - a.time > grace_us;
 }
 
-void AddCounts(json& into, const json& from) {
-  if (!from.is_object()) return;
-  for (const auto& [k, v] : from.items()) into[k] = into.value(k, int64_t{0}) + v.get<int64_t>();
+// An anomaly as the report shows it, with its details in words.
+json AnomalyJson(std::string_view type, const AnomalyRecord& a) {
+  json out = {{"type", type},      {"time", a.time},       {"officer", a.officer},
+              {"role", a.role},    {"request", a.request}, {"workflow", a.workflow},
+              {"events", a.events}};
+  if (type == "queue_jump") {
+    out["detail"] =
+        fmt::format("{} acted on {} while {} had waited {} s longer in \"{}\"", a.officer,
+                    a.request, a.other_request, a.lead_us / 1'000'000, a.state);
+    out["other_request"] = a.other_request;
+    out["other_entry_seq"] = a.other_entry_seq;
+    out["lead_us"] = a.lead_us;
+  } else if (type == "self_dealing") {
+    out["detail"] = fmt::format("{} acted ({}) on {}, which they applied for themselves", a.officer,
+                                a.action, a.request);
+  } else if (type == "after_hours") {
+    out["detail"] =
+        fmt::format("{} acted ({}) on {} outside working hours", a.officer, a.action, a.request);
+  } else {
+    out["detail"] =
+        fmt::format("{} tried \"{}\" on {}: {}", a.officer, a.attempted, a.request, a.message);
+  }
+  return out;
+}
+
+void AddCounts(json& into, const std::map<std::string, int64_t>& from) {
+  for (const auto& [k, v] : from) into[k] = into.value(k, int64_t{0}) + v;
 }
 
 }  // namespace
@@ -68,49 +125,49 @@ json OfficerReport(const Store& store, const ReportOptions& o) {
   struct Acc {
     json actions = json::object(), refusals = json::object();
     std::vector<int64_t> waits;
-    int64_t reversed = 0;
-    std::set<std::string> requests;
+    int64_t reversed = 0, requests = 0;
     std::set<std::pair<std::string, std::string>> roles;  // workflow, role
   };
   std::map<std::string, Acc> officers;
-  store.Scan("od|", [&](std::string_view key, std::string_view value) {
-    std::string officer;
-    int64_t day;
-    if (!SplitTextDay(key, 3, &officer, &day) || !InRange(o, day)) return true;
-    json od = json::parse(value);
+  ScanTextDays(store, "od|", o, [&](const std::string& officer, int64_t, std::string_view value) {
+    OfficerDay od;
+    od.DecodeCounts(value);
     Acc& a = officers[officer];
-    AddCounts(a.actions, od.value("actions", json::object()));
-    AddCounts(a.refusals, od.value("refusals", json::object()));
-    for (const auto& w : od.value("waits_us", json::array())) a.waits.push_back(w);
-    a.reversed += od.value("reversed", int64_t{0});
-    return true;
-  });
-  store.Scan("oq|", [&](std::string_view key, std::string_view) {
-    size_t bar = key.find('|', 3);
-    std::string officer(key.substr(3, bar - 3));
-    int64_t day = static_cast<int64_t>(keys::FromBe64(key.substr(bar + 1, 8)));
-    if (InRange(o, day) && officers.count(officer)) {
-      officers[officer].requests.insert(std::string(key.substr(bar + 9)));
+    AddCounts(a.actions, od.actions);
+    AddCounts(a.refusals, od.refusals);
+    a.reversed += od.reversed;
+    // Requests also handled on an earlier day of the period count once.
+    a.requests += od.requests;
+    for (int64_t prev : od.repeats) {
+      if (!o.from_day || prev >= *o.from_day) --a.requests;
     }
-    return true;
+  });
+  ScanTextDays(store, "ow|", o, [&](const std::string& officer, int64_t, std::string_view value) {
+    OfficerDay od;
+    od.waits.swap(officers[officer].waits);
+    od.DecodeWaits(value);
+    od.waits.swap(officers[officer].waits);
   });
   store.Scan("or|", [&](std::string_view key, std::string_view) {
-    std::string officer(keys::Part(key, 1));
-    if (officers.count(officer)) {
-      officers[officer].roles.insert({std::string(keys::Part(key, 2)), std::string(keys::Part(key, 3))});
+    auto it = officers.find(std::string(keys::Part(key, 1)));
+    if (it != officers.end()) {
+      it->second.roles.insert({std::string(keys::Part(key, 2)), std::string(keys::Part(key, 3))});
     }
     return true;
   });
   std::map<std::pair<std::string, std::string>, int64_t> breaches;  // (workflow, role)
-  store.Scan("br|", [&](std::string_view key, std::string_view value) {
-    int64_t day = static_cast<int64_t>(keys::FromBe64(key.substr(3, 8)));
-    if (!InRange(o, day)) return true;
-    std::string_view rest = key.substr(11);
-    size_t bar = rest.find('|');
-    breaches[{std::string(rest.substr(0, bar)), std::string(rest.substr(bar + 1))}] +=
-        std::stoll(std::string(value));
-    return true;
-  });
+  store.Scan(
+      "br|",
+      [&](std::string_view key, std::string_view value) {
+        int64_t day = static_cast<int64_t>(keys::FromBe64(key.substr(3, 8)));
+        if (o.to_day && day > *o.to_day) return false;
+        std::string_view rest = key.substr(11);
+        size_t bar = rest.find('|');
+        breaches[{std::string(rest.substr(0, bar)), std::string(rest.substr(bar + 1))}] +=
+            static_cast<int64_t>(keys::FromBe64(value));
+        return true;
+      },
+      FromDay("br|", o));
   json out = json::array();
   for (auto& [officer, a] : officers) {
     int64_t total = 0, breached = 0;
@@ -125,7 +182,7 @@ json OfficerReport(const Store& store, const ReportOptions& o) {
                    {"roles", roles},
                    {"actions", a.actions},
                    {"actions_total", total},
-                   {"requests_handled", a.requests.size()},
+                   {"requests_handled", a.requests},
                    {"wait_median_us", Percentile(a.waits, 0.5)},
                    {"wait_p90_us", Percentile(a.waits, 0.9)},
                    {"sla_breaches", breached},
@@ -137,50 +194,72 @@ json OfficerReport(const Store& store, const ReportOptions& o) {
 
 json AnomalyReport(const Store& store, const ReportOptions& o) {
   std::vector<std::pair<std::pair<int64_t, uint64_t>, json>> found;
-  store.Scan("an|", [&](std::string_view key, std::string_view value) {
-    int64_t day = static_cast<int64_t>(keys::FromBe64(key.substr(3, 8)));
-    if (!InRange(o, day)) return true;
-    json a = json::parse(value);
-    if (a["type"] == "queue_jump" && !IsQueueJump(store, a, o.grace_us)) return true;
-    uint64_t seq = keys::FromBe64(key.substr(11, 8));
-    found.push_back({{a["time"].get<int64_t>(), seq}, std::move(a)});
-    return true;
-  });
+  store.Scan(
+      "an|",
+      [&](std::string_view key, std::string_view value) {
+        int64_t day = static_cast<int64_t>(keys::FromBe64(key.substr(3, 8)));
+        if (o.to_day && day > *o.to_day) return false;
+        std::string_view type = key.substr(19);
+        AnomalyRecord a = AnomalyRecord::Decode(value);
+        uint64_t seq = keys::FromBe64(key.substr(11, 8));
+        found.push_back({{a.time, seq}, AnomalyJson(type, a)});
+        return true;
+      },
+      FromDay("an|", o));
+  // Queue jumps: per day, only the candidates with a lead over the grace
+  // period (one seek a day).
+  std::string from = FromDay("aj|", o);
+  for (;;) {
+    std::string seek;
+    store.Scan(
+        "aj|",
+        [&](std::string_view key, std::string_view value) {
+          int64_t day = static_cast<int64_t>(keys::FromBe64(key.substr(3, 8)));
+          if (o.to_day && day > *o.to_day) return false;
+          if (static_cast<int64_t>(keys::FromBe64(key.substr(11, 8))) <= o.grace_us) {
+            seek = "aj|" + keys::Day(day) + keys::Be64(static_cast<uint64_t>(o.grace_us) + 1);
+            return false;
+          }
+          AnomalyRecord a = AnomalyRecord::Decode(value);
+          if (IsQueueJump(store, a, o.grace_us)) {
+            found.push_back(
+                {{a.time, keys::FromBe64(key.substr(19, 8))}, AnomalyJson("queue_jump", a)});
+          }
+          return true;
+        },
+        from);
+    if (seek.empty() || seek <= from) break;
+    from = seek;
+  }
   // Bursts, from each officer's action times in the period.
   std::map<std::string, std::vector<std::pair<int64_t, uint64_t>>> times;
-  store.Scan("od|", [&](std::string_view key, std::string_view value) {
-    std::string officer;
-    int64_t day;
-    if (!SplitTextDay(key, 3, &officer, &day) || !InRange(o, day)) return true;
-    json od = json::parse(value);
-    const json& ts = od.value("times_us", json::array());
-    const json& seqs = od.value("seqs", json::array());
-    for (size_t i = 0; i < ts.size() && i < seqs.size(); ++i) {
-      times[officer].push_back({ts[i].get<int64_t>(), seqs[i].get<uint64_t>()});
-    }
-    return true;
+  ScanTextDays(store, "ot|", o, [&](const std::string& officer, int64_t, std::string_view value) {
+    OfficerDay od;
+    od.times.swap(times[officer]);
+    od.DecodeTimes(value);
+    od.times.swap(times[officer]);
   });
   for (auto& [officer, t] : times) {
-    std::sort(t.begin(), t.end());
+    if (!std::is_sorted(t.begin(), t.end())) std::sort(t.begin(), t.end());  // days come in order
     for (size_t i = 0, j = 0; j < t.size(); ++j) {
       while (t[j].first - t[i].first >= o.burst_window_us) ++i;
       if (static_cast<int>(j - i + 1) <= o.burst_threshold) continue;
       // A burst: extend it while the window stays over the threshold.
       size_t end = j;
-      while (end + 1 < t.size() && t[end + 1].first - t[end + 1 - o.burst_threshold].first <
-                                       o.burst_window_us) {
+      while (end + 1 < t.size() &&
+             t[end + 1].first - t[end + 1 - o.burst_threshold].first < o.burst_window_us) {
         ++end;
       }
       json seqs = json::array();
       for (size_t k = i; k <= end; ++k) seqs.push_back(t[k].second);
-      found.push_back({{t[i].first, t[i].second},
-                       {{"type", "burst"},
-                        {"time", t[i].first},
-                        {"officer", officer},
-                        {"detail", std::to_string(end - i + 1) + " actions within " +
-                                       std::to_string((t[end].first - t[i].first) / 1'000'000) +
-                                       " s"},
-                        {"events", seqs}}});
+      found.push_back(
+          {{t[i].first, t[i].second},
+           {{"type", "burst"},
+            {"time", t[i].first},
+            {"officer", officer},
+            {"detail", std::to_string(end - i + 1) + " actions within " +
+                           std::to_string((t[end].first - t[i].first) / 1'000'000) + " s"},
+            {"events", seqs}}});
       j = end;  // resume after the burst
       i = end + 1;
     }
@@ -201,30 +280,30 @@ json AgencyReport(const Store& store, const ReportOptions& o) {
     workflows.insert(std::string(keys::Part(key, 1)));
     return true;
   });
+  std::map<std::string, std::vector<std::pair<int64_t, AgencyDay>>> figures;  // by workflow
+  ScanTextDays(store, "ag|", o, [&](const std::string& wf, int64_t day, std::string_view value) {
+    figures[wf].emplace_back(day, AgencyDay::Decode(value));
+  });
   json out = json::array();
   for (const auto& wf : workflows) {
     json by_state = json::object();
     store.Scan("sc|" + wf + "|", [&](std::string_view key, std::string_view value) {
-      int64_t n = std::stoll(std::string(value));
+      auto n = static_cast<int64_t>(keys::FromBe64(value));
       if (n != 0) by_state[std::string(keys::Part(key, 2))] = n;
       return true;
     });
     json days = json::array();
     std::vector<int64_t> completion;
     int64_t met = 0, breached = 0, arrivals = 0, completions = 0;
-    store.Scan(keys::AgencyDayPrefix(wf), [&](std::string_view key, std::string_view value) {
-      int64_t day = static_cast<int64_t>(keys::FromBe64(key.substr(key.size() - 8)));
-      if (!InRange(o, day)) return true;
-      json ag = json::parse(value);
-      int64_t a = ag.value("arrivals", int64_t{0}), c = ag.value("completions", int64_t{0});
-      arrivals += a;
-      completions += c;
-      days.push_back({{"day", DayText(day)}, {"arrivals", a}, {"completions", c}});
-      for (const auto& d : ag.value("completion_us", json::array())) completion.push_back(d);
-      met += ag.value("sla_met", int64_t{0});
-      breached += ag.value("sla_breached", int64_t{0});
-      return true;
-    });
+    for (const auto& [day, ag] : figures[wf]) {
+      arrivals += ag.arrivals;
+      completions += ag.completions;
+      days.push_back(
+          {{"day", DayText(day)}, {"arrivals", ag.arrivals}, {"completions", ag.completions}});
+      completion.insert(completion.end(), ag.completion_us.begin(), ag.completion_us.end());
+      met += ag.sla_met;
+      breached += ag.sla_breached;
+    }
     json compliance = nullptr;
     if (met + breached > 0) compliance = 100.0 * met / (met + breached);
     out.push_back({{"workflow", wf},

@@ -1,19 +1,75 @@
 #include "projections/status.h"
 
+#include "events/hex.h"
 #include "events/time.h"
+#include "events/vocabulary.h"
 #include "projections/keys.h"
 #include "projections/model.h"
+#include "projections/records.h"
 
 namespace jejak::projections {
+namespace {
 
 using nlohmann::json;
+
+std::string StepTitle(const WorkflowModel& m, const Step& s) {
+  if (s.type == events::types::kSubmitted) return "Permohonan diajukan";
+  if (s.type == events::types::kSlaBreached) return "Batas waktu layanan terlampaui";
+  auto a = m.actions.find(s.action);
+  return a != m.actions.end() ? a->second.title : "Dibatalkan oleh pemohon";
+}
+
+json History(const WorkflowModel& m, const RequestRecord& rec) {
+  json history = json::array();
+  for (const Step& s : rec.history) {
+    json step = {{"seq", s.seq},   {"time", events::FormatRfc3339(s.time)},
+                 {"type", s.type}, {"title", StepTitle(m, s)},
+                 {"role", s.role}, {"officer", s.officer}};
+    if (!s.from.empty()) step["from"] = s.from;
+    if (!s.to.empty()) {
+      step["to"] = s.to;
+      const StateModel* st = m.State(s.to);
+      step["to_title"] = st ? st->title : s.to;
+    }
+    if (!s.reason.empty()) step["reason"] = s.reason;
+    history.push_back(std::move(step));
+  }
+  return history;
+}
+
+// Requests of the same workflow that have waited longer in the state: the
+// counts of earlier hours, and the entries of the request's own hour.
+int64_t QueueAhead(const Store& store, const RequestRecord& rec, const std::string& id) {
+  int64_t ahead = 0;
+  std::string mine = keys::QueueCount(rec.workflow, rec.state, rec.entered_at);
+  store.Scan(keys::QueueCountPrefix(rec.workflow, rec.state),
+             [&](std::string_view key, std::string_view value) {
+               if (key >= mine) return false;
+               ahead += static_cast<int64_t>(keys::FromBe64(value));
+               return true;
+             });
+  std::string prefix = keys::QueuePrefix(rec.workflow, rec.state);
+  std::string me = keys::Queue(rec.workflow, rec.state, rec.entered_at, id);
+  std::string hour = prefix + keys::Be64(keys::HourOf(rec.entered_at) * keys::kHourUs);
+  store.Scan(
+      prefix,
+      [&](std::string_view key, std::string_view) {
+        if (key >= me) return false;
+        ++ahead;
+        return true;
+      },
+      hour);
+  return ahead;
+}
+
+}  // namespace
 
 std::optional<json> RequestStatus(const Store& store, const std::string& id, int64_t now) {
   auto raw = store.Get(keys::Request(id));
   if (!raw) return std::nullopt;
-  json rec = json::parse(*raw);
-  std::string workflow = rec["workflow"], state = rec["state"];
-  auto model_json = store.Get(keys::Model(workflow, rec["version"].get<uint32_t>()));
+  RequestRecord rec = RequestRecord::Decode(*raw);
+  const std::string& state = rec.state;
+  auto model_json = store.Get(keys::Model(rec.workflow, rec.version));
   WorkflowModel m = WorkflowModel::FromJson(model_json.value_or("{}"));
   const StateModel* st = m.State(state);
   json next = json::array();
@@ -22,16 +78,9 @@ std::optional<json> RequestStatus(const Store& store, const std::string& id, int
       next.push_back({{"action", name}, {"title", a.title}, {"roles", a.roles}});
     }
   }
-  json history = json::array();
-  store.Scan(keys::HistoryPrefix(id), [&](std::string_view, std::string_view v) {
-    json step = json::parse(v);
-    step["time"] = events::FormatRfc3339(step["time"].get<int64_t>());
-    history.push_back(std::move(step));
-    return true;
-  });
   json out = {{"request_id", id},
-              {"workflow", workflow},
-              {"workflow_version", rec["version"]},
+              {"workflow", rec.workflow},
+              {"workflow_version", rec.version},
               {"workflow_title", m.title},
               {"agency", m.agency},
               {"state", state},
@@ -39,24 +88,16 @@ std::optional<json> RequestStatus(const Store& store, const std::string& id, int
               {"terminal", st == nullptr || st->terminal},
               {"responsible_roles", st ? st->responsible_roles : std::vector<std::string>{}},
               {"next", next},
-              {"submitted_at", events::FormatRfc3339(rec["submitted_at"])},
-              {"last_update", events::FormatRfc3339(rec["updated_at"])},
-              {"history", history},
-              {"tracking_code_sha256", rec["tracking_code_sha256"]}};
-  if (rec.contains("deadline")) {
-    int64_t deadline = rec["deadline"];
-    out["deadline"] = events::FormatRfc3339(deadline);
-    out["overdue"] = now > deadline;
+              {"submitted_at", events::FormatRfc3339(rec.submitted_at)},
+              {"last_update", events::FormatRfc3339(rec.updated_at)},
+              {"history", History(m, rec)},
+              {"tracking_code_sha256", events::ToHex(rec.tracking_code_sha256)}};
+  if (rec.deadline) {
+    out["deadline"] = events::FormatRfc3339(*rec.deadline);
+    out["overdue"] = now > *rec.deadline;
   }
   if (!out["terminal"].get<bool>()) {
-    // Requests of the same workflow that have waited longer in this state.
-    std::string mine = keys::Queue(workflow, state, rec["entered_at"], id);
-    int64_t ahead = 0;
-    store.Scan(keys::QueuePrefix(workflow, state), [&](std::string_view key, std::string_view) {
-      if (key >= mine) return false;
-      ++ahead;
-      return true;
-    });
+    int64_t ahead = QueueAhead(store, rec, id);
     out["queue_ahead"] = ahead;
     out["queue_position"] = ahead + 1;
   }

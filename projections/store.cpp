@@ -5,8 +5,10 @@
 #include <rocksdb/write_batch.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
+#include <vector>
 
 #include "events/error.h"
 #include "projections/keys.h"
@@ -20,7 +22,11 @@ namespace fs = std::filesystem;
 
 constexpr char kNextSeqKey[] = "meta|next_seq";
 constexpr char kFormatKey[] = "meta|format";
-constexpr char kFormat[] = "jejak-projections-v1";
+// The layout version: bumped whenever what the projector stores changes.
+// Open() rebuilds a store of another version from scratch (it is derived
+// data: the caller's catch-up replays the stream from entry 0).
+constexpr char kFormatPrefix[] = "jejak-projections-v";
+constexpr char kFormat[] = "jejak-projections-v2";
 
 void Check(const rocksdb::Status& s, const std::string& what) {
   if (s.ok()) return;
@@ -66,6 +72,10 @@ class RocksStore final : public Store {
     staged_.insert_or_assign(std::string(key), std::nullopt);
   }
 
+  void Write(std::string_view key, std::string_view value) override {
+    unread_.emplace_back(key, value);
+  }
+
   // Merges the database's keys with the staged ones, the staged winning.
   void Scan(std::string_view prefix,
             const std::function<bool(std::string_view, std::string_view)>& fn,
@@ -75,7 +85,9 @@ class RocksStore final : public Store {
     it->Seek(start);
     auto st = staged_.lower_bound(start);
     auto db_valid = [&] { return it->Valid() && it->key().ToStringView().starts_with(prefix); };
-    auto st_valid = [&] { return st != staged_.end() && std::string_view(st->first).starts_with(prefix); };
+    auto st_valid = [&] {
+      return st != staged_.end() && std::string_view(st->first).starts_with(prefix);
+    };
     while (db_valid() || st_valid()) {
       std::string_view dk = db_valid() ? it->key().ToStringView() : std::string_view();
       bool take_staged = st_valid() && (!db_valid() || st->first <= dk);
@@ -95,23 +107,41 @@ class RocksStore final : public Store {
 
   uint64_t next_seq() const override { return next_seq_; }
 
+  // Writes in key order: RocksDB inserts sorted keys into its memtable
+  // several times faster than random ones.
   void Commit(uint64_t next_seq) override {
+    std::vector<const std::pair<std::string, std::string>*> unread;
+    unread.reserve(unread_.size());
+    for (const auto& kv : unread_) unread.push_back(&kv);
+    std::sort(unread.begin(), unread.end(), [](auto* a, auto* b) { return a->first < b->first; });
     rocksdb::WriteBatch batch;
+    auto u = unread.begin();
+    auto put_unread_before = [&](const std::string* key) {
+      for (; u != unread.end() && (key == nullptr || (*u)->first < *key); ++u) {
+        batch.Put((*u)->first, (*u)->second);
+      }
+    };
     for (const auto& [key, value] : staged_) {
+      put_unread_before(&key);
       if (value) {
         batch.Put(key, *value);
       } else {
         batch.Delete(key);
       }
     }
+    put_unread_before(nullptr);
     batch.Put(kNextSeqKey, keys::Be64(next_seq));
     rocksdb::WriteOptions wo;  // WAL on; the view can be rebuilt, so no fsync
-    Check(db_->Write(wo, &batch), "writing projections");
-    staged_.clear();
+    rocksdb::Status s = db_->Write(wo, &batch);
+    Discard();
+    Check(s, "writing projections");
     next_seq_ = next_seq;
   }
 
-  void Discard() override { staged_.clear(); }
+  void Discard() override {
+    staged_.clear();
+    unread_.clear();
+  }
 
   void Refresh() override {
     if (secondary_.empty()) return;
@@ -129,8 +159,27 @@ class RocksStore final : public Store {
   std::unique_ptr<rocksdb::DB> db_;
   std::string secondary_;
   std::map<std::string, std::optional<std::string>, std::less<>> staged_;
+  std::vector<std::pair<std::string, std::string>> unread_;  // Write()
   uint64_t next_seq_ = 0;
 };
+
+}  // namespace
+
+namespace {
+
+std::unique_ptr<rocksdb::DB> OpenDb(const std::string& dir) {
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.IncreaseParallelism(2);
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(o, dir, &db);
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    throw Error(ErrorCode::kBusy,
+                fmt::format("the projections in {} are open for writing in another process", dir));
+  }
+  Check(s, fmt::format("opening projections {}", dir));
+  return std::unique_ptr<rocksdb::DB>(db);
+}
 
 }  // namespace
 
@@ -142,41 +191,49 @@ std::unique_ptr<Store> Store::Open(const std::string& dir) {
                 fmt::format("{} is not empty and holds no jejak projections", dir));
   }
   fs::create_directories(dir, ec);
-  rocksdb::Options o;
-  o.create_if_missing = true;
-  o.IncreaseParallelism(2);
-  rocksdb::DB* db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(o, dir, &db);
-  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-    throw Error(ErrorCode::kBusy,
-                fmt::format("the projections in {} are open for writing in another process", dir));
-  }
-  Check(s, fmt::format("opening projections {}", dir));
-  std::unique_ptr<rocksdb::DB> owned(db);
+  std::unique_ptr<rocksdb::DB> db = OpenDb(dir);
   std::string format;
-  s = owned->Get(rocksdb::ReadOptions(), kFormatKey, &format);
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), kFormatKey, &format);
+  if (s.ok() && format != kFormat && format.starts_with(kFormatPrefix)) {
+    // Another layout version: start over (the lock is held, so no writer
+    // uses it), to be rebuilt by catching up from entry 0.
+    db->Close();
+    db.reset();
+    Check(rocksdb::DestroyDB(dir, rocksdb::Options()), fmt::format("clearing projections {}", dir));
+    db = OpenDb(dir);
+    exists = false;
+    s = rocksdb::Status::NotFound();
+  }
   if (s.IsNotFound() && !exists) {
-    Check(owned->Put(rocksdb::WriteOptions(), kFormatKey, kFormat), "writing the format marker");
+    Check(db->Put(rocksdb::WriteOptions(), kFormatKey, kFormat), "writing the format marker");
   } else if (!s.ok() || format != kFormat) {
     throw Error(ErrorCode::kInvalidArgument,
                 fmt::format("{} does not hold jejak projections ({})", dir, kFormat));
   }
-  return std::make_unique<RocksStore>(std::move(owned), "");
+  return std::make_unique<RocksStore>(std::move(db), "");
 }
 
 std::unique_ptr<Store> Store::OpenReadOnly(const std::string& dir) {
   if (!fs::exists(fs::path(dir) / "CURRENT")) {
     throw Error(ErrorCode::kNotFound, fmt::format("no jejak projections in {}", dir));
   }
-  std::string secondary = fmt::format("{}/jejak-proj-secondary-{}-{}",
-                                      fs::temp_directory_path().string(), getpid(),
-                                      std::to_string(reinterpret_cast<uintptr_t>(&dir)));
+  std::string secondary =
+      fmt::format("{}/jejak-proj-secondary-{}-{}", fs::temp_directory_path().string(), getpid(),
+                  std::to_string(reinterpret_cast<uintptr_t>(&dir)));
   rocksdb::Options o;
   o.max_open_files = -1;
   rocksdb::DB* db = nullptr;
   Check(rocksdb::DB::OpenAsSecondary(o, dir, secondary, &db),
         fmt::format("opening projections {} for reading", dir));
-  return std::make_unique<RocksStore>(std::unique_ptr<rocksdb::DB>(db), secondary);
+  auto store = std::make_unique<RocksStore>(std::unique_ptr<rocksdb::DB>(db), secondary);
+  std::string format = store->Get(kFormatKey).value_or("");
+  if (format != kFormat) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("the projections in {} have another layout ({}; this jejak uses {}): "
+                            "run `jejak projections rebuild`",
+                            dir, format.empty() ? "none" : format, kFormat));
+  }
+  return store;
 }
 
 }  // namespace jejak::projections

@@ -27,6 +27,10 @@ class Store {
   virtual std::optional<std::string> Get(std::string_view key) const = 0;
   virtual void Put(std::string_view key, std::string_view value) = 0;
   virtual void Delete(std::string_view key) = 0;
+  // Stages a value that Get and Scan do not see before Commit: cheaper, for
+  // records written once at the end of a batch. A key must not be staged
+  // both ways in one batch.
+  virtual void Write(std::string_view key, std::string_view value) = 0;
   // Calls fn(key, value) for keys starting with prefix, in order, until it
   // returns false; starts at from (>= prefix) when given. Sees staged changes.
   virtual void Scan(std::string_view prefix,

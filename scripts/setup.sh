@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs every build and test dependency of jejak from Debian packages.
+# Installs every build, test and benchmark dependency of jejak from Debian packages.
 # Idempotent: packages already present are skipped, so re-running is cheap.
 set -euo pipefail
 
@@ -9,6 +9,7 @@ packages=(
   doctest-dev libyaml-cpp-dev libssl-dev openssl nlohmann-json3-dev
   libcli11-dev libspdlog-dev python3 clang-format
   chromium  # tests/api/track_page_test.cpp drives /track in it, headless
+  wrk       # benchmarks only: the http.* rows of bench/http_bench.cpp load the API with it
 )
 
 missing=()

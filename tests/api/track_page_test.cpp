@@ -90,10 +90,10 @@ TEST_CASE("api: /track shows status, queue and a verified receipt in headless Ch
     CHECK(dom.find("data-state=\"done\"") != std::string::npos);
     CHECK(TextOf(dom, "error") == "");
     CHECK(TextOf(dom, "state") == "Diajukan");
-    CHECK(TextOf(dom, "next") == "verifikator, kepala — Periksa");
+    CHECK(TextOf(dom, "next") == "Verifikator, Kepala — Periksa");  // role titles
     CHECK(TextOf(dom, "queue") == "ke-2");
     CHECK(dom.find("(1 permohonan di depan)") != std::string::npos);
-    CHECK(dom.find("Diajukan (applicant") != std::string::npos);  // the timeline
+    CHECK(dom.find("Diajukan (Pemohon") != std::string::npos);  // the timeline
     CHECK(dom.find("id=\"receipt-status\" class=\"ok\">Terverifikasi") != std::string::npos);
     CHECK(dom.find("<li class=\"fail\"") == std::string::npos);
   }
@@ -102,10 +102,10 @@ TEST_CASE("api: /track shows status, queue and a verified receipt in headless Ch
         fmt::format("{}?id={}&code={}&lang=en", base, id_a, a["tracking_code"].get<std::string>()),
         browser);
     CHECK(TextOf(dom, "state") == "Diperiksa");
-    CHECK(TextOf(dom, "next") == "kepala — Setujui");
+    CHECK(TextOf(dom, "next") == "Head of office — Setujui");
     CHECK(TextOf(dom, "queue") == "1");
     CHECK(dom.find("Who must act next") != std::string::npos);
-    CHECK(dom.find("Periksa → Diperiksa (verifikator") != std::string::npos);
+    CHECK(dom.find("Periksa → Diperiksa (Document verifier") != std::string::npos);
     CHECK(dom.find("class=\"ok\">Verified: ledger entry #") != std::string::npos);
   }
   SUBCASE("a wrong code shows nothing of the request") {

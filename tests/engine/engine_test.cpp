@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <future>
 #include <set>
 #include <thread>
 
@@ -172,6 +173,34 @@ TEST_CASE("the wrong role is refused and audited") {
   });
 }
 
+TEST_CASE("the callback API answers once durable, with the result or the refusal") {
+  Fixture fx;
+  std::string id = fx.SubmitOne().event.request_id;
+  std::promise<std::pair<Accepted, std::exception_ptr>> ok, refused;
+  auto verify = fx.Act(id, "verifikasi", fx.verifikator);
+  verify.fields = {{"catatan", "berkas lengkap"}};
+  fx.engine->Act(verify, [&](Accepted a, std::exception_ptr e) { ok.set_value({a, e}); });
+  fx.engine->Act(fx.Act(id, "verifikasi", fx.verifikator2), [&](Accepted a, std::exception_ptr e) {
+    refused.set_value({a, e});
+  });
+  auto [a, error] = ok.get_future().get();
+  CHECK_FALSE(error);
+  CHECK(a.event.seq == 2);
+  CHECK(a.request_version == 2);
+  CHECK(fx.engine->ledger().size() > a.event.seq);  // durable before the answer
+  auto [none, refusal] = refused.get_future().get();
+  REQUIRE(refusal);
+  CheckRefused([&] { std::rethrow_exception(refusal); }, ErrorCode::kRefused, "invalid_state");
+  std::promise<std::string> submitted;
+  SubmitCommand c;
+  c.workflow = "izin-uji";
+  c.applicant = "3273010101900002";
+  c.fields = {{"nik", "3273010101900002"}, {"modal", "500000000"}};
+  fx.engine->Submit(
+      c, [&](Accepted s, std::exception_ptr e) { submitted.set_value(e ? "" : s.tracking_code); });
+  CHECK(submitted.get_future().get().size() == 14);
+}
+
 TEST_CASE("a citizen acting as another applicant is refused without an audit event") {
   Fixture fx;
   std::string id = fx.SubmitOne().event.request_id;
@@ -249,8 +278,8 @@ TEST_CASE("action rules: state, unknown action, guard, requires and reason") {
                ErrorCode::kInvalidArgument, "unknown_action");
   CheckRefused([&] { fx.engine->Act(fx.Act("IZIN-2026-999999", "tolak", fx.kadis)); },
                ErrorCode::kNotFound, "unknown_request");
-  CheckRefused([&] { fx.engine->Act(fx.Act(id, "tolak", fx.kadis)); },
-               ErrorCode::kInvalidArgument, "reason_required");
+  CheckRefused([&] { fx.engine->Act(fx.Act(id, "tolak", fx.kadis)); }, ErrorCode::kInvalidArgument,
+               "reason_required");
   auto bad_field = fx.Act(id, "verifikasi", fx.verifikator);
   bad_field.fields = {{"nomor_izin", "X"}};  // not one of this action's fields
   CheckRefused([&] { fx.engine->Act(bad_field); }, ErrorCode::kInvalidArgument, "unknown_field");
@@ -356,14 +385,18 @@ TEST_CASE("deploying version 2 leaves running version-1 requests on version 1") 
   v2.replace(v2.find(v1_rule), v1_rule.size(), "to: diverifikasi, roles: [kasi]");
   CHECK(fx.engine->Deploy(ParseWorkflow(v2, "v2.yaml"), fx.admin));
   CHECK(!fx.engine->Deploy(ParseWorkflow(v2, "v2.yaml"), fx.admin));  // same content: no-op
-  CheckRefused([&] { fx.engine->Deploy(ParseWorkflow(kWorkflowV1 + std::string("\n# x\n"), "v1.yaml"), fx.admin); },
-               ErrorCode::kConflict, "version_exists");
+  CheckRefused(
+      [&] {
+        fx.engine->Deploy(ParseWorkflow(kWorkflowV1 + std::string("\n# x\n"), "v1.yaml"), fx.admin);
+      },
+      ErrorCode::kConflict, "version_exists");
   Accepted fresh = fx.SubmitOne("3273010101900005");
   CHECK(fresh.event.workflow_version == 2);
   // The old request still follows v1's rule (verifikator), the new one v2's (kasi).
   CHECK(fx.engine->Act(fx.Act(old_id, "verifikasi", fx.verifikator)).event.workflow_version == 1);
-  CheckRefused([&] { fx.engine->Act(fx.Act(fresh.event.request_id, "verifikasi", fx.verifikator)); },
-               ErrorCode::kPermissionDenied, "forbidden_role");
+  CheckRefused(
+      [&] { fx.engine->Act(fx.Act(fresh.event.request_id, "verifikasi", fx.verifikator)); },
+      ErrorCode::kPermissionDenied, "forbidden_role");
   fx.Reopen();
   fx.engine->Read([&](const EngineState& s) {
     CHECK(s.Request(old_id)->workflow->version == 1);

@@ -107,5 +107,19 @@ TEST_CASE("sequence checker: asks its store about requests it has not seen") {
   CHECK(c.Check(Published(2, "B", std::nullopt)) == SequenceChecker::Verdict::kApply);
 }
 
+TEST_CASE("sequence checker: after a restart, requests not seen may name any entry before it") {
+  SequenceChecker c;
+  c.AssumeAppliedBefore(100);
+  using V = SequenceChecker::Verdict;
+  CHECK(c.Check(Published(100, "A", 42)) == V::kApply);
+  CHECK(c.Check(Published(101, "B", std::nullopt)) == V::kApply);
+  // Entries from 100 on are seen by this checker: naming one it never
+  // applied for this request is a gap.
+  CHECK(c.Check(Published(102, "C", 100)) == V::kGap);
+  c.Applied(Published(100, "A", 42));
+  CHECK(c.Check(Published(103, "A", 42)) == V::kGap);
+  CHECK(c.Check(Published(103, "A", 100)) == V::kApply);
+}
+
 }  // namespace
 }  // namespace jejak::events

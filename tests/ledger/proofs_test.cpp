@@ -3,6 +3,10 @@
 // every member tampered.
 #include <doctest/doctest.h>
 #include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <functional>
 
 #include "events/encoding.h"
 #include "events/error.h"
@@ -13,6 +17,7 @@
 #include "ledger/merkle.h"
 #include "ledger/note.h"
 #include "ledger/receipt.h"
+#include "ledger/tiles.h"
 #include "ledger/verify.h"
 #include "tests/testutil.h"
 
@@ -122,9 +127,14 @@ TEST_CASE("proofs: verify names a changed Merkle node and a checkpoint beyond th
     auto ledger = Ledger::Open(dir.path());
     for (uint64_t i = 0; i < 8; ++i) ledger->Append(Bytes(i));
   }
-  SUBCASE("changed node") {
-    testing::RawDb(dir.path(), testing::LedgerFamilies())
-        .Put(layout::kMerkle, layout::MerkleKey(1, 2), std::string(32, 'x'));
+  SUBCASE("changed node in a tile") {
+    {
+      testing::RawDb db(dir.path(), testing::LedgerFamilies());
+      std::string tile = *db.Get(layout::kMerkle, layout::MerkleKey(0, 0));
+      REQUIRE(tile.size() == tiles::HashCount(8) * 32);
+      tile[tiles::Offset(8, 1, 2) + 5] ^= 1;  // node (level 1, index 2): leaves 4 and 5
+      db.Put(layout::kMerkle, layout::MerkleKey(0, 0), tile);
+    }
     VerifyReport r = VerifyLedger(dir.path());
     CHECK_FALSE(r.ok);
     CHECK(r.problem.find("level 1, index 2") != std::string::npos);
@@ -136,6 +146,160 @@ TEST_CASE("proofs: verify names a changed Merkle node and a checkpoint beyond th
     VerifyReport r = VerifyLedger(dir.path());
     CHECK_FALSE(r.ok);
     CHECK(r.problem.find("beyond") != std::string::npos);
+  }
+}
+
+// 600 entries: full tiles (0, 0) and (0, 1), partial tiles (0, 2) of width
+// 88 and (1, 0) of width 2.
+TEST_CASE("proofs: verify names the first bad node of a tampered tile") {
+  TempDir dir;
+  {
+    auto ledger = Ledger::Open(dir.path());
+    std::vector<std::string> batch;
+    for (uint64_t i = 0; i < 600; ++i) batch.push_back(Bytes(i));
+    ledger->AppendBatch(std::move(batch));
+    CHECK(ledger->MerkleRoot(600) == ReferenceRoot(600));
+  }
+  auto change = [&](uint64_t tile_index, const std::function<void(std::string*)>& fn) {
+    testing::RawDb db(dir.path(), testing::LedgerFamilies());
+    std::string tile = *db.Get(layout::kMerkle, layout::MerkleKey(0, tile_index));
+    fn(&tile);
+    db.Put(layout::kMerkle, layout::MerkleKey(0, tile_index), tile);
+  };
+  auto fails_at = [&](uint64_t seq, const std::string& problem) {
+    VerifyReport r = VerifyLedger(dir.path());
+    CAPTURE(r.problem);
+    CHECK_FALSE(r.ok);
+    REQUIRE(r.bad_seq.has_value());
+    CHECK(*r.bad_seq == seq);
+    CHECK(r.problem.find(problem) != std::string::npos);
+  };
+  SUBCASE("a flipped bit in a full tile") {
+    // Node (level 3, index 40) covers leaves 320..327; tile 1's row 3, column 8.
+    change(1, [](std::string* t) { (*t)[tiles::Offset(256, 3, 8)] ^= 0x40; });
+    fails_at(327, "Merkle node (level 3, index 40) does not match");
+  }
+  SUBCASE("a leaf changed in the partial tile") {
+    change(2, [](std::string* t) { (*t)[tiles::Offset(88, 0, 10) + 31] ^= 1; });
+    fails_at(522, "Merkle node (level 0, index 522) does not match");
+  }
+  SUBCASE("a partial tile cut short") {
+    change(2, [](std::string* t) { t->resize(tiles::HashCount(87) * 32); });
+    // Every row after the bottom one moved: the first node read there differs.
+    fails_at(513, "Merkle node (level 1, index 256) does not match");
+  }
+  SUBCASE("a tile with a malformed size") {
+    change(1, [](std::string* t) { t->pop_back(); });
+    fails_at(256, "Merkle tile (level 0, index 1) is malformed");
+  }
+  SUBCASE("a deleted tile") {
+    testing::RawDb(dir.path(), testing::LedgerFamilies())
+        .Delete(layout::kMerkle, layout::MerkleKey(0, 1));
+    fails_at(256, "Merkle node (level 0, index 256) is missing");
+  }
+  SUBCASE("a tile beyond the entries") {
+    testing::RawDb(dir.path(), testing::LedgerFamilies())
+        .Put(layout::kMerkle, layout::MerkleKey(0, 7), std::string(32, 'x'));
+    fails_at(600, "Merkle tile (level 0, index 7) is beyond");
+  }
+}
+
+// Format v1 stored one key per node in column family "merkle". Writes that
+// layout through RocksDB directly, as jejak before the tiles did.
+void MakeV1Ledger(const std::string& dir, uint64_t n) {
+  {
+    auto ledger = Ledger::Open(dir);
+    std::vector<std::string> batch;
+    for (uint64_t i = 0; i < n; ++i) batch.push_back(Bytes(i));
+    ledger->AppendBatch(std::move(batch));
+  }
+  std::vector<std::string> families = testing::LedgerFamilies();
+  {
+    testing::RawDb db(dir, families);
+    db.Put(rocksdb::kDefaultColumnFamilyName, layout::kFormatKey, layout::kFormatV1);
+  }
+  rocksdb::DB* raw = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  std::vector<rocksdb::ColumnFamilyDescriptor> d;
+  for (const auto& f : families) d.emplace_back(f, rocksdb::ColumnFamilyOptions());
+  REQUIRE(rocksdb::DB::Open(rocksdb::Options(), dir, d, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::ColumnFamilyHandle* v1 = nullptr;
+  REQUIRE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), layout::kMerkleV1, &v1).ok());
+  MerkleFrontier f;
+  rocksdb::WriteBatch batch;
+  for (uint64_t i = 0; i < n; ++i) {
+    f.Append(MerkleLeafHash(Bytes(i)), [&](int level, uint64_t index, const Hash& h) {
+      REQUIRE(batch.Put(v1, layout::MerkleKey(level, index), std::string(AsBytes(h))).ok());
+    });
+  }
+  REQUIRE(db->Write(rocksdb::WriteOptions(), &batch).ok());
+  for (auto* h : handles) {
+    if (h->GetName() == layout::kMerkle) REQUIRE(db->DropColumnFamily(h).ok());
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  db->DestroyColumnFamilyHandle(v1);
+  db->Close();
+}
+
+TEST_CASE("proofs: a format v1 ledger migrates to tiles on the writer's open") {
+  TempDir dir;
+  constexpr uint64_t kN = 700;
+  MakeV1Ledger(dir.path(), kN);
+  std::vector<std::string> families;
+  REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::Options(), dir.path(), &families).ok());
+  CHECK(std::find(families.begin(), families.end(), layout::kMerkleV1) != families.end());
+  CHECK(std::find(families.begin(), families.end(), layout::kMerkle) == families.end());
+  // Readers cannot migrate, and say how to.
+  try {
+    Ledger::OpenReadOnly(dir.path());
+    FAIL("a v1 ledger opened read-only");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::kInvalidArgument);
+    CHECK(std::string(e.what()).find("jejak-ledger-v1") != std::string::npos);
+    CHECK(std::string(e.what()).find("migrate") != std::string::npos);
+  }
+  {
+    auto ledger = Ledger::Open(dir.path());
+    CHECK(ledger->size() == kN);
+    CHECK(ledger->MerkleRoot(kN) == ReferenceRoot(kN));
+    ledger->Append(Bytes(kN));
+  }
+  families.clear();
+  REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::Options(), dir.path(), &families).ok());
+  CHECK(std::find(families.begin(), families.end(), layout::kMerkleV1) == families.end());
+  CHECK(*testing::RawDb(dir.path(), testing::LedgerFamilies())
+             .Get(rocksdb::kDefaultColumnFamilyName, layout::kFormatKey) == layout::kFormatValue);
+  auto reader = Ledger::OpenReadOnly(dir.path());
+  uint64_t n = kN + 1;
+  Hash root = ReferenceRoot(n);
+  CHECK(reader->MerkleRoot(n) == root);
+  for (uint64_t i : {uint64_t{0}, uint64_t{255}, uint64_t{256}, uint64_t{511}, kN}) {
+    CHECK(VerifyInclusion(i, n, MerkleLeafHash(Bytes(i)), reader->InclusionProof(i, n), root));
+  }
+  CHECK(VerifyConsistency(300, n, ReferenceRoot(300), root, reader->ConsistencyProof(300, n)));
+  VerifyReport r = VerifyLedger(dir.path());
+  CAPTURE(r.problem);
+  CHECK(r.ok);
+  CHECK(r.merkle_root == root);
+}
+
+TEST_CASE("proofs: a v1 tree that disagrees with the entries stops the migration") {
+  TempDir dir;
+  MakeV1Ledger(dir.path(), 40);
+  {
+    std::vector<std::string> families = testing::LedgerFamilies();
+    families.erase(std::find(families.begin(), families.end(), layout::kMerkle));
+    families.push_back(layout::kMerkleV1);
+    testing::RawDb(dir.path(), families)
+        .Put(layout::kMerkleV1, layout::MerkleKey(5, 0), std::string(32, 'x'));
+  }
+  try {
+    Ledger::Open(dir.path());
+    FAIL("migrated a tree that disagrees");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::kCorruption);
+    CHECK(std::string(e.what()).find("v1 tree") != std::string::npos);
   }
 }
 

@@ -17,12 +17,14 @@
 #include "projections/projector.h"
 #include "projections/reports.h"
 #include "projections/status.h"
+#include "tests/projections/ledger_events.h"
 #include "tests/testutil.h"
 
 namespace jejak::projections {
 namespace {
 
 using nlohmann::json;
+using testing::LedgerEvents;
 
 constexpr char kWorkflow[] = R"(workflow: izin-uji
 version: 1
@@ -69,8 +71,10 @@ struct Day {
     eng->Deploy(engine::ParseWorkflow(kWorkflow, "izin-uji.yaml"), {"admin", "admin", ""});
     for (int r = 1; r <= 12; ++r) {
       now = At(8, 0) + (r - 1) * 10 * kMinute;
-      engine::SubmitCommand c{"izin-uji", r == 6 ? "NIP-A" : fmt::format("C{}", r),
-                              {{"nama", fmt::format("Pemohon {}", r)}}, ""};
+      engine::SubmitCommand c{"izin-uji",
+                              r == 6 ? "NIP-A" : fmt::format("C{}", r),
+                              {{"nama", fmt::format("Pemohon {}", r)}},
+                              ""};
       engine::Accepted a = eng->Submit(c);
       id[r] = a.event.request_id;
       code[r] = a.tracking_code;
@@ -112,19 +116,25 @@ struct Day {
     act(16, 30, kB, 4, "setujui");  // after hours
   }
 
-  // Builds projections from the ledger into dir, n events per batch.
+  std::vector<events::Event> Events() const {
+    return LedgerEvents(*ledger::Ledger::OpenReadOnly(dir.Sub("ledger")));
+  }
+
+  // Builds projections from the ledger into dir as a rebuild does: CatchUp,
+  // reading n events at a time.
   std::unique_ptr<Projector> Project(const std::string& to, size_t n = 1000) {
     auto ledger = ledger::Ledger::OpenReadOnly(dir.Sub("ledger"));
     auto p = std::make_unique<Projector>(Store::Open(to));
     p->CatchUp([&](uint64_t from, size_t max) {
-      std::vector<events::Event> out;
-      ledger->Scan(from, from + std::min(max, n), [&](const ledger::Entry& e) {
-        out.push_back(events::Decode(e.bytes));
-        out.back().seq = e.seq;
-        return true;
-      });
-      return out;
+      return LedgerEvents(*ledger, from, from + std::min(max, n));
     });
+    return p;
+  }
+
+  // Builds them as a live projector fed event by event does: one commit each.
+  std::unique_ptr<Projector> ProjectOneByOne(const std::string& to) {
+    auto p = std::make_unique<Projector>(Store::Open(to));
+    for (const auto& e : Events()) CHECK(p->Apply({e}) == 1);
     return p;
   }
 };
@@ -205,14 +215,17 @@ void CheckReports(const Store& s, const Day& day) {
   const json& w = agency[0];
   CHECK(w["arrivals"] == 12);
   CHECK(w["completions"] == 6);
-  CHECK(w["per_day"] == json::array({{{"day", "2026-11-30"}, {"arrivals", 12}, {"completions", 6}}}));
+  CHECK(w["per_day"] ==
+        json::array({{{"day", "2026-11-30"}, {"arrivals", 12}, {"completions", 6}}}));
   CHECK(w["completion_median_us"] == 6 * kHour);
   CHECK(w["completion_p90_us"] == 8 * kHour);
   CHECK(w["sla_met"] == 17);
   CHECK(w["sla_breached"] == 1);
   CHECK(w["sla_compliance_percent"].get<double>() == doctest::Approx(100.0 * 17 / 18));
-  CHECK(w["requests_by_state"] ==
-        json({{"diajukan", 1}, {"diverifikasi", 5}, {"terbit", 4}, {"ditolak", 1}, {"withdrawn", 1}}));
+  CHECK(
+      w["requests_by_state"] ==
+      json(
+          {{"diajukan", 1}, {"diverifikasi", 5}, {"terbit", 4}, {"ditolak", 1}, {"withdrawn", 1}}));
   // A period with nothing in it.
   o.from_day = o.to_day = (kDay + 7 * kHour) / 86'400'000'000 + 1;  // Tuesday
   CHECK(AgencyReport(s, o)[0]["arrivals"] == 0);
@@ -222,7 +235,7 @@ void CheckReports(const Store& s, const Day& day) {
 TEST_CASE("projections: every report figure of the scripted day is exact") {
   Day day;
   testing::TempDir out;
-  auto p = day.Project(out.Sub("proj"));
+  auto p = day.Project(out.Sub("proj"), 3);
   CheckReports(p->store(), day);
 
   auto r9 = RequestStatus(p->store(), day.id[9], At(15, 0));
@@ -247,7 +260,8 @@ TEST_CASE("projections: every report figure of the scripted day is exact") {
 TEST_CASE("projections: a rebuild equals the incremental build byte for byte") {
   Day day;
   testing::TempDir out;
-  auto one_by_one = day.Project(out.Sub("a"), 1);
+  auto one_by_one = day.ProjectOneByOne(out.Sub("a"));
+  CheckReports(one_by_one->store(), day);
   auto rebuilt = day.Project(out.Sub("b"), 4096);
   CHECK(one_by_one->next_seq() == rebuilt->next_seq());
   CHECK(Dump(one_by_one->store()) == Dump(rebuilt->store()));
@@ -258,13 +272,7 @@ TEST_CASE("projections: an interrupted batch leaves nothing behind and the resta
   Day day;
   testing::TempDir out;
   auto reference = day.Project(out.Sub("ref"));
-  auto ledger = ledger::Ledger::OpenReadOnly(day.dir.Sub("ledger"));
-  std::vector<events::Event> all;
-  ledger->Scan(0, ledger->size(), [&](const ledger::Entry& e) {
-    all.push_back(events::Decode(e.bytes));
-    all.back().seq = e.seq;
-    return true;
-  });
+  std::vector<events::Event> all = day.Events();
   {
     Projector p(Store::Open(out.Sub("x")));
     p.Apply({all.begin(), all.begin() + 10});
@@ -281,6 +289,52 @@ TEST_CASE("projections: an interrupted batch leaves nothing behind and the resta
   CHECK(resumed.next_seq() == 12);
   resumed.Apply({all.begin() + 12, all.end()});
   CHECK(Dump(resumed.store()) == Dump(reference->store()));
+
+  // A catch-up whose source fails after some chunks (applied, not yet
+  // committed) leaves the view at its last commit; the next one agrees.
+  auto read = [&](uint64_t from, size_t max) {
+    size_t end = std::min<size_t>(all.size(), from + std::min<size_t>(max, 4));
+    return std::vector<events::Event>(all.begin() + std::min<size_t>(from, end), all.begin() + end);
+  };
+  {
+    Projector p(Store::Open(out.Sub("y")));
+    p.Apply({all.begin(), all.begin() + 5});
+    int calls = 0;
+    CHECK_THROWS_AS(p.CatchUp([&](uint64_t from, size_t max) {
+      if (++calls == 4) throw events::Error(events::ErrorCode::kIoError, "the source failed");
+      return read(from, max);
+    }),
+                    events::Error);
+    CHECK(p.next_seq() == 5);
+  }
+  Projector again(Store::Open(out.Sub("y")));
+  CHECK(again.next_seq() == 5);
+  again.CatchUp(read);
+  CHECK(again.next_seq() == all.size());
+  CHECK(Dump(again.store()) == Dump(reference->store()));
+}
+
+}  // namespace
+}  // namespace jejak::projections
+
+namespace jejak::projections {
+namespace {
+
+TEST_CASE("projections: a view of an older layout is rebuilt on opening, like jejak status does") {
+  Day day;
+  testing::TempDir out;
+  auto reference = day.Project(out.Sub("ref"));
+  { auto old = day.Project(out.Sub("old")); }
+  {
+    // What an older jejak left: its format marker, at the end of the ledger.
+    auto s = Store::Open(out.Sub("old"));
+    s->Put("meta|format", "jejak-projections-v1");
+    s->Commit(s->next_seq());
+  }
+  auto rebuilt = day.Project(out.Sub("old"));
+  CHECK(rebuilt->next_seq() == reference->next_seq());
+  CHECK(Dump(rebuilt->store()) == Dump(reference->store()));
+  CheckReports(rebuilt->store(), day);
 }
 
 }  // namespace

@@ -1,0 +1,83 @@
+#include "api/receipt_checkpoints.h"
+
+#include <algorithm>
+
+#include "events/error.h"
+#include "ledger/checkpoint.h"
+
+namespace jejak::api {
+
+ReceiptCheckpoints::ReceiptCheckpoints(ledger::Ledger& ledger, ledger::SigningKey key)
+    : ledger_(ledger), key_(std::move(key)), thread_([this] { Run(); }) {}
+
+ReceiptCheckpoints::~ReceiptCheckpoints() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+std::string ReceiptCheckpoints::Make() {
+  std::lock_guard make(make_mu_);
+  std::string note = ledger::MakeCheckpoint(ledger_, key_);
+  uint64_t size = ledger::ParseCheckpoint(note).size;
+  std::lock_guard lock(mu_);
+  if (size > size_) {
+    note_ = note;
+    size_ = size;
+  }
+  return note_;
+}
+
+std::string ReceiptCheckpoints::Covering(uint64_t seq) {
+  {
+    std::lock_guard lock(mu_);
+    if (size_ > seq) return note_;
+  }
+  return Make();
+}
+
+void ReceiptCheckpoints::WhenCovered(uint64_t seq, std::function<void()> fn) {
+  {
+    std::lock_guard lock(mu_);
+    if (size_ <= seq && !stop_) {
+      waiters_.emplace_back(seq, std::move(fn));
+      cv_.notify_all();
+      return;
+    }
+  }
+  fn();
+}
+
+void ReceiptCheckpoints::Run() {
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stop_ || !waiters_.empty(); });
+      if (waiters_.empty()) return;
+    }
+    // Every waiter's entry is durable, so a checkpoint of the ledger's
+    // current size covers them all; commands answered meanwhile wait for
+    // the next one.
+    bool failed = false;
+    try {
+      Make();
+    } catch (const events::Error&) {
+      failed = true;  // Covering() tries again for each waiter and reports it
+    }
+    std::vector<std::function<void()>> ready;
+    {
+      std::lock_guard lock(mu_);
+      auto keep = std::stable_partition(waiters_.begin(), waiters_.end(), [&](const auto& w) {
+        return !failed && !stop_ && w.first >= size_;
+      });
+      for (auto it = keep; it != waiters_.end(); ++it) ready.push_back(std::move(it->second));
+      waiters_.erase(keep, waiters_.end());
+    }
+    for (auto& fn : ready) fn();
+  }
+}
+
+}  // namespace jejak::api

@@ -1,0 +1,68 @@
+#include "projections/codec.h"
+
+#include "events/error.h"
+
+namespace jejak::projections::codec {
+namespace {
+
+[[noreturn]] void Truncated() {
+  throw events::Error(events::ErrorCode::kCorruption, "a projection record is truncated");
+}
+
+}  // namespace
+
+void Writer::Str(std::string_view s) {
+  U64(s.size());
+  Raw(s);
+}
+
+void Writer::Raw(std::string_view s) {
+  std::copy(s.begin(), s.end(), Room(s.size()));
+  len_ += s.size();
+}
+
+void Writer::Sorted(const std::vector<int64_t>& values) {
+  U64(values.size());
+  int64_t prev = 0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i == 0) {
+      I64(values[0]);
+    } else {
+      U64(static_cast<uint64_t>(values[i] - prev));
+    }
+    prev = values[i];
+  }
+}
+
+uint64_t Reader::U64() {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (in_.empty()) Truncated();
+    auto b = static_cast<uint8_t>(in_.front());
+    in_.remove_prefix(1);
+    v |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (b < 0x80) return v;
+  }
+  Truncated();
+}
+
+std::string Reader::Str() {
+  uint64_t n = U64();
+  if (n > in_.size()) Truncated();
+  std::string s(in_.substr(0, n));
+  in_.remove_prefix(n);
+  return s;
+}
+
+void Reader::Sorted(std::vector<int64_t>* values) {
+  uint64_t n = U64();
+  if (n > in_.size()) Truncated();  // at least a byte each
+  Grow(values, n);
+  int64_t v = 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    v = i == 0 ? I64() : v + static_cast<int64_t>(U64());
+    values->push_back(v);
+  }
+}
+
+}  // namespace jejak::projections::codec

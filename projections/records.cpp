@@ -1,0 +1,227 @@
+#include "projections/records.h"
+
+#include <algorithm>
+
+#include "events/error.h"
+#include "projections/codec.h"
+
+namespace jejak::projections {
+namespace {
+
+using codec::Reader;
+using codec::Writer;
+
+// Record encodings start with a version byte of their own.
+constexpr uint64_t kRecordVersion = 1;
+
+void CheckVersion(Reader& r, const char* what) {
+  if (r.U64() != kRecordVersion) {
+    throw events::Error(events::ErrorCode::kCorruption,
+                        std::string("unknown encoding of a projection ") + what);
+  }
+}
+
+void PutCounts(Writer& w, const std::map<std::string, int64_t>& counts) {
+  w.U64(counts.size());
+  for (const auto& [k, v] : counts) {
+    w.Str(k);
+    w.I64(v);
+  }
+}
+
+void GetCounts(Reader& r, std::map<std::string, int64_t>* counts) {
+  for (uint64_t n = r.U64(); n > 0; --n) {
+    std::string k = r.Str();
+    (*counts)[k] = r.I64();
+  }
+}
+
+void PutStep(Writer& w, const Step& s) {
+  w.U64(s.seq);
+  w.I64(s.time);
+  for (const auto* t : {&s.type, &s.action, &s.role, &s.officer, &s.from, &s.to, &s.reason}) {
+    w.Str(*t);
+  }
+}
+
+Step GetStep(Reader& r) {
+  Step s;
+  s.seq = r.U64();
+  s.time = r.I64();
+  for (auto* t : {&s.type, &s.action, &s.role, &s.officer, &s.from, &s.to, &s.reason}) {
+    *t = r.Str();
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string RequestRecord::Encode() const {
+  Writer w;
+  w.U64(kRecordVersion);
+  w.Str(workflow);
+  w.U64(version);
+  w.Str(applicant);
+  w.Str(state);
+  w.I64(entered_at);
+  w.I64(submitted_at);
+  w.I64(updated_at);
+  w.U64(entry_seq);
+  w.U64((breached ? 1 : 0) | (deadline ? 2 : 0) | (last_staff ? 4 : 0));
+  if (deadline) w.I64(*deadline);
+  if (last_staff) w.Str(*last_staff);
+  w.Str(tracking_code_sha256);
+  w.U64(officer_days.size());
+  for (const auto& [officer, day] : officer_days) {
+    w.Str(officer);
+    w.I64(day);
+  }
+  w.U64(history.size());
+  for (const auto& s : history) PutStep(w, s);
+  return w.Take();
+}
+
+RequestRecord RequestRecord::Decode(std::string_view bytes) {
+  Reader r(bytes);
+  CheckVersion(r, "request");
+  RequestRecord rec;
+  rec.workflow = r.Str();
+  rec.version = static_cast<uint32_t>(r.U64());
+  rec.applicant = r.Str();
+  rec.state = r.Str();
+  rec.entered_at = r.I64();
+  rec.submitted_at = r.I64();
+  rec.updated_at = r.I64();
+  rec.entry_seq = r.U64();
+  uint64_t flags = r.U64();
+  rec.breached = flags & 1;
+  if (flags & 2) rec.deadline = r.I64();
+  if (flags & 4) rec.last_staff = r.Str();
+  rec.tracking_code_sha256 = r.Str();
+  for (uint64_t n = r.U64(); n > 0; --n) {
+    std::string officer = r.Str();
+    rec.officer_days.emplace_back(std::move(officer), r.I64());
+  }
+  uint64_t steps = r.U64();
+  rec.history.reserve(steps);
+  for (uint64_t i = 0; i < steps; ++i) rec.history.push_back(GetStep(r));
+  return rec;
+}
+
+std::string OfficerDay::EncodeCounts() {
+  std::sort(repeats.begin(), repeats.end());
+  Writer w;
+  w.U64(kRecordVersion);
+  PutCounts(w, actions);
+  PutCounts(w, refusals);
+  w.I64(reversed);
+  w.I64(requests);
+  w.Sorted(repeats);
+  return w.Take();
+}
+
+std::string OfficerDay::EncodeWaits() {
+  std::sort(waits.begin(), waits.end());
+  Writer w;
+  w.Sorted(waits);
+  return w.Take();
+}
+
+std::string OfficerDay::EncodeTimes() {
+  std::sort(times.begin(), times.end());
+  Writer w;
+  w.U64(times.size());
+  int64_t prev_time = 0;
+  uint64_t prev_seq = 0;
+  for (const auto& [t, seq] : times) {
+    w.I64(t - prev_time);
+    w.I64(static_cast<int64_t>(seq - prev_seq));
+    prev_time = t;
+    prev_seq = seq;
+  }
+  return w.Take();
+}
+
+void OfficerDay::DecodeCounts(std::string_view bytes) {
+  Reader r(bytes);
+  CheckVersion(r, "officer day");
+  GetCounts(r, &actions);
+  GetCounts(r, &refusals);
+  reversed = r.I64();
+  requests = r.I64();
+  r.Sorted(&repeats);
+}
+
+void OfficerDay::DecodeWaits(std::string_view bytes) {
+  Reader r(bytes);
+  r.Sorted(&waits);
+}
+
+void OfficerDay::DecodeTimes(std::string_view bytes) {
+  Reader r(bytes);
+  uint64_t n = r.U64();
+  codec::Grow(&times, n);
+  int64_t t = 0;
+  uint64_t seq = 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    t += r.I64();
+    seq += static_cast<uint64_t>(r.I64());
+    times.emplace_back(t, seq);
+  }
+}
+
+std::string AgencyDay::Encode() {
+  std::sort(completion_us.begin(), completion_us.end());
+  Writer w;
+  w.U64(kRecordVersion);
+  w.I64(arrivals);
+  w.I64(completions);
+  w.I64(sla_met);
+  w.I64(sla_breached);
+  w.Sorted(completion_us);
+  return w.Take();
+}
+
+AgencyDay AgencyDay::Decode(std::string_view bytes) {
+  Reader r(bytes);
+  CheckVersion(r, "agency day");
+  AgencyDay d;
+  d.arrivals = r.I64();
+  d.completions = r.I64();
+  d.sla_met = r.I64();
+  d.sla_breached = r.I64();
+  r.Sorted(&d.completion_us);
+  return d;
+}
+
+std::string AnomalyRecord::Encode() const {
+  Writer w;
+  w.U64(kRecordVersion);
+  w.I64(lead_us);
+  w.I64(time);
+  for (const auto* t : {&officer, &role, &request, &workflow, &action, &state, &other_request,
+                        &attempted, &message}) {
+    w.Str(*t);
+  }
+  w.U64(other_entry_seq);
+  w.U64(events.size());
+  for (uint64_t seq : events) w.U64(seq);
+  return w.Take();
+}
+
+AnomalyRecord AnomalyRecord::Decode(std::string_view bytes) {
+  Reader r(bytes);
+  CheckVersion(r, "anomaly");
+  AnomalyRecord a;
+  a.lead_us = r.I64();
+  a.time = r.I64();
+  for (auto* t : {&a.officer, &a.role, &a.request, &a.workflow, &a.action, &a.state,
+                  &a.other_request, &a.attempted, &a.message}) {
+    *t = r.Str();
+  }
+  a.other_entry_seq = r.U64();
+  for (uint64_t n = r.U64(); n > 0; --n) a.events.push_back(r.U64());
+  return a;
+}
+
+}  // namespace jejak::projections
