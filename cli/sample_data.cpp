@@ -20,27 +20,31 @@ std::string Digits(std::mt19937_64& rng, int n) {
   return s;
 }
 
-constexpr std::array kFirst = {"Siti", "Budi", "Dewi", "Agus", "Rina", "Andi", "Wahyu", "Putri",
-                               "Joko", "Lestari", "Made", "Nur", "Fajar", "Ayu", "Hendra", "Yuni"};
-constexpr std::array kLast = {"Aminah", "Santoso", "Lestari", "Saputra", "Wijaya", "Hidayat",
+constexpr std::array kFirst = {"Siti",  "Budi",  "Dewi",   "Agus",    "Rina", "Andi",
+                               "Wahyu", "Putri", "Joko",   "Lestari", "Made", "Nur",
+                               "Fajar", "Ayu",   "Hendra", "Yuni"};
+constexpr std::array kLast = {"Aminah", "Santoso", "Lestari", "Saputra", "Wijaya",    "Hidayat",
                               "Kusuma", "Pratama", "Suryani", "Nugroho", "Rahmawati", "Siregar"};
-constexpr std::array kStreets = {"Jl. Braga", "Jl. Asia Afrika", "Jl. Dago", "Jl. Merdeka",
-                                 "Jl. Cihampelas", "Jl. Riau", "Jl. Soekarno-Hatta",
-                                 "Jl. Pasteur"};
-constexpr std::array kBusinesses = {"Kopi Aroma", "Warung Nasi Bu Imas", "Bengkel Maju Jaya",
-                                    "Toko Kain Sumber Rejeki", "Laundry Bersih Wangi",
-                                    "CV Karya Mandiri", "Katering Sehat Sentosa"};
-constexpr std::array kComplaints = {
-    "Jalan berlubang di depan sekolah belum diperbaiki",
-    "Lampu penerangan jalan mati sejak dua minggu",
-    "Antrean pembuatan KTP elektronik sangat panjang",
-    "Sampah menumpuk di pinggir sungai dan menimbulkan bau",
-    "Pungutan liar saat mengurus surat keterangan",
-    "Saluran air tersumbat sehingga banjir saat hujan"};
+constexpr std::array kStreets = {"Jl. Braga",          "Jl. Asia Afrika", "Jl. Dago",
+                                 "Jl. Merdeka",        "Jl. Cihampelas",  "Jl. Riau",
+                                 "Jl. Soekarno-Hatta", "Jl. Pasteur"};
+constexpr std::array kBusinesses = {"Kopi Aroma",
+                                    "Warung Nasi Bu Imas",
+                                    "Bengkel Maju Jaya",
+                                    "Toko Kain Sumber Rejeki",
+                                    "Laundry Bersih Wangi",
+                                    "CV Karya Mandiri",
+                                    "Katering Sehat Sentosa"};
+constexpr std::array kComplaints = {"Jalan berlubang di depan sekolah belum diperbaiki",
+                                    "Lampu penerangan jalan mati sejak dua minggu",
+                                    "Antrean pembuatan KTP elektronik sangat panjang",
+                                    "Sampah menumpuk di pinggir sungai dan menimbulkan bau",
+                                    "Pungutan liar saat mengurus surat keterangan",
+                                    "Saluran air tersumbat sehingga banjir saat hujan"};
 constexpr std::array kReasons = {
-    "Dokumen pendukung belum lengkap", "Data pada formulir tidak sesuai dengan dokumen",
+    "Dokumen pendukung belum lengkap",     "Data pada formulir tidak sesuai dengan dokumen",
     "Perlu pemeriksaan lapangan tambahan", "Tidak sesuai dengan rencana tata ruang",
-    "Pemohon meminta perubahan data", "Tindak lanjut belum menjawab laporan"};
+    "Pemohon meminta perubahan data",      "Tindak lanjut belum menjawab laporan"};
 
 // Values for the example workflows' fields whose rules a generic value
 // would break (patterns, ranges that must agree with a guard).
@@ -49,7 +53,8 @@ std::optional<std::string> Known(const engine::FieldSpec& spec, std::mt19937_64&
   if (n == "nilai_investasi") return fmt::format("{}", (rng() % 900 + 10) * 1'000'000);
   if (spec.kind != engine::FieldKind::kString) return std::nullopt;
   if (n == "nik") return SampleNik(rng);
-  if (n == "kbli") return fmt::format("{}", Pick(std::array{"56101", "56303", "47111", "96011", "10710"}, rng));
+  if (n == "kbli")
+    return fmt::format("{}", Pick(std::array{"56101", "56303", "47111", "96011", "10710"}, rng));
   if (n == "nib") return Digits(rng, 13);
   if (n == "nomor_izin") return Digits(rng, 13) + "-" + Digits(rng, 5);
   if (n == "nomor_hp") return "08" + Digits(rng, 10);
@@ -87,16 +92,19 @@ std::string SampleValue(const engine::FieldSpec& spec, std::mt19937_64& rng, int
   switch (spec.kind) {
     case FieldKind::kEnum:
       return spec.values[std::uniform_int_distribution<size_t>(0, spec.values.size() - 1)(rng)];
-    case FieldKind::kBoolean: return rng() % 4 != 0 ? "true" : "false";
+    case FieldKind::kBoolean:
+      return rng() % 4 != 0 ? "true" : "false";
     case FieldKind::kInteger: {  // mostly small: floors, employees, ratings
-      auto lo = static_cast<int64_t>(bound(spec.min, 1)), hi = static_cast<int64_t>(bound(spec.max, 1e9));
+      auto lo = static_cast<int64_t>(bound(spec.min, 1)),
+           hi = static_cast<int64_t>(bound(spec.max, 1e9));
       auto extra = static_cast<int64_t>(std::exponential_distribution<double>(1.0 / 3)(rng));
       return std::to_string(std::min(hi, lo + extra));
     }
     case FieldKind::kDecimal: {
       double lo = bound(spec.min, 0), hi = bound(spec.max, lo + 5e8);
       if (rng() % 5 == 0) return fmt::format("{:.0f}", lo);  // fees waived, nothing owed
-      return fmt::format("{:.0f}", std::uniform_real_distribution<double>(lo, std::max(lo, hi))(rng));
+      return fmt::format("{:.0f}",
+                         std::uniform_real_distribution<double>(lo, std::max(lo, hi))(rng));
     }
     case FieldKind::kDate: {
       int y;
@@ -104,11 +112,12 @@ std::string SampleValue(const engine::FieldSpec& spec, std::mt19937_64& rng, int
       events::CivilFromDays(today_days - static_cast<int64_t>(rng() % 30), &y, &m, &d);
       return fmt::format("{:04}-{:02}-{:02}", y, m, d);
     }
-    case FieldKind::kString: break;
+    case FieldKind::kString:
+      break;
   }
   std::string text = SampleReason(rng);
   size_t min = spec.min ? std::stoul(*spec.min) : 0;
-  while (text.size() < min) text += " " + SampleReason(rng);
+  while (text.size() < min) text.append(" ").append(SampleReason(rng));
   if (spec.max) text.resize(std::min<size_t>(text.size(), std::stoul(*spec.max)));
   return text;
 }

@@ -12,6 +12,7 @@
 #include "events/error.h"
 #include "ledger/layout.h"
 #include "ledger/ledger.h"
+#include "tests/ledger_v1.h"
 #include "tests/testutil.h"
 
 namespace jejak::cli {
@@ -109,6 +110,41 @@ TEST_CASE("cli verify: a missing data directory exits 2 with a clear message") {
   r = Run({testing::JejakBin(), "ledger", "verify"});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--data DIR is required") != std::string::npos);
+}
+
+TEST_CASE("cli ledger migrate: a v1 ledger is refused by readers until migrated") {
+  TempDir dir;
+  std::string ledger_dir = dir.Sub("ledger");
+  testing::MakeV1Ledger(ledger_dir, 300);
+
+  RunResult r = Verify(dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("jejak-ledger-v1") != std::string::npos);
+  CHECK(r.err.find("migrate") != std::string::npos);
+
+  r = Run({testing::JejakBin(), "ledger", "migrate", "--data", dir.path()});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "OK ledger format jejak-ledger-v2, 300 entries\n");
+
+  r = Verify(dir.path());
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.rfind("OK 300 entries, head ", 0) == 0);
+
+  // Migrating again changes nothing and says so the same way.
+  r = Run({testing::JejakBin(), "ledger", "migrate", "--data", dir.path(), "--json"});
+  CHECK(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["format"] == "jejak-ledger-v2");
+  CHECK(j["entries"] == 300);
+}
+
+TEST_CASE("cli ledger migrate: a missing ledger exits 2 and creates nothing") {
+  TempDir tmp;
+  std::string data = tmp.Sub("nowhere");
+  RunResult r = Run({testing::JejakBin(), "ledger", "migrate", "--data", data});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "jejak: no jejak ledger in " + data + "/ledger\n");
+  CHECK_FALSE(std::filesystem::exists(data + "/ledger/CURRENT"));
 }
 
 TEST_CASE("cli verify: damaged and foreign ledger directories") {

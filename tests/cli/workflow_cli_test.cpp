@@ -47,10 +47,10 @@ TEST_CASE("cli workflow validate: valid examples exit 0") {
   auto r = Jejak({"workflow", "validate", Example("oss-izin-usaha.yaml"),
                   Example("lapor-pengaduan.yaml"), Example("pbg-persetujuan-bangunan.yaml")});
   CHECK(r.exit_code == 0);
-  CHECK(r.out.find("OK " + Example("oss-izin-usaha.yaml") + " (oss-izin-usaha v1)\n") !=
+  CHECK(r.out.find("OK " + Example("oss-izin-usaha.yaml") + " (oss-izin-usaha v2)\n") !=
         std::string::npos);
-  CHECK(r.out.find("(lapor-pengaduan v1)") != std::string::npos);
-  CHECK(r.out.find("(pbg-persetujuan-bangunan v1)") != std::string::npos);
+  CHECK(r.out.find("(lapor-pengaduan v2)") != std::string::npos);
+  CHECK(r.out.find("(pbg-persetujuan-bangunan v2)") != std::string::npos);
 }
 
 TEST_CASE("cli workflow validate: problems as file line column and exit 2") {

@@ -19,6 +19,7 @@
 #include "ledger/receipt.h"
 #include "ledger/tiles.h"
 #include "ledger/verify.h"
+#include "tests/ledger_v1.h"
 #include "tests/testutil.h"
 
 namespace jejak::ledger {
@@ -204,48 +205,10 @@ TEST_CASE("proofs: verify names the first bad node of a tampered tile") {
   }
 }
 
-// Format v1 stored one key per node in column family "merkle". Writes that
-// layout through RocksDB directly, as jejak before the tiles did.
-void MakeV1Ledger(const std::string& dir, uint64_t n) {
-  {
-    auto ledger = Ledger::Open(dir);
-    std::vector<std::string> batch;
-    for (uint64_t i = 0; i < n; ++i) batch.push_back(Bytes(i));
-    ledger->AppendBatch(std::move(batch));
-  }
-  std::vector<std::string> families = testing::LedgerFamilies();
-  {
-    testing::RawDb db(dir, families);
-    db.Put(rocksdb::kDefaultColumnFamilyName, layout::kFormatKey, layout::kFormatV1);
-  }
-  rocksdb::DB* raw = nullptr;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  std::vector<rocksdb::ColumnFamilyDescriptor> d;
-  for (const auto& f : families) d.emplace_back(f, rocksdb::ColumnFamilyOptions());
-  REQUIRE(rocksdb::DB::Open(rocksdb::Options(), dir, d, &handles, &raw).ok());
-  std::unique_ptr<rocksdb::DB> db(raw);
-  rocksdb::ColumnFamilyHandle* v1 = nullptr;
-  REQUIRE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), layout::kMerkleV1, &v1).ok());
-  MerkleFrontier f;
-  rocksdb::WriteBatch batch;
-  for (uint64_t i = 0; i < n; ++i) {
-    f.Append(MerkleLeafHash(Bytes(i)), [&](int level, uint64_t index, const Hash& h) {
-      REQUIRE(batch.Put(v1, layout::MerkleKey(level, index), std::string(AsBytes(h))).ok());
-    });
-  }
-  REQUIRE(db->Write(rocksdb::WriteOptions(), &batch).ok());
-  for (auto* h : handles) {
-    if (h->GetName() == layout::kMerkle) REQUIRE(db->DropColumnFamily(h).ok());
-  }
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  db->DestroyColumnFamilyHandle(v1);
-  db->Close();
-}
-
 TEST_CASE("proofs: a format v1 ledger migrates to tiles on the writer's open") {
   TempDir dir;
   constexpr uint64_t kN = 700;
-  MakeV1Ledger(dir.path(), kN);
+  testing::MakeV1Ledger(dir.path(), kN);
   std::vector<std::string> families;
   REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::Options(), dir.path(), &families).ok());
   CHECK(std::find(families.begin(), families.end(), layout::kMerkleV1) != families.end());
@@ -286,7 +249,7 @@ TEST_CASE("proofs: a format v1 ledger migrates to tiles on the writer's open") {
 
 TEST_CASE("proofs: a v1 tree that disagrees with the entries stops the migration") {
   TempDir dir;
-  MakeV1Ledger(dir.path(), 40);
+  testing::MakeV1Ledger(dir.path(), 40);
   {
     std::vector<std::string> families = testing::LedgerFamilies();
     families.erase(std::find(families.begin(), families.end(), layout::kMerkle));
