@@ -77,11 +77,6 @@ void LiveProjector::Read(const std::function<void(const projections::Store&)>& f
   fn(projector_->store());
 }
 
-uint64_t LiveProjector::next_seq() const {
-  std::shared_lock lock(store_mu_);
-  return projector_->next_seq();
-}
-
 void LiveProjector::CatchUpOnce() {
   uint64_t next;
   {

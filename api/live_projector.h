@@ -9,6 +9,7 @@
 // overlap.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -43,7 +44,9 @@ class LiveProjector {
   // fn must be quick.
   void WhenApplied(uint64_t seq, std::chrono::milliseconds timeout, std::function<void()> fn);
   void Read(const std::function<void(const projections::Store&)>& fn) const;
-  uint64_t next_seq() const;
+  // Entries [0, next_seq()) are applied. Lock-free: reads check it on every
+  // request.
+  uint64_t next_seq() const { return applied_.load(std::memory_order_acquire); }
 
  private:
   void Run();
@@ -63,7 +66,8 @@ class LiveProjector {
   std::mutex mu_;  // guards the flags below
   std::condition_variable cv_, applied_cv_;
   bool notified_ = false, stop_ = false;
-  uint64_t applied_ = 0;
+  // Written under mu_ (for the waits), read without it by next_seq().
+  std::atomic<uint64_t> applied_ = 0;
   std::vector<Waiter> waiters_;
   std::thread thread_;
 };

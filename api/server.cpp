@@ -66,6 +66,7 @@ void ServerCore::Wrote(const std::string& request_id, uint64_t seq) {
   std::lock_guard lock(written_mu);
   uint64_t& next = written[request_id];
   next = std::max(next, seq + 1);
+  if (next > written_max.load(std::memory_order_relaxed)) written_max.store(next);
   if (written.size() >= kWrittenSweep) {
     uint64_t applied = projections->next_seq();
     std::erase_if(written, [&](const auto& w) { return w.second <= applied; });
@@ -75,6 +76,9 @@ void ServerCore::Wrote(const std::string& request_id, uint64_t seq) {
 void ServerCore::AfterWrites(const Request& req, const std::string& request_id, Reply reply,
                              std::function<Response(const Request&)> read) {
   uint64_t need = 0;
+  // Wrote() updates written_max before the command is answered, so a read
+  // that follows its client's write sees it here.
+  if (projections->next_seq() >= written_max.load()) return reply(read(req));
   {
     std::lock_guard lock(written_mu);
     auto it = written.find(request_id);

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -47,6 +48,9 @@ struct ServerCore {
   // server committed for it (entries only while the projections lag).
   std::mutex written_mu;
   std::unordered_map<std::string, uint64_t> written;
+  // The largest value in written ever: once the projections reach it, no
+  // read needs to look in written (and take its lock).
+  std::atomic<uint64_t> written_max = 0;
 
   // Routes, rate limit, errors to problem documents, metrics.
   void Handle(Request& req, Reply reply);

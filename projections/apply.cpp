@@ -52,11 +52,17 @@ std::string ActorCode(const events::Actor& a) {
   return OfficerCode(a.subject);
 }
 
-// One step of the public history a citizen sees.
-void AddStep(RequestRecord& rec, const events::Event& e, std::string action) {
+// One step of the public history a citizen sees; from and to as the event
+// has them.
+void AddStep(RequestRecord& rec, const events::Event& e, std::string action, std::string from,
+             std::string to) {
   rec.history.push_back(Step{e.seq, e.time_us, e.type, std::move(action), e.actor.role,
-                             ActorCode(e.actor), Text(e, f::kFrom), Text(e, f::kTo),
+                             ActorCode(e.actor), std::move(from), std::move(to),
                              Text(e, f::kReason)});
+}
+
+void AddStep(RequestRecord& rec, const events::Event& e) {
+  AddStep(rec, e, "", Text(e, f::kFrom), Text(e, f::kTo));
 }
 
 // Recorded as facts; the report words them (reports.cpp).
@@ -76,7 +82,8 @@ void PutAnomaly(Target& t, const WorkflowModel& m, const events::Event& e, std::
 
 // Counts the request once per officer and day; a request the officer also
 // acted on at an earlier day is noted with the latest such day (records.h).
-void CountRequest(Target& t, RequestRecord& rec, const std::string& officer, int64_t day) {
+void CountRequest(Target& t, RequestRecord& rec, OfficerDay& od, const std::string& officer,
+                  int64_t day) {
   auto& days = rec.officer_days;  // sorted (officer, day) pairs
   auto first = std::lower_bound(days.begin(), days.end(), officer,
                                 [](const auto& d, const std::string& o) { return d.first < o; });
@@ -84,7 +91,7 @@ void CountRequest(Target& t, RequestRecord& rec, const std::string& officer, int
   while (pos != days.end() && pos->first == officer && pos->second < day) ++pos;
   bool has_next = pos != days.end() && pos->first == officer;
   if (has_next && pos->second == day) return;
-  ++t.state.Officer(officer, day).requests;
+  ++od.requests;
   bool has_prev = pos != first;
   int64_t prev = has_prev ? (pos - 1)->second : 0, next = has_next ? pos->second : 0;
   if (has_next) {
@@ -95,7 +102,7 @@ void CountRequest(Target& t, RequestRecord& rec, const std::string& officer, int
     }
     later.push_back(day);
   }
-  if (has_prev) t.state.Officer(officer, day).repeats.push_back(prev);
+  if (has_prev) od.repeats.push_back(prev);
   days.insert(pos, {officer, day});
 }
 
@@ -107,7 +114,7 @@ void OfficerAction(Target& t, const WorkflowModel& m, const events::Event& e, Re
   ++od.actions[action];
   od.waits.push_back(e.time_us - rec.entered_at);
   od.times.emplace_back(e.time_us, e.seq);
-  CountRequest(t, rec, e.actor.subject, day);
+  CountRequest(t, rec, od, e.actor.subject, day);
   t.state.ActedAs(e.actor.subject, m.name, e.actor.role);
 }
 
@@ -159,7 +166,7 @@ void Submitted(Target& t, const WorkflowModel& m, const events::Event& e) {
   rec.entry_seq = e.seq;
   if (code != nullptr) rec.tracking_code_sha256 = code->text();
   rec.deadline = Time(e, f::kDeadline);
-  AddStep(rec, e, "");
+  AddStep(rec, e);
   t.state.Enqueue(m.name, to, e.time_us, e.request_id, e.seq);
   t.state.CountState(m.name, to, 1);
   ++t.state.Agency(m.name, m.LocalDay(e.time_us)).arrivals;
@@ -167,7 +174,8 @@ void Submitted(Target& t, const WorkflowModel& m, const events::Event& e) {
 
 void Transition(Target& t, const WorkflowModel& m, const events::Event& e) {
   RequestRecord& rec = RequestOrThrow(t, e);
-  std::string from = rec.state, to = Text(e, f::kTo);
+  // rec.state is set to `to` below; nothing reads it before.
+  std::string from = std::move(rec.state), to = Text(e, f::kTo);
   std::string action = e.type == events::types::kWithdrawn ? "withdraw" : Text(e, f::kAction);
   int64_t at = e.time_us;
   bool staff = IsStaff(e.actor);
@@ -220,7 +228,7 @@ void Transition(Target& t, const WorkflowModel& m, const events::Event& e) {
   rec.breached = false;
   rec.deadline = Time(e, f::kDeadline);
   if (staff) rec.last_staff = e.actor.subject;
-  AddStep(rec, e, std::move(action));
+  AddStep(rec, e, std::move(action), Text(e, f::kFrom), std::move(to));
 }
 
 void SlaBreached(Target& t, const WorkflowModel& m, const events::Event& e) {
@@ -231,7 +239,7 @@ void SlaBreached(Target& t, const WorkflowModel& m, const events::Event& e) {
   rec.updated_at = e.time_us;
   CountSla(t, m, e.time_us, false);
   AttributeBreach(t, m, state, e.time_us);
-  AddStep(rec, e, "");
+  AddStep(rec, e);
 }
 
 void CommandRejected(Target& t, const WorkflowModel& m, const events::Event& e) {

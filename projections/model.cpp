@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <mutex>
 #include <queue>
+#include <shared_mutex>
+#include <unordered_map>
 
 #include "events/error.h"
 #include "events/time.h"
@@ -19,6 +22,23 @@ int64_t ParseDay(const std::string& date) {
 }
 
 }  // namespace
+
+std::shared_ptr<const WorkflowModel> WorkflowModel::FromJsonCached(const std::string& text) {
+  // A deployment has a handful of models; the bound only keeps a process
+  // reading many stores from growing without end.
+  constexpr size_t kMaxModels = 256;
+  static std::shared_mutex mu;
+  static std::unordered_map<std::string, std::shared_ptr<const WorkflowModel>> cache;
+  {
+    std::shared_lock lock(mu);
+    auto it = cache.find(text);
+    if (it != cache.end()) return it->second;
+  }
+  auto model = std::make_shared<const WorkflowModel>(FromJson(text));
+  std::unique_lock lock(mu);
+  if (cache.size() >= kMaxModels) cache.clear();
+  return cache.emplace(text, std::move(model)).first->second;
+}
 
 WorkflowModel WorkflowModel::FromJson(const std::string& text) {
   WorkflowModel m;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,11 @@ struct WorkflowModel {
 
   // Throws Error(kCorruption) if json is not a workflow model.
   static WorkflowModel FromJson(const std::string& json);
+  // FromJson through a process-wide cache keyed by the JSON text itself. A
+  // model is a pure function of its bytes, so an entry never goes stale and
+  // stores opened side by side cannot mix models up: nothing to invalidate.
+  // Thread-safe; the cache is bounded (cleared when full).
+  static std::shared_ptr<const WorkflowModel> FromJsonCached(const std::string& json);
   const StateModel* State(const std::string& name) const;
   // Local calendar day (days since 1970-01-01) of t in this agency's zone.
   int64_t LocalDay(int64_t t_us) const;

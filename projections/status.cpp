@@ -70,7 +70,9 @@ std::optional<json> RequestStatus(const Store& store, const std::string& id, int
   RequestRecord rec = RequestRecord::Decode(*raw);
   const std::string& state = rec.state;
   auto model_json = store.Get(keys::Model(rec.workflow, rec.version));
-  WorkflowModel m = WorkflowModel::FromJson(model_json.value_or("{}"));
+  std::shared_ptr<const WorkflowModel> model =
+      WorkflowModel::FromJsonCached(model_json.value_or("{}"));
+  const WorkflowModel& m = *model;
   const StateModel* st = m.State(state);
   json next = json::array();
   for (const auto& [name, a] : m.actions) {

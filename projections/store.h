@@ -29,8 +29,8 @@ class Store {
   virtual void Delete(std::string_view key) = 0;
   // Stages a value that Get and Scan do not see before Commit: cheaper, for
   // records written once at the end of a batch. A key must not be staged
-  // both ways in one batch.
-  virtual void Write(std::string_view key, std::string_view value) = 0;
+  // both ways in one batch. Takes the strings, saving a copy of big records.
+  virtual void Write(std::string key, std::string value) = 0;
   // Calls fn(key, value) for keys starting with prefix, in order, until it
   // returns false; starts at from (>= prefix) when given. Sees staged changes.
   virtual void Scan(std::string_view prefix,
