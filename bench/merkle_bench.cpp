@@ -164,7 +164,7 @@ double Verify(const Context& ctx) {
 
 JEJAK_BENCH_ROW(RowSpec{
     .name = "merkle.append",
-    .description = "Ledger::AppendBatch maintaining the Merkle tree (nodes in the same write)",
+    .description = "Ledger::AppendBatch maintaining the Merkle tree (tiles in the same write)",
     .unit = "appends/s",
     .baseline_name = "the same appends without the Merkle tree",
     .min_ratio = 0.8,
