@@ -44,34 +44,56 @@ bool SplitTextDay(std::string_view key, size_t prefix, std::string* text, int64_
   return true;
 }
 
+// Scans prefix from `from` in key order. fn may skip ahead: it sets *seek to
+// a later key and returns false, and the scan goes on from there.
+void ScanWithSeeks(
+    const Store& store, const std::string& prefix, std::string from,
+    const std::function<bool(std::string_view, std::string_view, std::string*)>& fn) {
+  for (;;) {
+    std::string seek;
+    store.Scan(
+        prefix, [&](std::string_view key, std::string_view value) { return fn(key, value, &seek); },
+        from);
+    if (seek.empty() || seek <= from) return;
+    from = std::move(seek);
+  }
+}
+
 // Calls fn(text, day, value) for "prefix<text>|<8-byte day>" keys in the
 // period, seeking past the days before it for each text.
 void ScanTextDays(const Store& store, const std::string& prefix, const ReportOptions& o,
                   const std::function<void(const std::string&, int64_t, std::string_view)>& fn) {
-  std::string from = prefix;
-  for (;;) {
-    std::string seek;
-    store.Scan(
-        prefix,
-        [&](std::string_view key, std::string_view value) {
-          std::string text;
-          int64_t day;
-          if (!SplitTextDay(key, prefix.size(), &text, &day)) return true;
-          if (o.from_day && day < *o.from_day) {
-            seek = prefix + text + "|" + keys::Day(*o.from_day);
-            return false;
-          }
-          if (o.to_day && day > *o.to_day) {
-            seek = prefix + text + "|" + std::string(8, '\xff');  // past the text's days
-            return false;
-          }
-          fn(text, day, value);
-          return true;
-        },
-        from);
-    if (seek.empty() || seek <= from) return;
-    from = seek;
-  }
+  ScanWithSeeks(store, prefix, prefix,
+                [&](std::string_view key, std::string_view value, std::string* seek) {
+                  std::string text;
+                  int64_t day;
+                  if (!SplitTextDay(key, prefix.size(), &text, &day)) return true;
+                  if (o.from_day && day < *o.from_day) {
+                    *seek = prefix + text + "|" + keys::Day(*o.from_day);
+                    return false;
+                  }
+                  if (o.to_day && day > *o.to_day) {
+                    *seek = prefix + text + "|" + std::string(8, '\xff');  // past the text's days
+                    return false;
+                  }
+                  fn(text, day, value);
+                  return true;
+                });
+}
+
+// Calls fn(day, key, value) for "prefix<8-byte day>..." keys (prefix of 3
+// characters) in the period, in key order.
+void ScanDays(const Store& store, const char* prefix, const ReportOptions& o,
+              const std::function<void(int64_t, std::string_view, std::string_view)>& fn) {
+  store.Scan(
+      prefix,
+      [&](std::string_view key, std::string_view value) {
+        int64_t day = static_cast<int64_t>(keys::FromBe64(key.substr(3, 8)));
+        if (o.to_day && day > *o.to_day) return false;
+        fn(day, key, value);
+        return true;
+      },
+      FromDay(prefix, o));
 }
 
 // A candidate is a queue jump if the other request had waited longer by more
@@ -156,18 +178,12 @@ json OfficerReport(const Store& store, const ReportOptions& o) {
     return true;
   });
   std::map<std::pair<std::string, std::string>, int64_t> breaches;  // (workflow, role)
-  store.Scan(
-      "br|",
-      [&](std::string_view key, std::string_view value) {
-        int64_t day = static_cast<int64_t>(keys::FromBe64(key.substr(3, 8)));
-        if (o.to_day && day > *o.to_day) return false;
-        std::string_view rest = key.substr(11);
-        size_t bar = rest.find('|');
-        breaches[{std::string(rest.substr(0, bar)), std::string(rest.substr(bar + 1))}] +=
-            static_cast<int64_t>(keys::FromBe64(value));
-        return true;
-      },
-      FromDay("br|", o));
+  ScanDays(store, "br|", o, [&](int64_t, std::string_view key, std::string_view value) {
+    std::string_view rest = key.substr(11);
+    size_t bar = rest.find('|');
+    breaches[{std::string(rest.substr(0, bar)), std::string(rest.substr(bar + 1))}] +=
+        static_cast<int64_t>(keys::FromBe64(value));
+  });
   json out = json::array();
   for (auto& [officer, a] : officers) {
     int64_t total = 0, breached = 0;
@@ -194,43 +210,29 @@ json OfficerReport(const Store& store, const ReportOptions& o) {
 
 json AnomalyReport(const Store& store, const ReportOptions& o) {
   std::vector<std::pair<std::pair<int64_t, uint64_t>, json>> found;
-  store.Scan(
-      "an|",
-      [&](std::string_view key, std::string_view value) {
-        int64_t day = static_cast<int64_t>(keys::FromBe64(key.substr(3, 8)));
-        if (o.to_day && day > *o.to_day) return false;
-        std::string_view type = key.substr(19);
-        AnomalyRecord a = AnomalyRecord::Decode(value);
-        uint64_t seq = keys::FromBe64(key.substr(11, 8));
-        found.push_back({{a.time, seq}, AnomalyJson(type, a)});
-        return true;
-      },
-      FromDay("an|", o));
+  ScanDays(store, "an|", o, [&](int64_t, std::string_view key, std::string_view value) {
+    AnomalyRecord a = AnomalyRecord::Decode(value);
+    uint64_t seq = keys::FromBe64(key.substr(11, 8));
+    found.push_back({{a.time, seq}, AnomalyJson(key.substr(19), a)});
+  });
   // Queue jumps: per day, only the candidates with a lead over the grace
   // period (one seek a day).
-  std::string from = FromDay("aj|", o);
-  for (;;) {
-    std::string seek;
-    store.Scan(
-        "aj|",
-        [&](std::string_view key, std::string_view value) {
-          int64_t day = static_cast<int64_t>(keys::FromBe64(key.substr(3, 8)));
-          if (o.to_day && day > *o.to_day) return false;
-          if (static_cast<int64_t>(keys::FromBe64(key.substr(11, 8))) <= o.grace_us) {
-            seek = "aj|" + keys::Day(day) + keys::Be64(static_cast<uint64_t>(o.grace_us) + 1);
-            return false;
-          }
-          AnomalyRecord a = AnomalyRecord::Decode(value);
-          if (IsQueueJump(store, a, o.grace_us)) {
-            found.push_back(
-                {{a.time, keys::FromBe64(key.substr(19, 8))}, AnomalyJson("queue_jump", a)});
-          }
-          return true;
-        },
-        from);
-    if (seek.empty() || seek <= from) break;
-    from = seek;
-  }
+  ScanWithSeeks(store, "aj|", FromDay("aj|", o),
+                [&](std::string_view key, std::string_view value, std::string* seek) {
+                  int64_t day = static_cast<int64_t>(keys::FromBe64(key.substr(3, 8)));
+                  if (o.to_day && day > *o.to_day) return false;
+                  if (static_cast<int64_t>(keys::FromBe64(key.substr(11, 8))) <= o.grace_us) {
+                    *seek =
+                        "aj|" + keys::Day(day) + keys::Be64(static_cast<uint64_t>(o.grace_us) + 1);
+                    return false;
+                  }
+                  AnomalyRecord a = AnomalyRecord::Decode(value);
+                  if (IsQueueJump(store, a, o.grace_us)) {
+                    found.push_back({{a.time, keys::FromBe64(key.substr(19, 8))},
+                                     AnomalyJson("queue_jump", a)});
+                  }
+                  return true;
+                });
   // Bursts, from each officer's action times in the period.
   std::map<std::string, std::vector<std::pair<int64_t, uint64_t>>> times;
   ScanTextDays(store, "ot|", o, [&](const std::string& officer, int64_t, std::string_view value) {
