@@ -135,8 +135,11 @@ void AddInfoRoutes(ServerCore& core) {
   r.Add("GET", "/v1/workflows", [c](const Request&) { return Workflows(*c); });
   r.Add("GET", "/v1/workflows/{name}", [c](const Request& q) { return OneWorkflow(*c, q); });
   for (std::string kind : {"officers", "anomalies", "agency"}) {
-    r.Add("GET", "/v1/reports/" + kind,
-          [c, kind](const Request& q) { return Report(*c, q, kind); });
+    // Reports see every command this server answered before (AfterWrites).
+    r.AddAsync("GET", "/v1/reports/" + kind, [c, kind](const Request& q, Reply reply) {
+      c->AfterWrites(q, "", std::move(reply),
+                     [c, kind](const Request& r) { return Report(*c, r, kind); });
+    });
   }
   r.Add("GET", "/v1/ledger/checkpoint", [c](const Request&) { return Checkpoint(*c); });
   r.Add("GET", "/v1/ledger/proofs/inclusion", [c](const Request& q) { return Inclusion(*c, q); });

@@ -79,7 +79,9 @@ void ServerCore::AfterWrites(const Request& req, const std::string& request_id, 
   // Wrote() updates written_max before the command is answered, so a read
   // that follows its client's write sees it here.
   if (projections->next_seq() >= written_max.load()) return reply(read(req));
-  {
+  if (request_id.empty()) {
+    need = written_max.load();
+  } else {
     std::lock_guard lock(written_mu);
     auto it = written.find(request_id);
     if (it != written.end()) need = it->second;

@@ -59,8 +59,9 @@ struct ServerCore {
   // Notes that the request's event seq was committed.
   void Wrote(const std::string& request_id, uint64_t seq);
   // Runs read once the projections show every event this server committed
-  // for the request (at once if they do, or after a short wait), so that a
-  // client reads its own writes without commands waiting for projections.
+  // for the request, or for any request if request_id is empty (reports),
+  // at once if they do or after a short wait, so that a client reads its own
+  // writes without commands waiting for projections.
   void AfterWrites(const Request& req, const std::string& request_id, Reply reply,
                    std::function<Response(const Request&)> read);
   // The receipt of seq with a checkpoint covering it (receipt_checkpoints.h);
