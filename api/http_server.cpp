@@ -27,29 +27,46 @@ using tcp = asio::ip::tcp;
 using events::Error;
 using events::ErrorCode;
 
+// An io_context whose handlers can be destroyed before it is.
+struct Context : asio::io_context {
+  Context() : asio::io_context(1) {}  // run by one thread
+  void Shutdown() { shutdown(); }
+};
+
 }  // namespace
 
 struct HttpServer::Impl {
   HttpOptions options;
   HandlerFn handler;
-  asio::io_context ioc;
-  tcp::acceptor acceptor{ioc};
+  // One io_context per thread, each run by its thread alone: a connection
+  // lives on one of them, so its handlers never race and need no strand, and
+  // threads do not contend for one shared queue.
+  std::vector<std::unique_ptr<Context>> iocs;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  std::atomic<size_t> next_ioc{0};
+  std::optional<tcp::acceptor> acceptor;  // on iocs[0]
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
   std::mutex mu;
   std::condition_variable idle_cv;
-  int in_flight = 0;  // requests read and not yet answered
+  std::atomic<int> in_flight{0};  // requests read and not yet answered
   bool stopped = false;
   uint16_t port = 0;
 
-  void Accept();
-  void Begin() {
-    std::lock_guard lock(mu);
-    ++in_flight;
+  ~Impl() {
+    // Work posted to one context may hold a connection of another: drop
+    // every pending handler while all contexts still exist.
+    for (auto& ioc : iocs) ioc->Shutdown();
   }
+  asio::io_context& NextContext() { return *iocs[next_ioc++ % iocs.size()]; }
+  void Accept();
+  void Begin() { in_flight.fetch_add(1); }
   void End() {
-    std::lock_guard lock(mu);
-    if (--in_flight == 0) idle_cv.notify_all();
+    // Stop() tests in_flight under mu: notifying under it cannot be missed.
+    if (in_flight.fetch_sub(1) == 1) {
+      std::lock_guard lock(mu);
+      idle_cv.notify_all();
+    }
   }
 };
 
@@ -57,11 +74,17 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  // server outlives every session: its io_context destroys them.
+  // server outlives every session: its io_contexts destroy them.
   Session(tcp::socket socket, HttpServer::Impl* server)
       : stream_(std::move(socket)), server_(server) {}
 
-  void Start() { Read(); }
+  void Start() {
+    // The peer of a connection does not change: ask the kernel once.
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string();
+    Read();
+  }
 
  private:
   void Read() {
@@ -102,14 +125,12 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& f : msg) {
       std::string name(f.name_string());
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers[name] = std::string(f.value());
+      req.headers[std::move(name)] = std::string(f.value());
     }
     req.body = std::move(msg.body());
-    beast::error_code ep_ec;
-    auto ep = stream_.socket().remote_endpoint(ep_ec);
-    if (!ep_ec) req.remote = ep.address().to_string();
-    // The answer may come from another thread: the write goes through the
-    // connection's strand (at once when the handler answered synchronously).
+    req.remote = remote_;
+    // The answer may come from another thread: the write goes to the
+    // connection's io_context (at once when the handler answered on it).
     Reply reply = [self = shared_from_this(), keep_alive = msg.keep_alive(),
                    version = msg.version()](Response res) {
       asio::dispatch(self->stream_.get_executor(),
@@ -127,17 +148,18 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(Response res, bool keep_alive, unsigned version) {
-    auto out = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(res.status), version);
-    out->set(http::field::server, "jejak");
-    out->set(http::field::content_type, res.content_type);
-    for (const auto& [k, v] : res.headers) out->set(k, v);
-    out->body() = std::move(res.body);
-    out->keep_alive(keep_alive);
-    out->prepare_payload();
+    // One response at a time per connection (the next request is read once
+    // it is written), so the session keeps it.
+    out_.emplace(static_cast<http::status>(res.status), version);
+    out_->set(http::field::server, "jejak");
+    out_->set(http::field::content_type, res.content_type);
+    for (const auto& [k, v] : res.headers) out_->set(k, v);
+    out_->body() = std::move(res.body);
+    out_->keep_alive(keep_alive);
+    out_->prepare_payload();
     stream_.expires_after(server_->options.timeout);
-    http::async_write(stream_, *out,
-                      [self = shared_from_this(), out, keep_alive](beast::error_code ec, size_t) {
+    http::async_write(stream_, *out_,
+                      [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
                         self->server_->End();
                         if (ec || !keep_alive) return self->Close();
                         self->Read();
@@ -153,14 +175,16 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::string_body>> out_;
+  std::string remote_;  // the client's address
   HttpServer::Impl* server_;
 };
 
 }  // namespace
 
 void HttpServer::Impl::Accept() {
-  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
-    if (stopping.load() || !acceptor.is_open()) return;
+  acceptor->async_accept(NextContext(), [this](beast::error_code ec, tcp::socket socket) {
+    if (stopping.load() || !acceptor->is_open()) return;
     if (!ec) std::make_shared<Session>(std::move(socket), this)->Start();
     Accept();
   });
@@ -170,20 +194,26 @@ HttpServer::HttpServer(const HttpOptions& options, HandlerFn handler)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
   impl_->handler = std::move(handler);
+  for (int i = 0; i < std::max(1, options.threads); ++i) {
+    impl_->iocs.push_back(std::make_unique<Context>());
+    impl_->guards.push_back(asio::make_work_guard(*impl_->iocs.back()));
+  }
+  impl_->acceptor.emplace(*impl_->iocs.front());
+  tcp::acceptor& acceptor = *impl_->acceptor;
   try {
     tcp::endpoint ep(asio::ip::make_address(options.host), options.port);
-    impl_->acceptor.open(ep.protocol());
-    impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
-    impl_->acceptor.bind(ep);
-    impl_->acceptor.listen(asio::socket_base::max_listen_connections);
+    acceptor.open(ep.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(ep);
+    acceptor.listen(asio::socket_base::max_listen_connections);
   } catch (const boost::system::system_error& e) {
     throw Error(ErrorCode::kIoError,
                 fmt::format("cannot listen on {}:{}: {}", options.host, options.port, e.what()));
   }
-  impl_->port = impl_->acceptor.local_endpoint().port();
+  impl_->port = acceptor.local_endpoint().port();
   impl_->Accept();
-  for (int i = 0; i < std::max(1, options.threads); ++i) {
-    impl_->threads.emplace_back([impl = impl_.get()] { impl->ioc.run(); });
+  for (auto& ioc : impl_->iocs) {
+    impl_->threads.emplace_back([ioc = ioc.get()] { ioc->run(); });
   }
 }
 
@@ -191,7 +221,9 @@ HttpServer::~HttpServer() { Stop(); }
 
 uint16_t HttpServer::port() const { return impl_->port; }
 
-void HttpServer::Post(std::function<void()> work) { asio::post(impl_->ioc, std::move(work)); }
+void HttpServer::Post(std::function<void()> work) {
+  asio::post(impl_->NextContext(), std::move(work));
+}
 
 void HttpServer::Stop(std::chrono::milliseconds grace) {
   {
@@ -200,15 +232,15 @@ void HttpServer::Stop(std::chrono::milliseconds grace) {
     impl_->stopped = true;
   }
   impl_->stopping = true;
-  asio::post(impl_->ioc, [impl = impl_.get()] {
+  asio::post(*impl_->iocs.front(), [impl = impl_.get()] {
     beast::error_code ignored;
-    impl->acceptor.close(ignored);
+    impl->acceptor->close(ignored);
   });
   {
     std::unique_lock lock(impl_->mu);
-    impl_->idle_cv.wait_for(lock, grace, [&] { return impl_->in_flight == 0; });
+    impl_->idle_cv.wait_for(lock, grace, [&] { return impl_->in_flight.load() == 0; });
   }
-  impl_->ioc.stop();
+  for (auto& ioc : impl_->iocs) ioc->stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
 }

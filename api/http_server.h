@@ -1,4 +1,6 @@
-// An HTTP/1.1 server on Boost.Beast: an io_context run by N threads,
+// An HTTP/1.1 server on Boost.Beast: N threads, each running an io_context
+// of its own that serves the connections it is given (round robin), so that
+// a connection's work never leaves its thread and threads share no queue;
 // keep-alive, limits on header and body size (413 for a body too large, 400
 // for malformed HTTP, both closing the connection), an idle/read timeout,
 // and a graceful Stop(). It knows nothing of jejak: each request goes to the
@@ -35,7 +37,8 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   uint16_t port() const;
-  // Runs work on one of the server's threads. After Stop(), work is dropped.
+  // Runs work on one of the server's threads (round robin). After Stop(),
+  // work is dropped.
   void Post(std::function<void()> work);
   // Stops accepting, lets requests in progress finish (up to grace) and
   // answers them with Connection: close, then stops the threads.

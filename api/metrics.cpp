@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace jejak::api {
 namespace {
 
@@ -24,13 +26,12 @@ void Metrics::Command(const std::string& command, const std::string& refusal_rea
 }
 
 void Metrics::Http(int status, double seconds) {
-  std::lock_guard lock(mu_);
-  ++statuses_[status];
+  statuses_[std::clamp(status, 0, kStatuses - 1)].fetch_add(1, std::memory_order_relaxed);
   for (size_t i = 0; i < kBuckets.size(); ++i) {
-    if (seconds <= kBuckets[i]) ++buckets_[i];
+    if (seconds <= kBuckets[i]) buckets_[i].fetch_add(1, std::memory_order_relaxed);
   }
-  ++count_;
-  sum_ += seconds;
+  count_.fetch_add(1, std::memory_order_relaxed);
+  sum_.fetch_add(seconds, std::memory_order_relaxed);
 }
 
 std::string Metrics::Render(const Gauges& g) const {
@@ -46,18 +47,27 @@ std::string Metrics::Render(const Gauges& g) const {
     out += fmt::format("jejak_refusals_total{{reason=\"{}\"}} {}\n", reason, n);
   }
   Describe(out, "jejak_http_responses_total", "counter", "HTTP responses, by status.");
-  for (const auto& [status, n] : statuses_) {
-    out += fmt::format("jejak_http_responses_total{{status=\"{}\"}} {}\n", status, n);
+  for (int status = 0; status < kStatuses; ++status) {
+    uint64_t n = statuses_[status].load(std::memory_order_relaxed);
+    if (n > 0) out += fmt::format("jejak_http_responses_total{{status=\"{}\"}} {}\n", status, n);
   }
   Describe(out, "jejak_http_request_duration_seconds", "histogram",
            "Time to answer an HTTP request.");
+  // Requests in progress may show in some counters and not yet in others:
+  // clamp so that the buckets stay cumulative and within the count.
+  std::array<uint64_t, kBuckets.size()> buckets;
+  for (size_t i = 0; i < kBuckets.size(); ++i) buckets[i] = buckets_[i].load();
+  uint64_t count = count_.load();
+  for (size_t i = kBuckets.size(); i-- > 0;) {
+    buckets[i] = std::min(buckets[i], i + 1 < kBuckets.size() ? buckets[i + 1] : count);
+  }
   for (size_t i = 0; i < kBuckets.size(); ++i) {
     out += fmt::format("jejak_http_request_duration_seconds_bucket{{le=\"{}\"}} {}\n", kBuckets[i],
-                       buckets_[i]);
+                       buckets[i]);
   }
-  out += fmt::format("jejak_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", count_);
-  out += fmt::format("jejak_http_request_duration_seconds_sum {}\n", sum_);
-  out += fmt::format("jejak_http_request_duration_seconds_count {}\n", count_);
+  out += fmt::format("jejak_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", count);
+  out += fmt::format("jejak_http_request_duration_seconds_sum {}\n", sum_.load());
+  out += fmt::format("jejak_http_request_duration_seconds_count {}\n", count);
   Gauge(out, "jejak_ledger_entries", "Entries in the ledger.", g.ledger_size);
   Gauge(out, "jejak_projections_next_seq", "The next ledger entry the projections apply.",
         g.projected);

@@ -1,6 +1,7 @@
 // Counters for GET /metrics in the Prometheus text format: commands by kind
 // and outcome, refusals by reason, HTTP requests by status, and a latency
-// histogram of HTTP requests. Thread-safe; cheap enough to call per request.
+// histogram of HTTP requests. Thread-safe; Http() takes no lock, as every
+// request calls it.
 #pragma once
 
 #include <array>
@@ -32,13 +33,14 @@ class Metrics {
                                                       0.05,   0.1,   0.25,   0.5,   1,    2.5};
 
  private:
-  mutable std::mutex mu_;
+  mutable std::mutex mu_;  // guards commands_ and refusals_
   std::map<std::pair<std::string, std::string>, uint64_t> commands_;  // (command, outcome)
   std::map<std::string, uint64_t> refusals_;
-  std::map<int, uint64_t> statuses_;
-  std::array<uint64_t, kBuckets.size()> buckets_{};
-  uint64_t count_ = 0;
-  double sum_ = 0;
+  static constexpr int kStatuses = 600;  // HTTP statuses are below
+  std::array<std::atomic<uint64_t>, kStatuses> statuses_{};
+  std::array<std::atomic<uint64_t>, kBuckets.size()> buckets_{};
+  std::atomic<uint64_t> count_ = 0;
+  std::atomic<double> sum_ = 0;
 };
 
 }  // namespace jejak::api

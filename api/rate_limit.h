@@ -2,6 +2,7 @@
 // rate requests per second on average, burst at once.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <string>
@@ -21,6 +22,7 @@ class RateLimiter {
     double tokens = 0;
     std::chrono::steady_clock::time_point last;
   };
+  std::atomic<bool> enabled_ = false;  // rate_ > 0: read without mu_
   std::mutex mu_;
   double rate_ = 0, burst_ = 0;
   std::unordered_map<std::string, Bucket> buckets_;

@@ -227,8 +227,10 @@ void Act(ServerCore& core, const Request& req, Reply reply) {
 }
 
 // The caller may read request id: a token (staff, or the applicant's own),
-// or the tracking code. Returns the caller when a token was given.
-std::optional<Claims> AuthorizeRead(ServerCore& core, const Request& req, const json& status) {
+// or the tracking code, checked against code_sha256 (hex; null when the
+// request is unknown). Returns the caller when a token was given.
+std::optional<Claims> AuthorizeRead(ServerCore& core, const Request& req,
+                                    const std::string* code_sha256) {
   const std::string& id = req.params.at("id");
   if (std::optional<Claims> caller = OptionalCaller(req, *core.tokens, core.NowS())) {
     CheckScope(core, *caller, id);
@@ -241,28 +243,39 @@ std::optional<Claims> AuthorizeRead(ServerCore& core, const Request& req, const 
                 "give the tracking code (X-Tracking-Code or ?code=) or a bearer token",
                 reasons::kMissingToken);
   }
-  if (status.is_null() ||
-      status.value("tracking_code_sha256", "") != events::ToHex(engine::TrackingCodeDigest(code))) {
+  if (code_sha256 == nullptr || *code_sha256 != events::ToHex(engine::TrackingCodeDigest(code))) {
     UnknownRequest(id);
   }
   return std::nullopt;
 }
 
+std::optional<Claims> AuthorizeRead(ServerCore& core, const Request& req, const json& status) {
+  std::string code_sha256 = status.is_null() ? "" : status.value("tracking_code_sha256", "");
+  return AuthorizeRead(core, req, status.is_null() ? nullptr : &code_sha256);
+}
+
 json LoadStatus(ServerCore& core, const std::string& id) {
   json status;
   core.projections->Read([&](const projections::Store& store) {
-    if (auto s = projections::RequestStatus(store, id, events::NowMicros())) status = *s;
+    if (auto s = projections::RequestStatus(store, id, events::NowMicros())) {
+      status = std::move(*s);
+    }
   });
   return status;
 }
 
+// The hot read: citizens polling their request (status_cache.h).
 Response Status(ServerCore& core, const Request& req) {
   const std::string& id = req.params.at("id");
-  json status = LoadStatus(core, id);
-  AuthorizeRead(core, req, status);
-  if (status.is_null()) UnknownRequest(id);
-  status.erase("tracking_code_sha256");
-  return JsonResponse(200, status);
+  std::optional<StatusText> status;
+  core.projections->Read([&](const projections::Store& store) {
+    status = core.statuses.Get(store, id, events::NowMicros());
+  });
+  AuthorizeRead(core, req, status ? &status->tracking_code_sha256 : nullptr);
+  if (!status) UnknownRequest(id);
+  Response r;
+  r.body = *status->json;
+  return r;
 }
 
 // Staff see the ledger's events, with personal fields only for the roles the

@@ -10,8 +10,9 @@ namespace {
 using events::Error;
 using events::ErrorCode;
 
-std::vector<std::string> Split(std::string_view path) {
-  std::vector<std::string> out;
+template <typename Segment = std::string>
+std::vector<Segment> Split(std::string_view path) {
+  std::vector<Segment> out;
   size_t i = 0;
   while (i < path.size()) {
     if (path[i] == '/') {
@@ -63,7 +64,7 @@ void Router::AddAsync(std::string method, std::string pattern, AsyncHandler hand
 }
 
 const AsyncHandler& Router::Match(Request& req) const {
-  std::vector<std::string> segs = Split(req.path);
+  std::vector<std::string_view> segs = Split<std::string_view>(req.path);
   bool path_matched = false;
   for (const Entry& e : entries_) {
     if (e.segments.size() != segs.size()) continue;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "api/json_writer.h"
 #include "api/problem.h"
 #include "api/server_core.h"
 #include "events/error.h"
@@ -116,7 +117,7 @@ json ParseJsonBody(const Request& req) {
 Response JsonResponse(int status, const json& body) {
   Response r;
   r.status = status;
-  r.body = body.dump();
+  r.body = DumpJson(body);
   return r;
 }
 

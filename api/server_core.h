@@ -20,6 +20,7 @@
 #include "api/receipt_checkpoints.h"
 #include "api/router.h"
 #include "api/server.h"
+#include "api/status_cache.h"
 #include "api/token.h"
 #include "engine/engine.h"
 #include "engine/relay.h"
@@ -40,6 +41,7 @@ struct ServerCore {
   std::unique_ptr<TokenKey> tokens;
   std::optional<ledger::SigningKey> signing;
   Metrics metrics;
+  StatusCache statuses;
   RateLimiter limiter;
   Router router;
   // Runs work on a server thread (HttpServer::Post); dropped once stopped.

@@ -6,7 +6,10 @@
 // - http.get_status: citizens reading GET /v1/requests/{id} with their
 //   tracking codes, against GET /healthz on the same server: the same Beast
 //   stack answering a constant. The ratio is the share of the bare HTTP rate
-//   left once each request reads and authorizes a status.
+//   left once each request reads and authorizes a status. No command runs
+//   meanwhile, so after its first read a status comes from the server's
+//   status cache (api/status_cache.h): a read then costs the request's
+//   record, its queue count and the code check.
 // - http.post_action: officers acting, POST /v1/requests/{id}/actions with
 //   bearer tokens: each report bounces between the LAPOR! coordinator
 //   (teruskan) and the agency (kembalikan_ke_koordinator), so every action

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <span>
+#include <unordered_map>
 
 #include "events/encoding.h"
 #include "events/error.h"
@@ -35,7 +36,8 @@ void IndexIds::Add(std::string_view request_id, std::string_view actor) {
 
 std::optional<uint64_t> ReadIndexedMark(const RocksLedger& r) {
   std::string value;
-  rocksdb::Status s = r.db->Get(rocksdb::ReadOptions(), r.meta, layout::kIndexedKey, &value);
+  rocksdb::Status s =
+      r.index_db->Get(rocksdb::ReadOptions(), r.index_meta, layout::kIndexedKey, &value);
   if (s.IsNotFound()) return std::nullopt;
   ThrowIfError(s, "reading the index mark");
   uint64_t mark;
@@ -46,7 +48,15 @@ std::optional<uint64_t> ReadIndexedMark(const RocksLedger& r) {
 }
 
 Indexer::Indexer(RocksLedger& r, uint64_t size) : r_(r) {
-  uint64_t mark = ReadIndexedMark(r).value_or(0);
+  std::optional<uint64_t> stored = ReadIndexedMark(r);
+  if (!stored) {
+    // A new index database claims nothing yet, and a verifier beside the
+    // writer must not take it for an old one (docs/FORMAT.md).
+    ThrowIfError(r.index_db->Put(rocksdb::WriteOptions(), r.index_meta, layout::kIndexedKey,
+                                 layout::SeqKey(0)),
+                 "writing the index mark");
+  }
+  uint64_t mark = stored.value_or(0);
   if (mark > size) {
     throw Error(ErrorCode::kCorruption,
                 fmt::format("the index mark says {} entries are indexed, but the ledger holds {}",
@@ -146,36 +156,77 @@ void Indexer::Run() {
   }
 }
 
+namespace {
+
+// One index's keys for one write: an id's entries share one key (layout.h),
+// so an actor acting on thousands of entries costs one memtable insert.
+class KeyGroups {
+ public:
+  explicit KeyGroups(size_t entries) { slot_.reserve(entries); }
+
+  void Add(std::string_view id, uint64_t seq) {
+    auto [it, added] = slot_.try_emplace(id, groups_.size());
+    if (added) {
+      groups_.push_back(Group{id, seq, seq, {}});
+      return;
+    }
+    Group& g = groups_[it->second];
+    layout::AppendIndexDelta(&g.value, seq - g.last);
+    g.last = seq;
+  }
+
+  void PutAll(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* cf) const {
+    std::string key;  // reused: the puts copy keys into the batch
+    for (const Group& g : groups_) {
+      key.clear();
+      layout::AppendIndexKey(&key, g.id, g.first);
+      ThrowIfError(batch->Put(cf, key, g.value), "building an index batch");
+    }
+  }
+
+ private:
+  struct Group {
+    std::string_view id;
+    uint64_t first, last;
+    std::string value;
+  };
+  std::unordered_map<std::string_view, size_t> slot_;  // id -> its group
+  std::vector<Group> groups_;                          // in order of first seq
+};
+
+}  // namespace
+
 // One unsynced write: the keys of the entries in work, which follow each
 // other, and the mark just past them.
 void Indexer::Write(std::span<const IndexIds> work) {
-  size_t reserve = 64;
-  for (const IndexIds& ids : work) reserve += ids.text.size() + 56 * ids.size();
-  rocksdb::WriteBatch batch(reserve);
-  std::string key;  // reused: the puts copy keys into the batch
-  auto check = [](const rocksdb::Status& s) { ThrowIfError(s, "building an index batch"); };
+  size_t entries = 0, reserve = 64;
+  for (const IndexIds& ids : work) {
+    entries += ids.size();
+    reserve += ids.text.size() / 2 + 32 * ids.size();
+  }
+  KeyGroups requests(entries), actors(entries);
   for (const IndexIds& ids : work) {
     std::string_view text(ids.text);
     uint32_t start = 0;
     for (size_t i = 0; i < ids.size(); ++i) {
       uint64_t seq = ids.first_seq + i;
       uint32_t request_end = ids.ends[2 * i], actor_end = ids.ends[2 * i + 1];
-      if (request_end > start) {
-        key.clear();
-        layout::AppendIndexKey(&key, text.substr(start, request_end - start), seq);
-        check(batch.Put(r_.by_request, key, rocksdb::Slice()));
-      }
-      key.clear();
-      layout::AppendIndexKey(&key, text.substr(request_end, actor_end - request_end), seq);
-      check(batch.Put(r_.by_actor, key, rocksdb::Slice()));
+      if (request_end > start) requests.Add(text.substr(start, request_end - start), seq);
+      actors.Add(text.substr(request_end, actor_end - request_end), seq);
       start = actor_end;
     }
   }
+  rocksdb::WriteBatch batch(reserve);
+  requests.PutAll(&batch, r_.by_request);
+  actors.PutAll(&batch, r_.by_actor);
   const IndexIds& last = work.back();
-  check(batch.Put(r_.meta, layout::kIndexedKey, layout::SeqKey(last.first_seq + last.size())));
+  ThrowIfError(
+      batch.Put(r_.index_meta, layout::kIndexedKey, layout::SeqKey(last.first_seq + last.size())),
+      "building an index batch");
   // Not synced: the entries are durable already, and keys lost in a crash
-  // are rewritten from them on open.
-  ThrowIfError(r_.db->Write(rocksdb::WriteOptions(), &batch), "writing the ledger's indexes");
+  // are rewritten from them on open. In a database of its own, the write
+  // never holds up (or joins the write group of) a synced append.
+  ThrowIfError(r_.index_db->Write(rocksdb::WriteOptions(), &batch), "writing the ledger's indexes");
 }
 
 }  // namespace jejak::ledger

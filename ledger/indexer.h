@@ -1,11 +1,12 @@
 // Internal: the writer's background indexer (docs/FORMAT.md, "Ledger
 // storage"). The by_request and by_actor keys are derived data, so they are
-// kept off the synced append path: the appender syncs entries and the head
-// record alone, then hands the entries' ids to the indexer, which writes their
-// index keys (WAL on, not synced) together with the mark jejak.ledger.indexed
+// kept off the synced append path, in a database of their own: the appender
+// syncs entries and the head record alone, then hands the entries' ids to the
+// indexer, which writes their index keys (WAL on, not synced; one key per id
+// and write, listing its entries) together with the mark jejak.ledger.indexed
 // = be64(n): the keys of every entry below n are written. A crash can lose
 // only keys at or above the mark, and the next writer's Open() writes them
-// again (index puts are idempotent).
+// again.
 #pragma once
 
 #include <condition_variable>
@@ -35,15 +36,16 @@ struct IndexIds {
   size_t size() const { return ends.size() / 2; }
 };
 
-// The stored mark, or nullopt if there is none (a ledger made before the
-// indexer existed, whose keys were all written with their entries). Throws
-// Error(kCorruption) if it is malformed.
+// The stored mark, or nullopt if there is none (damage, or a v1/v2 ledger
+// made before the mark existed, whose keys were all written with their
+// entries). Throws Error(kCorruption) if it is malformed.
 std::optional<uint64_t> ReadIndexedMark(const RocksLedger& r);
 
 class Indexer {
  public:
   // Writes the keys of the entries of r from the mark up to size (all of
-  // them if there is no mark), reading them back, then starts the thread.
+  // them if there is no mark, after storing the mark 0), reading them back,
+  // then starts the thread.
   // Throws Error(kCorruption) if the mark lies beyond size or an entry there
   // is not an event.
   Indexer(RocksLedger& r, uint64_t size);

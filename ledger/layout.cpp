@@ -1,5 +1,7 @@
 #include "ledger/layout.h"
 
+#include <cstdint>
+
 namespace jejak::ledger::layout {
 namespace {
 
@@ -64,6 +66,37 @@ bool ParseIndexKey(std::string_view key, std::string_view* id, uint64_t* seq) {
   if (key.size() != 4 + len + 8) return false;
   *id = key.substr(4, len);
   *seq = GetBe(key.substr(4 + len), 8);
+  return true;
+}
+
+void AppendIndexDelta(std::string* value, uint64_t delta) {
+  while (delta >= 0x80) {
+    value->push_back(static_cast<char>(delta | 0x80));
+    delta >>= 7;
+  }
+  value->push_back(static_cast<char>(delta));
+}
+
+bool ParseIndexValue(uint64_t first, std::string_view value, std::vector<uint64_t>* seqs) {
+  uint64_t seq = first;
+  seqs->push_back(seq);
+  size_t i = 0;
+  while (i < value.size()) {
+    uint64_t delta = 0;
+    for (int shift = 0;; shift += 7) {
+      if (i == value.size() || shift > 63) return false;
+      uint8_t b = static_cast<uint8_t>(value[i++]);
+      if (shift == 63 && b > 1) return false;
+      delta |= static_cast<uint64_t>(b & 0x7F) << shift;
+      if (!(b & 0x80)) {
+        if (b == 0 && shift > 0) return false;  // overlong
+        break;
+      }
+    }
+    if (delta == 0 || delta > UINT64_MAX - seq) return false;
+    seq += delta;
+    seqs->push_back(seq);
+  }
   return true;
 }
 

@@ -6,13 +6,22 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace jejak::ledger::layout {
 
 // Column families. "default" holds only metadata.
-inline constexpr char kEntries[] = "entries";       // be64(seq) -> chain(32) || bytes
-inline constexpr char kByRequest[] = "by_request";  // IndexKey(request_id, seq) -> ""
-inline constexpr char kByActor[] = "by_actor";      // IndexKey(actor.subject, seq) -> ""
+inline constexpr char kEntries[] = "entries";  // be64(seq) -> chain(32) || bytes
+// The index database, a RocksDB of its own in DIR/index (format v3), so that
+// writing index keys never holds up the synced appends. Its "default" family
+// holds the mark kIndexedKey. Formats v1 and v2 kept these two families in the
+// main database; the writer drops them there on open and re-indexes.
+inline constexpr char kIndexDir[] = "index";
+// IndexKey(id, seq) -> IndexValue: seq and the later seqs listed in the value,
+// the entries with that id (request id, or actor subject) among those one
+// index write covered. v1 and v2 wrote an empty value, just the key's seq.
+inline constexpr char kByRequest[] = "by_request";
+inline constexpr char kByActor[] = "by_actor";
 // Added by the Merkle tree; a ledger without them gains them on open.
 inline constexpr char kMerkle[] = "merkle_tiles";      // MerkleKey(tile level, index) -> tile
 inline constexpr char kCheckpoints[] = "checkpoints";  // be64(tree size) -> signed note
@@ -22,10 +31,13 @@ inline constexpr char kMerkleV1[] = "merkle";
 
 // Metadata keys in "default".
 inline constexpr char kFormatKey[] = "jejak.ledger.format";
-inline constexpr char kFormatValue[] = "jejak-ledger-v2";  // Merkle tiles
-inline constexpr char kFormatV1[] = "jejak-ledger-v1";     // one key per Merkle node
-inline constexpr char kHeadKey[] = "jejak.ledger.head";    // be64(size) || chain[size-1]
-// be64(n): the index keys of every entry below n are written (indexer.h).
+inline constexpr char kFormatValue[] = "jejak-ledger-v3";  // indexes in DIR/index
+inline constexpr int kFormatVersion = 3;
+inline constexpr char kFormatV2[] = "jejak-ledger-v2";   // Merkle tiles, indexes beside entries
+inline constexpr char kFormatV1[] = "jejak-ledger-v1";   // one key per Merkle node
+inline constexpr char kHeadKey[] = "jejak.ledger.head";  // be64(size) || chain[size-1]
+// In the index database's "default" (v1, v2: the main one's): be64(n), the
+// index keys of every entry below n are written (indexer.h).
 inline constexpr char kIndexedKey[] = "jejak.ledger.indexed";
 
 inline constexpr size_t kChainSize = 32;
@@ -45,6 +57,14 @@ void AppendIndexKey(std::string* out, std::string_view id, uint64_t seq);
 // short to hold one (a damaged key).
 size_t IndexPrefixSize(std::string_view key);
 bool ParseIndexKey(std::string_view key, std::string_view* id, uint64_t* seq);
+
+// An index value: for each seq after the key's, in increasing order, its
+// difference to the one before as an unsigned LEB128 varint (never 0).
+void AppendIndexDelta(std::string* value, uint64_t delta);
+// Appends the seqs of an index key (first, its own) and value to *seqs.
+// Returns false if the value is malformed: a truncated or overlong varint, a
+// zero difference, or a seq past 2^64 - 1.
+bool ParseIndexValue(uint64_t first, std::string_view value, std::vector<uint64_t>* seqs);
 
 // u8(level) || be64(index): a level's tiles (v1: nodes) sort together, in
 // order. The same bytes name a tile in kMerkle and a node in kMerkleV1.

@@ -3,17 +3,18 @@
 #include <fmt/format.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <mutex>
 
-#include "events/encoding.h"
 #include "events/error.h"
 #include "ledger/chain.h"
 #include "ledger/indexer.h"
 #include "ledger/layout.h"
 #include "ledger/merkle_store.h"
+#include "ledger/prepare.h"
 #include "ledger/rocks.h"
 
 namespace jejak::ledger {
@@ -21,27 +22,6 @@ namespace {
 
 using events::Error;
 using events::ErrorCode;
-
-// An entry checked and hashed in its caller's thread, so that the leader's
-// serial work per entry is one chain link and its puts.
-struct Prepared {
-  const std::string* bytes;     // owned by the caller's AppendBatch()
-  Hash entry_hash;              // SHA-256(*bytes)
-  Hash leaf_hash;               // MerkleLeafHash(*bytes)
-  std::string_view request_id;  // views into *bytes
-  std::string_view actor;
-};
-
-Prepared Prepare(const std::string& bytes) {
-  events::EventKeys keys;
-  try {
-    keys = events::CheckCanonical(bytes);
-  } catch (const Error& err) {
-    throw Error(ErrorCode::kInvalidArgument, fmt::format("not a canonical event: {}", err.what()));
-  }
-  return Prepared{&bytes, Sha256Of(bytes), MerkleLeafHash(bytes), keys.request_id,
-                  keys.actor_subject};
-}
 
 // WriteBatch bytes per entry beyond its own bytes: the chain hash, the key
 // and RocksDB's record headers.
@@ -58,6 +38,22 @@ struct Writer {
 };
 
 constexpr size_t kMaxGroupEntries = 100'000;
+// Groups of fewer entries grow the Merkle tree on the leader's thread.
+constexpr size_t kMinHelped = 64;
+
+// Copies the puts of one batch into another, under one column family: the
+// Merkle tiles grown on the helper thread into the synced batch.
+class CopyPuts final : public rocksdb::WriteBatch::Handler {
+ public:
+  CopyPuts(rocksdb::WriteBatch* to, rocksdb::ColumnFamilyHandle* cf) : to_(to), cf_(cf) {}
+  rocksdb::Status PutCF(uint32_t, const rocksdb::Slice& key, const rocksdb::Slice& value) override {
+    return to_->Put(cf_, key, value);
+  }
+
+ private:
+  rocksdb::WriteBatch* to_;
+  rocksdb::ColumnFamilyHandle* cf_;
+};
 
 class LedgerImpl final : public Ledger {
  public:
@@ -68,7 +64,13 @@ class LedgerImpl final : public Ledger {
     if (merkle_ || (writable_ && (rocks_->format == 1 || rocks_->merkle_v1 != nullptr))) {
       tree_ = BuildMerkleTree(*rocks_, size_);
     }
-    if (writable_) indexer_ = std::make_unique<Indexer>(*rocks_, size_);
+    if (writable_) {
+      // After the tree: a v1 ledger whose tree fails to migrate keeps its indexes.
+      OpenIndexForWriting(*rocks_);
+      indexer_ = std::make_unique<Indexer>(*rocks_, size_);
+      helper_ = std::make_unique<HelperThread>();
+      rocks_->flush_on_close = true;  // only once open: a failed open writes nothing
+    }
   }
 
   Appended Append(std::string bytes) override {
@@ -79,10 +81,9 @@ class LedgerImpl final : public Ledger {
 
   std::vector<Appended> AppendBatch(std::vector<std::string> entries) override {
     if (!writable_) throw Error(ErrorCode::kInvalidArgument, "the ledger is open read-only");
-    // entries outlives the write: prepared points into it.
-    std::vector<Prepared> prepared;
-    prepared.reserve(entries.size());
-    for (const auto& bytes : entries) prepared.push_back(Prepare(bytes));
+    // entries outlives the write: prepared points into it. Checked and hashed
+    // here, so that the leader's serial work per entry is a chain link and its puts.
+    std::vector<Prepared> prepared = PrepareBatch(entries, helper_.get());
     if (prepared.empty()) return {};
     IndexIds ids;
     for (const Prepared& p : prepared) ids.Add(p.request_id, p.actor);
@@ -155,7 +156,11 @@ class LedgerImpl final : public Ledger {
 
   void Refresh() override {
     if (writable_) return;
+    // The indexes lag the entries anyway (ledger.h), so catching up with them
+    // second loses nothing.
     ThrowIfError(rocks_->db->TryCatchUpWithPrimary(), "catching up with the writer");
+    ThrowIfError(rocks_->index_db->TryCatchUpWithPrimary(),
+                 "catching up with the writer's indexes");
     LoadHead();
   }
 
@@ -223,15 +228,21 @@ class LedgerImpl final : public Ledger {
     std::string prefix = layout::IndexPrefix(id);
     rocksdb::ReadOptions ro;
     ro.prefix_same_as_start = true;  // by_request is bucketed by prefix (rocks.cpp)
-    std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, cf));
+    std::unique_ptr<rocksdb::Iterator> it(rocks_->index_db->NewIterator(ro, cf));
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       std::string_view found;
       uint64_t seq;
-      if (layout::ParseIndexKey(it->key().ToStringView(), &found, &seq) && found == id) {
-        seqs.push_back(seq);
+      if (layout::ParseIndexKey(it->key().ToStringView(), &found, &seq) && found == id &&
+          !layout::ParseIndexValue(seq, it->value().ToStringView(), &seqs)) {
+        throw Error(ErrorCode::kCorruption,
+                    fmt::format("index key of \"{}\" at entry {} has a malformed value", id, seq));
       }
     }
     ThrowIfError(it->status(), "reading an index");
+    // Keys of one id follow in order of their first seq; the lists of two
+    // overlap only if a lowered mark had entries indexed twice.
+    std::sort(seqs.begin(), seqs.end());
+    seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
     return seqs;
   }
 
@@ -257,6 +268,27 @@ class LedgerImpl final : public Ledger {
     head_ = last.chain;
   }
 
+  // Puts the group's entries into batch from *seq on, with their chain
+  // hashes from *chain on, which it advances.
+  void LinkChain(const std::vector<Writer*>& group, rocksdb::WriteBatch* batch, uint64_t* seq,
+                 Hash* chain) {
+    for (Writer* w : group) {
+      w->results.reserve(w->entries->size());
+      w->ids->first_seq = *seq;
+      for (const Prepared& p : *w->entries) {
+        *chain = ChainLink(*seq, *chain, p.entry_hash);
+        char key[8];
+        layout::EncodeSeqKey(*seq, key);
+        rocksdb::Slice key_part(key, sizeof(key));
+        rocksdb::Slice value_parts[2] = {rocksdb::Slice(AsBytes(*chain)), rocksdb::Slice(*p.bytes)};
+        Check(batch->Put(rocks_->entries, rocksdb::SliceParts(&key_part, 1),
+                         rocksdb::SliceParts(value_parts, 2)));
+        w->results.push_back(Appended{*seq, *chain});
+        ++*seq;
+      }
+    }
+  }
+
   // Called with mu_ held by the writer at the front of the queue. Writes the
   // entries of as many queued writers as fit in one synced batch.
   void LeadGroup(std::unique_lock<std::mutex>& lock) {
@@ -279,24 +311,29 @@ class LedgerImpl final : public Ledger {
           for (const Prepared& p : *w->entries) reserve += p.bytes->size() + kBatchOverheadPerEntry;
         }
         rocksdb::WriteBatch batch(reserve);
-        for (Writer* w : group) {
-          w->results.reserve(w->entries->size());
-          w->ids->first_seq = seq;
-          for (const Prepared& p : *w->entries) {
-            chain = ChainLink(seq, chain, p.entry_hash);
-            char key[8];
-            layout::EncodeSeqKey(seq, key);
-            rocksdb::Slice key_part(key, sizeof(key));
-            rocksdb::Slice value_parts[2] = {rocksdb::Slice(AsBytes(chain)),
-                                             rocksdb::Slice(*p.bytes)};
-            Check(batch.Put(rocks_->entries, rocksdb::SliceParts(&key_part, 1),
-                            rocksdb::SliceParts(value_parts, 2)));
-            if (merkle_) tree_.Append(p.leaf_hash, &batch);
-            w->results.push_back(Appended{seq, chain});
-            ++seq;
+        // The tree's nodes depend on the leaf hashes alone: a large group's
+        // go on the helper thread while this one links the chain.
+        rocksdb::WriteBatch tiles;
+        auto grow_tree = [&] {
+          for (Writer* w : group) {
+            for (const Prepared& p : *w->entries) tree_.Append(p.leaf_hash, &tiles);
           }
+          tree_.Finish(&tiles);
+        };
+        bool helped = merkle_ && count >= kMinHelped && helper_->TryStart(grow_tree);
+        try {
+          LinkChain(group, &batch, &seq, &chain);
+        } catch (...) {
+          if (helped) helper_->Wait();  // before grow_tree's locals go
+          throw;
         }
-        if (merkle_) tree_.Finish(&batch);
+        if (helped) {
+          helper_->Wait();
+        } else if (merkle_) {
+          grow_tree();
+        }
+        CopyPuts copy(&batch, rocks_->merkle);
+        Check(tiles.Iterate(&copy));
         std::string head_record = layout::SeqKey(seq);
         head_record.append(reinterpret_cast<const char*>(chain.data()), chain.size());
         batch.Put(rocks_->meta, layout::kHeadKey, head_record);
@@ -328,6 +365,7 @@ class LedgerImpl final : public Ledger {
   }
 
   std::unique_ptr<RocksLedger> rocks_;
+  std::unique_ptr<HelperThread> helper_;  // the writer's
   const bool writable_;
   const bool merkle_;  // maintain the Merkle tree on append
   // The tree at size_, the group leader's alone. A failed write leaves it

@@ -9,10 +9,11 @@
 //   one synced batch (as LevelDB's DBImpl::Write does).
 // - Each entry must be a canonical event encoding (events/encoding.h). The
 //   ledger checks that (events::CheckCanonical) and reads only the request id
-//   and actor subject, to index the entry by them.
+//   and actor subject, to index the entry by them. A writer checks and hashes
+//   large batches on two threads (prepare.h).
 // - The indexes are written behind the appends, off the synced path: a
-//   writer's background thread puts an entry's index keys once it is durable
-//   (docs/FORMAT.md, "Ledger storage"). ReadRequest() and SeqsByActor() on the
+//   writer's background thread puts an entry's index keys once it is durable,
+//   in the index database dir/index (docs/FORMAT.md, "Ledger storage"). ReadRequest() and SeqsByActor() on the
 //   writer wait for the keys of every entry appended before the call; on a
 //   read-only instance they read the keys there are, which may lag the
 //   entries. Keys a crash loses are written again by the next Open().

@@ -226,7 +226,7 @@ MerkleWriter BuildMerkleTree(RocksLedger& r, uint64_t size) {
     }
     ThrowIfError(r.db->Put(wo, r.meta, layout::kFormatKey, layout::kFormatValue),
                  "writing the format marker");
-    r.format = 2;
+    r.format = layout::kFormatVersion;
   }
   if (r.merkle_v1 != nullptr) {
     ThrowIfError(r.db->DropColumnFamily(r.merkle_v1), "dropping the v1 Merkle nodes");

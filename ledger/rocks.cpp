@@ -1,11 +1,6 @@
 #include "ledger/rocks.h"
 
 #include <fmt/format.h>
-#include <rocksdb/filter_policy.h>
-#include <rocksdb/memtablerep.h>
-#include <rocksdb/options.h>
-#include <rocksdb/slice_transform.h>
-#include <rocksdb/table.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +8,7 @@
 
 #include "events/error.h"
 #include "ledger/layout.h"
+#include "ledger/rocks_options.h"
 
 namespace jejak::ledger {
 namespace {
@@ -22,111 +18,36 @@ using events::ErrorCode;
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& FamilyNames() {
-  static const std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
-                                                 layout::kEntries,
-                                                 layout::kByRequest,
-                                                 layout::kByActor,
-                                                 layout::kMerkle,
-                                                 layout::kCheckpoints};
+  static const std::vector<std::string> names = {
+      rocksdb::kDefaultColumnFamilyName, layout::kEntries, layout::kMerkle, layout::kCheckpoints};
   return names;
 }
 
-// A ledger made before the Merkle tree lacks the families added with it, and
-// one of format v1 has kMerkleV1; a writable open adds the missing ones (and
-// migrates or builds the tree, merkle_store.h).
+const std::vector<std::string>& IndexFamilyNames() {
+  static const std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
+                                                 layout::kByRequest, layout::kByActor};
+  return names;
+}
+
+bool IsLegacyIndex(const std::string& family) {
+  return family == layout::kByRequest || family == layout::kByActor;
+}
+
+// A ledger made before the Merkle tree lacks the families added with it, one
+// of format v1 has kMerkleV1, and formats v1 and v2 have the two indexes; a
+// writable open adds the missing ones and drops the old ones (migrating or
+// building the tree, merkle_store.h).
 bool IsLedgerFamilySet(const std::vector<std::string>& families) {
   size_t core = 0;
   for (const auto& f : families) {
-    if (f == rocksdb::kDefaultColumnFamilyName || f == layout::kEntries ||
-        f == layout::kByRequest || f == layout::kByActor) {
+    if (f == rocksdb::kDefaultColumnFamilyName || f == layout::kEntries) {
       ++core;
-    } else if (f != layout::kMerkle && f != layout::kCheckpoints && f != layout::kMerkleV1) {
+    } else if (f != layout::kMerkle && f != layout::kCheckpoints && f != layout::kMerkleV1 &&
+               !IsLegacyIndex(f)) {
       return false;
     }
   }
-  return core == 4;
-}
-
-// An index key's prefix, be32(len) || id: all keys of one id, in seq order.
-// Damaged keys (too short to hold a prefix) are their own prefix, since
-// RocksDB's hash memtable transforms keys without checking InDomain().
-class IndexPrefixTransform final : public rocksdb::SliceTransform {
- public:
-  const char* Name() const override { return "jejak.IndexPrefix.v1"; }
-  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
-    size_t n = layout::IndexPrefixSize(key.ToStringView());
-    return n == 0 ? key : rocksdb::Slice(key.data(), n);
-  }
-  bool InDomain(const rocksdb::Slice& key) const override {
-    return layout::IndexPrefixSize(key.ToStringView()) != 0;
-  }
-};
-
-rocksdb::Options DbOptions() {
-  rocksdb::Options o;
-  o.IncreaseParallelism(2);
-  // The hash memtable of by_request cannot take concurrent inserts.
-  o.allow_concurrent_memtable_write = false;
-  // Not enable_pipelined_write: it let the group-commit leader's synced
-  // batches skip waiting for the indexer's memtable inserts (+10% on the
-  // single-appender bench row), but with many appenders it brought 12 ms
-  // stalls (engine rows: p99 1 ms -> 12 ms, commands/s halved).
-  o.max_background_jobs = 2;
-  o.write_buffer_size = 64 << 20;
-  o.keep_log_file_num = 3;
-  o.max_open_files = 512;
-  return o;
-}
-
-rocksdb::ColumnFamilyOptions FamilyOptions(const std::string& name) {
-  rocksdb::ColumnFamilyOptions o;
-  o.write_buffer_size = 64 << 20;
-  rocksdb::BlockBasedTableOptions t;
-  if (name == layout::kMerkle) {
-    // Tiles are hashes: nothing to compress, and a Get is always for a tile
-    // that exists, so a filter saves nothing. Proofs read a few tiles each.
-    o.compression = rocksdb::kNoCompression;
-    t.block_size = 16 << 10;
-  } else if (name != layout::kEntries) {
-    // Index lookups by request or actor are point-prefix seeks: a bloom
-    // filter saves reads for absent ids.
-    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  }
-  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
-  // Index keys arrive in random id order, and inserting them into one big
-  // skip list (a cache miss per level) cost more than the rest of an append
-  // together. Each id's keys, though, arrive in seq order.
-  if (name == layout::kByRequest) {
-    // Many ids with few keys each per memtable: a hash table of short sorted
-    // lists, one bucket per request id (a list turns into a skip list past 256
-    // keys). Reads are prefix seeks (ReadRequest); a full scan (verify) must
-    // set total_order_seek.
-    o.prefix_extractor = std::make_shared<IndexPrefixTransform>();
-    o.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(
-        /*bucket_count=*/1 << 18, /*huge_page_tlb_size=*/0,
-        /*bucket_entries_logging_threshold=*/4096, /*if_log_bucket_dist_when_flash=*/false,
-        /*threshold_use_skiplist=*/256));
-  } else if (name == layout::kByActor) {
-    // Fewer ids with many keys each: one skip list, remembering where each
-    // id's last key went as the place to insert its next key.
-    o.memtable_insert_with_hint_prefix_extractor = std::make_shared<IndexPrefixTransform>();
-  }
-  return o;
-}
-
-std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(
-    const std::vector<std::string>& names = FamilyNames(), bool scan_only = false) {
-  std::vector<rocksdb::ColumnFamilyDescriptor> d;
-  for (const auto& n : names) {
-    rocksdb::ColumnFamilyOptions o = FamilyOptions(n);
-    if (scan_only && n != rocksdb::kDefaultColumnFamilyName) {
-      // A total-order scan of by_request's hash memtable copies it into a
-      // skip list, key by key: slower than all the verifier's hashing.
-      o.memtable_factory = std::make_shared<rocksdb::VectorRepFactory>();
-    }
-    d.emplace_back(n, std::move(o));
-  }
-  return d;
+  return core == 2;
 }
 
 bool IsEmptyDir(const fs::path& p) {
@@ -179,42 +100,91 @@ void CheckFormatMarker(RocksLedger& r, const std::string& dir) {
   }
   ThrowIfError(s, "reading the format marker");
   if (value == layout::kFormatValue) {
+    r.format = 3;
+  } else if (value == layout::kFormatV2) {
     r.format = 2;
   } else if (value == layout::kFormatV1) {
     r.format = 1;
   } else {
-    throw Error(ErrorCode::kInvalidArgument,
-                fmt::format("{} holds ledger format \"{}\"; this jejak reads \"{}\" and \"{}\"",
-                            dir, value, layout::kFormatValue, layout::kFormatV1));
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("{} holds ledger format \"{}\"; this jejak reads \"{}\", \"{}\" "
+                    "and \"{}\"",
+                    dir, value, layout::kFormatValue, layout::kFormatV2, layout::kFormatV1));
   }
 }
 
-// A secondary cannot migrate: format v1 needs one writable open first.
+// A secondary cannot migrate: an older format needs one writable open first.
 void RequireCurrentFormat(const RocksLedger& r, const std::string& dir) {
-  if (r.format == 2) return;
+  if (r.format == layout::kFormatVersion) return;
   throw Error(ErrorCode::kInvalidArgument,
               fmt::format("{} holds ledger format \"{}\"; open it for writing once with this "
                           "jejak to upgrade it to \"{}\" ('jejak ledger migrate --data DIR', or "
                           "any command that writes)",
-                          dir, layout::kFormatV1, layout::kFormatValue));
+                          dir, r.format == 1 ? layout::kFormatV1 : layout::kFormatV2,
+                          layout::kFormatValue));
 }
 
+// The main database's handles; the old index families are left out.
 void AssignHandles(RocksLedger& r) {
   for (auto* h : r.handles) {
     const std::string& n = h->GetName();
     if (n == rocksdb::kDefaultColumnFamilyName) r.meta = h;
     if (n == layout::kEntries) r.entries = h;
-    if (n == layout::kByRequest) r.by_request = h;
-    if (n == layout::kByActor) r.by_actor = h;
     if (n == layout::kMerkle) r.merkle = h;
     if (n == layout::kMerkleV1) r.merkle_v1 = h;
     if (n == layout::kCheckpoints) r.checkpoints = h;
   }
 }
 
+std::string IndexDir(const std::string& dir) {
+  return (fs::path(dir) / layout::kIndexDir).string();
+}
+
+// Opens the index database of the ledger in dir: a writer creates it if it is
+// missing, a secondary needs it.
+void OpenIndex(RocksLedger& r, const std::string& dir, OpenMode mode) {
+  std::string index_dir = IndexDir(dir);
+  rocksdb::DBOptions options(DbOptions());
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s;
+  if (mode == OpenMode::kWrite) {
+    options.create_if_missing = true;
+    options.create_missing_column_families = true;
+    s = rocksdb::DB::Open(options, index_dir, Descriptors(IndexFamilyNames()), &r.index_handles,
+                          &db);
+  } else {
+    if (!fs::exists(fs::path(index_dir) / "CURRENT")) {
+      throw Error(ErrorCode::kCorruption,
+                  fmt::format("the ledger's index database {} is missing; opening the ledger for "
+                              "writing rebuilds it",
+                              index_dir));
+    }
+    options.max_open_files = -1;
+    s = rocksdb::DB::OpenAsSecondary(options, index_dir, r.secondary_dir + "/" + layout::kIndexDir,
+                                     Descriptors(IndexFamilyNames(), mode == OpenMode::kVerify),
+                                     &r.index_handles, &db);
+  }
+  r.index_db.reset(db);
+  ThrowIfError(s, fmt::format("opening the ledger's index database {} (derived data: removing "
+                              "it makes the next writable open rebuild it)",
+                              index_dir));
+  r.index_meta = r.index_handles[0];
+  r.by_request = r.index_handles[1];
+  r.by_actor = r.index_handles[2];
+}
+
 }  // namespace
 
 RocksLedger::~RocksLedger() {
+  // Best effort: everything is in the write-ahead log already.
+  if (flush_on_close && index_db) index_db->Flush(rocksdb::FlushOptions(), index_handles);
+  if (flush_on_close && db) db->Flush(rocksdb::FlushOptions(), handles);
+  if (index_db) {
+    for (auto* h : index_handles) index_db->DestroyColumnFamilyHandle(h);
+    index_db->Close();
+    index_db.reset();
+  }
   if (db) {
     for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
     db->Close();
@@ -267,6 +237,7 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
     AssignHandles(*r);
     CheckFormatMarker(*r, dir);
     RequireCurrentFormat(*r, dir);
+    OpenIndex(*r, dir, mode);
     return r;
   }
   if (exists) {
@@ -310,7 +281,43 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
                  "writing the format marker");
   }
   CheckFormatMarker(*r, dir);
+  r->dir = dir;
   return r;
+}
+
+void OpenIndexForWriting(RocksLedger& r) {
+  if (r.format < layout::kFormatVersion) {
+    // Not expected, but a stale index database must not survive the rebuild.
+    std::error_code ec;
+    fs::remove_all(IndexDir(r.dir), ec);
+    if (ec) {
+      throw Error(ErrorCode::kIoError,
+                  fmt::format("cannot remove {}: {}", IndexDir(r.dir), ec.message()));
+    }
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  if (r.format == 2) {
+    ThrowIfError(r.db->Put(wo, r.meta, layout::kFormatKey, layout::kFormatValue),
+                 "writing the format marker");
+    r.format = 3;
+  }
+  bool dropped = false;
+  for (auto it = r.handles.begin(); it != r.handles.end();) {
+    if (!IsLegacyIndex((*it)->GetName())) {
+      ++it;
+      continue;
+    }
+    ThrowIfError(r.db->DropColumnFamily(*it),
+                 fmt::format("dropping the old index {}", (*it)->GetName()));
+    r.db->DestroyColumnFamilyHandle(*it);
+    it = r.handles.erase(it);
+    dropped = true;
+  }
+  if (dropped) {
+    ThrowIfError(r.db->Delete(wo, r.meta, layout::kIndexedKey), "dropping the old index mark");
+  }
+  OpenIndex(r, r.dir, OpenMode::kWrite);
 }
 
 }  // namespace jejak::ledger

@@ -19,24 +19,43 @@ struct RocksLedger {
   std::unique_ptr<rocksdb::DB> db;
   rocksdb::ColumnFamilyHandle* meta = nullptr;  // "default"
   rocksdb::ColumnFamilyHandle* entries = nullptr;
+  // The index database (DIR/index, layout.h): the mark in index_meta and the
+  // two indexes. Null in a RocksLedger opened only to read the main database.
+  std::unique_ptr<rocksdb::DB> index_db;
+  rocksdb::ColumnFamilyHandle* index_meta = nullptr;  // its "default"
   rocksdb::ColumnFamilyHandle* by_request = nullptr;
   rocksdb::ColumnFamilyHandle* by_actor = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> index_handles;
   // Null only in a read-only open of a ledger made before the Merkle tree.
   rocksdb::ColumnFamilyHandle* merkle = nullptr;
   // Format v1's Merkle nodes, while a writer migrates them (merkle_store.h).
   rocksdb::ColumnFamilyHandle* merkle_v1 = nullptr;
   rocksdb::ColumnFamilyHandle* checkpoints = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  std::string secondary_dir;  // removed on close
-  int format = 2;             // the format marker's version (layout.h)
+  std::string dir;
+  std::string secondary_dir;  // removed on close, with its index/ subdirectory
+  int format = 3;             // the format marker's version (layout.h)
+  // A writer flushes its memtables on close, so that the next open (a
+  // verifier's, say) need not replay the write-ahead log.
+  bool flush_on_close = false;
 
   ~RocksLedger();
 };
 
-// Opens (kWrite: creating if absent or empty) the ledger in dir. Before it
-// writes anything it checks, read-only, that dir is a jejak ledger. A writer
-// accepts format v1, which the caller migrates; a secondary refuses it.
+// Opens (kWrite: creating if absent or empty) the ledger in dir, and for
+// readers its index database (a writer opens it later). Before it writes anything it checks,
+// read-only, that dir is a jejak ledger. A writer accepts formats v1 and v2: it moves the indexes
+// out (dropping the old families; the indexer rebuilds them, indexer.h) and the caller migrates the
+// Merkle tree of v1. A secondary refuses both.
 std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mode);
+
+// Writer only, after the Merkle tree is migrated: opens the index database,
+// creating it if it is missing. Formats v1 and v2 kept the indexes in the main
+// database; they are derived data, so this drops them there (format v2 becomes
+// v3, as v1 did with its tree, merkle_store.h) and the indexer rebuilds them
+// (indexer.h). Each step is safe to redo after a crash: old families go
+// whenever they are there.
+void OpenIndexForWriting(RocksLedger& r);
 
 // Throws the matching events::Error if !s.ok(); what names the operation.
 void ThrowIfError(const rocksdb::Status& s, const std::string& what);

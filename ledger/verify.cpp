@@ -18,6 +18,8 @@ namespace jejak::ledger {
 namespace {
 
 constexpr uint64_t kProgressEvery = 1 << 16;
+// The entry pass's workers, beside the thread that links their chunks.
+constexpr int kWorkers = 2;
 
 // What the entry pass learns about each entry, for the index pass.
 struct Fingerprints {
@@ -120,55 +122,35 @@ class Verifier {
   // *mark keeps the caller's default. Returns false if the mark is malformed.
   bool ReadIndexedMark(uint64_t* mark) {
     std::string value;
-    rocksdb::Status s = r_.db->Get(rocksdb::ReadOptions(), r_.meta, layout::kIndexedKey, &value);
+    rocksdb::Status s =
+        r_.index_db->Get(rocksdb::ReadOptions(), r_.index_meta, layout::kIndexedKey, &value);
     if (s.IsNotFound()) return true;
     ThrowIfError(s, "reading the index mark");
     return layout::ParseSeqKey(value, mark);
   }
 
   // The entry pass: continuity, chain hashes, canonical events, the tree.
-  // A pipeline of three stages on three threads, so that two cores stay
-  // busy: reading chunk k + 2, hashing and parsing chunk k + 1, and here the
-  // steps that must go in order (chain links, tree nodes) for chunk k.
+  // Two workers read, hash and parse chunks of entries and check each
+  // chunk's own subtree (entry_chunks.h), which keeps both cores busy; here,
+  // in order, go the steps that need the entries before: chain links and
+  // the tree above the chunks.
   bool CheckEntries(uint64_t total) {
-    rocksdb::ReadOptions ro;
-    ro.fill_cache = false;  // one pass: blocks are not read again
-    ro.readahead_size = 4 << 20;
-    std::unique_ptr<rocksdb::Iterator> it(r_.db->NewIterator(ro, r_.entries));
-    it->SeekToFirst();
-    Chunk chunks[3];
-    auto chunk = [&](uint64_t k) { return &chunks[k % 3]; };
-    chunk(0)->Read(it.get(), 0);
-    std::future<void> hashing = std::async(std::launch::async, &Chunk::HashAndParse, chunk(0));
-    std::future<void> reading;
-    if (!chunk(0)->last())
-      reading = std::async(std::launch::async, &Chunk::Read, chunk(1), it.get(), chunk(0)->end());
+    ChunkPipeline chunks(r_, kWorkers);
     Hash chain = kGenesisChain;
-    for (uint64_t k = 0;; ++k) {
-      hashing.get();
-      bool more = !chunk(k)->last();
-      if (more) {
-        reading.get();
-        hashing = std::async(std::launch::async, &Chunk::HashAndParse, chunk(k + 1));
-        if (!chunk(k + 1)->last()) {
-          // Chunk k + 2 reuses the buffer of chunk k - 1, linked already.
-          reading = std::async(std::launch::async, &Chunk::Read, chunk(k + 2), it.get(),
-                               chunk(k + 1)->end());
-        }
-      }
-      // Futures of std::async wait for their stage when destroyed.
-      if (!Link(*chunk(k), &chain, total) || !more) return !report_.bad_seq;
+    for (;;) {
+      const Chunk& chunk = chunks.Next();
+      if (!Link(chunk, &chain, total) || chunk.last()) return !report_.bad_seq;
     }
   }
 
-  // The in-order work on a hashed chunk. Returns false at the first problem.
+  // The in-order work on a filled chunk. Returns false at the first problem.
   bool Link(const Chunk& chunk, Hash* chain, uint64_t total) {
+    std::string tree_problem;
     for (size_t i = 0; i < chunk.size(); ++i) {
       uint64_t seq = chunk.first() + i;
-      std::string_view value = chunk.Value(i);
       Hash derived = ChainLink(seq, *chain, chunk.entry_hash[i]);
-      if (derived != StoredChain(value)) {
-        Fail(seq, DescribeMismatch(seq, *chain, derived, StoredChain(value)));
+      if (derived != chunk.stored_chain[i]) {
+        Fail(seq, DescribeMismatch(seq, *chain, derived, chunk.stored_chain[i]));
         return false;
       }
       if (!chunk.not_event.empty() && chunk.not_event.front().first == i) {
@@ -176,8 +158,7 @@ class Verifier {
                               chunk.not_event.front().second));
         return false;
       }
-      std::string tree_problem;
-      if (!tree_.Add(chunk.leaf[i], &tree_problem)) {
+      if (!tree_.Add(chunk, i, &tree_problem)) {
         Fail(seq, tree_problem);
         return false;
       }
@@ -235,23 +216,33 @@ class Verifier {
     ro.fill_cache = false;
     ro.readahead_size = 4 << 20;
     ro.total_order_seek = true;  // by_request's memtable is bucketed by prefix (rocks.cpp)
-    std::unique_ptr<rocksdb::Iterator> it(r_.db->NewIterator(ro, cf));
+    std::unique_ptr<rocksdb::Iterator> it(r_.index_db->NewIterator(ro, cf));
+    std::vector<uint64_t> seqs;  // one key's, reused
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       std::string_view id;
-      uint64_t seq;
-      if (!layout::ParseIndexKey(it->key().ToStringView(), &id, &seq)) {
+      uint64_t first;
+      if (!layout::ParseIndexKey(it->key().ToStringView(), &id, &first)) {
         note(0, fmt::format("index {} holds a malformed key", name));
         continue;
       }
-      if (seq >= fingerprints.size()) {
-        note(seq, fmt::format("index {} has a key for entry {}, which is not in the ledger "
-                              "(truncated?)",
-                              name, seq));
-      } else if (fingerprints[seq] != Fingerprint(id)) {
-        note(seq, fmt::format("index {} key \"{}\" points to entry {}, which belongs elsewhere",
-                              name, id, seq));
-      } else {
-        found[seq] = true;
+      seqs.clear();
+      if (!layout::ParseIndexValue(first, it->value().ToStringView(), &seqs)) {
+        note(first, fmt::format("index {} key \"{}\" at entry {} has a malformed value", name,
+                                id, first));
+      }
+      uint64_t want = Fingerprint(id);
+      for (uint64_t seq : seqs) {
+        if (seq >= fingerprints.size()) {
+          note(seq, fmt::format("index {} has a key for entry {}, which is not in the ledger "
+                                "(truncated?)",
+                                name, seq));
+          break;  // the rest are later still
+        } else if (fingerprints[seq] != want) {
+          note(seq, fmt::format("index {} key \"{}\" points to entry {}, which belongs elsewhere",
+                                name, id, seq));
+        } else {
+          found[seq] = true;
+        }
       }
     }
     ThrowIfError(it->status(), fmt::format("reading index {}", name));

@@ -123,20 +123,16 @@ void OfficerAction(Target& t, const WorkflowModel& m, const events::Event& e, Re
 // report applies the grace period.
 void QueueJump(Target& t, const WorkflowModel& m, const events::Event& e, const RequestRecord& rec,
                const std::string& from) {
-  for (const auto& [key, entry] : t.state.Waiting(m.name, from)) {
-    const auto& [other_entered, other] = key;
-    if (other == e.request_id) continue;
-    if (other_entered >= rec.entered_at) return;
-    AnomalyRecord a;
-    NewAnomaly(a, m, e);
-    a.lead_us = rec.entered_at - other_entered;
-    a.state = from;
-    a.other_request = other;
-    a.other_entry_seq = entry.seq;
-    a.events = {entry.seq, e.seq};
-    t.store.Put(keys::QueueJump(m.LocalDay(e.time_us), a.lead_us, e.seq), a.Encode());
-    return;
-  }
+  const WaitingQueue::Entry* other = t.state.Waiting(m.name, from).FirstExcept(e.request_id);
+  if (other == nullptr || other->entered >= rec.entered_at) return;
+  AnomalyRecord a;
+  NewAnomaly(a, m, e);
+  a.lead_us = rec.entered_at - other->entered;
+  a.state = from;
+  a.other_request = other->id;
+  a.other_entry_seq = other->seq;
+  a.events = {other->seq, e.seq};
+  t.store.Put(keys::QueueJump(m.LocalDay(e.time_us), a.lead_us, e.seq), a.Encode());
 }
 
 void CountSla(Target& t, const WorkflowModel& m, int64_t at, bool met) {

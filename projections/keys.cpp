@@ -42,12 +42,6 @@ std::string Queue(std::string_view workflow, std::string_view state, int64_t ent
                   std::string_view id) {
   return Cat({"q|", workflow, "|", state, "|", Be64(static_cast<uint64_t>(entered)), id});
 }
-std::string QueueCountPrefix(std::string_view workflow, std::string_view state) {
-  return Cat({"qc|", workflow, "|", state, "|"});
-}
-std::string QueueCount(std::string_view workflow, std::string_view state, int64_t entered) {
-  return Cat({"qc|", workflow, "|", state, "|", Be64(static_cast<uint64_t>(HourOf(entered)))});
-}
 std::string StateCount(std::string_view workflow, std::string_view state) {
   return Cat({"sc|", workflow, "|", state});
 }

@@ -19,12 +19,6 @@ std::string Request(std::string_view id);                                    // 
 std::string QueuePrefix(std::string_view workflow, std::string_view state);  // q|
 std::string Queue(std::string_view workflow, std::string_view state, int64_t entered,
                   std::string_view id);
-// Waiting requests per hour of entry (HourOf), for queue positions without
-// scanning the whole queue.
-constexpr int64_t kHourUs = 3'600'000'000;
-inline int64_t HourOf(int64_t t_us) { return t_us / kHourUs - (t_us < 0 && t_us % kHourUs != 0); }
-std::string QueueCountPrefix(std::string_view workflow, std::string_view state);  // qc|
-std::string QueueCount(std::string_view workflow, std::string_view state, int64_t entered);
 std::string StateCount(std::string_view workflow, std::string_view state);  // sc|
 std::string AgencyDayPrefix(std::string_view workflow);                     // ag|
 std::string AgencyDay(std::string_view workflow, int64_t day);

@@ -3,16 +3,17 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <future>
 
 #include "events/error.h"
 #include "events/vocabulary.h"
 #include "projections/apply.h"
 #include "projections/keys.h"
+#include "projections/read_ahead.h"
 
 namespace jejak::projections {
 
-Projector::Projector(std::unique_ptr<Store> store) : store_(std::move(store)), state_(*store_) {}
+Projector::Projector(std::unique_ptr<Store> store, size_t commit_every)
+    : store_(std::move(store)), commit_every_(commit_every), state_(*store_) {}
 
 size_t Projector::Stage(const std::vector<events::Event>& batch, uint64_t* next) {
   size_t applied = 0;
@@ -58,42 +59,28 @@ size_t Projector::Apply(const std::vector<events::Event>& batch) {
 
 void Projector::CatchUp(const ReadFn& read, const std::function<void(uint64_t)>& progress) {
   // Large commits write each touched record once for many events.
-  constexpr size_t kChunk = 4096, kCommitEvery = 65536;
-  using Chunk = std::vector<events::Event>;
-  // Reads ahead on another thread, which also frees a chunk applied before
-  // (that costs about as much as decoding it).
-  auto fetch = [&read](uint64_t from, Chunk applied) {
-    return std::async(std::launch::async, [&read, from, applied = std::move(applied)]() mutable {
-      Chunk().swap(applied);
-      return read(from, kChunk);
-    });
-  };
+  constexpr size_t kChunk = 4096, kDepth = 3;
   uint64_t next = store_->next_seq();
   size_t staged = 0;
+  bool writing = false;  // a commit in the background
   try {
-    auto pending = fetch(next, {});
-    Chunk previous;
+    ReadAhead reader(read, next, kChunk, kDepth);
     for (;;) {
-      Chunk batch = pending.get();
+      ReadAhead::Chunk batch = reader.Next();
       if (batch.empty()) break;
-      uint64_t expected = std::max(next, batch.back().seq + 1);
-      pending = fetch(expected, std::move(previous));
       staged += Stage(batch, &next);
-      previous = std::move(batch);
-      if (next != expected) {
-        pending.wait();
-        pending = fetch(next, {});
-      }
-      if (staged >= kCommitEvery) {
-        Commit(next);
+      reader.Done(std::move(batch));
+      if (staged >= commit_every_) {
+        // Written while the next chunks are applied.
+        state_.Flush();
+        store_->CommitInBackground(next);
+        writing = true;
         staged = 0;
         if (progress) progress(next);
       }
     }
-    if (staged > 0) {
-      Commit(next);
-      if (progress) progress(next);
-    }
+    if (staged > 0 || writing) Commit(next);  // and waits for the one before
+    if (staged > 0 && progress) progress(next);
   } catch (...) {
     Abandon();
     throw;

@@ -21,18 +21,21 @@ namespace jejak::projections {
 
 class Projector {
  public:
-  // Takes a store opened for writing.
-  explicit Projector(std::unique_ptr<Store> store);
+  // Takes a store opened for writing. Catch-ups commit every commit_every
+  // events or so (tests make it small).
+  explicit Projector(std::unique_ptr<Store> store, size_t commit_every = 65536);
 
   // Applies events (seq set) in one atomic commit; returns how many were new.
   // Throws Error(kCorruption) on a gap in seq, and then commits nothing.
   size_t Apply(const std::vector<events::Event>& batch);
 
   // Reads events from next_seq() on in chunks with read(from, max) (an empty
-  // result means the end) and applies them, committing every 64k events or
-  // so and at the end, and calling progress(next_seq) after each commit. The
-  // next chunk is read on another thread while one is applied (one read at a
-  // time). The caller supplies the source: the ledger, or Kafka.
+  // result means the end) and applies them, committing every commit_every
+  // events or so and at the end, and calling progress(next) after each
+  // commit. The next chunk is read on another thread while one is applied
+  // (one read at a time), and a commit is written on another thread while
+  // the next events are applied; all is written when CatchUp returns. The
+  // caller supplies the source: the ledger, or Kafka.
   using ReadFn = std::function<std::vector<events::Event>(uint64_t from, size_t max)>;
   void CatchUp(const ReadFn& read, const std::function<void(uint64_t)>& progress = {});
 
@@ -49,6 +52,7 @@ class Projector {
   const WorkflowModel& ModelFromStore(const std::string& workflow, uint32_t version);
 
   std::unique_ptr<Store> store_;
+  size_t commit_every_;
   std::map<std::pair<std::string, uint32_t>, WorkflowModel> models_;
   const WorkflowModel* last_model_ = nullptr;  // the one used last, in models_
   ViewState state_;

@@ -37,29 +37,11 @@ json History(const WorkflowModel& m, const RequestRecord& rec) {
   return history;
 }
 
-// Requests of the same workflow that have waited longer in the state: the
-// counts of earlier hours, and the entries of the request's own hour.
+// Requests of the same workflow that have waited longer in the state: those
+// that entered it earlier, or at the same time with a smaller id.
 int64_t QueueAhead(const Store& store, const RequestRecord& rec, const std::string& id) {
-  int64_t ahead = 0;
-  std::string mine = keys::QueueCount(rec.workflow, rec.state, rec.entered_at);
-  store.Scan(keys::QueueCountPrefix(rec.workflow, rec.state),
-             [&](std::string_view key, std::string_view value) {
-               if (key >= mine) return false;
-               ahead += static_cast<int64_t>(keys::FromBe64(value));
-               return true;
-             });
-  std::string prefix = keys::QueuePrefix(rec.workflow, rec.state);
-  std::string me = keys::Queue(rec.workflow, rec.state, rec.entered_at, id);
-  std::string hour = prefix + keys::Be64(keys::HourOf(rec.entered_at) * keys::kHourUs);
-  store.Scan(
-      prefix,
-      [&](std::string_view key, std::string_view) {
-        if (key >= me) return false;
-        ++ahead;
-        return true;
-      },
-      hour);
-  return ahead;
+  return static_cast<int64_t>(
+      store.QueueKeysBefore(keys::Queue(rec.workflow, rec.state, rec.entered_at, id)));
 }
 
 }  // namespace

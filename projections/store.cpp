@@ -6,12 +6,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <future>
 #include <map>
+#include <mutex>
 #include <vector>
 
 #include "events/error.h"
 #include "projections/keys.h"
+#include "projections/queue_index.h"
 
 namespace jejak::projections {
 namespace {
@@ -26,7 +30,7 @@ constexpr char kFormatKey[] = "meta|format";
 // Open() rebuilds a store of another version from scratch (it is derived
 // data: the caller's catch-up replays the stream from entry 0).
 constexpr char kFormatPrefix[] = "jejak-projections-v";
-constexpr char kFormat[] = "jejak-projections-v2";
+constexpr char kFormat[] = "jejak-projections-v3";
 
 void Check(const rocksdb::Status& s, const std::string& what) {
   if (s.ok()) return;
@@ -45,6 +49,11 @@ class RocksStore final : public Store {
   }
 
   ~RocksStore() override {
+    try {
+      FinishWrite();
+    } catch (const Error&) {
+      // Nothing to tell: the store holds its last good commit.
+    }
     db_->Close();
     db_.reset();
     if (!secondary_.empty()) {
@@ -53,9 +62,18 @@ class RocksStore final : public Store {
     }
   }
 
+  // The staged batch, then the one being written, then the database.
   std::optional<std::string> Get(std::string_view key) const override {
     auto it = staged_.find(key);
     if (it != staged_.end()) return it->second;
+    if (writing_) {
+      auto w = writing_->staged.find(key);
+      if (w != writing_->staged.end()) return w->second;
+      const auto& unread = writing_->unread;
+      auto u = std::lower_bound(unread.begin(), unread.end(), key,
+                                [](const auto& kv, std::string_view k) { return kv.first < k; });
+      if (u != unread.end() && u->first == key) return u->second;
+    }
     std::string value;
     rocksdb::Status s =
         db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
@@ -78,9 +96,11 @@ class RocksStore final : public Store {
   }
 
   // Merges the database's keys with the staged ones, the staged winning.
+  // Scans are rare while applying: they wait for a write in the background.
   void Scan(std::string_view prefix,
             const std::function<bool(std::string_view, std::string_view)>& fn,
             std::string_view from) const override {
+    FinishWrite();
     std::string start(from.empty() ? prefix : from);
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
     it->Seek(start);
@@ -106,41 +126,47 @@ class RocksStore final : public Store {
     Check(it->status(), "scanning projections");
   }
 
+  uint64_t QueueKeysBefore(std::string_view queue_key) const override {
+    // Changed only by commits, which never run beside reads: no lock once
+    // loaded.
+    if (!queues_loaded_.load(std::memory_order_acquire)) LoadQueues();
+    return queues_.Before(queue_key);
+  }
+
   uint64_t next_seq() const override { return next_seq_; }
 
-  // Writes in key order: RocksDB inserts sorted keys into its memtable
-  // several times faster than random ones. The batch is sized up front: a
-  // rebuild's commits hold megabytes.
   void Commit(uint64_t next_seq) override {
-    std::sort(unread_.begin(), unread_.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    size_t bytes = unread_bytes_ + 16 * (unread_.size() + staged_.size()) + 64;
-    for (const auto& [key, value] : staged_) bytes += key.size() + (value ? value->size() : 0);
-    rocksdb::WriteBatch batch(bytes);
-    auto u = unread_.begin();
-    auto put_unread_before = [&](const std::string* key) {
-      for (; u != unread_.end() && (key == nullptr || u->first < *key); ++u) {
-        batch.Put(u->first, u->second);
-      }
-    };
-    for (const auto& [key, value] : staged_) {
-      put_unread_before(&key);
-      if (value) {
-        batch.Put(key, *value);
-      } else {
-        batch.Delete(key);
-      }
+    FinishWrite();
+    std::unique_ptr<Batch> batch = StartWrite(next_seq);
+    try {
+      WriteBatch(*batch);
+    } catch (...) {
+      ForgetQueues();
+      throw;
     }
-    put_unread_before(nullptr);
-    batch.Put(kNextSeqKey, keys::Be64(next_seq));
-    rocksdb::WriteOptions wo;  // WAL on; the view can be rebuilt, so no fsync
-    rocksdb::Status s = db_->Write(wo, &batch);
-    Discard();
-    Check(s, "writing projections");
     next_seq_ = next_seq;
+    written_.reset();
+  }
+
+  void CommitInBackground(uint64_t next_seq) override {
+    FinishWrite();
+    writing_ = StartWrite(next_seq);
+    // The batch written before is freed there too: freeing a rebuild's
+    // batch costs about as much as writing it.
+    write_ = std::async(std::launch::async,
+                        [this, batch = writing_.get(), old = std::move(written_)]() mutable {
+                          old.reset();
+                          WriteBatch(*batch);
+                        });
   }
 
   void Discard() override {
+    try {
+      FinishWrite();
+    } catch (const Error&) {
+      // The caller is giving up on the batch anyway; the store holds its
+      // last good commit.
+    }
     staged_.clear();
     unread_.clear();
     unread_bytes_ = 0;
@@ -150,21 +176,131 @@ class RocksStore final : public Store {
     if (secondary_.empty()) return;
     Check(db_->TryCatchUpWithPrimary(), "catching up with the projection writer");
     LoadNextSeq();
+    ForgetQueues();
   }
 
  private:
+  // One commit's changes, sorted by key.
+  struct Batch {
+    std::map<std::string, std::optional<std::string>, std::less<>> staged;
+    std::vector<std::pair<std::string, std::string>> unread;
+    size_t bytes = 0;
+    uint64_t next_seq = 0;
+  };
+
+  // Takes the staged changes as a batch to write and counts their queue
+  // keys (the write is atomic, so the index may run ahead of it).
+  std::unique_ptr<Batch> StartWrite(uint64_t next_seq) {
+    auto b = std::make_unique<Batch>();
+    std::sort(unread_.begin(), unread_.end(),
+              [](const auto& x, const auto& y) { return x.first < y.first; });
+    b->staged.swap(staged_);
+    b->unread.swap(unread_);
+    b->bytes = unread_bytes_;
+    b->next_seq = next_seq;
+    unread_bytes_ = 0;
+    if (queues_loaded_) {
+      std::lock_guard lock(queues_mu_);
+      IndexQueueKeys(b->staged);
+    }
+    return b;
+  }
+
+  // Writes in key order: RocksDB inserts sorted keys into its memtable
+  // several times faster than random ones. The batch is sized up front: a
+  // rebuild's commits hold megabytes.
+  void WriteBatch(const Batch& b) const {
+    size_t bytes = b.bytes + 16 * (b.unread.size() + b.staged.size()) + 64;
+    for (const auto& [key, value] : b.staged) bytes += key.size() + (value ? value->size() : 0);
+    rocksdb::WriteBatch batch(bytes);
+    auto u = b.unread.begin();
+    auto put_unread_before = [&](const std::string* key) {
+      for (; u != b.unread.end() && (key == nullptr || u->first < *key); ++u) {
+        batch.Put(u->first, u->second);
+      }
+    };
+    for (const auto& [key, value] : b.staged) {
+      put_unread_before(&key);
+      if (value) {
+        batch.Put(key, *value);
+      } else {
+        batch.Delete(key);
+      }
+    }
+    put_unread_before(nullptr);
+    batch.Put(kNextSeqKey, keys::Be64(b.next_seq));
+    rocksdb::WriteOptions wo;  // WAL on; the view can be rebuilt, so no fsync
+    Check(db_->Write(wo, &batch), "writing projections");
+  }
+
+  // Waits for the write in the background, if any; throws its error, and
+  // then forgets the queue index, which counted the batch.
+  void FinishWrite() const {
+    if (!writing_) return;
+    std::unique_ptr<Batch> batch = std::move(writing_);
+    try {
+      write_.get();
+    } catch (...) {
+      ForgetQueues();
+      throw;
+    }
+    next_seq_ = batch->next_seq;
+    written_ = std::move(batch);
+  }
+
+  // Loaded again when next asked.
+  void ForgetQueues() const {
+    std::lock_guard lock(queues_mu_);
+    queues_.Clear();
+    queues_loaded_ = false;
+  }
+
+  void IndexQueueKeys(
+      const std::map<std::string, std::optional<std::string>, std::less<>>& staged) const {
+    for (auto it = staged.lower_bound(kQueueTable);
+         it != staged.end() && it->first.starts_with(kQueueTable); ++it) {
+      if (it->second) {
+        queues_.Add(it->first);
+      } else {
+        queues_.Remove(it->first);
+      }
+    }
+  }
+
+  // The committed queue keys, and those of a write in the background.
+  void LoadQueues() const {
+    std::lock_guard lock(queues_mu_);
+    if (queues_loaded_) return;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    for (it->Seek(kQueueTable); it->Valid() && it->key().starts_with(kQueueTable); it->Next()) {
+      queues_.Add(it->key().ToStringView());
+    }
+    Check(it->status(), "reading the projection queues");
+    if (writing_) IndexQueueKeys(writing_->staged);
+    queues_loaded_.store(true, std::memory_order_release);
+  }
+
   void LoadNextSeq() {
     std::string value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), kNextSeqKey, &value);
     next_seq_ = s.ok() ? keys::FromBe64(value) : 0;
   }
 
+  static constexpr std::string_view kQueueTable = "q|";
+
   std::unique_ptr<rocksdb::DB> db_;
   std::string secondary_;
   std::map<std::string, std::optional<std::string>, std::less<>> staged_;
   std::vector<std::pair<std::string, std::string>> unread_;  // Write()
   size_t unread_bytes_ = 0;
-  uint64_t next_seq_ = 0;
+  // The commit in the background and the one written before it (freed by
+  // the next), moved along by const reads (Scan) too.
+  mutable std::unique_ptr<Batch> writing_, written_;
+  mutable std::future<void> write_;
+  mutable uint64_t next_seq_ = 0;
+  mutable std::mutex queues_mu_;
+  mutable QueueIndex queues_;
+  mutable std::atomic<bool> queues_loaded_ = false;
 };
 
 }  // namespace

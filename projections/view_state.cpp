@@ -50,7 +50,7 @@ void ViewState::Add(const std::string& key, int64_t delta) {
 }
 
 void ViewState::CountState(const std::string& workflow, const std::string& state, int64_t delta) {
-  state_counts_[workflow][state] += delta;
+  Slot(workflow, state).count_delta += delta;
 }
 
 void ViewState::ActedAs(const std::string& officer, const std::string& workflow,
@@ -63,43 +63,46 @@ void ViewState::ActedAs(const std::string& officer, const std::string& workflow,
   store_.Put(keys::OfficerRole(officer, workflow, role), "");
 }
 
-ViewState::Queues::value_type& ViewState::LoadQueue(const std::string& workflow,
-                                                    const std::string& state) {
-  for (auto* q : queue_index_) {
-    if (q->first.first == workflow && q->first.second == state) return *q;
+ViewState::StateSlot& ViewState::Slot(const std::string& workflow, const std::string& state) {
+  for (auto& slot : slots_) {
+    if (slot->state == state && slot->workflow == workflow) return *slot;
   }
-  auto it = queues_.emplace(std::make_pair(workflow, state), Queue()).first;
-  queue_index_.push_back(&*it);
+  slots_.push_back(std::make_unique<StateSlot>());
+  slots_.back()->workflow = workflow;
+  slots_.back()->state = state;
+  return *slots_.back();
+}
+
+ViewState::StateSlot& ViewState::QueueSlot(const std::string& workflow, const std::string& state) {
+  StateSlot& slot = Slot(workflow, state);
+  if (slot.loaded) return slot;
+  slot.loaded = true;
   std::string prefix = keys::QueuePrefix(workflow, state);
   store_.Scan(prefix, [&](std::string_view k, std::string_view v) {
     auto entered = static_cast<int64_t>(keys::FromBe64(k.substr(prefix.size(), 8)));
-    it->second[{entered, std::string(k.substr(prefix.size() + 8))}] = {keys::FromBe64(v), true};
+    slot.queue.AddStored(entered, std::string(k.substr(prefix.size() + 8)), keys::FromBe64(v));
     return true;
   });
-  return *it;
+  return slot;
 }
 
-const Queue& ViewState::Waiting(const std::string& workflow, const std::string& state) {
-  return LoadQueue(workflow, state).second;
+const WaitingQueue& ViewState::Waiting(const std::string& workflow, const std::string& state) {
+  return QueueSlot(workflow, state).queue;
 }
 
 void ViewState::Enqueue(const std::string& workflow, const std::string& state, int64_t entered,
                         const std::string& id, uint64_t seq) {
-  auto& queue = LoadQueue(workflow, state);
-  auto [it, added] = queue.second.try_emplace({entered, id});
-  it->second = {seq, false};
-  entered_.emplace_back(&queue, entered, id);
-  if (added) ++hour_deltas_[{&queue, keys::HourOf(entered)}];
+  StateSlot& slot = QueueSlot(workflow, state);
+  slot.queue.Add(entered, id, seq);
+  entered_.emplace_back(&slot, entered, id);
 }
 
 void ViewState::Dequeue(const std::string& workflow, const std::string& state, int64_t entered,
                         const std::string& id) {
-  auto& queue = LoadQueue(workflow, state);
-  auto it = queue.second.find({entered, id});
-  if (it == queue.second.end()) return;
-  if (it->second.stored) left_.push_back(keys::Queue(workflow, state, entered, id));
-  queue.second.erase(it);
-  --hour_deltas_[{&queue, keys::HourOf(entered)}];
+  bool stored = false;
+  if (QueueSlot(workflow, state).queue.Remove(entered, id, &stored) && stored) {
+    left_.push_back(keys::Queue(workflow, state, entered, id));
+  }
 }
 
 void ViewState::Flush() {
@@ -114,10 +117,10 @@ void ViewState::Flush() {
   for (auto& [workflow, days] : agency_) {
     for (auto& [day, ag] : days) store_.Write(keys::AgencyDay(workflow, day), ag.Encode());
   }
-  for (const auto& [workflow, states] : state_counts_) {
-    for (const auto& [state, delta] : states) {
-      if (delta != 0) Add(keys::StateCount(workflow, state), delta);
-    }
+  for (auto& slot : slots_) {
+    if (slot->count_delta != 0)
+      Add(keys::StateCount(slot->workflow, slot->state), slot->count_delta);
+    slot->count_delta = 0;
   }
   for (const auto& [key, n] : counters_) {
     if (n == 0) {
@@ -127,33 +130,18 @@ void ViewState::Flush() {
     }
   }
   for (const auto& key : left_) store_.Delete(key);
-  for (const auto& [queue, entered, id] : entered_) {
-    auto it = queue->second.find({entered, id});
-    if (it == queue->second.end() || it->second.stored) continue;
-    const auto& [workflow, state] = queue->first;
-    store_.Put(keys::Queue(workflow, state, entered, id), keys::Be64(it->second.seq));
-    it->second.stored = true;
-  }
-  for (const auto& [at, delta] : hour_deltas_) {
-    if (delta == 0) continue;
-    const auto& [workflow, state] = at.first->first;
-    std::string key = keys::QueueCount(workflow, state, at.second * keys::kHourUs);
-    auto v = store_.Get(key);
-    auto n = static_cast<int64_t>(v ? keys::FromBe64(*v) : 0) + delta;
-    if (n == 0) {
-      store_.Delete(key);
-    } else {
-      store_.Put(key, keys::Be64(static_cast<uint64_t>(n)));
-    }
+  for (const auto& [slot, entered, id] : entered_) {
+    WaitingQueue::Entry* e = slot->queue.Find(entered, id);
+    if (e == nullptr || e->stored) continue;
+    store_.Put(keys::Queue(slot->workflow, slot->state, entered, id), keys::Be64(e->seq));
+    e->stored = true;
   }
   requests_.clear();
   officers_.clear();
   agency_.clear();
   counters_.clear();
-  state_counts_.clear();
   entered_.clear();
   left_.clear();
-  hour_deltas_.clear();
 }
 
 void ViewState::Clear() {
@@ -161,13 +149,10 @@ void ViewState::Clear() {
   officers_.clear();
   agency_.clear();
   counters_.clear();
-  state_counts_.clear();
   roles_.clear();
-  queues_.clear();
-  queue_index_.clear();
+  slots_.clear();
   entered_.clear();
   left_.clear();
-  hour_deltas_.clear();
 }
 
 }  // namespace jejak::projections

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -19,17 +20,9 @@
 
 #include "projections/records.h"
 #include "projections/store.h"
+#include "projections/waiting_queue.h"
 
 namespace jejak::projections {
-
-// The requests waiting in one state of one workflow, oldest first:
-// (entered_at, request id) -> the seq of the event that entered the state,
-// and whether the entry is in the store.
-struct Waiting {
-  uint64_t seq = 0;
-  bool stored = false;
-};
-using Queue = std::map<std::pair<int64_t, std::string>, Waiting>;
 
 class ViewState {
  public:
@@ -48,7 +41,7 @@ class ViewState {
   // Notes that the officer acted in the role (or| keys).
   void ActedAs(const std::string& officer, const std::string& workflow, const std::string& role);
 
-  const Queue& Waiting(const std::string& workflow, const std::string& state);
+  const WaitingQueue& Waiting(const std::string& workflow, const std::string& state);
   void Enqueue(const std::string& workflow, const std::string& state, int64_t entered,
                const std::string& id, uint64_t seq);
   void Dequeue(const std::string& workflow, const std::string& state, int64_t entered,
@@ -60,8 +53,16 @@ class ViewState {
   void Clear();
 
  private:
-  using Queues = std::map<std::pair<std::string, std::string>, Queue>;
-  Queues::value_type& LoadQueue(const std::string& workflow, const std::string& state);
+  // One state of one workflow: its queue, kept across batches (loaded from
+  // the store on first use), and the batch's change of requests in it.
+  struct StateSlot {
+    std::string workflow, state;
+    WaitingQueue queue;
+    bool loaded = false;
+    int64_t count_delta = 0;
+  };
+  StateSlot& Slot(const std::string& workflow, const std::string& state);
+  StateSlot& QueueSlot(const std::string& workflow, const std::string& state);  // loaded
 
   Store& store_;
   std::unordered_map<std::string, RequestRecord> requests_;
@@ -69,18 +70,13 @@ class ViewState {
   std::unordered_map<std::string, std::map<int64_t, OfficerDay>> officers_;
   std::unordered_map<std::string, std::map<int64_t, AgencyDay>> agency_;
   std::unordered_map<std::string, int64_t> counters_;
-  // Changes of requests per state, by workflow and state.
-  std::unordered_map<std::string, std::unordered_map<std::string, int64_t>> state_counts_;
   // (workflow, role) pairs staged per officer; kept across batches.
   std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> roles_;
-  Queues queues_;
-  std::vector<Queues::value_type*> queue_index_;  // few: searched in order
+  std::vector<std::unique_ptr<StateSlot>> slots_;  // few: searched in order
   // Changes of this batch: entries that entered a queue (written at Flush if
-  // still waiting), keys of stored entries that left, and the change of the
-  // number waiting per queue and hour of entry.
-  std::vector<std::tuple<Queues::value_type*, int64_t, std::string>> entered_;
+  // still waiting), and keys of stored entries that left.
+  std::vector<std::tuple<StateSlot*, int64_t, std::string>> entered_;
   std::vector<std::string> left_;
-  std::map<std::pair<Queues::value_type*, int64_t>, int64_t> hour_deltas_;
 };
 
 }  // namespace jejak::projections

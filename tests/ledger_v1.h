@@ -1,8 +1,11 @@
-// Builds a ledger in storage format v1 (one RocksDB key per Merkle node in
-// column family "merkle"), written through RocksDB directly as jejak did
-// before the tiles, so that tests can check the migration to the current
-// format (docs/FORMAT.md, "Format versions and migration").
+// Builds ledgers in the older storage formats, written through RocksDB
+// directly as jejak did then, so that tests can check the migration to the
+// current format (docs/FORMAT.md, "Format versions and migration"): v2 kept
+// the indexes in the main database, and v1 also one key per Merkle node in
+// column family "merkle".
 #pragma once
+
+#include <filesystem>
 
 #include <doctest/doctest.h>
 #include <rocksdb/db.h>
@@ -20,17 +23,55 @@
 
 namespace jejak::testing {
 
+// Moves the index keys and mark of the ledger in dir from its index database
+// into families of the main database, where formats v1 and v2 kept them.
+// The column families of the main database of a v2 ledger, for RawDb.
+inline std::vector<std::string> V2Families() {
+  std::vector<std::string> families = LedgerFamilies();
+  families.push_back(ledger::layout::kByRequest);
+  families.push_back(ledger::layout::kByActor);
+  return families;
+}
+
+inline void MoveIndexesIntoMainDb(const std::string& dir) {
+  namespace layout = ledger::layout;
+  std::vector<std::string> families = V2Families();
+  {
+    RawDb index(IndexDir(dir), IndexFamilies());
+    RawDb main(dir, families, /*create=*/true);  // creates the two families
+    for (const char* f : {layout::kByRequest, layout::kByActor}) {
+      for (const auto& [k, v] : index.Scan(f)) main.Put(f, k, v);
+    }
+    main.Put(rocksdb::kDefaultColumnFamilyName, layout::kIndexedKey,
+             index.Get(rocksdb::kDefaultColumnFamilyName, layout::kIndexedKey).value());
+  }
+  std::filesystem::remove_all(IndexDir(dir));
+}
+
+// Appends SampleEvent(0..n-1) to a new ledger in dir, in the current format.
+inline void AppendSamples(const std::string& dir, uint64_t n) {
+  auto l = ledger::Ledger::Open(dir);
+  std::vector<std::string> batch;
+  for (uint64_t i = 0; i < n; ++i) batch.push_back(events::Encode(SampleEvent(i)));
+  l->AppendBatch(std::move(batch));
+}
+
+// A v2 ledger in dir holding SampleEvent(0..n-1).
+inline void MakeV2Ledger(const std::string& dir, uint64_t n) {
+  AppendSamples(dir, n);
+  MoveIndexesIntoMainDb(dir);
+  RawDb(dir, V2Families())
+      .Put(rocksdb::kDefaultColumnFamilyName, ledger::layout::kFormatKey,
+           ledger::layout::kFormatV2);
+}
+
 // A v1 ledger in dir holding SampleEvent(0..n-1).
 inline void MakeV1Ledger(const std::string& dir, uint64_t n) {
   namespace layout = ledger::layout;
   auto bytes = [](uint64_t i) { return events::Encode(SampleEvent(i)); };
-  {
-    auto l = ledger::Ledger::Open(dir);
-    std::vector<std::string> batch;
-    for (uint64_t i = 0; i < n; ++i) batch.push_back(bytes(i));
-    l->AppendBatch(std::move(batch));
-  }
-  std::vector<std::string> families = LedgerFamilies();
+  AppendSamples(dir, n);
+  MoveIndexesIntoMainDb(dir);
+  std::vector<std::string> families = V2Families();
   {
     RawDb db(dir, families);
     db.Put(rocksdb::kDefaultColumnFamilyName, layout::kFormatKey, layout::kFormatV1);

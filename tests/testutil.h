@@ -212,11 +212,18 @@ inline std::map<std::string, std::string> SnapshotDir(const std::string& dir) {
   return files;
 }
 
-// The column families of a ledger's RocksDB, for RawDb.
+// The column families of a ledger's main RocksDB, for RawDb.
 inline std::vector<std::string> LedgerFamilies() {
-  return {rocksdb::kDefaultColumnFamilyName, ledger::layout::kEntries,
-          ledger::layout::kByRequest,        ledger::layout::kByActor,
-          ledger::layout::kMerkle,           ledger::layout::kCheckpoints};
+  return {rocksdb::kDefaultColumnFamilyName, ledger::layout::kEntries, ledger::layout::kMerkle,
+          ledger::layout::kCheckpoints};
+}
+
+// The ledger's index database (format v3) and its column families, for RawDb.
+inline std::string IndexDir(const std::string& ledger_dir) {
+  return ledger_dir + "/" + ledger::layout::kIndexDir;
+}
+inline std::vector<std::string> IndexFamilies() {
+  return {rocksdb::kDefaultColumnFamilyName, ledger::layout::kByRequest, ledger::layout::kByActor};
 }
 
 // A RocksDB opened directly, not through jejak, with the named column families
@@ -254,6 +261,17 @@ class RawDb {
   }
   void Delete(const std::string& family, const std::string& key) {
     Check(db_->Delete(rocksdb::WriteOptions(), by_name_.at(family), key));
+  }
+  // Every key and value of family, in order.
+  std::vector<std::pair<std::string, std::string>> Scan(const std::string& family) {
+    std::vector<std::pair<std::string, std::string>> out;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), by_name_.at(family)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      out.emplace_back(it->key().ToString(), it->value().ToString());
+    }
+    Check(it->status());
+    return out;
   }
 
  private:

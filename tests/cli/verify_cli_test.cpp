@@ -112,30 +112,34 @@ TEST_CASE("cli verify: a missing data directory exits 2 with a clear message") {
   CHECK(r.err.find("--data DIR is required") != std::string::npos);
 }
 
-TEST_CASE("cli ledger migrate: a v1 ledger is refused by readers until migrated") {
-  TempDir dir;
-  std::string ledger_dir = dir.Sub("ledger");
-  testing::MakeV1Ledger(ledger_dir, 300);
+TEST_CASE("cli ledger migrate: a v1 or v2 ledger is refused by readers until migrated") {
+  for (int version : {1, 2}) {
+    CAPTURE(version);
+    TempDir dir;
+    std::string ledger_dir = dir.Sub("ledger");
+    if (version == 1) testing::MakeV1Ledger(ledger_dir, 300);
+    if (version == 2) testing::MakeV2Ledger(ledger_dir, 300);
 
-  RunResult r = Verify(dir.path());
-  CHECK(r.exit_code == 2);
-  CHECK(r.err.find("jejak-ledger-v1") != std::string::npos);
-  CHECK(r.err.find("migrate") != std::string::npos);
+    RunResult r = Verify(dir.path());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("jejak-ledger-v" + std::to_string(version)) != std::string::npos);
+    CHECK(r.err.find("migrate") != std::string::npos);
 
-  r = Run({testing::JejakBin(), "ledger", "migrate", "--data", dir.path()});
-  CHECK(r.exit_code == 0);
-  CHECK(r.out == "OK ledger format jejak-ledger-v2, 300 entries\n");
+    r = Run({testing::JejakBin(), "ledger", "migrate", "--data", dir.path()});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "OK ledger format jejak-ledger-v3, 300 entries\n");
 
-  r = Verify(dir.path());
-  CHECK(r.exit_code == 0);
-  CHECK(r.out.rfind("OK 300 entries, head ", 0) == 0);
+    r = Verify(dir.path());
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.rfind("OK 300 entries, head ", 0) == 0);
 
-  // Migrating again changes nothing and says so the same way.
-  r = Run({testing::JejakBin(), "ledger", "migrate", "--data", dir.path(), "--json"});
-  CHECK(r.exit_code == 0);
-  auto j = nlohmann::json::parse(r.out);
-  CHECK(j["format"] == "jejak-ledger-v2");
-  CHECK(j["entries"] == 300);
+    // Migrating again changes nothing and says so the same way.
+    r = Run({testing::JejakBin(), "ledger", "migrate", "--data", dir.path(), "--json"});
+    CHECK(r.exit_code == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["format"] == "jejak-ledger-v3");
+    CHECK(j["entries"] == 300);
+  }
 }
 
 TEST_CASE("cli ledger migrate: a missing ledger exits 2 and creates nothing") {

@@ -96,6 +96,45 @@ TEST_CASE("entries that are not canonical events are refused whole") {
   CHECK(ledger->size() == 1);
 }
 
+TEST_CASE("a large batch, checked on two threads, names its first bad entry") {
+  TempDir dir;
+  auto ledger = Ledger::Open(dir.path());
+  std::vector<std::string> batch;
+  for (uint64_t n = 0; n < 1000; ++n) batch.push_back(Bytes(n));
+  // One bad entry in each half: the one named is the first.
+  for (auto [first, second] : {std::pair<size_t, size_t>{100, 900}, {501, 999}, {0, 500}}) {
+    CAPTURE(first);
+    std::vector<std::string> bad = batch;
+    bad[first] = "junk";
+    bad[second].pop_back();
+    try {
+      ledger->AppendBatch(std::move(bad));
+      FAIL("appended a batch holding junk");
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::kInvalidArgument);
+      CHECK(std::string(e.what()).find("(batch entry " + std::to_string(first) + ")") !=
+            std::string::npos);
+    }
+    bad = batch;
+    bad[second].pop_back();
+    std::string named = "(batch entry " + std::to_string(second) + ")";
+    CHECK_THROWS_WITH_AS(ledger->AppendBatch(std::move(bad)), doctest::Contains(named.c_str()),
+                         Error);
+  }
+  CHECK(ledger->size() == 0);
+  std::vector<Appended> appended = ledger->AppendBatch(batch);
+  REQUIRE(appended.size() == 1000);
+  Hash chain = kGenesisChain;
+  for (uint64_t n = 0; n < 1000; ++n) {
+    chain = ChainHash(n, chain, batch[n]);
+    CHECK(appended[n].chain == chain);
+  }
+  VerifyReport r = VerifyLedger(dir.path());
+  CHECK(r.ok);
+  CHECK(r.merkle_root == ledger->MerkleRoot(1000));
+  CHECK(ledger->SeqsByActor("officer-3").size() == 200);
+}
+
 TEST_CASE("concurrent appenders are group-committed with no loss or doubling") {
   TempDir dir;
   auto ledger = Ledger::Open(dir.path());

@@ -231,6 +231,8 @@ TEST_CASE("proofs: a format v1 ledger migrates to tiles on the writer's open") {
   families.clear();
   REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::Options(), dir.path(), &families).ok());
   CHECK(std::find(families.begin(), families.end(), layout::kMerkleV1) == families.end());
+  CHECK(std::find(families.begin(), families.end(), layout::kByRequest) == families.end());
+  CHECK(std::find(families.begin(), families.end(), layout::kByActor) == families.end());
   CHECK(*testing::RawDb(dir.path(), testing::LedgerFamilies())
              .Get(rocksdb::kDefaultColumnFamilyName, layout::kFormatKey) == layout::kFormatValue);
   auto reader = Ledger::OpenReadOnly(dir.path());
@@ -251,7 +253,7 @@ TEST_CASE("proofs: a v1 tree that disagrees with the entries stops the migration
   TempDir dir;
   testing::MakeV1Ledger(dir.path(), 40);
   {
-    std::vector<std::string> families = testing::LedgerFamilies();
+    std::vector<std::string> families = testing::V2Families();
     families.erase(std::find(families.begin(), families.end(), layout::kMerkle));
     families.push_back(layout::kMerkleV1);
     testing::RawDb(dir.path(), families)
@@ -264,6 +266,10 @@ TEST_CASE("proofs: a v1 tree that disagrees with the entries stops the migration
     CHECK(e.code() == ErrorCode::kCorruption);
     CHECK(std::string(e.what()).find("v1 tree") != std::string::npos);
   }
+  // The indexes stay where format v1 keeps them.
+  std::vector<std::string> families;
+  REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::Options(), dir.path(), &families).ok());
+  CHECK(std::find(families.begin(), families.end(), layout::kByRequest) != families.end());
 }
 
 TEST_CASE("note: signs the Go sumdb/note known answer byte for byte") {

@@ -2,6 +2,9 @@
 // names the first bad sequence number and the kind of damage.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -10,11 +13,14 @@
 #include "ledger/layout.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
+#include "tests/ledger/index_tamper.h"
 #include "tests/testutil.h"
 
 namespace jejak::ledger {
 namespace {
 
+using testing::IndexDir;
+using testing::IndexFamilies;
 using testing::LedgerFamilies;
 using testing::RawDb;
 using testing::SampleEvent;
@@ -147,33 +153,47 @@ TEST_CASE("tamper: a truncated tail with a forged head record is caught by the i
   CheckFailsAt(f.dir.path(), 15, "which is not in the ledger");
 }
 
-TEST_CASE("tamper: a removed index key is missing") {
+// For each index: takes entry seq out of its id's list, calls edit(db, index,
+// id), and checks that verification fails at bad with problem (index's name
+// in place of {}).
+void CheckIndexTamper(uint64_t seq,
+                      const std::function<void(RawDb&, const char*, const std::string&)>& edit,
+                      uint64_t bad, const std::string& problem) {
   for (const char* index : {layout::kByRequest, layout::kByActor}) {
     CAPTURE(index);
     Fixture f;
-    std::string id = index == layout::kByRequest ? RequestOf(7) : ActorOf(7);
+    std::string id = index == layout::kByRequest ? RequestOf(seq) : ActorOf(seq);
     {
-      RawDb db(f.dir.path(), LedgerFamilies());
-      REQUIRE(db.Get(index, layout::IndexKey(id, 7)));
-      db.Delete(index, layout::IndexKey(id, 7));
+      RawDb db(IndexDir(f.dir.path()), IndexFamilies());
+      REQUIRE(testing::Unlist(db, index, id, seq));
+      edit(db, index, id);
     }
-    CheckFailsAt(f.dir.path(), 7, std::string("index ") + index + " has no key for entry 7");
+    CheckFailsAt(f.dir.path(), bad, fmt::format(fmt::runtime(problem), index));
   }
 }
 
+TEST_CASE("tamper: a removed index key is missing") {
+  CheckIndexTamper(
+      7, [](RawDb&, const char*, const std::string&) {}, 7, "index {} has no key for entry 7");
+}
+
 TEST_CASE("tamper: an index key pointing elsewhere") {
-  for (const char* index : {layout::kByRequest, layout::kByActor}) {
-    CAPTURE(index);
-    Fixture f;
-    // Entry 9's key is moved to entry 3, which has another request and actor.
-    std::string id = index == layout::kByRequest ? RequestOf(9) : ActorOf(9);
-    {
-      RawDb db(f.dir.path(), LedgerFamilies());
-      db.Delete(index, layout::IndexKey(id, 9));
-      db.Put(index, layout::IndexKey(id, 3), "");
-    }
-    CheckFailsAt(f.dir.path(), 3, "points to entry 3, which belongs elsewhere");
-  }
+  // Entry 9's key is moved to entry 3, which has another request and actor.
+  CheckIndexTamper(
+      9,
+      [](RawDb& db, const char* index, const std::string& id) {
+        db.Put(index, layout::IndexKey(id, 3), "");
+      },
+      3, "points to entry 3, which belongs elsewhere");
+}
+
+TEST_CASE("tamper: an index value that is not a list of seqs") {
+  CheckIndexTamper(
+      11,
+      [](RawDb& db, const char* index, const std::string& id) {
+        db.Put(index, layout::IndexKey(id, 11), "\x80");  // a truncated varint
+      },
+      11, "at entry 11 has a malformed value");
 }
 
 TEST_CASE("tamper: a head record that disagrees") {

@@ -17,8 +17,9 @@ TEST_CASE("projections: a store of an older layout is started over, and readers 
   std::string path = dir.Sub("proj");
   {
     auto s = Store::Open(path);
-    s->Put("meta|format", "jejak-projections-v1");
+    s->Put("meta|format", "jejak-projections-v2");
     s->Put("rq|IZIN-1", "{\"state\":\"diajukan\"}");
+    s->Put("qc|izin|diajukan|", "hour counts of v2");
     s->Commit(42);
   }
   try {
@@ -26,14 +27,15 @@ TEST_CASE("projections: a store of an older layout is started over, and readers 
     FAIL("a reader opened an old layout");
   } catch (const events::Error& e) {
     CHECK(e.code() == events::ErrorCode::kInvalidArgument);
-    CHECK(std::string(e.what()).find("jejak-projections-v1") != std::string::npos);
+    CHECK(std::string(e.what()).find("jejak-projections-v2") != std::string::npos);
     CHECK(std::string(e.what()).find("jejak projections rebuild") != std::string::npos);
   }
   {
     auto s = Store::Open(path);
     CHECK(s->next_seq() == 0);
     CHECK(!s->Get("rq|IZIN-1"));
-    CHECK(s->Get("meta|format") == std::optional<std::string>("jejak-projections-v2"));
+    CHECK(!s->Get("qc|izin|diajukan|"));
+    CHECK(s->Get("meta|format") == std::optional<std::string>("jejak-projections-v3"));
   }
   CHECK(Store::OpenReadOnly(path)->next_seq() == 0);
   // Something that is not projections at all is left alone.

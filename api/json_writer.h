@@ -1,0 +1,16 @@
+// Compact JSON text of a nlohmann::json value: exactly value.dump() (and the
+// same json::type_error for a string that is not UTF-8), with less work, as
+// every JSON response is written this way. Text that needs no escaping (nearly
+// all) is copied whole; strings that do, and floating-point numbers, are left
+// to nlohmann. tests/api/json_writer_test.cpp holds the two equal.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace jejak::api {
+
+std::string DumpJson(const nlohmann::json& value);
+void AppendJson(std::string& out, const nlohmann::json& value);
+
+}  // namespace jejak::api

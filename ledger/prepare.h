@@ -1,0 +1,28 @@
+// Internal: the per-entry work of an append that needs no order, done before
+// the group-commit leader takes the entries: the canonical-event check, the
+// entry hash and the Merkle leaf hash.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/hash.h"
+#include "ledger/helper_thread.h"
+
+namespace jejak::ledger {
+
+struct Prepared {
+  const std::string* bytes;     // owned by the caller of AppendBatch()
+  Hash entry_hash;              // SHA-256(*bytes)
+  Hash leaf_hash;               // MerkleLeafHash(*bytes)
+  std::string_view request_id;  // views into *bytes
+  std::string_view actor;
+};
+
+// Returns the prepared entries, which point into entries; a large batch is
+// split with helper if it is free. Throws Error(kInvalidArgument) naming the
+// first entry (by its position in entries) that is not a canonical event.
+std::vector<Prepared> PrepareBatch(const std::vector<std::string>& entries, HelperThread* helper);
+
+}  // namespace jejak::ledger

@@ -1,0 +1,111 @@
+#include "ledger/rocks_options.h"
+
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/memtablerep.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+
+#include <memory>
+
+#include "ledger/layout.h"
+
+namespace jejak::ledger {
+namespace {
+
+// An index key's prefix, be32(len) || id: all keys of one id, in seq order.
+// Damaged keys (too short to hold a prefix) are their own prefix, since
+// RocksDB's hash memtable transforms keys without checking InDomain().
+class IndexPrefixTransform final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "jejak.IndexPrefix.v1"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    size_t n = layout::IndexPrefixSize(key.ToStringView());
+    return n == 0 ? key : rocksdb::Slice(key.data(), n);
+  }
+  bool InDomain(const rocksdb::Slice& key) const override {
+    return layout::IndexPrefixSize(key.ToStringView()) != 0;
+  }
+};
+
+}  // namespace
+
+rocksdb::Options DbOptions() {
+  rocksdb::Options o;
+  o.IncreaseParallelism(2);
+  // The hash memtable of by_request cannot take concurrent inserts.
+  o.allow_concurrent_memtable_write = false;
+  // Not enable_pipelined_write: it let the group-commit leader's synced
+  // batches skip waiting for the indexer's memtable inserts (+10% on the
+  // single-appender bench row), but with many appenders it brought 12 ms
+  // stalls (engine rows: p99 1 ms -> 12 ms, commands/s halved). The index
+  // database of format v3 does that better: its writes have a queue of their own.
+  o.max_background_jobs = 2;
+  o.write_buffer_size = 64 << 20;
+  o.keep_log_file_num = 3;
+  // Families written rarely (checkpoints, meta) would otherwise pin every
+  // write-ahead log file since their last flush: gigabytes for a busy ledger,
+  // all replayed by each open.
+  o.max_total_wal_size = 256 << 20;
+  o.max_open_files = 512;
+  return o;
+}
+
+namespace {
+
+rocksdb::ColumnFamilyOptions FamilyOptions(const std::string& name) {
+  rocksdb::ColumnFamilyOptions o;
+  o.write_buffer_size = 64 << 20;
+  rocksdb::BlockBasedTableOptions t;
+  if (name == layout::kMerkle) {
+    // Tiles are hashes: nothing to compress, and a Get is always for a tile
+    // that exists, so a filter saves nothing. Proofs read a few tiles each.
+    o.compression = rocksdb::kNoCompression;
+    t.block_size = 16 << 10;
+  } else if (name != layout::kEntries) {
+    // Index lookups by request or actor are point-prefix seeks: a bloom
+    // filter saves reads for absent ids.
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  }
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  // Index keys arrive in random id order, and inserting them into one big
+  // skip list (a cache miss per level) cost more than the rest of an append
+  // together. Each id's keys, though, arrive in seq order.
+  if (name == layout::kByRequest) {
+    // Many ids with few keys each per memtable: a hash table of short sorted
+    // lists, one bucket per request id (a list turns into a skip list past 256
+    // keys). Reads are prefix seeks (ReadRequest); a full scan (verify) must
+    // set total_order_seek.
+    o.prefix_extractor = std::make_shared<IndexPrefixTransform>();
+    o.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(
+        /*bucket_count=*/1 << 18, /*huge_page_tlb_size=*/0,
+        /*bucket_entries_logging_threshold=*/4096, /*if_log_bucket_dist_when_flash=*/false,
+        /*threshold_use_skiplist=*/256));
+  } else if (name == layout::kByActor) {
+    // Few ids (one key each per index write, layout.h): one skip list,
+    // remembering where each id's last key went as the place for its next.
+    o.memtable_insert_with_hint_prefix_extractor = std::make_shared<IndexPrefixTransform>();
+  }
+  return o;
+}
+
+}  // namespace
+
+std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(const std::vector<std::string>& names,
+                                                         bool scan_only) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> d;
+  for (const auto& n : names) {
+    rocksdb::ColumnFamilyOptions o = FamilyOptions(n);
+    // Not for entries either: their keys come in order, which a skip list
+    // inserts at its end for free, while every iterator over a vector
+    // memtable sorts its own copy (verify reads entries with one per worker).
+    if (scan_only && n != rocksdb::kDefaultColumnFamilyName && n != layout::kEntries) {
+      // A total-order scan of by_request's hash memtable copies it into a
+      // skip list, key by key: slower than all the verifier's hashing.
+      o.memtable_factory = std::make_shared<rocksdb::VectorRepFactory>();
+    }
+    d.emplace_back(n, std::move(o));
+  }
+  return d;
+}
+
+}  // namespace jejak::ledger
