@@ -163,6 +163,7 @@ std::unique_ptr<Server> Server::Start(ServerOptions options) {
   fs::create_directories(options.data_dir);
   auto workflows = LoadWorkflows(options.workflows_dir);
   auto core = std::make_unique<ServerCore>();
+  core->statuses.SetCapacity(options.status_cache_entries);
   std::string signing_path = options.signing_key;
   if (signing_path.empty() && fs::exists(options.data_dir + "/keys/jejak.key")) {
     signing_path = options.data_dir + "/keys/jejak.key";

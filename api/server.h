@@ -45,6 +45,8 @@ struct ServerOptions {
   // the burst allowed above it; 0 disables the limit.
   double rate_per_s = 0;
   double rate_burst = 100;
+  // Status documents kept for citizens polling (status_cache.h); 0: none.
+  size_t status_cache_entries = 32'768;
 };
 
 struct ServerCore;

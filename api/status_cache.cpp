@@ -36,6 +36,7 @@ std::optional<StatusText> StatusCache::Get(const projections::Store& store, cons
   e.text.json = std::make_shared<const std::string>(DumpJson(*doc));
   e.record = std::move(*record);
   StatusText out = e.text;
+  if (max_per_shard_ == 0) return out;
   std::lock_guard lock(shard.mu);
   if (shard.entries.size() >= max_per_shard_) shard.entries.clear();
   shard.entries.insert_or_assign(id, std::move(e));

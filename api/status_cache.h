@@ -29,7 +29,11 @@ struct StatusText {
 class StatusCache {
  public:
   // A document is a few kB: the default bounds the cache near 100 MB.
-  explicit StatusCache(size_t max_entries = 32'768) : max_per_shard_(max_entries / kShards + 1) {}
+  explicit StatusCache(size_t max_entries = 32'768) { SetCapacity(max_entries); }
+  // 0: keep nothing, every Get() builds the document. Call before any Get().
+  void SetCapacity(size_t max_entries) {
+    max_per_shard_ = max_entries == 0 ? 0 : max_entries / kShards + 1;
+  }
 
   // The status of request id as RequestStatus(store, id, now_us) gives it;
   // nullopt if the store knows no such request. The caller holds the store
@@ -52,7 +56,7 @@ class StatusCache {
   };
   static constexpr size_t kShards = 16;
 
-  size_t max_per_shard_;
+  size_t max_per_shard_ = 0;
   std::array<Shard, kShards> shards_;
 };
 

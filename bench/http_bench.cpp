@@ -9,7 +9,8 @@
 //   left once each request reads and authorizes a status. No command runs
 //   meanwhile, so after its first read a status comes from the server's
 //   status cache (api/status_cache.h): a read then costs the request's
-//   record, its queue count and the code check.
+//   record, its queue count and the code check. --http_status_cache=0
+//   measures reads that each build their document.
 // - http.post_action: officers acting, POST /v1/requests/{id}/actions with
 //   bearer tokens: each report bounces between the LAPOR! coordinator
 //   (teruskan) and the agency (kembalikan_ke_koordinator), so every action
@@ -159,10 +160,11 @@ Prepared Prepare(const Context& ctx, const std::string& data, uint64_t n) {
   return p;
 }
 
-std::unique_ptr<api::Server> Serve(const std::string& data) {
+std::unique_ptr<api::Server> Serve(const Context& ctx, const std::string& data) {
   api::ServerOptions o;
   o.data_dir = data;
   o.http.threads = kServerThreads;
+  if (ctx.params.Get("http_status_cache") == 0) o.status_cache_entries = 0;
   return api::Server::Start(o);
 }
 
@@ -298,7 +300,7 @@ double GetStatus(const Context& ctx) {
     rows.push_back(
         fmt::format("{{{}, {}}}", LuaString("/v1/requests/" + p.ids[i]), LuaString(p.codes[i])));
   }
-  auto server = Serve(dir.path());
+  auto server = Serve(ctx, dir.path());
   return RunRow(ctx, "http.get_status", *server, dir.path(), LuaPrelude(rows) + R"(
 function request()
   local row = next_row()
@@ -309,7 +311,7 @@ end
 
 double GetHealth(const Context& ctx) {
   ScratchDir dir(ctx, "http-health");
-  auto server = Serve(dir.path());
+  auto server = Serve(ctx, dir.path());
   return Wrk(server->url() + "/healthz", "/dev/null", ctx.params.Get("http_connections"),
              ctx.params.Get("http_seconds"))
       .rate;
@@ -318,7 +320,7 @@ double GetHealth(const Context& ctx) {
 double PostAction(const Context& ctx) {
   ScratchDir dir(ctx, "http-post");
   Prepared p = Prepare(ctx, dir.path(), Requests(ctx));
-  auto server = Serve(dir.path());  // creates DATA/token.key
+  auto server = Serve(ctx, dir.path());  // creates DATA/token.key
   std::vector<std::string> rows;
   for (size_t i = 0; i < p.ids.size(); ++i) {
     rows.push_back(fmt::format("{{{}, {}}}", LuaString("/v1/requests/" + p.ids[i] + "/actions"),
@@ -396,13 +398,15 @@ const std::vector<ParamSpec> kParams = {
     {"http_connections", 128, "wrk connections (and engine commands in flight)"},
     {"http_seconds", 5, "seconds of each wrk run"},
     {"http_receipts", 1, "1: the server has a signing key and answers commands with receipts"},
+    {"http_status_cache", 1, "0: the server keeps no status documents, every read builds one"},
 };
 
 std::string Sizes(const Context& ctx) {
-  return fmt::format("{} reports, wrk -t{} -c{} for {} s, {} server threads{}", Requests(ctx),
+  return fmt::format("{} reports, wrk -t{} -c{} for {} s, {} server threads{}{}", Requests(ctx),
                      kWrkThreads, ctx.params.Get("http_connections"),
                      ctx.params.Get("http_seconds"), kServerThreads,
-                     ctx.params.Get("http_receipts") != 0 ? ", receipts" : ", no signing key");
+                     ctx.params.Get("http_receipts") != 0 ? ", receipts" : ", no signing key",
+                     ctx.params.Get("http_status_cache") != 0 ? "" : ", no status cache");
 }
 
 RowSpec HttpRow(std::string name, std::string description, std::string unit,

@@ -227,8 +227,8 @@ class Verifier {
       }
       seqs.clear();
       if (!layout::ParseIndexValue(first, it->value().ToStringView(), &seqs)) {
-        note(first, fmt::format("index {} key \"{}\" at entry {} has a malformed value", name,
-                                id, first));
+        note(first,
+             fmt::format("index {} key \"{}\" at entry {} has a malformed value", name, id, first));
       }
       uint64_t want = Fingerprint(id);
       for (uint64_t seq : seqs) {
