@@ -30,6 +30,7 @@ struct ServeOptions {
   int threads = 0;
   size_t body_limit = 1 << 20;
   double rate = 0, burst = 100;
+  size_t status_cache = 32'768;
 };
 
 // "500ms", "60s", "5m", "1h", or "0" (off).
@@ -77,6 +78,7 @@ int RunServe(const Context& ctx, const ServeOptions& o) {
   so.kafka_topic = o.topic;
   so.rate_per_s = o.rate;
   so.rate_burst = o.burst;
+  so.status_cache_entries = o.status_cache;
   auto server = api::Server::Start(std::move(so));
   if (ctx.json) {
     std::cout << nlohmann::json({{"url", server->url()}}).dump() << std::endl;
@@ -142,6 +144,9 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
   serve->add_option("--max-body", so.body_limit, "Largest request body in bytes (default 1 MiB)");
   serve->add_option("--rate", so.rate, "Requests per second per token (default 0: unlimited)");
   serve->add_option("--burst", so.burst, "Requests a token may make at once above --rate");
+  serve->add_option("--status-cache", so.status_cache,
+                    "Status documents kept for citizens polling, a few kB each (default 32768; "
+                    "0: none)");
   AddCommonFlags(serve, ctx);
   serve->callback([&ctx] { ctx.run = [&ctx] { return RunServe(ctx, so); }; });
 

@@ -15,8 +15,10 @@ namespace {
 
 using nlohmann::json;
 
-TEST_CASE("api: status reads follow the queue and equal the projections' document") {
-  TestServer t;
+// With the cache (reads after the first find their documents kept) and
+// without it (serve --status-cache 0: every read builds its document).
+void CheckStatusReads(size_t cache_entries) {
+  TestServer t([&](api::ServerOptions& o) { o.status_cache_entries = cache_entries; });
   std::vector<json> subs = {t.Submit("3273010101900001"), t.Submit("3273010101900002"),
                             t.Submit("3273010101900003")};
   auto status = [&](const json& s, const std::string& code) {
@@ -54,6 +56,11 @@ TEST_CASE("api: status reads follow the queue and equal the projections' documen
     doc->erase("tracking_code_sha256");
     CHECK(bodies[i] == doc->dump());
   }
+}
+
+TEST_CASE("api: status reads follow the queue and equal the projections' document") {
+  SUBCASE("kept documents") { CheckStatusReads(32'768); }
+  SUBCASE("no status cache") { CheckStatusReads(0); }
 }
 
 }  // namespace
