@@ -1,38 +1,34 @@
 #include "ledger/indexer.h"
 
 #include <fmt/format.h>
-#include <rocksdb/write_batch.h>
 
+#include <filesystem>
 #include <memory>
-#include <span>
-#include <unordered_map>
 
 #include "events/encoding.h"
 #include "events/error.h"
 #include "ledger/layout.h"
 #include "ledger/rocks.h"
+#include "ledger/rocks_options.h"
 
 namespace jejak::ledger {
 namespace {
 
+namespace fs = std::filesystem;
+
 using events::Error;
 using events::ErrorCode;
 
-// Entries the appenders may run ahead of the indexer before they wait: about
-// 4 MB of ids, and what a reopen after a crash re-indexes at most.
+// Entries the appenders may run ahead of the indexer before they wait.
 constexpr uint64_t kMaxQueued = 1 << 17;
-// Entries per index write: large writes amortise RocksDB's per-write costs,
-// small ones let readers waiting for their keys go sooner.
-constexpr uint64_t kMaxWrite = 1 << 14;
+// Entries buffered at most: a full buffer is written at once. Bounds the
+// memory held (about 40 MB) and what a reopen after a crash re-indexes.
+constexpr uint64_t kMaxBuffered = 1 << 18;
+// How long keys wait in the buffer at most: read-only instances (and a
+// verifier) see them only once written.
+constexpr std::chrono::seconds kMaxBufferAge{1};
 
 }  // namespace
-
-void IndexIds::Add(std::string_view request_id, std::string_view actor) {
-  text.append(request_id);
-  ends.push_back(static_cast<uint32_t>(text.size()));
-  text.append(actor);
-  ends.push_back(static_cast<uint32_t>(text.size()));
-}
 
 std::optional<uint64_t> ReadIndexedMark(const RocksLedger& r) {
   std::string value;
@@ -47,7 +43,8 @@ std::optional<uint64_t> ReadIndexedMark(const RocksLedger& r) {
   return mark;
 }
 
-Indexer::Indexer(RocksLedger& r, uint64_t size) : r_(r) {
+Indexer::Indexer(RocksLedger& r, uint64_t size)
+    : r_(r), ingest_dir_((fs::path(r.dir) / layout::kIndexDir / "ingest").string()) {
   std::optional<uint64_t> stored = ReadIndexedMark(r);
   if (!stored) {
     // A new index database claims nothing yet, and a verifier beside the
@@ -71,6 +68,7 @@ Indexer::Indexer(RocksLedger& r, uint64_t size) : r_(r) {
   // All read and checked before any is written: a failed Open() writes nothing.
   std::vector<IndexIds> chunks(1);
   chunks[0].first_seq = mark;
+  constexpr uint64_t kChunk = 1 << 14;
   uint64_t seq = mark;
   for (it->Seek(layout::SeqKey(mark)); it->Valid(); it->Next(), ++seq) {
     uint64_t key;
@@ -87,12 +85,14 @@ Indexer::Indexer(RocksLedger& r, uint64_t size) : r_(r) {
                   fmt::format("cannot index entry {}: not an event: {}", seq, e.what()));
     }
     chunks.back().Add(keys.request_id, keys.actor_subject);
-    if (chunks.back().size() == kMaxWrite) chunks.push_back(IndexIds{seq + 1, {}, {}});
+    if (chunks.back().size() == kChunk) chunks.push_back(IndexIds{seq + 1, {}, {}});
   }
   ThrowIfError(it->status(), "reading entries to index");
   if (seq != size) throw Error(ErrorCode::kCorruption, fmt::format("entry {} is missing", seq));
-  // The last write also gives a mark to a ledger older than it.
-  for (size_t i = 0; i < chunks.size(); ++i) Write(std::span(chunks).subspan(i, 1));
+  std::error_code ec;
+  fs::remove_all(ingest_dir_, ec);  // files a crash left before their ingestion
+  for (IndexIds& ids : chunks) Buffer(std::move(ids));
+  if (!buffer_.empty()) WriteBuffer();
   indexed_ = size;
   thread_ = std::thread([this] { Run(); });
 }
@@ -123,22 +123,36 @@ void Indexer::WaitFor(uint64_t size) const {
   }
 }
 
+void Indexer::LookupBuffered(IndexBuffer::Index index, std::string_view id,
+                             std::vector<uint64_t>* seqs) const {
+  std::lock_guard lock(buffer_mu_);
+  buffer_.Lookup(index, id, seqs);
+}
+
 void Indexer::Run() {
+  LowerThisThreadsPriority();
   std::unique_lock lock(mu_);
   for (;;) {
-    cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
-    if (queue_.empty()) return;  // stopping, and everything is written
-    std::vector<IndexIds> work;
-    uint64_t n = 0;
-    while (!queue_.empty() && (work.empty() || n + queue_.front().size() <= kMaxWrite)) {
-      n += queue_.front().size();
-      work.push_back(std::move(queue_.front()));
-      queue_.pop_front();
+    auto ready = [&] { return stop_ || !queue_.empty(); };
+    if (buffer_.empty()) {
+      cv_.wait(lock, ready);
+    } else {
+      cv_.wait_until(lock, buffered_since_ + kMaxBufferAge, ready);
     }
+    std::deque<IndexIds> work;
+    work.swap(queue_);
+    uint64_t n = queued_;
+    bool stopping = stop_;
     lock.unlock();
     std::exception_ptr error;
+    uint64_t end = 0;
     try {
-      Write(work);
+      for (IndexIds& ids : work) {
+        end = ids.first_seq + ids.size();
+        Buffer(std::move(ids));
+      }
+      bool due = std::chrono::steady_clock::now() >= buffered_since_ + kMaxBufferAge;
+      if (!buffer_.empty() && (stopping || due)) WriteBuffer();
     } catch (...) {
       error = std::current_exception();
     }
@@ -148,85 +162,27 @@ void Indexer::Run() {
       error_ = error;
       queue_.clear();
       queued_ = 0;
-    } else {
-      indexed_ = work.back().first_seq + work.back().size();
+    } else if (!work.empty()) {
+      indexed_ = end;
     }
     cv_.notify_all();
-    if (error_) return;
+    if (error_ || (stopping && queue_.empty())) return;
   }
 }
 
-namespace {
-
-// One index's keys for one write: an id's entries share one key (layout.h),
-// so an actor acting on thousands of entries costs one memtable insert.
-class KeyGroups {
- public:
-  explicit KeyGroups(size_t entries) { slot_.reserve(entries); }
-
-  void Add(std::string_view id, uint64_t seq) {
-    auto [it, added] = slot_.try_emplace(id, groups_.size());
-    if (added) {
-      groups_.push_back(Group{id, seq, seq, {}});
-      return;
-    }
-    Group& g = groups_[it->second];
-    layout::AppendIndexDelta(&g.value, seq - g.last);
-    g.last = seq;
+void Indexer::Buffer(IndexIds ids) {
+  if (buffer_.empty()) buffered_since_ = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(buffer_mu_);
+    buffer_.Add(std::move(ids));
   }
+  if (buffer_.entries() >= kMaxBuffered) WriteBuffer();
+}
 
-  void PutAll(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* cf) const {
-    std::string key;  // reused: the puts copy keys into the batch
-    for (const Group& g : groups_) {
-      key.clear();
-      layout::AppendIndexKey(&key, g.id, g.first);
-      ThrowIfError(batch->Put(cf, key, g.value), "building an index batch");
-    }
-  }
-
- private:
-  struct Group {
-    std::string_view id;
-    uint64_t first, last;
-    std::string value;
-  };
-  std::unordered_map<std::string_view, size_t> slot_;  // id -> its group
-  std::vector<Group> groups_;                          // in order of first seq
-};
-
-}  // namespace
-
-// One unsynced write: the keys of the entries in work, which follow each
-// other, and the mark just past them.
-void Indexer::Write(std::span<const IndexIds> work) {
-  size_t entries = 0, reserve = 64;
-  for (const IndexIds& ids : work) {
-    entries += ids.size();
-    reserve += ids.text.size() / 2 + 32 * ids.size();
-  }
-  KeyGroups requests(entries), actors(entries);
-  for (const IndexIds& ids : work) {
-    std::string_view text(ids.text);
-    uint32_t start = 0;
-    for (size_t i = 0; i < ids.size(); ++i) {
-      uint64_t seq = ids.first_seq + i;
-      uint32_t request_end = ids.ends[2 * i], actor_end = ids.ends[2 * i + 1];
-      if (request_end > start) requests.Add(text.substr(start, request_end - start), seq);
-      actors.Add(text.substr(request_end, actor_end - request_end), seq);
-      start = actor_end;
-    }
-  }
-  rocksdb::WriteBatch batch(reserve);
-  requests.PutAll(&batch, r_.by_request);
-  actors.PutAll(&batch, r_.by_actor);
-  const IndexIds& last = work.back();
-  ThrowIfError(
-      batch.Put(r_.index_meta, layout::kIndexedKey, layout::SeqKey(last.first_seq + last.size())),
-      "building an index batch");
-  // Not synced: the entries are durable already, and keys lost in a crash
-  // are rewritten from them on open. In a database of its own, the write
-  // never holds up (or joins the write group of) a synced append.
-  ThrowIfError(r_.index_db->Write(rocksdb::WriteOptions(), &batch), "writing the ledger's indexes");
+void Indexer::WriteBuffer() {
+  buffer_.WriteTo(r_, ingest_dir_);
+  std::lock_guard lock(buffer_mu_);
+  buffer_.Clear();
 }
 
 }  // namespace jejak::ledger

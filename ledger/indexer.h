@@ -2,39 +2,31 @@
 // storage"). The by_request and by_actor keys are derived data, so they are
 // kept off the synced append path, in a database of their own: the appender
 // syncs entries and the head record alone, then hands the entries' ids to the
-// indexer, which writes their index keys (WAL on, not synced; one key per id
-// and write, listing its entries) together with the mark jejak.ledger.indexed
-// = be64(n): the keys of every entry below n are written. A crash can lose
-// only keys at or above the mark, and the next writer's Open() writes them
-// again.
+// indexer. It gathers their keys in memory (index_buffer.h), where index reads
+// on the writer find them at once, and writes them when the buffer is full
+// or a second old, then sets the mark
+// jejak.ledger.indexed = be64(n): the keys of every entry below n are written.
+// A crash can lose only keys at or above the mark, and the next writer's
+// Open() writes them again.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <exception>
 #include <mutex>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "ledger/index_buffer.h"
+
 namespace jejak::ledger {
 
 struct RocksLedger;
-
-// The request ids and actor subjects of consecutive entries, copied out of
-// their bytes before the append so that the indexer owns them.
-struct IndexIds {
-  uint64_t first_seq = 0;
-  std::string text;            // per entry: request id, then actor subject
-  std::vector<uint32_t> ends;  // per entry: where each of the two ends in text
-
-  void Add(std::string_view request_id, std::string_view actor);
-  size_t size() const { return ends.size() / 2; }
-};
 
 // The stored mark, or nullopt if there is none (damage, or a v1/v2 ledger
 // made before the mark existed, whose keys were all written with their
@@ -57,22 +49,39 @@ class Indexer {
   // outrunning the indexer slows down instead of piling up memory. After an
   // indexing failure it drops ids: they are above the mark.
   void Add(IndexIds ids);
-  // Blocks until the keys of every entry below size are written. Throws
-  // Error(kIoError) if indexing failed.
+  // Blocks until the keys of every entry below size are in the buffer or
+  // written. Throws Error(kIoError) if indexing failed.
   void WaitFor(uint64_t size) const;
+  // Appends the entries listed under id among the buffered keys of index to
+  // *seqs. Called before reading the index database, since keys leave the
+  // buffer only once written there.
+  void LookupBuffered(IndexBuffer::Index index, std::string_view id,
+                      std::vector<uint64_t>* seqs) const;
 
  private:
   void Run();
-  void Write(std::span<const IndexIds> work);
+  // Adds ids to the buffer, writing it if it is full.
+  void Buffer(IndexIds ids);
+  // Has the index database ingest the buffer, sets the mark, empties it.
+  void WriteBuffer();
 
   RocksLedger& r_;
-  mutable std::mutex mu_;  // guards everything below
+  const std::string ingest_dir_;  // where SST files wait to be ingested
+
+  mutable std::mutex mu_;  // guards the queue and state below
   mutable std::condition_variable cv_;
   std::deque<IndexIds> queue_;
-  uint64_t queued_ = 0;   // entries in queue_
-  uint64_t indexed_ = 0;  // the mark as last written
+  uint64_t queued_ = 0;   // entries in queue_ and being buffered
+  uint64_t indexed_ = 0;  // entries whose keys are buffered or written
   std::exception_ptr error_;
   bool stop_ = false;
+
+  // Changed only by the thread (and the constructor), which reads it without
+  // the lock; readers take it.
+  mutable std::mutex buffer_mu_;
+  IndexBuffer buffer_;
+  std::chrono::steady_clock::time_point buffered_since_;  // the oldest key's arrival
+
   std::thread thread_;
 };
 

@@ -138,7 +138,7 @@ class LedgerImpl final : public Ledger {
   std::vector<Entry> ReadRequest(std::string_view request_id) const override {
     if (indexer_) indexer_->WaitFor(size());  // read your writes
     std::vector<Entry> out;
-    for (uint64_t seq : IndexLookup(rocks_->by_request, request_id)) {
+    for (uint64_t seq : IndexLookup(IndexBuffer::Index::kByRequest, request_id)) {
       auto e = Get(seq);
       if (!e) {
         throw Error(ErrorCode::kCorruption,
@@ -151,7 +151,7 @@ class LedgerImpl final : public Ledger {
 
   std::vector<uint64_t> SeqsByActor(std::string_view subject) const override {
     if (indexer_) indexer_->WaitFor(size());
-    return IndexLookup(rocks_->by_actor, subject);
+    return IndexLookup(IndexBuffer::Index::kByActor, subject);
   }
 
   void Refresh() override {
@@ -223,8 +223,12 @@ class LedgerImpl final : public Ledger {
     }
   }
 
-  std::vector<uint64_t> IndexLookup(rocksdb::ColumnFamilyHandle* cf, std::string_view id) const {
+  std::vector<uint64_t> IndexLookup(IndexBuffer::Index index, std::string_view id) const {
     std::vector<uint64_t> seqs;
+    // First: keys leave the buffer only once the database has them.
+    if (indexer_) indexer_->LookupBuffered(index, id, &seqs);
+    rocksdb::ColumnFamilyHandle* cf =
+        index == IndexBuffer::Index::kByRequest ? rocks_->by_request : rocks_->by_actor;
     std::string prefix = layout::IndexPrefix(id);
     rocksdb::ReadOptions ro;
     ro.prefix_same_as_start = true;  // by_request is bucketed by prefix (rocks.cpp)
@@ -239,8 +243,9 @@ class LedgerImpl final : public Ledger {
       }
     }
     ThrowIfError(it->status(), "reading an index");
-    // Keys of one id follow in order of their first seq; the lists of two
-    // overlap only if a lowered mark had entries indexed twice.
+    // Buffered seqs come first, and two keys' lists overlap if entries were
+    // indexed twice (a crash between an ingestion and its mark, or a mark
+    // lowered by hand).
     std::sort(seqs.begin(), seqs.end());
     seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
     return seqs;

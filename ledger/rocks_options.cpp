@@ -1,11 +1,16 @@
 #include "ledger/rocks_options.h"
 
+#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/memtablerep.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <memory>
+#include <mutex>
 
 #include "ledger/layout.h"
 
@@ -13,8 +18,7 @@ namespace jejak::ledger {
 namespace {
 
 // An index key's prefix, be32(len) || id: all keys of one id, in seq order.
-// Damaged keys (too short to hold a prefix) are their own prefix, since
-// RocksDB's hash memtable transforms keys without checking InDomain().
+// Damaged keys (too short to hold a prefix) are their own prefix.
 class IndexPrefixTransform final : public rocksdb::SliceTransform {
  public:
   const char* Name() const override { return "jejak.IndexPrefix.v1"; }
@@ -32,8 +36,6 @@ class IndexPrefixTransform final : public rocksdb::SliceTransform {
 rocksdb::Options DbOptions() {
   rocksdb::Options o;
   o.IncreaseParallelism(2);
-  // The hash memtable of by_request cannot take concurrent inserts.
-  o.allow_concurrent_memtable_write = false;
   // Not enable_pipelined_write: it let the group-commit leader's synced
   // batches skip waiting for the indexer's memtable inserts (+10% on the
   // single-appender bench row), but with many appenders it brought 12 ms
@@ -48,6 +50,22 @@ rocksdb::Options DbOptions() {
   o.max_total_wal_size = 256 << 20;
   o.max_open_files = 512;
   return o;
+}
+
+void LowerBackgroundPriority() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    rocksdb::Env* env = rocksdb::Env::Default();
+    // Threads started later take it too (each checks before its next job).
+    env->LowerThreadPoolCPUPriority(rocksdb::Env::HIGH, rocksdb::CpuPriority::kLow);
+    env->LowerThreadPoolCPUPriority(rocksdb::Env::LOW, rocksdb::CpuPriority::kLow);
+  });
+}
+
+void LowerThisThreadsPriority() {
+  // Best effort: raising one's own nice value needs no privilege. On Linux
+  // the nice value belongs to the thread.
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
 }
 
 namespace {
@@ -67,23 +85,12 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::string& name) {
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   }
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
-  // Index keys arrive in random id order, and inserting them into one big
-  // skip list (a cache miss per level) cost more than the rest of an append
-  // together. Each id's keys, though, arrive in seq order.
   if (name == layout::kByRequest) {
-    // Many ids with few keys each per memtable: a hash table of short sorted
-    // lists, one bucket per request id (a list turns into a skip list past 256
-    // keys). Reads are prefix seeks (ReadRequest); a full scan (verify) must
-    // set total_order_seek.
+    // Reads are prefix seeks (ReadRequest) that the bloom filter answers for
+    // absent ids; a full scan (verify) must set total_order_seek. Index keys
+    // reach the index families as ingested files (index_buffer.h), not
+    // through memtables.
     o.prefix_extractor = std::make_shared<IndexPrefixTransform>();
-    o.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(
-        /*bucket_count=*/1 << 18, /*huge_page_tlb_size=*/0,
-        /*bucket_entries_logging_threshold=*/4096, /*if_log_bucket_dist_when_flash=*/false,
-        /*threshold_use_skiplist=*/256));
-  } else if (name == layout::kByActor) {
-    // Few ids (one key each per index write, layout.h): one skip list,
-    // remembering where each id's last key went as the place for its next.
-    o.memtable_insert_with_hint_prefix_extractor = std::make_shared<IndexPrefixTransform>();
   }
   return o;
 }
@@ -99,8 +106,7 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(const std::vector<std::
     // inserts at its end for free, while every iterator over a vector
     // memtable sorts its own copy (verify reads entries with one per worker).
     if (scan_only && n != rocksdb::kDefaultColumnFamilyName && n != layout::kEntries) {
-      // A total-order scan of by_request's hash memtable copies it into a
-      // skip list, key by key: slower than all the verifier's hashing.
+      // The writer's unflushed Merkle tiles a verifier replays sort once.
       o.memtable_factory = std::make_shared<rocksdb::VectorRepFactory>();
     }
     d.emplace_back(n, std::move(o));

@@ -5,10 +5,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <rocksdb/db.h>
+#include <rocksdb/table_properties.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -272,6 +274,14 @@ class RawDb {
     }
     Check(it->status());
     return out;
+  }
+  // How many of family's table files SstFileWriter made (ingested ones).
+  size_t IngestedFiles(const std::string& family) {
+    rocksdb::TablePropertiesCollection tables;
+    Check(db_->GetPropertiesOfAllTables(by_name_.at(family), &tables));
+    return std::count_if(tables.begin(), tables.end(), [](const auto& t) {
+      return t.second->user_collected_properties.count("rocksdb.external_sst_file.version") > 0;
+    });
   }
 
  private:

@@ -1,0 +1,184 @@
+#include "ledger/index_buffer.h"
+
+#include <fmt/format.h>
+#include <rocksdb/sst_file_writer.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <unordered_map>
+
+#include "events/error.h"
+#include "ledger/layout.h"
+#include "ledger/rocks.h"
+
+namespace jejak::ledger {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Buffers of fewer entries are written through the memtables. Above it,
+// ingesting is cheaper, and each file is still a sizeable one (~2 MB).
+constexpr uint64_t kMinIngest = 1 << 16;
+
+}  // namespace
+
+void IndexIds::Add(std::string_view request_id, std::string_view actor) {
+  text.append(request_id);
+  ends.push_back(static_cast<uint32_t>(text.size()));
+  text.append(actor);
+  ends.push_back(static_cast<uint32_t>(text.size()));
+}
+
+// One index's keys: an id's entries share one key (layout.h), so an actor
+// acting on thousands of entries costs one key.
+class IndexBuffer::KeyGroups {
+ public:
+  void Add(std::string_view id, uint64_t seq) {
+    auto [it, added] = slot_.try_emplace(id, groups_.size());
+    if (added) {
+      groups_.push_back(Group{id, seq, seq, {}});
+      return;
+    }
+    Group& g = groups_[it->second];
+    layout::AppendIndexDelta(&g.value, seq - g.last);
+    g.last = seq;
+  }
+
+  void Lookup(std::string_view id, std::vector<uint64_t>* seqs) const {
+    auto it = slot_.find(id);
+    if (it == slot_.end()) return;
+    const Group& g = groups_[it->second];
+    layout::ParseIndexValue(g.first, g.value, seqs);  // well-formed: made by Add()
+  }
+
+  bool empty() const { return groups_.empty(); }
+
+  // Writes the keys, in key order, to a new SST file at path for cf.
+  void WriteFile(const rocksdb::Options& options, rocksdb::ColumnFamilyHandle* cf,
+                 const std::string& path) const {
+    // Key order is be32(len) || id || seq, and each id has one key here.
+    std::vector<uint32_t> order(groups_.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      std::string_view x = groups_[a].id, y = groups_[b].id;
+      return x.size() != y.size() ? x.size() < y.size() : x < y;
+    });
+    // Not dropping the pages from the cache: recent requests are read most.
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, cf,
+                                  /*invalidate_page_cache=*/false);
+    ThrowIfError(writer.Open(path), fmt::format("creating {}", path));
+    std::string key;
+    for (uint32_t i : order) {
+      const Group& g = groups_[i];
+      key.clear();
+      layout::AppendIndexKey(&key, g.id, g.first);
+      ThrowIfError(writer.Put(key, g.value), fmt::format("writing {}", path));
+    }
+    ThrowIfError(writer.Finish(), fmt::format("writing {}", path));  // synced
+  }
+
+  void PutAll(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* cf) const {
+    std::string key;  // reused: the puts copy keys into the batch
+    for (const Group& g : groups_) {
+      key.clear();
+      layout::AppendIndexKey(&key, g.id, g.first);
+      ThrowIfError(batch->Put(cf, key, g.value), "building an index batch");
+    }
+  }
+
+  void Clear() {
+    slot_.clear();
+    groups_.clear();
+  }
+
+ private:
+  struct Group {
+    std::string_view id;
+    uint64_t first, last;
+    std::string value;
+  };
+  std::unordered_map<std::string_view, uint32_t> slot_;  // id -> its group
+  std::vector<Group> groups_;
+};
+
+IndexBuffer::IndexBuffer()
+    : requests_(std::make_unique<KeyGroups>()), actors_(std::make_unique<KeyGroups>()) {}
+
+IndexBuffer::~IndexBuffer() = default;
+
+void IndexBuffer::Add(IndexIds ids) {
+  if (ids.size() == 0) return;
+  if (entries_ == 0) first_seq_ = ids.first_seq;
+  const IndexIds& held = ids_.emplace_back(std::move(ids));
+  std::string_view text(held.text);
+  uint32_t start = 0;
+  for (size_t i = 0; i < held.size(); ++i) {
+    uint64_t seq = held.first_seq + i;
+    uint32_t request_end = held.ends[2 * i], actor_end = held.ends[2 * i + 1];
+    if (request_end > start) requests_->Add(text.substr(start, request_end - start), seq);
+    actors_->Add(text.substr(request_end, actor_end - request_end), seq);
+    start = actor_end;
+  }
+  entries_ += held.size();
+}
+
+void IndexBuffer::Lookup(Index index, std::string_view id, std::vector<uint64_t>* seqs) const {
+  (index == Index::kByRequest ? requests_ : actors_)->Lookup(id, seqs);
+}
+
+void IndexBuffer::WriteTo(RocksLedger& r, const std::string& tmp_dir) const {
+  rocksdb::WriteBatch batch;
+  if (entries_ >= kMinIngest) {
+    Ingest(r, tmp_dir);
+  } else {
+    requests_->PutAll(&batch, r.by_request);
+    actors_->PutAll(&batch, r.by_actor);
+  }
+  // Not synced: the entries are durable already, and keys (or a mark) lost in
+  // a crash are written again by the next Open().
+  ThrowIfError(batch.Put(r.index_meta, layout::kIndexedKey, layout::SeqKey(end_seq())),
+               "building an index batch");
+  ThrowIfError(r.index_db->Write(rocksdb::WriteOptions(), &batch), "writing the ledger's indexes");
+}
+
+void IndexBuffer::Ingest(RocksLedger& r, const std::string& tmp_dir) const {
+  std::error_code ec;
+  fs::create_directories(tmp_dir, ec);
+  if (ec) {
+    throw events::Error(events::ErrorCode::kIoError,
+                        fmt::format("creating {}: {}", tmp_dir, ec.message()));
+  }
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  try {
+    for (auto [groups, cf] :
+         {std::pair{requests_.get(), r.by_request}, {actors_.get(), r.by_actor}}) {
+      if (groups->empty()) continue;  // an SST file cannot be empty
+      std::string path = fmt::format("{}/{}-{}.sst", tmp_dir, cf->GetName(), first_seq_);
+      args.emplace_back();
+      args.back().column_family = cf;
+      args.back().external_files.push_back(path);
+      groups->WriteFile(r.index_db->GetOptions(cf), cf, path);
+      rocksdb::IngestExternalFileOptions& o = args.back().options;
+      o.move_files = true;  // a hard link; RocksDB removes our name once ingested
+      o.failed_move_fall_back_to_copy = true;
+      o.verify_checksums_before_ingest = false;  // written just now, by us
+    }
+    if (!args.empty()) {
+      ThrowIfError(r.index_db->IngestExternalFiles(args), "ingesting index keys");
+    }
+  } catch (...) {
+    for (const auto& a : args) fs::remove(a.external_files[0], ec);
+    throw;
+  }
+}
+
+void IndexBuffer::Clear() {
+  requests_->Clear();
+  actors_->Clear();
+  ids_.clear();
+  entries_ = 0;
+}
+
+}  // namespace jejak::ledger
