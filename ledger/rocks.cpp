@@ -219,7 +219,6 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
                             dir));
   }
   rocksdb::DBOptions options(DbOptions());
-  if (mode == OpenMode::kWrite) LowerBackgroundPriority();
   rocksdb::Status s;
   if (mode != OpenMode::kWrite) {
     CheckIsLedger(dir, /*check_marker=*/false);  // checked once open

@@ -1,16 +1,11 @@
 #include "ledger/rocks_options.h"
 
-#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/memtablerep.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <memory>
-#include <mutex>
 
 #include "ledger/layout.h"
 
@@ -52,22 +47,6 @@ rocksdb::Options DbOptions() {
   return o;
 }
 
-void LowerBackgroundPriority() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    rocksdb::Env* env = rocksdb::Env::Default();
-    // Threads started later take it too (each checks before its next job).
-    env->LowerThreadPoolCPUPriority(rocksdb::Env::HIGH, rocksdb::CpuPriority::kLow);
-    env->LowerThreadPoolCPUPriority(rocksdb::Env::LOW, rocksdb::CpuPriority::kLow);
-  });
-}
-
-void LowerThisThreadsPriority() {
-  // Best effort: raising one's own nice value needs no privilege. On Linux
-  // the nice value belongs to the thread.
-  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
-}
-
 namespace {
 
 rocksdb::ColumnFamilyOptions FamilyOptions(const std::string& name) {
@@ -87,9 +66,9 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::string& name) {
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   if (name == layout::kByRequest) {
     // Reads are prefix seeks (ReadRequest) that the bloom filter answers for
-    // absent ids; a full scan (verify) must set total_order_seek. Index keys
-    // reach the index families as ingested files (index_buffer.h), not
-    // through memtables.
+    // absent ids; a full scan (verify) must set total_order_seek. Many keys
+    // at once come as ingested files (index_buffer.h), so the memtables see
+    // only light loads.
     o.prefix_extractor = std::make_shared<IndexPrefixTransform>();
   }
   return o;
@@ -106,7 +85,7 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(const std::vector<std::
     // inserts at its end for free, while every iterator over a vector
     // memtable sorts its own copy (verify reads entries with one per worker).
     if (scan_only && n != rocksdb::kDefaultColumnFamilyName && n != layout::kEntries) {
-      // The writer's unflushed Merkle tiles a verifier replays sort once.
+      // The writer's unflushed tiles and keys a verifier replays sort once.
       o.memtable_factory = std::make_shared<rocksdb::VectorRepFactory>();
     }
     d.emplace_back(n, std::move(o));
