@@ -6,7 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <unordered_map>
+#include <functional>
 
 #include "events/error.h"
 #include "ledger/layout.h"
@@ -36,20 +36,24 @@ void IndexIds::Add(std::string_view request_id, std::string_view actor) {
 class IndexBuffer::KeyGroups {
  public:
   void Add(std::string_view id, uint64_t seq) {
-    auto [it, added] = slot_.try_emplace(id, groups_.size());
-    if (added) {
+    if (2 * (groups_.size() + 1) > slots_.size()) Grow();
+    uint64_t h = std::hash<std::string_view>()(id);
+    Slot* slot = &slots_[Find(id, h)];
+    if (slot->group == 0) {
+      *slot = Slot{static_cast<uint32_t>(h >> 32), static_cast<uint32_t>(groups_.size() + 1)};
       groups_.push_back(Group{id, seq, seq, {}});
       return;
     }
-    Group& g = groups_[it->second];
+    Group& g = groups_[slot->group - 1];
     layout::AppendIndexDelta(&g.value, seq - g.last);
     g.last = seq;
   }
 
   void Lookup(std::string_view id, std::vector<uint64_t>* seqs) const {
-    auto it = slot_.find(id);
-    if (it == slot_.end()) return;
-    const Group& g = groups_[it->second];
+    if (groups_.empty()) return;
+    const Slot& slot = slots_[Find(id, std::hash<std::string_view>()(id))];
+    if (slot.group == 0) return;
+    const Group& g = groups_[slot.group - 1];
     layout::ParseIndexValue(g.first, g.value, seqs);  // well-formed: made by Add()
   }
 
@@ -89,7 +93,7 @@ class IndexBuffer::KeyGroups {
   }
 
   void Clear() {
-    slot_.clear();
+    std::fill(slots_.begin(), slots_.end(), Slot{});
     groups_.clear();
   }
 
@@ -99,7 +103,34 @@ class IndexBuffer::KeyGroups {
     uint64_t first, last;
     std::string value;
   };
-  std::unordered_map<std::string_view, uint32_t> slot_;  // id -> its group
+  // An open-addressing table from id to group, kept at most half full and
+  // reused from one buffer to the next: the buffer sees ~100k new ids per
+  // write, and a node-based map's allocations, rehashes and frees cost more
+  // than the rest of the indexer's work.
+  struct Slot {
+    uint32_t tag = 0;    // the hash's high bits, compared before the id
+    uint32_t group = 0;  // 1 + the group's index; 0: empty
+  };
+
+  // The slot holding id (whose hash is h), or the empty one where it belongs.
+  size_t Find(std::string_view id, uint64_t h) const {
+    size_t mask = slots_.size() - 1;
+    uint32_t tag = static_cast<uint32_t>(h >> 32);
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (s.group == 0 || (s.tag == tag && groups_[s.group - 1].id == id)) return i;
+    }
+  }
+
+  void Grow() {
+    slots_.assign(std::max<size_t>(1024, 2 * slots_.size()), Slot{});
+    for (uint32_t i = 0; i < groups_.size(); ++i) {
+      uint64_t h = std::hash<std::string_view>()(groups_[i].id);
+      slots_[Find(groups_[i].id, h)] = Slot{static_cast<uint32_t>(h >> 32), i + 1};
+    }
+  }
+
+  std::vector<Slot> slots_;  // a power of two in size
   std::vector<Group> groups_;
 };
 

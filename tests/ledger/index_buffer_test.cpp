@@ -70,6 +70,26 @@ TEST_CASE("index buffer: many keys are ingested as files, and read before and af
   CHECK((!std::filesystem::exists(ingest) || std::filesystem::is_empty(ingest)));
 }
 
+TEST_CASE("index buffer: the writer finds each of many ids among the buffered keys") {
+  TempDir dir;
+  auto ledger = Ledger::Open(dir.path());
+  // Distinct request ids, more than the buffer's table first holds.
+  constexpr uint64_t kIds = 5000;
+  std::vector<std::string> batch;
+  for (uint64_t n = 0; n < 2 * kIds; ++n) {
+    batch.push_back(events::Encode(SampleEvent(n, "REQ-U" + std::to_string(n % kIds))));
+  }
+  ledger->AppendBatch(std::move(batch));
+  for (uint64_t id : {uint64_t{0}, uint64_t{1}, uint64_t{2500}, kIds - 1}) {
+    auto entries = ledger->ReadRequest("REQ-U" + std::to_string(id));
+    REQUIRE(entries.size() == 2);
+    CHECK(entries[0].seq == id);
+    CHECK(entries[1].seq == id + kIds);
+  }
+  CHECK(ledger->ReadRequest("REQ-U" + std::to_string(kIds)).empty());
+  CHECK(ledger->SeqsByActor("officer-4").size() == 2 * kIds / 5);
+}
+
 TEST_CASE("index buffer: a reader beside the writer sees keys within seconds") {
   TempDir dir;
   auto writer = Ledger::Open(dir.path());
