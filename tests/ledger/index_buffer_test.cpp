@@ -60,6 +60,15 @@ TEST_CASE("index buffer: many keys are ingested as files, and read before and af
     auto ledger = Ledger::Open(dir.path());
     AppendMany(*ledger, 0, kMany);
     CheckIndexed(*ledger, kMany);  // from the buffer, the files, or both
+    // A reader beside the writer sees the ingested files once they are in.
+    auto reader = Ledger::OpenReadOnly(dir.path());
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (reader->SeqsByActor("officer-3").size() < kMany / 5 &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      reader->Refresh();
+    }
+    CheckIndexed(*reader, kMany);
   }
   RawDb index(IndexDir(dir.path()), IndexFamilies());
   CHECK(index.IngestedFiles(layout::kByRequest) >= 1);
