@@ -82,10 +82,11 @@ int RunDemo(const Context& ctx, const DemoOptions& o) {
   SimulationReport r;
   {
     ProgressBar bar("simulating");
-    r = RunSimulation(*engine, clock, so, [&](uint64_t d, uint64_t t) { bar.Update(d, t); },
-                      StopRequested());
+    r = RunSimulation(
+        *engine, clock, so, [&](uint64_t d, uint64_t t) { bar.Update(d, t); }, StopRequested());
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   uint64_t written = engine->ledger().size() - entries_before;
   kafka.Finish();
   engine.reset();  // closes the ledger cleanly before verifying it
@@ -133,7 +134,8 @@ int RunDemo(const Context& ctx, const DemoOptions& o) {
       for (const auto& [s, c] : r.open_states) n += c;
       return n;
     }());
-    for (const auto& [state, n] : r.open_states) fmt::print("                {:>6}  {}\n", n, state);
+    for (const auto& [state, n] : r.open_states)
+      fmt::print("                {:>6}  {}\n", n, state);
     if (!r.example_request.empty()) {
       fmt::print("  try         request {} with tracking code {}:\n", r.example_request,
                  r.example_code);

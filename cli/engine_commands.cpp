@@ -113,15 +113,16 @@ int RunDeploy(const Context& ctx, const CommandOptions& o) {
     const auto& wf = workflows[i];
     auto result = eng->Deploy(wf, deployer);
     if (ctx.json) {
-      out.push_back({{"file", file}, {"workflow", wf->name}, {"version", wf->version},
+      out.push_back({{"file", file},
+                     {"workflow", wf->name},
+                     {"version", wf->version},
                      {"deployed", result.has_value()},
                      {"seq", result ? nlohmann::json(result->event.seq) : nlohmann::json()}});
     } else if (result) {
       fmt::print("Deployed {} v{} ({}) at ledger entry {}\n", wf->name, wf->version, file,
-                  result->event.seq);
+                 result->event.seq);
     } else {
-      fmt::print("{} v{} is already deployed with this exact definition\n", wf->name,
-                 wf->version);
+      fmt::print("{} v{} is already deployed with this exact definition\n", wf->name, wf->version);
     }
   }
   kafka.Finish();
@@ -182,16 +183,18 @@ int RunHistory(const Context& ctx, const CommandOptions& o) {
       out.push_back(events::ToJson(e));
       continue;
     }
-    std::string what = e.type == events::types::kAction ? FieldText(e, events::fields::kAction)
-                                                        : e.type;
+    std::string what =
+        e.type == events::types::kAction ? FieldText(e, events::fields::kAction) : e.type;
     std::string from = FieldText(e, events::fields::kFrom), to = FieldText(e, events::fields::kTo);
-    std::string move = to.empty() ? "" : fmt::format(" {}{}", from.empty() ? "" : from + " -> ", to);
+    std::string move =
+        to.empty() ? "" : fmt::format(" {}{}", from.empty() ? "" : from + " -> ", to);
     fmt::print("{:>6}  {}  {:<18} by {} ({}){}\n", e.seq, events::FormatRfc3339(e.time_us), what,
                e.actor.subject, e.actor.role, move);
     std::string reason = FieldText(e, events::fields::kReason);
     if (!reason.empty()) fmt::print("        reason: {}\n", reason);
     std::string refusal = FieldText(e, events::fields::kRefusal);
-    if (!refusal.empty()) fmt::print("        refused ({}): {}\n", refusal, FieldText(e, events::fields::kMessage));
+    if (!refusal.empty())
+      fmt::print("        refused ({}): {}\n", refusal, FieldText(e, events::fields::kMessage));
   }
   if (ctx.json) std::cout << out.dump() << std::endl;
   return kExitOk;

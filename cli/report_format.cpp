@@ -20,7 +20,8 @@ std::string Seconds(const json& us) {
 
 std::string Counts(const json& counts) {
   std::string out;
-  for (const auto& [k, v] : counts.items()) out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v.get<int64_t>());
+  for (const auto& [k, v] : counts.items())
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v.get<int64_t>());
   return out.empty() ? "-" : out;
 }
 
@@ -65,7 +66,8 @@ void PrintStatus(const json& s) {
   fmt::print("{}  {} ({} v{})\n", s["request_id"].get<std::string>(),
              s["workflow_title"].get<std::string>(), s["workflow"].get<std::string>(),
              s["workflow_version"].get<int>());
-  fmt::print("State:    {} ({})\n", s["state_title"].get<std::string>(), s["state"].get<std::string>());
+  fmt::print("State:    {} ({})\n", s["state_title"].get<std::string>(),
+             s["state"].get<std::string>());
   if (!s["terminal"].get<bool>()) {
     std::string next;
     for (const auto& n : s["next"]) {
@@ -94,7 +96,8 @@ void PrintReport(const std::string& kind, const json& report, bool csv) {
   std::vector<Row> rows;
   if (kind == "officers") {
     for (const auto& o : report) {
-      rows.push_back({o["officer"], fmt::format("{}", fmt::join(o["roles"].get<std::vector<std::string>>(), " ")),
+      rows.push_back({o["officer"],
+                      fmt::format("{}", fmt::join(o["roles"].get<std::vector<std::string>>(), " ")),
                       std::to_string(o["actions_total"].get<int64_t>()),
                       std::to_string(o["requests_handled"].get<int64_t>()),
                       Seconds(o["wait_median_us"]), Seconds(o["wait_p90_us"]),
@@ -120,8 +123,9 @@ void PrintReport(const std::string& kind, const json& report, bool csv) {
                       c.is_null() ? "-" : fmt::format("{:.1f}%", c.get<double>()),
                       Counts(w["requests_by_state"])});
     }
-    PrintRows({"workflow", "arrivals", "completions", "done_p50", "done_p90", "sla_ok", "now_by_state"},
-              rows, csv);
+    PrintRows(
+        {"workflow", "arrivals", "completions", "done_p50", "done_p90", "sla_ok", "now_by_state"},
+        rows, csv);
   }
 }
 

@@ -54,7 +54,7 @@ struct Happening {
 // A command in flight, answered at the end of the simulated minute.
 struct InFlight {
   std::future<engine::Accepted> result;
-  std::string request;         // empty for submissions
+  std::string request;  // empty for submissions
   std::optional<size_t> officer;
 };
 
@@ -125,7 +125,9 @@ class Simulation {
   }
 
  private:
-  int64_t Rand(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng_); }
+  int64_t Rand(int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng_);
+  }
   bool Chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
   int64_t Today(int64_t t, const Workflow& wf) const {
     return (t + wf.calendar.utc_offset_minutes * kMinute) / kDay;
@@ -210,10 +212,14 @@ class Simulation {
 
   void Handle(const Happening& h, int64_t now) {
     switch (h.kind) {
-      case Kind::kArrival: return Submit(*workflows_[h.index], now);
-      case Kind::kOfficerFree: return OfficerFree(h.index, now);
-      case Kind::kApplicantTurn: return ApplicantTurn(h.request, now, false);
-      case Kind::kWithdraw: return ApplicantTurn(h.request, now, true);
+      case Kind::kArrival:
+        return Submit(*workflows_[h.index], now);
+      case Kind::kOfficerFree:
+        return OfficerFree(h.index, now);
+      case Kind::kApplicantTurn:
+        return ApplicantTurn(h.request, now, false);
+      case Kind::kWithdraw:
+        return ApplicantTurn(h.request, now, true);
     }
   }
 
@@ -259,7 +265,8 @@ class Simulation {
       o.request.clear();
     }
     if (!o.wf->calendar.IsWorkingTime(now)) {
-      agenda_.push({NextWorkStart(*o.wf, now) + Rand(0, 15) * kMinute, Kind::kOfficerFree, index, ""});
+      agenda_.push(
+          {NextWorkStart(*o.wf, now) + Rand(0, 15) * kMinute, Kind::kOfficerFree, index, ""});
       return;
     }
     Request* r = PickRequest(o);
@@ -349,7 +356,8 @@ class Simulation {
     if (options.empty()) return nullptr;
     std::vector<double> weights;
     for (auto& o : options) weights.push_back(o.second);
-    const ActionSpec* a = options[std::discrete_distribution<size_t>(weights.begin(), weights.end())(rng_)].first;
+    const ActionSpec* a =
+        options[std::discrete_distribution<size_t>(weights.begin(), weights.end())(rng_)].first;
     for (const auto& r : roles) {
       if (Has(a->roles, r)) *role = r;
     }
@@ -365,7 +373,8 @@ class Simulation {
   // An attempt at an action the officer's role does not allow.
   bool ChooseForbidden(Officer& o, const Request& r) {
     for (const auto& a : o.wf->actions) {
-      if (Has(a.from, r.state) && !Has(a.roles, o.roles.front()) && !Has(a.roles, engine::kApplicantRole)) {
+      if (Has(a.from, r.state) && !Has(a.roles, o.roles.front()) &&
+          !Has(a.roles, engine::kApplicantRole)) {
         o.action = a.name;
         o.role = o.roles.front();
         return true;
@@ -431,9 +440,11 @@ class Simulation {
         if (e.type == events::types::kSubmitted) {
           ++report_.submitted;
           Request& r = requests_[e.request_id];
-          r = Request{e.request_id, e.actor.subject, FindWorkflow(e.workflow, e.workflow_version), "", 0, false,
-                      a.tracking_code};
-          if (Chance(0.01)) agenda_.push({now + Rand(60, 2 * 1440) * kMinute, Kind::kWithdraw, 0, r.id});
+          r = Request{
+              e.request_id, e.actor.subject, FindWorkflow(e.workflow, e.workflow_version), "", 0,
+              false,        a.tracking_code};
+          if (Chance(0.01))
+            agenda_.push({now + Rand(60, 2 * 1440) * kMinute, Kind::kWithdraw, 0, r.id});
         } else {
           ++report_.actions;
         }
@@ -457,7 +468,8 @@ class Simulation {
     for (const auto& [state, n] : finished_) {
       if (state == "withdrawn") {
         report_.withdrawn += n;
-      } else if (state.find("tolak") != std::string::npos || state.find("tidak") != std::string::npos) {
+      } else if (state.find("tolak") != std::string::npos ||
+                 state.find("tidak") != std::string::npos) {
         report_.rejected += n;
       } else {
         report_.closed += n;

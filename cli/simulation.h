@@ -19,10 +19,10 @@
 namespace jejak::cli {
 
 struct SimulationOptions {
-  int days = 3;                  // working days to simulate
-  int requests_per_day = 1000;   // submissions per day across all workflows
+  int days = 3;                 // working days to simulate
+  int requests_per_day = 1000;  // submissions per day across all workflows
   uint64_t seed = 1;
-  int64_t start_us = 0;          // a time on or before the first simulated day
+  int64_t start_us = 0;  // a time on or before the first simulated day
 };
 
 struct SimulationReport {

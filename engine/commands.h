@@ -19,8 +19,8 @@ namespace jejak::engine {
 using FieldInputs = std::map<std::string, std::string>;
 
 struct SubmitCommand {
-  std::string workflow;    // name; the latest deployed version is used
-  std::string applicant;   // the citizen's id (verified by the caller)
+  std::string workflow;   // name; the latest deployed version is used
+  std::string applicant;  // the citizen's id (verified by the caller)
   FieldInputs fields;
   std::string idempotency_key;
 };
@@ -30,7 +30,7 @@ struct ActCommand {
   std::string action;
   events::Actor actor;  // verified by the caller: CLI flags or API token
   FieldInputs fields;
-  std::string reason;                     // required by some actions (rejections)
+  std::string reason;                      // required by some actions (rejections)
   std::optional<uint32_t> expect_version;  // optimistic concurrency
   std::string idempotency_key;
 };

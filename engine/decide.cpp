@@ -48,10 +48,10 @@ const RequestState& FindRequest(const EngineState& state, const std::string& id)
 
 void CheckVersion(const RequestState& r, const std::optional<uint32_t>& expected) {
   if (expected && *expected != r.version) {
-    throw Error(ErrorCode::kConflict,
-                fmt::format("request {} is at version {}, not the expected {}", r.id, r.version,
-                            *expected),
-                "version_conflict");
+    throw Error(
+        ErrorCode::kConflict,
+        fmt::format("request {} is at version {}, not the expected {}", r.id, r.version, *expected),
+        "version_conflict");
   }
 }
 
@@ -90,8 +90,8 @@ void RequireFields(const events::Fields& given, const std::vector<std::string>& 
                    const std::string& what) {
   for (const auto& name : required) {
     if (!given.count(name)) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  fmt::format("{} requires field \"{}\"", what, name), "missing_field");
+      throw Error(ErrorCode::kInvalidArgument, fmt::format("{} requires field \"{}\"", what, name),
+                  "missing_field");
     }
   }
 }
@@ -138,9 +138,9 @@ std::optional<events::Event> DecideDeploy(const EngineState& state,
   events::Event e = NewEvent(t::kWorkflowDeployed, *wf, "", deployer, now, "");
   e.correlation_id.clear();
   e.fields.emplace(f::kDefinition, FieldValue::String(wf->source));
-  e.fields.emplace(f::kDefinitionSha256,
-                   FieldValue::Bytes(std::string(ledger::AsBytes(ledger::HashFromHex(
-                       wf->source_sha256)))));
+  e.fields.emplace(
+      f::kDefinitionSha256,
+      FieldValue::Bytes(std::string(ledger::AsBytes(ledger::HashFromHex(wf->source_sha256)))));
   e.fields.emplace(f::kModel, FieldValue::String(WorkflowToJson(*wf).dump()));
   return e;
 }
@@ -173,7 +173,8 @@ events::Event DecideSubmit(const EngineState& state, const SubmitCommand& cmd, i
   events::Event e = NewEvent(t::kSubmitted, *wf, id, {cmd.applicant, kApplicantRole, ""}, now,
                              cmd.idempotency_key);
   e.fields = std::move(fields);
-  e.fields.emplace(f::kTrackingCodeSha256, FieldValue::Bytes(TrackingCodeDigest(codes.CodeFor(id))));
+  e.fields.emplace(f::kTrackingCodeSha256,
+                   FieldValue::Bytes(TrackingCodeDigest(codes.CodeFor(id))));
   Enter(e, *wf, wf->InitialState().name, now);
   return e;
 }

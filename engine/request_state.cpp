@@ -69,8 +69,9 @@ void EngineState::EvolveRequest(const events::Event& e) {
   if (e.type == t::kWorkflowDeployed) return ApplyDeployment(e);
   if (e.type == t::kSubmitted) {
     auto wf = Find(e.workflow, e.workflow_version);
-    if (!wf) Corrupt(e, fmt::format("request uses undeployed workflow {} v{}", e.workflow,
-                                     e.workflow_version));
+    if (!wf)
+      Corrupt(e, fmt::format("request uses undeployed workflow {} v{}", e.workflow,
+                             e.workflow_version));
     RequestState& r = requests_[e.request_id];
     r.id = e.request_id;
     r.workflow = wf;

@@ -70,8 +70,7 @@ class EngineState {
   void EvolveRequest(const events::Event& e);
   void ApplyDeployment(const events::Event& e);
   RequestState& Existing(const events::Event& e);
-  void EnterState(RequestState& r, const std::string& state, int64_t at,
-                  const events::Event& e);
+  void EnterState(RequestState& r, const std::string& state, int64_t at, const events::Event& e);
 
   std::map<std::string, std::map<uint32_t, std::shared_ptr<const Workflow>>> workflows_;
   std::unordered_map<std::string, RequestState> requests_;

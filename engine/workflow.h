@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "events/calendar.h"
 #include "engine/guard.h"
+#include "events/calendar.h"
 #include "events/field_value.h"
 
 namespace jejak::engine {

@@ -8,11 +8,11 @@
 
 #include "engine/decimal.h"
 #include "engine/workflow_internal.h"
-#include "events/vocabulary.h"
 #include "engine/workflow_keys.h"
 #include "engine/yaml_reader.h"
 #include "events/error.h"
 #include "events/field_value.h"
+#include "events/vocabulary.h"
 
 namespace jejak::engine::internal {
 namespace {

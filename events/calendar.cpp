@@ -37,10 +37,10 @@ Duration Duration::Parse(const std::string& text) {
   }
   if (i == 0 || amount <= 0 || amount >= 1'000'000) {
     throw Error(ErrorCode::kInvalidArgument,
-                        fmt::format("bad duration \"{}\": expected a positive number and a unit: "
-                                    "m (minutes), h (hours), d (days) or wd (working days), "
-                                    "as in \"4h\" or \"5wd\"",
-                                    text));
+                fmt::format("bad duration \"{}\": expected a positive number and a unit: "
+                            "m (minutes), h (hours), d (days) or wd (working days), "
+                            "as in \"4h\" or \"5wd\"",
+                            text));
   }
   return d;
 }
@@ -65,10 +65,14 @@ bool Calendar::IsWorkingTime(int64_t t_us) const {
 
 int64_t Calendar::Deadline(int64_t start_us, const Duration& d) const {
   switch (d.unit) {
-    case Duration::Unit::kMinutes: return start_us + d.amount * kMinuteUs;
-    case Duration::Unit::kHours: return start_us + d.amount * 60 * kMinuteUs;
-    case Duration::Unit::kDays: return start_us + d.amount * kDayUs;
-    case Duration::Unit::kWorkingDays: break;
+    case Duration::Unit::kMinutes:
+      return start_us + d.amount * kMinuteUs;
+    case Duration::Unit::kHours:
+      return start_us + d.amount * 60 * kMinuteUs;
+    case Duration::Unit::kDays:
+      return start_us + d.amount * kDayUs;
+    case Duration::Unit::kWorkingDays:
+      break;
   }
   int64_t offset = utc_offset_minutes * kMinuteUs;
   int64_t local = start_us + offset;

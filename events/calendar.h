@@ -21,11 +21,11 @@ struct Duration {
 };
 
 struct Calendar {
-  int utc_offset_minutes = 7 * 60;        // WIB
-  uint8_t working_weekdays = 0b0011111;   // bit 0 = Monday ... bit 6 = Sunday
-  int work_start_minute = 8 * 60;         // 08:00 local
-  int work_end_minute = 16 * 60;          // 16:00 local
-  std::set<int64_t> holidays;             // local dates, as days since 1970-01-01
+  int utc_offset_minutes = 7 * 60;       // WIB
+  uint8_t working_weekdays = 0b0011111;  // bit 0 = Monday ... bit 6 = Sunday
+  int work_start_minute = 8 * 60;        // 08:00 local
+  int work_end_minute = 16 * 60;         // 16:00 local
+  std::set<int64_t> holidays;            // local dates, as days since 1970-01-01
 
   bool IsWorkingDay(int64_t local_day) const;
   // True if t falls on a working day within working hours, local time.

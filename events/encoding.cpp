@@ -99,7 +99,8 @@ class Reader {
   size_t pos() const { return pos_; }
 
   [[noreturn]] void Fail(const std::string& why) const {
-    throw Error(ErrorCode::kCorruption, fmt::format("bad event encoding at byte {}: {}", pos_, why));
+    throw Error(ErrorCode::kCorruption,
+                fmt::format("bad event encoding at byte {}: {}", pos_, why));
   }
 
  private:
@@ -116,11 +117,19 @@ void WriteField(Writer& w, const FieldValue& v) {
   switch (v.type()) {
     case FieldType::kString:
     case FieldType::kDecimal:
-    case FieldType::kDate: w.Text(v.text(), "field value"); break;
-    case FieldType::kBytes: w.Raw(v.text(), "field value"); break;
+    case FieldType::kDate:
+      w.Text(v.text(), "field value");
+      break;
+    case FieldType::kBytes:
+      w.Raw(v.text(), "field value");
+      break;
     case FieldType::kInteger:
-    case FieldType::kTimestamp: w.I64(v.number()); break;
-    case FieldType::kBoolean: w.U8(v.boolean() ? 1 : 0); break;
+    case FieldType::kTimestamp:
+      w.I64(v.number());
+      break;
+    case FieldType::kBoolean:
+      w.U8(v.boolean() ? 1 : 0);
+      break;
   }
 }
 
@@ -128,8 +137,10 @@ FieldValue ReadField(Reader& r) {
   uint8_t tag = r.U8("field type");
   try {
     switch (static_cast<FieldType>(tag)) {
-      case FieldType::kString: return FieldValue::String(r.Text("field value"));
-      case FieldType::kInteger: return FieldValue::Integer(r.I64("field value"));
+      case FieldType::kString:
+        return FieldValue::String(r.Text("field value"));
+      case FieldType::kInteger:
+        return FieldValue::Integer(r.I64("field value"));
       case FieldType::kDecimal: {
         std::string text = r.Text("field value");
         if (CanonicalDecimal(text) != text) r.Fail("decimal is not in canonical form");
@@ -140,9 +151,12 @@ FieldValue ReadField(Reader& r) {
         if (b > 1) r.Fail("boolean is neither 0 nor 1");
         return FieldValue::Boolean(b == 1);
       }
-      case FieldType::kDate: return FieldValue::Date(r.Text("field value"));
-      case FieldType::kBytes: return FieldValue::Bytes(r.Raw("field value"));
-      case FieldType::kTimestamp: return FieldValue::Timestamp(r.I64("field value"));
+      case FieldType::kDate:
+        return FieldValue::Date(r.Text("field value"));
+      case FieldType::kBytes:
+        return FieldValue::Bytes(r.Raw("field value"));
+      case FieldType::kTimestamp:
+        return FieldValue::Timestamp(r.I64("field value"));
     }
   } catch (const Error& e) {
     if (e.code() == ErrorCode::kCorruption) throw;
@@ -169,7 +183,9 @@ void CheckField(Reader& r) {
       r.U8("field type");
       r.Skip(8, "field value");
       return;
-    default: ReadField(r); return;
+    default:
+      ReadField(r);
+      return;
   }
 }
 

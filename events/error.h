@@ -10,15 +10,15 @@
 namespace jejak::events {
 
 enum class ErrorCode {
-  kInvalidArgument,  // bad input from a user or caller: nothing was changed
-  kNotFound,         // a named thing (file, request, entry) does not exist
-  kCorruption,       // stored data fails its own checks (hash, format, index)
-  kIoError,          // the operating system or RocksDB failed
-  kBusy,             // another process holds the resource (data directory lock)
-  kConflict,         // an optimistic-concurrency or uniqueness check failed
-  kPermissionDenied, // the actor may not do this (role, applicant, agency)
-  kRefused,          // a workflow rule refused the command (state, guard, four-eyes)
-  kUnavailable,      // a remote service (Kafka) cannot be reached now
+  kInvalidArgument,   // bad input from a user or caller: nothing was changed
+  kNotFound,          // a named thing (file, request, entry) does not exist
+  kCorruption,        // stored data fails its own checks (hash, format, index)
+  kIoError,           // the operating system or RocksDB failed
+  kBusy,              // another process holds the resource (data directory lock)
+  kConflict,          // an optimistic-concurrency or uniqueness check failed
+  kPermissionDenied,  // the actor may not do this (role, applicant, agency)
+  kRefused,           // a workflow rule refused the command (state, guard, four-eyes)
+  kUnavailable,       // a remote service (Kafka) cannot be reached now
 };
 
 // Stable lowercase name of a code, as used in JSON output ("invalid_argument").

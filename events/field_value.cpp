@@ -21,21 +21,27 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 std::string_view FieldTypeName(FieldType type) {
   switch (type) {
-    case FieldType::kString: return "string";
-    case FieldType::kInteger: return "integer";
-    case FieldType::kDecimal: return "decimal";
-    case FieldType::kBoolean: return "boolean";
-    case FieldType::kDate: return "date";
-    case FieldType::kBytes: return "bytes";
-    case FieldType::kTimestamp: return "timestamp";
+    case FieldType::kString:
+      return "string";
+    case FieldType::kInteger:
+      return "integer";
+    case FieldType::kDecimal:
+      return "decimal";
+    case FieldType::kBoolean:
+      return "boolean";
+    case FieldType::kDate:
+      return "date";
+    case FieldType::kBytes:
+      return "bytes";
+    case FieldType::kTimestamp:
+      return "timestamp";
   }
   return "unknown";
 }
 
 FieldType FieldTypeFromName(std::string_view name) {
-  for (auto t : {FieldType::kString, FieldType::kInteger, FieldType::kDecimal,
-                 FieldType::kBoolean, FieldType::kDate, FieldType::kBytes,
-                 FieldType::kTimestamp}) {
+  for (auto t : {FieldType::kString, FieldType::kInteger, FieldType::kDecimal, FieldType::kBoolean,
+                 FieldType::kDate, FieldType::kBytes, FieldType::kTimestamp}) {
     if (FieldTypeName(t) == name) return t;
   }
   Invalid(fmt::format("unknown field type \"{}\"", name));
@@ -157,11 +163,16 @@ std::string FieldValue::ToDisplayString() const {
   switch (type_) {
     case FieldType::kString:
     case FieldType::kDecimal:
-    case FieldType::kDate: return text_;
-    case FieldType::kInteger: return std::to_string(number_);
-    case FieldType::kBoolean: return number_ ? "true" : "false";
-    case FieldType::kBytes: return ToHex(text_);
-    case FieldType::kTimestamp: return FormatRfc3339(number_);
+    case FieldType::kDate:
+      return text_;
+    case FieldType::kInteger:
+      return std::to_string(number_);
+    case FieldType::kBoolean:
+      return number_ ? "true" : "false";
+    case FieldType::kBytes:
+      return ToHex(text_);
+    case FieldType::kTimestamp:
+      return FormatRfc3339(number_);
   }
   return {};
 }

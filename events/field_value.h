@@ -11,9 +11,9 @@ namespace jejak::events {
 // The numeric tags are part of the canonical encoding (docs/FORMAT.md):
 // never renumber them.
 enum class FieldType : uint8_t {
-  kString = 1,     // UTF-8 text
-  kInteger = 2,    // signed 64-bit
-  kDecimal = 3,    // exact decimal, canonical text: "-12.5", never "012.50"
+  kString = 1,   // UTF-8 text
+  kInteger = 2,  // signed 64-bit
+  kDecimal = 3,  // exact decimal, canonical text: "-12.5", never "012.50"
   kBoolean = 4,
   kDate = 5,       // calendar date, "YYYY-MM-DD"
   kBytes = 6,      // raw bytes (hashes, keys)

@@ -41,11 +41,21 @@ json FieldToJson(const FieldValue& v) {
   switch (v.type()) {
     case FieldType::kString:
     case FieldType::kDecimal:
-    case FieldType::kDate: value = v.text(); break;
-    case FieldType::kBytes: value = ToHex(v.text()); break;
-    case FieldType::kInteger: value = v.number(); break;
-    case FieldType::kBoolean: value = v.boolean(); break;
-    case FieldType::kTimestamp: value = FormatRfc3339(v.number()); break;
+    case FieldType::kDate:
+      value = v.text();
+      break;
+    case FieldType::kBytes:
+      value = ToHex(v.text());
+      break;
+    case FieldType::kInteger:
+      value = v.number();
+      break;
+    case FieldType::kBoolean:
+      value = v.boolean();
+      break;
+    case FieldType::kTimestamp:
+      value = FormatRfc3339(v.number());
+      break;
   }
   return json{{"type", FieldTypeName(v.type())}, {"value", std::move(value)}};
 }
@@ -57,13 +67,27 @@ FieldValue FieldFromJson(const json& j) {
     if (!ok) Invalid(fmt::format("a {} field's value must be {}", FieldTypeName(type), what));
   };
   switch (type) {
-    case FieldType::kString: need(v.is_string(), "a string"); return FieldValue::String(v.get<std::string>());
-    case FieldType::kDecimal: need(v.is_string(), "a string"); return FieldValue::Decimal(v.get<std::string>());
-    case FieldType::kDate: need(v.is_string(), "a string"); return FieldValue::Date(v.get<std::string>());
-    case FieldType::kBytes: need(v.is_string(), "a hex string"); return FieldValue::Bytes(FromHex(v.get<std::string>()));
-    case FieldType::kInteger: need(v.is_number_integer(), "an integer"); return FieldValue::Integer(v.get<int64_t>());
-    case FieldType::kBoolean: need(v.is_boolean(), "true or false"); return FieldValue::Boolean(v.get<bool>());
-    case FieldType::kTimestamp: need(v.is_string(), "an RFC 3339 string"); return FieldValue::Timestamp(ParseRfc3339(v.get<std::string>()));
+    case FieldType::kString:
+      need(v.is_string(), "a string");
+      return FieldValue::String(v.get<std::string>());
+    case FieldType::kDecimal:
+      need(v.is_string(), "a string");
+      return FieldValue::Decimal(v.get<std::string>());
+    case FieldType::kDate:
+      need(v.is_string(), "a string");
+      return FieldValue::Date(v.get<std::string>());
+    case FieldType::kBytes:
+      need(v.is_string(), "a hex string");
+      return FieldValue::Bytes(FromHex(v.get<std::string>()));
+    case FieldType::kInteger:
+      need(v.is_number_integer(), "an integer");
+      return FieldValue::Integer(v.get<int64_t>());
+    case FieldType::kBoolean:
+      need(v.is_boolean(), "true or false");
+      return FieldValue::Boolean(v.get<bool>());
+    case FieldType::kTimestamp:
+      need(v.is_string(), "an RFC 3339 string");
+      return FieldValue::Timestamp(ParseRfc3339(v.get<std::string>()));
   }
   Invalid("unknown field type");
 }

@@ -6,7 +6,8 @@ bool IsReservedFieldName(std::string_view name) {
   using namespace fields;
   for (std::string_view reserved :
        {kDefinition, kDefinitionSha256, kModel, kAction, kFrom, kTo, kReason, kDeadline,
-        kTrackingCodeSha256, kState, kEnteredAt, kAttempted, kRefusal, kMessage, kKeyName, kKeyId, kPublicKey, kVerifierKey}) {
+        kTrackingCodeSha256, kState, kEnteredAt, kAttempted, kRefusal, kMessage, kKeyName, kKeyId,
+        kPublicKey, kVerifierKey}) {
     if (name == reserved) return true;
   }
   return false;

@@ -19,7 +19,7 @@ inline constexpr char kSigningKeyAdded[] = "signing_key_added";
 
 namespace fields {
 // workflow_deployed
-inline constexpr char kDefinition[] = "definition";            // string: the YAML source
+inline constexpr char kDefinition[] = "definition";               // string: the YAML source
 inline constexpr char kDefinitionSha256[] = "definition_sha256";  // bytes
 inline constexpr char kModel[] = "model";  // string: the workflow as JSON, for consumers
 // submitted, action, withdrawn

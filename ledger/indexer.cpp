@@ -4,6 +4,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <memory>
 
@@ -29,13 +31,19 @@ constexpr uint64_t kMaxBuffered = 1 << 18;
 // verifier) see them only once written.
 constexpr std::chrono::seconds kMaxBufferAge{1};
 
-// The indexer runs at the lowest CPU priority (nice 19; on Linux a thread's
-// own, and raising it needs no privilege): it must not take a core from the
-// appenders' synced path, and it catches up while they wait for the disk.
-// Not so RocksDB's flushes and compactions: starved of the cores by many busy
-// appenders, they let the memtables fill and stall every write (engine bench
-// rows: p99 8 ms -> 20 ms, commands/s halved).
-void LowerThisThreadsPriority() { setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19); }
+// The indexer runs 19 nice levels below its process (at most 19; on Linux
+// the nice value is a thread's own, and raising it needs no privilege): it
+// must not take a core from the appenders' synced path, and it catches up
+// while they wait for the disk. Not so RocksDB's flushes and compactions:
+// starved of the cores by many busy appenders, they let the memtables fill
+// and stall every write (engine bench rows: p99 8 ms -> 20 ms, commands/s
+// halved).
+void LowerThisThreadsPriority() {
+  auto tid = static_cast<id_t>(gettid());
+  errno = 0;
+  int nice = getpriority(PRIO_PROCESS, tid);
+  if (errno == 0) setpriority(PRIO_PROCESS, tid, std::min(19, nice + 19));
+}
 
 }  // namespace
 

@@ -150,8 +150,7 @@ TEST_CASE("api: workflows, health, metrics, routing errors") {
                     "# TYPE jejak_ledger_entries gauge\njejak_ledger_entries 2\n") !=
         std::string::npos);
   CHECK(r.body.find("# TYPE jejak_commands_total counter\n") != std::string::npos);
-  CHECK(r.body.find("# TYPE jejak_http_request_duration_seconds histogram\n") !=
-        std::string::npos);
+  CHECK(r.body.find("# TYPE jejak_http_request_duration_seconds histogram\n") != std::string::npos);
   CHECK(t.Get("/v1/nothing").status == 404);
   CHECK(t.Call("DELETE", "/v1/workflows").status == 405);
 }

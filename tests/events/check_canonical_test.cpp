@@ -9,7 +9,6 @@
 namespace jejak::events {
 namespace {
 
-
 bool DecodeAccepts(std::string_view bytes) {
   try {
     Decode(bytes);

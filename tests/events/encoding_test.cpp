@@ -8,7 +8,6 @@
 namespace jejak::events {
 namespace {
 
-
 TEST_CASE("encoding round-trips every field type") {
   Event e = testing::EventWithEveryFieldType();
   std::string bytes = Encode(e);
