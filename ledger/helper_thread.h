@@ -5,6 +5,7 @@
 // does the rest.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <functional>
@@ -34,6 +35,9 @@ class HelperThread {
   std::mutex mu_;
   std::condition_variable cv_;
   std::function<void()> work_;  // set while the thread has work to do
+  // Whether work_ is set, also read without the lock: Wait() polls it a
+  // little before it sleeps (helper_thread.cpp).
+  std::atomic<bool> busy_{false};
   std::exception_ptr error_;
   bool held_ = false;  // a caller holds the thread, from TryStart() to Wait()
   bool stop_ = false;

@@ -23,9 +23,8 @@ namespace {
 using events::Error;
 using events::ErrorCode;
 
-// WriteBatch bytes per entry beyond its own bytes: the chain hash, the key
-// and RocksDB's record headers.
-constexpr size_t kBatchOverheadPerEntry = 64;
+// Batches the group leader keeps for the next group at most, in bytes.
+constexpr size_t kMaxKeptBatchBytes = 16 << 20;
 
 // One caller waiting in the group-commit queue.
 struct Writer {
@@ -214,6 +213,18 @@ class LedgerImpl final : public Ledger {
 
   static void Check(const rocksdb::Status& s) { ThrowIfError(s, "building a ledger batch"); }
 
+  // Empties a batch of the last group for the next, keeping its memory: a
+  // fresh batch for every group cost a page fault per 4 KB of it. One that a
+  // huge group grew is let go.
+  static rocksdb::WriteBatch& Recycled(rocksdb::WriteBatch* b) {
+    if (b->GetDataSize() > kMaxKeptBatchBytes) {
+      *b = rocksdb::WriteBatch();
+    } else {
+      b->Clear();
+    }
+    return *b;
+  }
+
   MerkleStore Nodes() const { return MerkleStore(rocks_->db.get(), rocks_->merkle); }
 
   void CheckTreeSize(uint64_t n) const {
@@ -311,14 +322,10 @@ class LedgerImpl final : public Ledger {
     Hash chain = head_;
     if (!error) {
       try {
-        size_t reserve = 64;
-        for (Writer* w : group) {
-          for (const Prepared& p : *w->entries) reserve += p.bytes->size() + kBatchOverheadPerEntry;
-        }
-        rocksdb::WriteBatch batch(reserve);
+        rocksdb::WriteBatch& batch = Recycled(&batch_);
         // The tree's nodes depend on the leaf hashes alone: a large group's
         // go on the helper thread while this one links the chain.
-        rocksdb::WriteBatch tiles;
+        rocksdb::WriteBatch& tiles = Recycled(&tiles_);
         auto grow_tree = [&] {
           for (Writer* w : group) {
             for (const Prepared& p : *w->entries) tree_.Append(p.leaf_hash, &tiles);
@@ -376,6 +383,9 @@ class LedgerImpl final : public Ledger {
   // The tree at size_, the group leader's alone. A failed write leaves it
   // ahead of the entries, but then no batch is written again (failed_).
   MerkleWriter tree_;
+  // The group leader's, reused (Recycled()): the synced batch, and the tiles
+  // the helper grows for it.
+  rocksdb::WriteBatch batch_, tiles_;
 
   std::mutex mu_;              // guards queue_ and failed_
   std::deque<Writer*> queue_;  // front is the current or next leader

@@ -20,9 +20,9 @@ struct Prepared {
   std::string_view actor;
 };
 
-// Returns the prepared entries, which point into entries; a large batch is
-// split with helper if it is free. Throws Error(kInvalidArgument) naming the
-// first entry (by its position in entries) that is not a canonical event.
+// Returns the prepared entries, which point into entries; the caller and
+// helper, if it is free, share a large batch chunk by chunk. Throws Error(kInvalidArgument) naming
+// the first entry (by its position in entries) that is not a canonical event.
 std::vector<Prepared> PrepareBatch(const std::vector<std::string>& entries, HelperThread* helper);
 
 }  // namespace jejak::ledger
