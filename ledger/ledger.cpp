@@ -84,8 +84,7 @@ class LedgerImpl final : public Ledger {
     // here, so that the leader's serial work per entry is a chain link and its puts.
     std::vector<Prepared> prepared = PrepareBatch(entries, helper_.get());
     if (prepared.empty()) return {};
-    IndexIds ids;
-    for (const Prepared& p : prepared) ids.Add(p.request_id, p.actor);
+    IndexIds ids;  // filled by the leader (LeadGroup)
 
     Writer w;
     w.entries = &prepared;
@@ -338,6 +337,12 @@ class LedgerImpl final : public Ledger {
         } catch (...) {
           if (helped) helper_->Wait();  // before grow_tree's locals go
           throw;
+        }
+        // While the helper may still be growing the tree.
+        for (Writer* w : group) {
+          w->ids->text.reserve(w->entries->size() * 32);
+          w->ids->ends.reserve(2 * w->entries->size());
+          for (const Prepared& p : *w->entries) w->ids->Add(p.request_id, p.actor);
         }
         if (helped) {
           helper_->Wait();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 #include "events/error.h"
 #include "events/vocabulary.h"
@@ -23,19 +24,42 @@ const events::FieldValue* Field(const events::Event& e, std::string_view name) {
   return nullptr;
 }
 
-std::string Text(const events::Event& e, std::string_view name) {
-  const events::FieldValue* v = Field(e, name);
+// Several fields in one walk through the event's; nullptr for those the
+// event lacks. Names mostly differ in length, so few bytes are compared.
+template <size_t N>
+std::array<const events::FieldValue*, N> Fields(const events::Event& e,
+                                                const std::array<std::string_view, N>& names) {
+  std::array<const events::FieldValue*, N> found{};
+  for (const auto& [key, value] : e.fields) {
+    for (size_t i = 0; i < N; ++i) {
+      if (names[i] == key) {
+        found[i] = &value;
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+std::string Text(const events::FieldValue* v) {
   if (v == nullptr) return "";
   return v->type() == events::FieldType::kString ? v->text() : v->ToDisplayString();
 }
 
-std::optional<int64_t> Time(const events::Event& e, std::string_view name) {
-  const events::FieldValue* v = Field(e, name);
+std::string Text(const events::Event& e, std::string_view name) { return Text(Field(e, name)); }
+
+std::optional<int64_t> Time(const events::FieldValue* v) {
   if (v == nullptr) return std::nullopt;
   return v->number();
 }
 
-bool IsStaff(const events::Actor& a) { return a.role != "applicant" && a.role != "system"; }
+// Names are compared as string_views: lengths first, then bytes.
+using std::string_view_literals::operator""sv;
+
+bool IsStaff(const events::Actor& a) {
+  std::string_view role = a.role;
+  return role != "applicant"sv && role != "system"sv;
+}
 
 RequestRecord& RequestOrThrow(Target& t, const events::Event& e) {
   RequestRecord* rec = t.state.FindRequest(e.request_id);
@@ -47,22 +71,18 @@ RequestRecord& RequestOrThrow(Target& t, const events::Event& e) {
 }
 
 std::string ActorCode(const events::Actor& a) {
-  if (a.role == "applicant") return "pemohon";
-  if (a.role == "system") return "sistem";
+  std::string_view role = a.role;
+  if (role == "applicant"sv) return "pemohon";
+  if (role == "system"sv) return "sistem";
   return OfficerCode(a.subject);
 }
 
-// One step of the public history a citizen sees; from and to as the event
-// has them.
+// One step of the public history a citizen sees; from, to and reason as the
+// event has them.
 void AddStep(RequestRecord& rec, const events::Event& e, std::string action, std::string from,
-             std::string to) {
-  rec.history.push_back(Step{e.seq, e.time_us, e.type, std::move(action), e.actor.role,
-                             ActorCode(e.actor), std::move(from), std::move(to),
-                             Text(e, f::kReason)});
-}
-
-void AddStep(RequestRecord& rec, const events::Event& e) {
-  AddStep(rec, e, "", Text(e, f::kFrom), Text(e, f::kTo));
+             std::string to, std::string reason) {
+  rec.AddStep(Step{e.seq, e.time_us, e.type, std::move(action), e.actor.role, ActorCode(e.actor),
+                   std::move(from), std::move(to), std::move(reason)});
 }
 
 // Recorded as facts; the report words them (reports.cpp).
@@ -122,13 +142,13 @@ void OfficerAction(Target& t, const WorkflowModel& m, const events::Event& e, Re
 // request of the same workflow wait there longer? Records the lead; the
 // report applies the grace period.
 void QueueJump(Target& t, const WorkflowModel& m, const events::Event& e, const RequestRecord& rec,
-               const std::string& from) {
-  const WaitingQueue::Entry* other = t.state.Waiting(m.name, from).FirstExcept(e.request_id);
+               ViewState::StateSlot& from) {
+  const WaitingQueue::Entry* other = t.state.Waiting(from).FirstExcept(e.request_id);
   if (other == nullptr || other->entered >= rec.entered_at) return;
   AnomalyRecord a;
   NewAnomaly(a, m, e);
   a.lead_us = rec.entered_at - other->entered;
-  a.state = from;
+  a.state = from.state;
   a.other_request = other->id;
   a.other_entry_seq = other->seq;
   a.events = {other->seq, e.seq};
@@ -151,8 +171,9 @@ void AttributeBreach(Target& t, const WorkflowModel& m, const std::string& state
 }  // namespace
 
 void Submitted(Target& t, const WorkflowModel& m, const events::Event& e) {
-  std::string to = Text(e, f::kTo);
-  const events::FieldValue* code = Field(e, f::kTrackingCodeSha256);
+  auto [deadline, from, reason, to_field, code] =
+      Fields<5>(e, {f::kDeadline, f::kFrom, f::kReason, f::kTo, f::kTrackingCodeSha256});
+  std::string to = Text(to_field);
   RequestRecord& rec = t.state.NewRequest(e.request_id);
   rec.workflow = e.workflow;
   rec.version = e.workflow_version;
@@ -161,23 +182,29 @@ void Submitted(Target& t, const WorkflowModel& m, const events::Event& e) {
   rec.entered_at = rec.submitted_at = rec.updated_at = e.time_us;
   rec.entry_seq = e.seq;
   if (code != nullptr) rec.tracking_code_sha256 = code->text();
-  rec.deadline = Time(e, f::kDeadline);
-  AddStep(rec, e);
-  t.state.Enqueue(m.name, to, e.time_us, e.request_id, e.seq);
-  t.state.CountState(m.name, to, 1);
+  rec.deadline = Time(deadline);
+  AddStep(rec, e, "", Text(from), to, Text(reason));
+  ViewState::StateSlot& slot = t.state.State(m.name, to);
+  t.state.Enqueue(slot, e.time_us, e.request_id, e.seq);
+  t.state.CountState(slot, 1);
   ++t.state.Agency(m.name, m.LocalDay(e.time_us)).arrivals;
 }
 
 void Transition(Target& t, const WorkflowModel& m, const events::Event& e) {
   RequestRecord& rec = RequestOrThrow(t, e);
+  auto [action_field, deadline, from_field, reason, to_field] =
+      Fields<5>(e, {f::kAction, f::kDeadline, f::kFrom, f::kReason, f::kTo});
   // rec.state is set to `to` below; nothing reads it before.
-  std::string from = std::move(rec.state), to = Text(e, f::kTo);
-  std::string action = e.type == events::types::kWithdrawn ? "withdraw" : Text(e, f::kAction);
+  std::string from = std::move(rec.state), to = Text(to_field);
+  bool withdrawn = std::string_view(e.type) == std::string_view(events::types::kWithdrawn);
+  std::string action = withdrawn ? "withdraw" : Text(action_field);
   int64_t at = e.time_us;
   bool staff = IsStaff(e.actor);
+  ViewState::StateSlot &from_slot = t.state.State(m.name, from),
+                       &to_slot = t.state.State(m.name, to);
   if (staff) {
     OfficerAction(t, m, e, rec, action);
-    QueueJump(t, m, e, rec, from);
+    QueueJump(t, m, e, rec, from_slot);
     if (e.actor.subject == rec.applicant) {
       AnomalyRecord a;
       NewAnomaly(a, m, e).action = action;
@@ -208,23 +235,23 @@ void Transition(Target& t, const WorkflowModel& m, const events::Event& e) {
       CountSla(t, m, at, true);
     }
   }
-  t.state.Dequeue(m.name, from, rec.entered_at, e.request_id);
-  t.state.CountState(m.name, from, -1);
-  t.state.CountState(m.name, to, 1);
+  t.state.Dequeue(from_slot, rec.entered_at, e.request_id);
+  t.state.CountState(from_slot, -1);
+  t.state.CountState(to_slot, 1);
   if (to_st == nullptr || to_st->terminal) {
     AgencyDay& ag = t.state.Agency(m.name, m.LocalDay(at));
     ++ag.completions;
     ag.completion_us.push_back(at - rec.submitted_at);
   } else {
-    t.state.Enqueue(m.name, to, at, e.request_id, e.seq);
+    t.state.Enqueue(to_slot, at, e.request_id, e.seq);
   }
   rec.state = to;
   rec.entered_at = rec.updated_at = at;
   rec.entry_seq = e.seq;
   rec.breached = false;
-  rec.deadline = Time(e, f::kDeadline);
+  rec.deadline = Time(deadline);
   if (staff) rec.last_staff = e.actor.subject;
-  AddStep(rec, e, std::move(action), Text(e, f::kFrom), std::move(to));
+  AddStep(rec, e, std::move(action), Text(from_field), std::move(to), Text(reason));
 }
 
 void SlaBreached(Target& t, const WorkflowModel& m, const events::Event& e) {
@@ -235,7 +262,7 @@ void SlaBreached(Target& t, const WorkflowModel& m, const events::Event& e) {
   rec.updated_at = e.time_us;
   CountSla(t, m, e.time_us, false);
   AttributeBreach(t, m, state, e.time_us);
-  AddStep(rec, e);
+  AddStep(rec, e, "", Text(e, f::kFrom), Text(e, f::kTo), Text(e, f::kReason));
 }
 
 void CommandRejected(Target& t, const WorkflowModel& m, const events::Event& e) {

@@ -11,14 +11,11 @@ namespace {
 
 }  // namespace
 
-void Writer::Str(std::string_view s) {
-  U64(s.size());
-  Raw(s);
-}
-
-void Writer::Raw(std::string_view s) {
-  std::copy(s.begin(), s.end(), Room(s.size()));
-  len_ += s.size();
+void Writer::Grow(size_t n) {
+  size_t len = pos_ - out_.data();
+  out_.resize(std::max(2 * out_.size(), len + n + 120));
+  pos_ = out_.data() + len;
+  end_ = out_.data() + out_.size();
 }
 
 void Writer::Sorted(const std::vector<int64_t>& values) {
@@ -46,10 +43,12 @@ uint64_t Reader::U64() {
   Truncated();
 }
 
-std::string Reader::Str() {
+std::string Reader::Str() { return std::string(StrView()); }
+
+std::string_view Reader::StrView() {
   uint64_t n = U64();
   if (n > in_.size()) Truncated();
-  std::string s(in_.substr(0, n));
+  std::string_view s = in_.substr(0, n);
   in_.remove_prefix(n);
   return s;
 }

@@ -13,6 +13,13 @@ namespace jejak::projections::codec {
 
 class Writer {
  public:
+  Writer() : pos_(out_.data()), end_(pos_) {}
+  // Writes on after the bytes of out.
+  explicit Writer(std::string out)
+      : out_(std::move(out)), pos_(out_.data() + out_.size()), end_(pos_) {}
+  Writer(const Writer&) = delete;  // it points into its own string
+  Writer& operator=(const Writer&) = delete;
+
   void U64(uint64_t v) {
     char* p = Room(10);
     while (v >= 0x80) {
@@ -20,29 +27,36 @@ class Writer {
       v >>= 7;
     }
     *p++ = static_cast<char>(v);
-    len_ = p - out_.data();
+    pos_ = p;
   }
   void I64(int64_t v) { U64((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
-  void Str(std::string_view s);
-  void Raw(std::string_view s);
+  void Str(std::string_view s) {
+    U64(s.size());
+    Raw(s);
+  }
+  void Raw(std::string_view s) { pos_ = std::copy(s.begin(), s.end(), Room(s.size())); }
+  // Makes room for n more bytes at once (an estimate: more is fine).
+  void Reserve(size_t n) { Room(n); }
   // values must be sorted ascending.
   void Sorted(const std::vector<int64_t>& values);
   // The bytes written; the writer is done.
   std::string Take() {
-    out_.resize(len_);
+    out_.resize(pos_ - out_.data());
     return std::move(out_);
   }
 
  private:
-  // Space for n more bytes at the end: writes go through a pointer, not
-  // through std::string appends (records are encoded for every batch).
+  // Space for n more bytes at the end: writes go through a pointer kept in
+  // a member of its own, not through std::string appends or sizes (records
+  // are encoded for every batch).
   char* Room(size_t n) {
-    if (len_ + n > out_.size()) out_.resize(std::max(2 * out_.size(), len_ + n + 120));
-    return out_.data() + len_;
+    if (static_cast<size_t>(end_ - pos_) < n) Grow(n);
+    return pos_;
   }
+  void Grow(size_t n);
 
   std::string out_;
-  size_t len_ = 0;
+  char *pos_, *end_;  // the next byte to write, the end of out_
 };
 
 // Reads what Writer wrote; throws Error(kCorruption) on truncated input.
@@ -55,6 +69,10 @@ class Reader {
     return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
   }
   std::string Str();
+  // The next string, without a copy: valid as long as the input.
+  std::string_view StrView();
+  // What is left to read.
+  std::string_view rest() const { return in_; }
   // Appends the list to values.
   void Sorted(std::vector<int64_t>* values);
   bool done() const { return in_.empty(); }

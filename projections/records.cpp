@@ -37,6 +37,9 @@ void GetCounts(Reader& r, std::map<std::string, int64_t>* counts) {
 }
 
 void PutStep(Writer& w, const Step& s) {
+  size_t texts = s.type.size() + s.action.size() + s.role.size() + s.officer.size() +
+                 s.from.size() + s.to.size() + s.reason.size();
+  w.Reserve(20 + 7 * 10 + texts);  // varints take up to 10 bytes
   w.U64(s.seq);
   w.I64(s.time);
   for (const auto* t : {&s.type, &s.action, &s.role, &s.officer, &s.from, &s.to, &s.reason}) {
@@ -54,10 +57,21 @@ Step GetStep(Reader& r) {
   return s;
 }
 
+// Reads past a step, checking that it is whole.
+void SkipStep(Reader& r) {
+  r.U64();
+  r.I64();
+  for (int i = 0; i < 7; ++i) r.StrView();
+}
+
 }  // namespace
 
 std::string RequestRecord::Encode() const {
   Writer w;
+  size_t texts = workflow.size() + applicant.size() + state.size() +
+                 (last_staff ? last_staff->size() : 0) + tracking_code_sha256.size();
+  for (const auto& [officer, day] : officer_days) texts += officer.size() + 20;
+  w.Reserve(history_.size() + texts + 16 * 10);  // varints take up to 10 bytes
   w.U64(kRecordVersion);
   w.Str(workflow);
   w.U64(version);
@@ -76,9 +90,36 @@ std::string RequestRecord::Encode() const {
     w.Str(officer);
     w.I64(day);
   }
-  w.U64(history.size());
-  for (const auto& s : history) PutStep(w, s);
+  w.U64(steps_);
+  w.Raw(history_);
   return w.Take();
+}
+
+void RequestRecord::AddStep(const Step& s) {
+  Writer w(std::move(history_));
+  PutStep(w, s);
+  history_ = w.Take();
+  ++steps_;
+}
+
+void RequestRecord::Reset() {
+  std::string history = std::move(history_), code = std::move(tracking_code_sha256);
+  std::vector<std::pair<std::string, int64_t>> days = std::move(officer_days);
+  *this = RequestRecord();
+  history_ = std::move(history);
+  history_.clear();
+  tracking_code_sha256 = std::move(code);
+  tracking_code_sha256.clear();
+  officer_days = std::move(days);
+  officer_days.clear();
+}
+
+std::vector<Step> RequestRecord::History() const {
+  Reader r(history_);
+  std::vector<Step> out;
+  out.reserve(steps_);
+  for (uint64_t i = 0; i < steps_; ++i) out.push_back(GetStep(r));
+  return out;
 }
 
 RequestRecord RequestRecord::Decode(std::string_view bytes) {
@@ -102,9 +143,10 @@ RequestRecord RequestRecord::Decode(std::string_view bytes) {
     std::string officer = r.Str();
     rec.officer_days.emplace_back(std::move(officer), r.I64());
   }
-  uint64_t steps = r.U64();
-  rec.history.reserve(steps);
-  for (uint64_t i = 0; i < steps; ++i) rec.history.push_back(GetStep(r));
+  rec.steps_ = r.U64();
+  std::string_view history = r.rest();
+  for (uint64_t i = 0; i < rec.steps_; ++i) SkipStep(r);
+  rec.history_ = history.substr(0, history.size() - r.rest().size());
   return rec;
 }
 

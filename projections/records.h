@@ -36,11 +36,24 @@ struct RequestRecord {
   // (officer, day) pairs: a report over a period counts each request once
   // per officer.
   std::vector<std::pair<std::string, int64_t>> officer_days;
-  std::vector<Step> history;
+
+  // The public history, oldest step first. It is kept encoded: a request
+  // only ever gains steps and the projector never reads them, so a record
+  // loaded, changed and written again copies its history as it is.
+  void AddStep(const Step& s);
+  std::vector<Step> History() const;
+
+  // Back to an empty record, keeping the memory of its lists for the next
+  // request (a rebuild goes through records by the million).
+  void Reset();
 
   std::string Encode() const;
   // Throws Error(kCorruption) if bytes are not a request record.
   static RequestRecord Decode(std::string_view bytes);
+
+ private:
+  uint64_t steps_ = 0;
+  std::string history_;  // the steps' encodings, one after another
 };
 
 // One officer's work on one local day.

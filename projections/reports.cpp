@@ -102,7 +102,7 @@ void ScanDays(const Store& store, const char* prefix, const ReportOptions& o,
 bool IsQueueJump(const Store& store, const AnomalyRecord& a, int64_t grace_us) {
   std::optional<int64_t> left;
   if (auto raw = store.Get(keys::Request(a.other_request))) {
-    for (const Step& step : RequestRecord::Decode(*raw).history) {
+    for (const Step& step : RequestRecord::Decode(*raw).History()) {
       if (step.seq > a.other_entry_seq && !step.to.empty()) {
         left = step.time;
         break;

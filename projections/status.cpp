@@ -21,7 +21,7 @@ std::string StepTitle(const WorkflowModel& m, const Step& s) {
 
 json History(const WorkflowModel& m, const RequestRecord& rec) {
   json history = json::array();
-  for (const Step& s : rec.history) {
+  for (const Step& s : rec.History()) {
     json step = {{"seq", s.seq},   {"time", events::FormatRfc3339(s.time)},
                  {"type", s.type}, {"title", StepTitle(m, s)},
                  {"role", s.role}, {"officer", s.officer}};

@@ -16,6 +16,7 @@
 #include "events/error.h"
 #include "projections/keys.h"
 #include "projections/queue_index.h"
+#include "projections/written_values.h"
 
 namespace jejak::projections {
 namespace {
@@ -69,10 +70,7 @@ class RocksStore final : public Store {
     if (writing_) {
       auto w = writing_->staged.find(key);
       if (w != writing_->staged.end()) return w->second;
-      const auto& unread = writing_->unread;
-      auto u = std::lower_bound(unread.begin(), unread.end(), key,
-                                [](const auto& kv, std::string_view k) { return kv.first < k; });
-      if (u != unread.end() && u->first == key) return u->second;
+      if (const std::string* v = writing_->unread.Find(key)) return *v;
     }
     std::string value;
     rocksdb::Status s =
@@ -180,10 +178,10 @@ class RocksStore final : public Store {
   }
 
  private:
-  // One commit's changes, sorted by key.
+  // One commit's changes.
   struct Batch {
     std::map<std::string, std::optional<std::string>, std::less<>> staged;
-    std::vector<std::pair<std::string, std::string>> unread;
+    WrittenValues unread;
     size_t bytes = 0;
     uint64_t next_seq = 0;
   };
@@ -192,10 +190,9 @@ class RocksStore final : public Store {
   // keys (the write is atomic, so the index may run ahead of it).
   std::unique_ptr<Batch> StartWrite(uint64_t next_seq) {
     auto b = std::make_unique<Batch>();
-    std::sort(unread_.begin(), unread_.end(),
-              [](const auto& x, const auto& y) { return x.first < y.first; });
+    b->unread = WrittenValues(std::move(unread_));
+    unread_.clear();
     b->staged.swap(staged_);
-    b->unread.swap(unread_);
     b->bytes = unread_bytes_;
     b->next_seq = next_seq;
     unread_bytes_ = 0;
@@ -213,10 +210,11 @@ class RocksStore final : public Store {
     size_t bytes = b.bytes + 16 * (b.unread.size() + b.staged.size()) + 64;
     for (const auto& [key, value] : b.staged) bytes += key.size() + (value ? value->size() : 0);
     rocksdb::WriteBatch batch(bytes);
-    auto u = b.unread.begin();
+    std::vector<const WrittenValues::KeyValue*> unread = b.unread.Sorted();
+    auto u = unread.begin();
     auto put_unread_before = [&](const std::string* key) {
-      for (; u != b.unread.end() && (key == nullptr || u->first < *key); ++u) {
-        batch.Put(u->first, u->second);
+      for (; u != unread.end() && (key == nullptr || (*u)->first < *key); ++u) {
+        batch.Put((*u)->first, (*u)->second);
       }
     };
     for (const auto& [key, value] : b.staged) {

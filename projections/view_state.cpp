@@ -11,14 +11,25 @@ RequestRecord* ViewState::FindRequest(const std::string& id) {
   if (it != requests_.end()) return &it->second;
   auto bytes = store_.Get(keys::Request(id));
   if (!bytes) return nullptr;
-  return &requests_.emplace(id, RequestRecord::Decode(*bytes)).first->second;
+  RequestRecord& rec = Insert(id);
+  rec = RequestRecord::Decode(*bytes);
+  return &rec;
 }
 
 RequestRecord& ViewState::NewRequest(const std::string& id) {
-  RequestRecord& rec = requests_[id];
-  rec = RequestRecord();
-  rec.history.reserve(4);  // a typical request's steps
-  return rec;
+  auto it = requests_.find(id);
+  if (it == requests_.end()) return Insert(id);
+  it->second.Reset();
+  return it->second;
+}
+
+RequestRecord& ViewState::Insert(const std::string& id) {
+  if (spare_.empty()) return requests_.try_emplace(id).first->second;
+  Requests::node_type node = std::move(spare_.back());
+  spare_.pop_back();
+  node.key() = id;
+  node.mapped().Reset();
+  return requests_.insert(std::move(node)).position->second;
 }
 
 OfficerDay& ViewState::Officer(const std::string& officer, int64_t day) {
@@ -26,7 +37,11 @@ OfficerDay& ViewState::Officer(const std::string& officer, int64_t day) {
   auto it = days.find(day);
   if (it != days.end()) return it->second;
   OfficerDay& od = days[day];
-  if (auto v = store_.Get(keys::OfficerDay(officer, day))) od.DecodeCounts(*v);
+  // Flush writes the counts of every officer day it writes: without them
+  // there is nothing more to read (mostly a new day, in a rebuild).
+  auto counts = store_.Get(keys::OfficerDay(officer, day));
+  if (!counts) return od;
+  od.DecodeCounts(*counts);
   if (auto v = store_.Get(keys::OfficerWaits(officer, day))) od.DecodeWaits(*v);
   if (auto v = store_.Get(keys::OfficerTimes(officer, day))) od.DecodeTimes(*v);
   return od;
@@ -49,10 +64,6 @@ void ViewState::Add(const std::string& key, int64_t delta) {
   it->second += delta;
 }
 
-void ViewState::CountState(const std::string& workflow, const std::string& state, int64_t delta) {
-  Slot(workflow, state).count_delta += delta;
-}
-
 void ViewState::ActedAs(const std::string& officer, const std::string& workflow,
                         const std::string& role) {
   auto& roles = roles_[officer];
@@ -63,7 +74,7 @@ void ViewState::ActedAs(const std::string& officer, const std::string& workflow,
   store_.Put(keys::OfficerRole(officer, workflow, role), "");
 }
 
-ViewState::StateSlot& ViewState::Slot(const std::string& workflow, const std::string& state) {
+ViewState::StateSlot& ViewState::State(const std::string& workflow, const std::string& state) {
   for (auto& slot : slots_) {
     if (slot->state == state && slot->workflow == workflow) return *slot;
   }
@@ -73,11 +84,10 @@ ViewState::StateSlot& ViewState::Slot(const std::string& workflow, const std::st
   return *slots_.back();
 }
 
-ViewState::StateSlot& ViewState::QueueSlot(const std::string& workflow, const std::string& state) {
-  StateSlot& slot = Slot(workflow, state);
+ViewState::StateSlot& ViewState::Loaded(StateSlot& slot) {
   if (slot.loaded) return slot;
   slot.loaded = true;
-  std::string prefix = keys::QueuePrefix(workflow, state);
+  std::string prefix = keys::QueuePrefix(slot.workflow, slot.state);
   store_.Scan(prefix, [&](std::string_view k, std::string_view v) {
     auto entered = static_cast<int64_t>(keys::FromBe64(k.substr(prefix.size(), 8)));
     slot.queue.AddStored(entered, std::string(k.substr(prefix.size() + 8)), keys::FromBe64(v));
@@ -86,22 +96,15 @@ ViewState::StateSlot& ViewState::QueueSlot(const std::string& workflow, const st
   return slot;
 }
 
-const WaitingQueue& ViewState::Waiting(const std::string& workflow, const std::string& state) {
-  return QueueSlot(workflow, state).queue;
+void ViewState::Enqueue(StateSlot& s, int64_t entered, const std::string& id, uint64_t seq) {
+  Loaded(s).queue.Add(entered, id, seq);
+  entered_.emplace_back(&s, entered, seq);
 }
 
-void ViewState::Enqueue(const std::string& workflow, const std::string& state, int64_t entered,
-                        const std::string& id, uint64_t seq) {
-  StateSlot& slot = QueueSlot(workflow, state);
-  slot.queue.Add(entered, id, seq);
-  entered_.emplace_back(&slot, entered, id);
-}
-
-void ViewState::Dequeue(const std::string& workflow, const std::string& state, int64_t entered,
-                        const std::string& id) {
+void ViewState::Dequeue(StateSlot& s, int64_t entered, const std::string& id) {
   bool stored = false;
-  if (QueueSlot(workflow, state).queue.Remove(entered, id, &stored) && stored) {
-    left_.push_back(keys::Queue(workflow, state, entered, id));
+  if (Loaded(s).queue.Remove(entered, id, &stored) && stored) {
+    left_.push_back(keys::Queue(s.workflow, s.state, entered, id));
   }
 }
 
@@ -130,13 +133,16 @@ void ViewState::Flush() {
     }
   }
   for (const auto& key : left_) store_.Delete(key);
-  for (const auto& [slot, entered, id] : entered_) {
-    WaitingQueue::Entry* e = slot->queue.Find(entered, id);
+  for (const auto& [slot, entered, seq] : entered_) {
+    WaitingQueue::Entry* e = slot->queue.Entered(entered, seq);
     if (e == nullptr || e->stored) continue;
-    store_.Put(keys::Queue(slot->workflow, slot->state, entered, id), keys::Be64(e->seq));
+    store_.Put(keys::Queue(slot->workflow, slot->state, entered, e->id), keys::Be64(seq));
     e->stored = true;
   }
-  requests_.clear();
+  // Spares beyond this batch's records are freed.
+  spare_.clear();
+  spare_.reserve(requests_.size());
+  while (!requests_.empty()) spare_.push_back(requests_.extract(requests_.begin()));
   officers_.clear();
   agency_.clear();
   counters_.clear();
@@ -146,6 +152,7 @@ void ViewState::Flush() {
 
 void ViewState::Clear() {
   requests_.clear();
+  spare_.clear();
   officers_.clear();
   agency_.clear();
   counters_.clear();

@@ -44,6 +44,14 @@ WaitingQueue::Entry* WaitingQueue::Find(int64_t entered, std::string_view id) {
   return &*it;
 }
 
+WaitingQueue::Entry* WaitingQueue::Entered(int64_t entered, uint64_t seq) {
+  // Entries that entered at the same time (rare) are next to each other.
+  for (auto it = LowerBound(entered, {}); it != entries_.end() && it->entered == entered; ++it) {
+    if (it->seq == seq && it->waiting) return &*it;
+  }
+  return nullptr;
+}
+
 bool WaitingQueue::Remove(int64_t entered, std::string_view id, bool* stored) {
   Entry* e = Find(entered, id);
   if (e == nullptr) return false;

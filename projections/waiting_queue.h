@@ -28,6 +28,8 @@ class WaitingQueue {
   void AddStored(int64_t entered, std::string id, uint64_t seq);
   // The waiting entry, or nullptr; valid until the next change.
   Entry* Find(int64_t entered, std::string_view id);
+  // The same, found by the seq of the event that entered the state.
+  Entry* Entered(int64_t entered, uint64_t seq);
   // Marks the entry as left; false if it was not waiting. *stored tells
   // whether its queue key is in the store.
   bool Remove(int64_t entered, std::string_view id, bool* stored);

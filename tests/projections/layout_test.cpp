@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "events/error.h"
+#include "events/hex.h"
 #include "projections/records.h"
 #include "projections/store.h"
 #include "tests/testutil.h"
@@ -62,15 +63,26 @@ TEST_CASE("projections: records survive their encoding and refuse truncation") {
   r.last_staff = "NIP-A";
   r.tracking_code_sha256 = std::string("\0\xff", 2);
   r.officer_days = {{"NIP-A", 20000}, {"NIP-A", 20003}};
-  r.history.push_back({9, 10, "action", "verifikasi", "verifikator", "PTG-X", "a", "b", "c"});
+  r.AddStep({9, 10, "action", "verifikasi", "verifikator", "PTG-X", "a", "b", "c"});
+  r.AddStep({11, -12, "sla_breached", "", "system", "sistem", "", "", ""});
   std::string bytes = r.Encode();
+  // The bytes of layout v3: records of a store are read by later versions
+  // until the layout version changes.
+  CHECK(events::ToHex(bytes) ==
+        "0108697a696e2d756a69030243310c64697665726966696b617369098080f281838985060980808080802007"
+        "0e054e49502d410200ff02054e49502d41c0b802054e49502d41c6b80202091406616374696f6e0a766572"
+        "6966696b6173690b7665726966696b61746f72055054472d580161016201630b170c736c615f627265616368"
+        "6564000673797374656d0673697374656d000000");
   RequestRecord back = RequestRecord::Decode(bytes);
   CHECK(back.Encode() == bytes);
   CHECK(back.entered_at == -5);
   CHECK(back.deadline == std::optional<int64_t>(7));
   CHECK(back.last_staff == std::optional<std::string>("NIP-A"));
   CHECK(back.officer_days == r.officer_days);
-  CHECK(back.history[0].reason == "c");
+  REQUIRE(back.History().size() == 2);
+  CHECK(back.History()[0].reason == "c");
+  CHECK(back.History()[1].time == -12);
+  CHECK(back.History()[1].officer == "sistem");
   CHECK_THROWS_AS(RequestRecord::Decode(bytes.substr(0, bytes.size() - 1)), events::Error);
 
   OfficerDay od;
