@@ -141,6 +141,39 @@ TEST_CASE("a large batch, checked on two threads, names its first bad entry") {
   CHECK(ledger->SeqsByActor("officer-3").size() == 200);
 }
 
+TEST_CASE("a batch too large to keep for reuse is followed by small ones intact") {
+  // The group leader reuses its write batches, except one past 16 MB
+  // (ledger.cpp): this batch of about 20 MB is let go, the next are small.
+  TempDir dir;
+  auto ledger = Ledger::Open(dir.path());
+  std::vector<std::string> huge;
+  size_t bytes = 0;
+  for (uint64_t n = 0; bytes < (20u << 20); ++n) {
+    huge.push_back(Bytes(n));
+    bytes += huge.back().size();
+  }
+  const uint64_t count = huge.size();
+  Hash chain = kGenesisChain;
+  for (uint64_t n = 0; n < count; ++n) chain = ChainHash(n, chain, Bytes(n));
+  CHECK(ledger->AppendBatch(std::move(huge)).back().chain == chain);
+  for (uint64_t n = count; n < count + 3; ++n) {
+    std::string one = Bytes(n);
+    chain = ChainHash(n, chain, one);
+    Appended a = ledger->Append(one);
+    CHECK(a.seq == n);
+    CHECK(a.chain == chain);
+    auto e = ledger->Get(n);
+    REQUIRE(e);
+    CHECK(e->bytes == one);  // nothing of the large batch left in the small one
+  }
+  CHECK(ledger->size() == count + 3);
+  ledger.reset();
+  VerifyReport r = VerifyLedger(dir.path());
+  CAPTURE(r.problem);
+  CHECK(r.ok);
+  CHECK(r.entries == count + 3);
+}
+
 TEST_CASE("concurrent appenders are group-committed with no loss or doubling") {
   TempDir dir;
   auto ledger = Ledger::Open(dir.path());
