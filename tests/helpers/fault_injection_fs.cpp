@@ -212,9 +212,9 @@ IOStatus FaultInjectionFs::CreateDirIfMissing(const std::string& d, const IOOpti
   return s.ok() ? target()->CreateDirIfMissing(d, o, dbg) : s;
 }
 
-IOStatus FaultInjectionFs::GetFreeSpace(const std::string& path, const IOOptions& o,
-                                        uint64_t* free, IODebugContext* dbg) {
-  if (full_ && Applies(path)) {
+IOStatus FaultInjectionFs::GetFreeSpace(const std::string& path, const IOOptions& o, uint64_t* free,
+                                        IODebugContext* dbg) {
+  if (full_ && (Applies(path) || Applies(path + "/"))) {  // a database's directory
     *free = 0;
     return IOStatus::OK();
   }
