@@ -226,10 +226,10 @@ class EngineImpl final : public Engine {
   }
 
   // The decider, after a failed write: once every batch decided before is
-  // answered, asks the ledger to recover (at most every kRecoverInterval,
-  // so a flood of commands on a full disk costs little), and then rebuilds
-  // the state from the durable entries: the failed batches' events were
-  // applied to it already. True if commands can be decided again.
+  // answered, rebuilds the state from the durable events (the failed
+  // batches' events were applied to it already), then asks the ledger to
+  // recover, at most every kRecoverInterval (a flood of commands on a full
+  // disk costs little). True if commands can be decided again.
   bool Recover() {
     auto now = std::chrono::steady_clock::now();
     if (now < next_recovery_) return false;
@@ -238,6 +238,7 @@ class EngineImpl final : public Engine {
       std::unique_lock lock(commit_mu_);
       commit_cv_.wait(lock, [&] { return commit_queue_.empty() && !committing_; });
     }
+    if (state_seq_ != ledger_->size() && !RebuildState()) return false;
     if (!ledger_->Recover()) {
       // Commands get the ledger's current word on it: waiting for space, or
       // needing a new process.
@@ -250,6 +251,17 @@ class EngineImpl final : public Engine {
       }
       return false;
     }
+    // The ledger goes on from its last durable entry, which the state shows.
+    if (state_seq_ != ledger_->size() && !RebuildState()) return false;
+    state_seq_ = UINT64_MAX;  // from now on the state runs ahead of the ledger again
+    std::lock_guard lock(commit_mu_);
+    failed_ = nullptr;
+    return true;
+  }
+
+  // Replaces the state with the one the durable events make; false if they
+  // cannot be read now (the next attempt reads again).
+  bool RebuildState() {
     EngineState fresh;
     uint64_t size = ledger_->size();
     try {
@@ -260,15 +272,11 @@ class EngineImpl final : public Engine {
         return true;
       });
     } catch (const Error&) {
-      return false;  // failed_ stays: the next attempt reads again
+      return false;
     }
-    {
-      std::unique_lock lock(state_mu_);
-      state_ = std::move(fresh);
-      next_seq_ = size;
-    }
-    std::lock_guard lock(commit_mu_);
-    failed_ = nullptr;
+    std::unique_lock lock(state_mu_);
+    state_ = std::move(fresh);
+    next_seq_ = state_seq_ = size;
     return true;
   }
 
@@ -447,6 +455,9 @@ class EngineImpl final : public Engine {
   bool stopping_ = false;
 
   uint64_t next_seq_ = 0;  // of the next event decided; the decider's own
+  // While failed: the ledger size the state was rebuilt at (the decider's);
+  // otherwise UINT64_MAX, as the state may hold events not yet durable.
+  uint64_t state_seq_ = UINT64_MAX;
 
   std::mutex commit_mu_;  // guards the four below
   std::condition_variable commit_cv_;
