@@ -224,7 +224,19 @@ HttpServer::HttpServer(const HttpOptions& options, HandlerFn handler)
   impl_->port = acceptor.local_endpoint().port();
   impl_->Accept();
   for (auto& ioc : impl_->iocs) {
-    impl_->threads.emplace_back([ioc = ioc.get()] { ioc->run(); });
+    impl_->threads.emplace_back([ioc = ioc.get()] {
+      // An exception out of a handler leaves run(); the thread goes on serving.
+      for (;;) {
+        try {
+          ioc->run();
+          return;
+        } catch (const std::exception& e) {
+          fmt::print(stderr, "jejak serve: a connection failed: {}\n", e.what());
+        } catch (...) {
+          fmt::print(stderr, "jejak serve: a connection failed\n");
+        }
+      }
+    });
   }
 }
 

@@ -56,6 +56,14 @@ TEST_CASE("api: text that is not UTF-8 in the path, query or headers gets 400, n
              json{{"workflow", "izin"}, {"applicant", "A2"}, {"fields", {{"nama", "x"}}}}.dump(),
              {{"Idempotency-Key", "k\xff"}});
   CHECK(Problem(r, 400)["detail"].get<std::string>().find("Idempotency-Key") != std::string::npos);
+  // In a body: raw bytes, and an escaped lone surrogate, are not JSON text.
+  for (const char* body :
+       {"{\"workflow\": \"iz\xffin\", \"applicant\": \"A3\"}",
+        R"({"workflow": "izin", "applicant": "A\ud800"})",
+        "{\"workflow\": \"izin\", \"applicant\": \"A4\", \"fields\": {\"n\xc3\": 1}}"}) {
+    CAPTURE(body);
+    CHECK(Problem(t.Call("POST", "/v1/requests", body), 400)["reason"] == "bad_request");
+  }
   CHECK(LedgerSize(t) == size);
   CHECK(t.Get("/healthz").status == 200);
 }
