@@ -136,7 +136,13 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& f : msg) {
       std::string name(f.name_string());
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers[std::move(name)] = std::string(f.value());
+      // A field given twice is one list (RFC 9110, 5.3), never the last
+      // value alone: a second Authorization cannot replace the first.
+      auto [it, fresh] = req.headers.try_emplace(std::move(name), f.value());
+      if (!fresh) {
+        it->second += ", ";
+        it->second.append(f.value().data(), f.value().size());
+      }
     }
     req.body = std::move(msg.body());
     req.remote = remote_;

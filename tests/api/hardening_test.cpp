@@ -138,6 +138,20 @@ TEST_CASE("api: a name given twice in a JSON body is refused, at any depth") {
   CHECK(LedgerSize(t) == size + (r.status == 201 ? 1 : 0));
 }
 
+TEST_CASE("api: a header given twice is one list, never the last value alone") {
+  TestServer t;
+  std::string auditor = t.Token("a1", "auditor");
+  auto reports = [&](const std::string& headers) {
+    return RawExchange(t.port(), "GET /v1/reports/agency HTTP/1.1\r\nHost: x\r\n" + headers +
+                                     "Connection: close\r\n\r\n");
+  };
+  CHECK(reports("Authorization: Bearer " + auditor + "\r\n").find("HTTP/1.1 200") == 0);
+  CHECK(reports("Authorization: Bearer junk\r\nAuthorization: Bearer " + auditor + "\r\n")
+            .find("HTTP/1.1 401") == 0);
+  CHECK(reports("Authorization: Bearer " + auditor + "\r\nAuthorization: Bearer junk\r\n")
+            .find("HTTP/1.1 401") == 0);
+}
+
 TEST_CASE("api: numbers beyond their type are refused, never narrowed") {
   TestServer t;
   std::string id = t.Submit("A1")["request_id"];  // version 1
