@@ -19,7 +19,7 @@ std::string PairKey(std::string_view request_id, std::string_view client) {
 GuessGuard::GuessGuard() {
   per_request_.Configure(1.0 / 300, 20);
   per_client_.Configure(1.0 / 120, 100);
-  pairs_.Configure(1.0 / kDay, 1);
+  pairs_.Configure(1.0 / kDay, 1, size_t{1} << 20);
 }
 
 GuessGuard::Outcome GuessGuard::Check(std::string_view request_id, std::string_view client,

@@ -17,7 +17,9 @@
 //
 // A guesser thus learns at most 308 + C codes of one request a day, with C
 // the clients (addresses) it uses, and at most 820 a day per client. Memory
-// is bounded as in RateLimiter. Thread-safe.
+// is bounded as in RateLimiter (2^18 requests and clients, 2^20 pairs; past
+// 2^20 pairs failed within a day, the oldest are forgotten, each giving its
+// client one more check, still within the client's 820). Thread-safe.
 #pragma once
 
 #include <mutex>

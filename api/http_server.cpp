@@ -136,7 +136,13 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& f : msg) {
       std::string name(f.name_string());
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers[std::move(name)] = std::string(f.value());
+      // A field given twice is one list (RFC 9110, 5.3), never the last
+      // value alone: a second Authorization cannot replace the first.
+      auto [it, fresh] = req.headers.try_emplace(std::move(name), f.value());
+      if (!fresh) {
+        it->second += ", ";
+        it->second.append(f.value().data(), f.value().size());
+      }
     }
     req.body = std::move(msg.body());
     req.remote = remote_;
@@ -224,7 +230,19 @@ HttpServer::HttpServer(const HttpOptions& options, HandlerFn handler)
   impl_->port = acceptor.local_endpoint().port();
   impl_->Accept();
   for (auto& ioc : impl_->iocs) {
-    impl_->threads.emplace_back([ioc = ioc.get()] { ioc->run(); });
+    impl_->threads.emplace_back([ioc = ioc.get()] {
+      // An exception out of a handler leaves run(); the thread goes on serving.
+      for (;;) {
+        try {
+          ioc->run();
+          return;
+        } catch (const std::exception& e) {
+          fmt::print(stderr, "jejak serve: a connection failed: {}\n", e.what());
+        } catch (...) {
+          fmt::print(stderr, "jejak serve: a connection failed\n");
+        }
+      }
+    });
   }
 }
 

@@ -23,7 +23,7 @@ class RateLimiter {
   using Clock = std::chrono::steady_clock;
 
   // rate 0 admits everything.
-  void Configure(double rate_per_s, double burst, size_t max_keys = size_t{1} << 20);
+  void Configure(double rate_per_s, double burst, size_t max_keys = size_t{1} << 18);
   bool enabled() const { return enabled_.load(std::memory_order_relaxed); }
 
   // Takes one from key's bucket; false, taking nothing, if it is empty.

@@ -22,7 +22,7 @@ struct Request {
   std::string path;                            // without the query
   std::map<std::string, std::string> query;    // decoded
   std::map<std::string, std::string> params;   // {name} segments of the route
-  std::map<std::string, std::string> headers;  // names lower-cased
+  std::map<std::string, std::string> headers;  // names lower-cased; repeats joined by ", "
   std::string body;
   std::string remote;  // the client: an IPv4 address, or an IPv6 /64 ("2001:db8::/64")
 

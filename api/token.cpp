@@ -16,6 +16,7 @@
 #include "api/json_body.h"
 #include "api/problem.h"
 #include "events/error.h"
+#include "events/field_value.h"
 #include "ledger/note.h"
 
 namespace jejak::api {
@@ -79,6 +80,12 @@ std::string TokenKey::Mac(const std::string& data) const {
 }
 
 std::string TokenKey::Issue(const Claims& c) const {
+  // Replacing bytes would merge two subjects into one: refuse instead.
+  for (const std::string* text : {&c.subject, &c.role, &c.agency, &c.request}) {
+    if (!events::IsValidUtf8(*text)) {
+      throw Error(ErrorCode::kInvalidArgument, "token claims must be UTF-8 text");
+    }
+  }
   nlohmann::json payload = {
       {"sub", c.subject}, {"role", c.role}, {"iat", c.issued_at}, {"exp", c.expires_at}};
   if (!c.agency.empty()) payload["agency"] = c.agency;

@@ -37,6 +37,7 @@ class TokenKey {
   static TokenKey Load(const std::string& path, bool create);
   explicit TokenKey(std::string secret) : secret_(std::move(secret)) {}
 
+  // Throws Error(kInvalidArgument) if a claim is not UTF-8 text.
   std::string Issue(const Claims& claims) const;
   // now_s: seconds since the epoch.
   Claims Verify(const std::string& token, int64_t now_s) const;

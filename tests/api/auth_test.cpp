@@ -42,6 +42,10 @@ TEST_CASE("api: token round trip, expiry and forgery") {
   // alg "none" is never accepted, even with an empty signature.
   std::string payload = t.substr(t.find('.') + 1, t.rfind('.') - t.find('.') - 1);
   CHECK(reason([&] { key.Verify("eyJhbGciOiJub25lIn0." + payload + ".", 150); }) == "bad_token");
+  // A subject that is not UTF-8 is refused, not turned into another subject.
+  api::Claims bad = c;
+  bad.subject = "1987\xff";
+  CHECK_THROWS_AS(key.Issue(bad), events::Error);
 }
 
 TEST_CASE("api: expired, forged and malformed tokens get 401") {

@@ -56,6 +56,14 @@ TEST_CASE("api: text that is not UTF-8 in the path, query or headers gets 400, n
              json{{"workflow", "izin"}, {"applicant", "A2"}, {"fields", {{"nama", "x"}}}}.dump(),
              {{"Idempotency-Key", "k\xff"}});
   CHECK(Problem(r, 400)["detail"].get<std::string>().find("Idempotency-Key") != std::string::npos);
+  // In a body: raw bytes, and an escaped lone surrogate, are not JSON text.
+  for (const char* body :
+       {"{\"workflow\": \"iz\xffin\", \"applicant\": \"A3\"}",
+        R"({"workflow": "izin", "applicant": "A\ud800"})",
+        "{\"workflow\": \"izin\", \"applicant\": \"A4\", \"fields\": {\"n\xc3\": 1}}"}) {
+    CAPTURE(body);
+    CHECK(Problem(t.Call("POST", "/v1/requests", body), 400)["reason"] == "bad_request");
+  }
   CHECK(LedgerSize(t) == size);
   CHECK(t.Get("/healthz").status == 200);
 }
@@ -128,6 +136,20 @@ TEST_CASE("api: a name given twice in a JSON body is refused, at any depth") {
                             "workflow": "izin"}})");
   CHECK(r.status != 400);
   CHECK(LedgerSize(t) == size + (r.status == 201 ? 1 : 0));
+}
+
+TEST_CASE("api: a header given twice is one list, never the last value alone") {
+  TestServer t;
+  std::string auditor = t.Token("a1", "auditor");
+  auto reports = [&](const std::string& headers) {
+    return RawExchange(t.port(), "GET /v1/reports/agency HTTP/1.1\r\nHost: x\r\n" + headers +
+                                     "Connection: close\r\n\r\n");
+  };
+  CHECK(reports("Authorization: Bearer " + auditor + "\r\n").find("HTTP/1.1 200") == 0);
+  CHECK(reports("Authorization: Bearer junk\r\nAuthorization: Bearer " + auditor + "\r\n")
+            .find("HTTP/1.1 401") == 0);
+  CHECK(reports("Authorization: Bearer " + auditor + "\r\nAuthorization: Bearer junk\r\n")
+            .find("HTTP/1.1 401") == 0);
 }
 
 TEST_CASE("api: numbers beyond their type are refused, never narrowed") {
