@@ -143,6 +143,10 @@ Response Consistency(ServerCore& core, const Request& req) {
 Response MetricsText(ServerCore& core) {
   Metrics::Gauges g;
   g.ledger_size = core.engine->ledger().size();
+  ledger::WriteHealth h = core.engine->ledger().Health();
+  g.ledger_degraded = h.state != ledger::WriteHealth::kOk;
+  g.ledger_write_errors = h.errors;
+  g.projection_errors = core.projections->errors();
   g.projected = core.projections->next_seq();
   if (core.relay) {
     engine::RelayStatus s = core.relay->status();
@@ -154,6 +158,23 @@ Response MetricsText(ServerCore& core) {
   r.content_type = "text/plain; version=0.0.4";
   r.body = core.metrics.Render(g);
   return r;
+}
+
+// 200 while the server serves reads; "status" is "degraded" while the
+// ledger (or its indexes, or the projections) cannot write, with what
+// failed (docs/openapi.yaml).
+Response Health(ServerCore& core) {
+  ledger::WriteHealth h = core.engine->ledger().Health();
+  std::string projections = core.projections->problem();
+  static constexpr const char* kStates[] = {"ok", "degraded", "failed"};
+  json ledger = {{"writable", h.appends}, {"state", kStates[h.state]}, {"write_errors", h.errors}};
+  if (!h.problem.empty()) ledger["problem"] = h.problem;
+  bool ok = h.state == ledger::WriteHealth::kOk && projections.empty();
+  json out = {{"status", ok ? "ok" : "degraded"},
+              {"ledger_size", core.engine->ledger().size()},
+              {"ledger", ledger}};
+  if (!projections.empty()) out["projections"] = {{"problem", projections}};
+  return JsonResponse(200, out);
 }
 
 }  // namespace
@@ -175,9 +196,7 @@ void AddInfoRoutes(ServerCore& core) {
   r.Add("GET", "/v1/ledger/proofs/consistency",
         [c](const Request& q) { return Consistency(*c, q); });
   r.Add("GET", "/metrics", [c](const Request&) { return MetricsText(*c); });
-  r.Add("GET", "/healthz", [c](const Request&) {
-    return JsonResponse(200, {{"status", "ok"}, {"ledger_size", c->engine->ledger().size()}});
-  });
+  r.Add("GET", "/healthz", [c](const Request&) { return Health(*c); });
 }
 
 }  // namespace jejak::api

@@ -12,10 +12,10 @@
 namespace jejak::api {
 
 LiveProjector::LiveProjector(const ledger::Ledger& ledger, const std::string& dir,
-                             std::chrono::milliseconds interval)
+                             std::chrono::milliseconds interval, rocksdb::Env* env)
     : ledger_(ledger),
       interval_(interval),
-      projector_(std::make_unique<projections::Projector>(projections::Store::Open(dir))) {
+      projector_(std::make_unique<projections::Projector>(projections::Store::Open(dir, env))) {
   CatchUpOnce();
   thread_ = std::thread([this] { Run(); });
 }
@@ -91,20 +91,42 @@ void LiveProjector::CatchUpOnce() {
   applied_cv_.notify_all();
 }
 
+std::string LiveProjector::problem() const {
+  std::lock_guard lock(mu_);
+  return problem_;
+}
+
 void LiveProjector::Run() {
+  constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
+  constexpr auto kMaxBackoff = std::chrono::milliseconds(30'000);
+  std::chrono::milliseconds backoff{0};
   for (;;) {
     bool stopping;
     {
       std::unique_lock lock(mu_);
-      cv_.wait_for(lock, interval_, [&] { return notified_ || stop_; });
+      if (backoff.count() > 0) {
+        // Commands notify as usual; retrying at once would only fail again.
+        cv_.wait_for(lock, backoff, [&] { return stop_; });
+      } else {
+        cv_.wait_for(lock, interval_, [&] { return notified_ || stop_; });
+      }
       notified_ = false;
       stopping = stop_;
     }
     try {
       CatchUpOnce();
+      if (backoff.count() > 0) fmt::print(stderr, "jejak serve: projections: writing again\n");
+      backoff = std::chrono::milliseconds(0);
+      std::lock_guard lock(mu_);
+      problem_.clear();
     } catch (const events::Error& e) {
-      // The view stays as it was; the next round tries again.
-      fmt::print(stderr, "jejak serve: projections: {}\n", e.what());
+      // The view stays as it was.
+      errors_.fetch_add(1, std::memory_order_relaxed);
+      backoff = std::min(kMaxBackoff, backoff.count() > 0 ? 2 * backoff : kFirstBackoff);
+      fmt::print(stderr, "jejak serve: projections: {} (retrying in {} ms)\n", e.what(),
+                 backoff.count());
+      std::lock_guard lock(mu_);
+      problem_ = e.what();
     }
     RunWaiters(stopping);
     if (stopping) return;

@@ -7,6 +7,10 @@
 // Readers use Read(), which holds a shared lock: the projector's store
 // stages changes in memory while applying, so reads and applies must not
 // overlap.
+//
+// A failed catch-up (a full disk, say) leaves the view as it was and is
+// retried after a wait that doubles from 100 ms up to 30 s, one line on
+// stderr each time, until one succeeds.
 #pragma once
 
 #include <atomic>
@@ -29,8 +33,10 @@ class LiveProjector {
  public:
   // Opens dir for writing (Error(kBusy) if another process has it) and
   // catches up with ledger before returning. ledger must outlive this.
+  // env: tests inject storage faults through it; null: the default.
   LiveProjector(const ledger::Ledger& ledger, const std::string& dir,
-                std::chrono::milliseconds interval = std::chrono::milliseconds(20));
+                std::chrono::milliseconds interval = std::chrono::milliseconds(20),
+                rocksdb::Env* env = nullptr);
   ~LiveProjector();  // stops the thread after a last catch-up
   LiveProjector(const LiveProjector&) = delete;
   LiveProjector& operator=(const LiveProjector&) = delete;
@@ -47,6 +53,10 @@ class LiveProjector {
   // Entries [0, next_seq()) are applied. Lock-free: reads check it on every
   // request.
   uint64_t next_seq() const { return applied_.load(std::memory_order_acquire); }
+  // Why the last catch-up failed, or "" if it succeeded.
+  std::string problem() const;
+  // Failed catch-ups since the start.
+  uint64_t errors() const { return errors_.load(std::memory_order_relaxed); }
 
  private:
   void Run();
@@ -63,12 +73,14 @@ class LiveProjector {
   std::chrono::milliseconds interval_;
   mutable std::shared_mutex store_mu_;  // guards projector_
   std::unique_ptr<projections::Projector> projector_;
-  std::mutex mu_;  // guards the flags below
+  mutable std::mutex mu_;  // guards the flags below
   std::condition_variable cv_, applied_cv_;
   bool notified_ = false, stop_ = false;
   // Written under mu_ (for the waits), read without it by next_seq().
   std::atomic<uint64_t> applied_ = 0;
   std::vector<Waiter> waiters_;
+  std::string problem_;  // guarded by mu_
+  std::atomic<uint64_t> errors_ = 0;
   std::thread thread_;
 };
 

@@ -69,6 +69,15 @@ std::string Metrics::Render(const Gauges& g) const {
   out += fmt::format("jejak_http_request_duration_seconds_sum {}\n", sum_.load());
   out += fmt::format("jejak_http_request_duration_seconds_count {}\n", count);
   Gauge(out, "jejak_ledger_entries", "Entries in the ledger.", g.ledger_size);
+  Gauge(out, "jejak_ledger_degraded",
+        "1 while the ledger (or its indexes) cannot write: commands get 503.",
+        g.ledger_degraded ? 1 : 0);
+  Describe(out, "jejak_ledger_write_errors_total", "counter",
+           "Failed ledger writes and storage errors since the server started.");
+  out += fmt::format("jejak_ledger_write_errors_total {}\n", g.ledger_write_errors);
+  Describe(out, "jejak_projections_errors_total", "counter",
+           "Failed projection catch-ups (each retried after a wait that doubles up to 30 s).");
+  out += fmt::format("jejak_projections_errors_total {}\n", g.projection_errors);
   Gauge(out, "jejak_projections_next_seq", "The next ledger entry the projections apply.",
         g.projected);
   if (g.relay) {

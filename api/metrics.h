@@ -25,6 +25,9 @@ class Metrics {
     bool relay = false;      // whether a Kafka relay runs
     uint64_t relay_lag = 0;
     uint64_t relay_published = 0;
+    bool ledger_degraded = false;  // the ledger cannot write (ledger::WriteHealth)
+    uint64_t ledger_write_errors = 0;
+    uint64_t projection_errors = 0;  // failed catch-ups (LiveProjector)
   };
   std::string Render(const Gauges& gauges) const;
 

@@ -63,9 +63,9 @@ int HttpStatusFor(const events::Error& error) {
     case ErrorCode::kUnavailable:
       return reason == reasons::kRateLimited || reason == reasons::kTooManyGuesses ? 429 : 503;
     case ErrorCode::kBusy:
+    case ErrorCode::kIoError:  // a storage fault: the server goes on, retry later
       return 503;
     case ErrorCode::kCorruption:
-    case ErrorCode::kIoError:
       return 500;
   }
   return 500;

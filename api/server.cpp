@@ -214,17 +214,19 @@ std::unique_ptr<Server> Server::Start(ServerOptions options) {
   if (!signing_path.empty()) {
     core->signing = ledger::LoadSigningKey(signing_path);
     // Announcing appends directly, so it happens before the engine opens.
-    auto ledger = ledger::Ledger::Open(options.data_dir + "/ledger");
+    auto ledger = ledger::Ledger::Open(options.data_dir + "/ledger", options.ledger);
     ledger::AnnounceAndCheckpoint(*ledger, *core->signing, events::Actor{"system", "system", ""});
   }
   engine::EngineOptions eo;
   eo.data_dir = options.data_dir;
+  eo.ledger = options.ledger;
   core->engine = engine::Engine::Open(std::move(eo));
   for (const auto& wf : workflows) {
     core->engine->Deploy(wf, events::Actor{"admin", "admin", wf->agency});
   }
   core->projections =
-      std::make_unique<LiveProjector>(core->engine->ledger(), options.data_dir + "/projections");
+      std::make_unique<LiveProjector>(core->engine->ledger(), options.data_dir + "/projections",
+                                      std::chrono::milliseconds(20), options.ledger.env);
   if (core->signing && options.checkpoint_interval.count() > 0) {
     core->checkpointer = std::make_unique<ledger::PeriodicCheckpointer>(
         core->engine->ledger(), *core->signing, options.checkpoint_interval);
@@ -270,6 +272,12 @@ std::string Server::url() const {
 }
 
 std::vector<Route> Server::Routes() const { return core_->router.Routes(); }
+
+std::string Server::StorageFailure() const {
+  if (!core_) return "";
+  ledger::WriteHealth h = core_->engine->ledger().Health();
+  return h.state == ledger::WriteHealth::kFailed ? h.problem : "";
+}
 
 void Server::Stop() {
   if (!http_) return;

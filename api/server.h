@@ -9,6 +9,8 @@
 //   checkpoint_interval while it grows (every checkpoint is kept).
 // - Commands hold no server thread while the engine commits them, so many
 //   connections share each group commit.
+// - Storage faults never stop it: commands get 503 (io_error) while the
+//   ledger cannot write, reads go on, and GET /healthz says "degraded".
 // - Stop() (and the destructor) stops accepting, finishes requests in
 //   progress (commands included), makes a last checkpoint if the ledger grew,
 //   then stops the relay, the projections and the engine, in that order,
@@ -23,6 +25,7 @@
 
 #include "api/http_server.h"
 #include "api/router.h"
+#include "ledger/ledger.h"
 
 namespace jejak::api {
 
@@ -51,6 +54,9 @@ struct ServerOptions {
   std::optional<double> address_rate_burst;
   // Status documents kept for citizens polling (status_cache.h); 0: none.
   size_t status_cache_entries = 32'768;
+  // Tests inject storage faults through ledger.env, which the projections
+  // use too.
+  ledger::OpenOptions ledger;
 };
 
 struct ServerCore;
@@ -67,6 +73,11 @@ class Server {
   std::string url() const;  // http://HOST:PORT
   std::vector<Route> Routes() const;
   void Stop();
+  // Empty while the ledger can write, or may again once a fault clears (a
+  // full disk: the engine retries, /healthz says "degraded"); otherwise why
+  // it cannot in this process and what to do: the caller should Stop() and
+  // exit (docs/FORMAT.md, "Durability and recovery").
+  std::string StorageFailure() const;
 
  private:
   Server() = default;

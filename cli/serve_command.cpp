@@ -90,8 +90,15 @@ int RunServe(const Context& ctx, const ServeOptions& o) {
     fmt::print("Serving {}\n", server->url());
     std::fflush(stdout);
   }
-  while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::string failure;
+  while (!stop.load() && failure.empty()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    failure = server->StorageFailure();
+  }
   server->Stop();
+  // The ledger cannot write again in this process (a read-only or failing
+  // disk): stop, saying what to do; exit code 6.
+  if (!failure.empty()) throw Error(ErrorCode::kIoError, failure);
   if (!ctx.json) fmt::print("Stopped cleanly\n");
   return kExitOk;
 }

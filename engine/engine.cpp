@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -155,6 +156,8 @@ class EngineImpl final : public Engine {
     });
   }
 
+  static constexpr std::chrono::seconds kRecoverInterval{1};
+
   void SlaLoop() {
     std::unique_lock lock(mu_);
     while (!cv_.wait_for(lock, options_.sla_interval, [&] { return stopping_; })) {
@@ -183,7 +186,7 @@ class EngineImpl final : public Engine {
           queue_.pop_front();
         }
       }
-      if (!Failed()) DecideBatch(d);
+      if (!Failed() || Recover()) DecideBatch(d);
       std::unique_lock lock(commit_mu_);
       // One batch waits while one is written: enough to overlap deciding
       // with syncing, and commands queued meanwhile make the next batch larger.
@@ -207,15 +210,66 @@ class EngineImpl final : public Engine {
         if (commit_queue_.empty()) return;
         d = std::move(commit_queue_.front());
         commit_queue_.pop_front();
+        committing_ = true;
         commit_cv_.notify_all();
       }
       Commit(d);
+      std::lock_guard lock(commit_mu_);
+      committing_ = false;
+      commit_cv_.notify_all();
     }
   }
 
   bool Failed() {
     std::lock_guard lock(commit_mu_);
     return failed_ != nullptr;
+  }
+
+  // The decider, after a failed write: once every batch decided before is
+  // answered, asks the ledger to recover (at most every kRecoverInterval,
+  // so a flood of commands on a full disk costs little), and then rebuilds
+  // the state from the durable entries: the failed batches' events were
+  // applied to it already. True if commands can be decided again.
+  bool Recover() {
+    auto now = std::chrono::steady_clock::now();
+    if (now < next_recovery_) return false;
+    next_recovery_ = now + kRecoverInterval;
+    {
+      std::unique_lock lock(commit_mu_);
+      commit_cv_.wait(lock, [&] { return commit_queue_.empty() && !committing_; });
+    }
+    if (!ledger_->Recover()) {
+      // Commands get the ledger's current word on it: waiting for space, or
+      // needing a new process.
+      std::string problem = ledger_->Health().problem;
+      std::lock_guard lock(commit_mu_);
+      if (!problem.empty()) {
+        failed_ = std::make_exception_ptr(Error(
+            ErrorCode::kIoError,
+            fmt::format("{}. Commands are refused meanwhile; this one was not recorded", problem)));
+      }
+      return false;
+    }
+    EngineState fresh;
+    uint64_t size = ledger_->size();
+    try {
+      ledger_->Scan(0, size, [&](const ledger::Entry& entry) {
+        events::Event e = events::Decode(entry.bytes);
+        e.seq = entry.seq;
+        fresh.Evolve(e);
+        return true;
+      });
+    } catch (const Error&) {
+      return false;  // failed_ stays: the next attempt reads again
+    }
+    {
+      std::unique_lock lock(state_mu_);
+      state_ = std::move(fresh);
+      next_seq_ = size;
+    }
+    std::lock_guard lock(commit_mu_);
+    failed_ = nullptr;
+    return true;
   }
 
   // Decides every task against the state (each seeing the ones before it)
@@ -394,11 +448,13 @@ class EngineImpl final : public Engine {
 
   uint64_t next_seq_ = 0;  // of the next event decided; the decider's own
 
-  std::mutex commit_mu_;  // guards the three below
+  std::mutex commit_mu_;  // guards the four below
   std::condition_variable commit_cv_;
   std::deque<Decided> commit_queue_;  // decided, not yet being written
+  bool committing_ = false;           // the committer holds a batch
   bool decider_done_ = false;
-  std::exception_ptr failed_;  // set once a write fails
+  std::exception_ptr failed_;                            // set once a write fails, until Recover()
+  std::chrono::steady_clock::time_point next_recovery_;  // the decider's
 
   std::thread writer_;     // decides
   std::thread committer_;  // writes and answers
@@ -408,7 +464,7 @@ class EngineImpl final : public Engine {
 }  // namespace
 
 std::unique_ptr<Engine> Engine::Open(EngineOptions options) {
-  auto ledger = ledger::Ledger::Open(options.data_dir + "/ledger");
+  auto ledger = ledger::Ledger::Open(options.data_dir + "/ledger", options.ledger);
   auto codes = TrackingCodes::LoadOrCreate(options.data_dir + "/tracking.key");
   return std::make_unique<EngineImpl>(std::move(options), std::move(ledger), std::move(codes));
 }

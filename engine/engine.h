@@ -16,8 +16,13 @@
 // - State is rebuilt from the ledger on Open(); passed SLA deadlines are then
 //   caught up at once (sla_breached events), and afterwards every
 //   sla_interval.
-// - If a ledger write fails, the engine refuses everything after it with
-//   kIoError: reopen it to continue from what is durable.
+// - If a ledger write fails, every command of its batch and of the batch
+//   decided after it is answered with the ledger's Error(kIoError), and so is
+//   every later command until the ledger recovers (ledger::Ledger::Recover(),
+//   tried at most every second as commands or SLA checks arrive). Then the
+//   state is rebuilt from the durable entries and commands are decided
+//   again. The ledger's Health() says whether that can happen in this
+//   process.
 #pragma once
 
 #include <chrono>
@@ -43,7 +48,8 @@ struct EngineOptions {
   // it (the caller then calls CheckDeadlines(), as the demo does). Open()
   // always catches up once.
   std::chrono::milliseconds sla_interval{1000};
-  size_t max_batch = 4096;  // commands decided per group commit
+  size_t max_batch = 4096;     // commands decided per group commit
+  ledger::OpenOptions ledger;  // tests inject storage faults through it
 };
 
 class Engine {

@@ -63,14 +63,15 @@ std::optional<uint64_t> ReadIndexedMark(const RocksLedger& r) {
 Indexer::Indexer(RocksLedger& r, uint64_t size)
     : r_(r), ingest_dir_((fs::path(r.dir) / layout::kIndexDir / "ingest").string()) {
   std::optional<uint64_t> stored = ReadIndexedMark(r);
-  if (!stored) {
-    // A new index database claims nothing yet, and a verifier beside the
-    // writer must not take it for an old one (docs/FORMAT.md).
-    ThrowIfError(r.index_db->Put(rocksdb::WriteOptions(), r.index_meta, layout::kIndexedKey,
-                                 layout::SeqKey(0)),
-                 "writing the index mark");
-  }
+  // A new index database claims nothing yet, and a verifier beside the
+  // writer must not take it for an old one (docs/FORMAT.md).
   uint64_t mark = stored.value_or(0);
+  rocksdb::Status s = r.index_db->Put(rocksdb::WriteOptions(), r.index_meta, layout::kIndexedKey,
+                                      layout::SeqKey(mark));
+  if (!s.ok()) {
+    r.index_guard->Failed(*r.index_db, s);
+    ThrowIfError(s, "writing the index mark");
+  }
   if (mark > size) {
     throw Error(ErrorCode::kCorruption,
                 fmt::format("the index mark says {} entries are indexed, but the ledger holds {}",
@@ -136,7 +137,24 @@ void Indexer::WaitFor(uint64_t size) const {
   std::unique_lock lock(mu_);
   cv_.wait(lock, [&] { return indexed_ >= size || error_; });
   if (indexed_ < size) {
-    throw Error(ErrorCode::kIoError, "the ledger's indexes could not be written; reopen it");
+    lock.unlock();
+    throw Error(ErrorCode::kIoError, problem());
+  }
+}
+
+std::string Indexer::problem() const {
+  std::exception_ptr error;
+  {
+    std::lock_guard lock(mu_);
+    error = error_;
+  }
+  if (!error) return "";
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return fmt::format(
+        "the ledger's indexes could not be written ({}); index reads fail until they can",
+        e.what());
   }
 }
 
@@ -170,8 +188,10 @@ void Indexer::Run() {
       }
       bool due = std::chrono::steady_clock::now() >= buffered_since_ + kMaxBufferAge;
       if (!buffer_.empty() && (stopping || due)) WriteBuffer();
-    } catch (...) {
+    } catch (const std::exception& e) {
       error = std::current_exception();
+      // No index write again until the index database may resume (write_guard.h).
+      r_.index_guard->Failed(*r_.index_db, rocksdb::Status::IOError(e.what()));
     }
     lock.lock();
     queued_ -= n;

@@ -37,7 +37,8 @@ class Indexer {
  public:
   // Writes the keys of the entries of r from the mark up to size (all of
   // them if there is no mark, after storing the mark 0), reading them back,
-  // then starts the thread.
+  // then starts the thread. Writes the mark again in any case, so that the
+  // index database's memtables are not empty (write_guard.h).
   // Throws Error(kCorruption) if the mark lies beyond size or an entry there
   // is not an event.
   Indexer(RocksLedger& r, uint64_t size);
@@ -52,6 +53,9 @@ class Indexer {
   // Blocks until the keys of every entry below size are in the buffer or
   // written. Throws Error(kIoError) if indexing failed.
   void WaitFor(uint64_t size) const;
+  // Why indexing failed (the thread then stops), or "" if it did not. A
+  // failed indexer is replaced by a new one, which writes the dropped keys.
+  std::string problem() const;
   // Appends the entries listed under id among the buffered keys of index to
   // *seqs. Called before reading the index database, since keys leave the
   // buffer only once written there.

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <shared_mutex>
 
 #include "events/error.h"
 #include "ledger/chain.h"
@@ -26,7 +27,7 @@ using events::ErrorCode;
 // Batches the group leader keeps for the next group at most, in bytes.
 constexpr size_t kMaxKeptBatchBytes = 16 << 20;
 
-// One caller waiting in the group-commit queue.
+// One caller waiting in the group-commit queue; with no entries, Recover().
 struct Writer {
   std::vector<Prepared>* entries;
   IndexIds* ids;  // the entries' ids, for the indexer once they are durable
@@ -69,6 +70,7 @@ class LedgerImpl final : public Ledger {
       indexer_ = std::make_unique<Indexer>(*rocks_, size_);
       helper_ = std::make_unique<HelperThread>();
       rocks_->flush_on_close = true;  // only once open: a failed open writes nothing
+      Prime();
     }
   }
 
@@ -134,6 +136,7 @@ class LedgerImpl final : public Ledger {
   }
 
   std::vector<Entry> ReadRequest(std::string_view request_id) const override {
+    std::shared_lock lock(indexer_mu_);
     if (indexer_) indexer_->WaitFor(size());  // read your writes
     std::vector<Entry> out;
     for (uint64_t seq : IndexLookup(IndexBuffer::Index::kByRequest, request_id)) {
@@ -148,6 +151,7 @@ class LedgerImpl final : public Ledger {
   }
 
   std::vector<uint64_t> SeqsByActor(std::string_view subject) const override {
+    std::shared_lock lock(indexer_mu_);
     if (indexer_) indexer_->WaitFor(size());
     return IndexLookup(IndexBuffer::Index::kByActor, subject);
   }
@@ -187,7 +191,61 @@ class LedgerImpl final : public Ledger {
 
   void PutCheckpoint(uint64_t size, const std::string& note) override {
     if (!writable_) throw Error(ErrorCode::kInvalidArgument, "the ledger is open read-only");
-    PutCheckpointNote(*rocks_, size, note);
+    std::shared_lock gate(gate_);
+    if (rocks_->guard->state() != WriteGuard::State::kOk) {
+      throw Error(ErrorCode::kIoError, fmt::format("{}; checkpoints are refused until it can",
+                                                   rocks_->guard->problem()));
+    }
+    try {
+      PutCheckpointNote(*rocks_, size, note);
+    } catch (const Error& e) {
+      if (e.code() == ErrorCode::kIoError) {
+        rocks_->guard->Failed(*rocks_->db, rocksdb::Status::IOError(e.what()));
+      }
+      throw;
+    }
+  }
+
+  WriteHealth Health() const override {
+    WriteHealth h;
+    if (!writable_) return h;
+    WriteGuard::State state = rocks_->guard->state();
+    h.appends = state == WriteGuard::State::kOk;
+    h.errors = rocks_->guard->errors() + rocks_->index_guard->errors();
+    if (!h.appends) {
+      h.state = state == WriteGuard::State::kFatal ? WriteHealth::kFailed : WriteHealth::kDegraded;
+      h.problem = rocks_->guard->problem();
+      return h;
+    }
+    std::shared_lock lock(indexer_mu_);
+    std::string index = indexer_ ? indexer_->problem() : "";
+    if (!index.empty()) {
+      h.state = rocks_->index_guard->state() == WriteGuard::State::kFatal ? WriteHealth::kFailed
+                                                                          : WriteHealth::kDegraded;
+      std::string guard = rocks_->index_guard->problem();
+      h.problem = guard.empty() ? index : guard;
+    }
+    return h;
+  }
+
+  bool Recover() override {
+    if (!writable_) return true;
+    Writer w;
+    w.entries = nullptr;  // a recovery: LeadGroup() stops before it
+    std::unique_lock lock(mu_);
+    queue_.push_back(&w);
+    while (&w != queue_.front()) w.cv.wait(lock);
+    lock.unlock();
+    bool ok = false;
+    try {
+      ok = RecoverLeading();
+    } catch (const Error&) {
+      ok = false;  // Health() says what failed, and a later call tries again
+    }
+    lock.lock();
+    queue_.pop_front();
+    if (!queue_.empty()) queue_.front()->cv.notify_one();
+    return ok;
   }
 
   std::optional<std::string> GetCheckpoint(uint64_t size) const override {
@@ -226,6 +284,42 @@ class LedgerImpl final : public Ledger {
 
   MerkleStore Nodes() const { return MerkleStore(rocks_->db.get(), rocks_->merkle); }
 
+  // Writes the format marker again (the same value, not synced), so that the
+  // memtables are not empty: RocksDB resumes from a failed write only by
+  // flushing them, which starts a new write-ahead log (write_guard.h). The
+  // head record would do too, but it must keep what it says: the verifier
+  // compares it with the entries (a truncated tail).
+  void Prime() {
+    rocksdb::Status s = rocks_->db->Put(rocksdb::WriteOptions(), rocks_->meta, layout::kFormatKey,
+                                        layout::kFormatValue);
+    if (!s.ok()) {
+      rocks_->guard->Failed(*rocks_->db, s);
+      ThrowIfError(s, "writing to the ledger");
+    }
+  }
+
+  // Recover() at the front of the queue: no append runs.
+  bool RecoverLeading() {
+    std::unique_lock gate(gate_);
+    bool was_ok = rocks_->guard->state() == WriteGuard::State::kOk;
+    if (rocks_->guard->Resume(*rocks_->db) != WriteGuard::State::kOk) return false;
+    if (!was_ok || tree_stale_) {
+      // The failed batch is not in the database: go on from what is.
+      LoadHead();
+      if (merkle_) tree_ = BuildMerkleTree(*rocks_, size_);
+      tree_stale_ = false;
+      Prime();
+    }
+    std::unique_lock lock(indexer_mu_);
+    if (indexer_ && !indexer_->problem().empty() &&
+        rocks_->index_guard->Resume(*rocks_->index_db) == WriteGuard::State::kOk) {
+      // The new indexer writes the keys its predecessor dropped (from the mark).
+      auto fresh = std::make_unique<Indexer>(*rocks_, size_);
+      indexer_ = std::move(fresh);
+    }
+    return true;
+  }
+
   void CheckTreeSize(uint64_t n) const {
     if (n > size()) {
       throw Error(ErrorCode::kInvalidArgument,
@@ -233,6 +327,7 @@ class LedgerImpl final : public Ledger {
     }
   }
 
+  // Called with indexer_mu_ held shared.
   std::vector<uint64_t> IndexLookup(IndexBuffer::Index index, std::string_view id) const {
     std::vector<uint64_t> seqs;
     // First: keys leave the buffer only once the database has them.
@@ -310,11 +405,18 @@ class LedgerImpl final : public Ledger {
     std::vector<Writer*> group;
     size_t count = 0;
     for (Writer* w : queue_) {
+      if (w->entries == nullptr) break;  // a Recover() waits its turn
       if (!group.empty() && count + w->entries->size() > kMaxGroupEntries) break;
       group.push_back(w);
       count += w->entries->size();
     }
-    std::exception_ptr error = failed_;
+    std::exception_ptr error;
+    if (rocks_->guard->state() != WriteGuard::State::kOk) {
+      error = std::make_exception_ptr(
+          Error(ErrorCode::kIoError, fmt::format("{}; appends are refused until it can (nothing of "
+                                                 "this batch was written)",
+                                                 rocks_->guard->problem())));
+    }
     lock.unlock();
 
     uint64_t seq = size_;
@@ -356,14 +458,29 @@ class LedgerImpl final : public Ledger {
         batch.Put(rocks_->meta, layout::kHeadKey, head_record);
         rocksdb::WriteOptions wo;
         wo.sync = true;
-        ThrowIfError(rocks_->db->Write(wo, &batch), "appending to the ledger");
+        rocksdb::Status s = rocks_->db->Write(wo, &batch);
+        if (!s.ok()) {
+          rocks_->guard->Failed(*rocks_->db, s);
+          // Not acknowledged, and the ledger goes on from the last durable
+          // entry once it recovers (size_ and head_ stay).
+          throw Error(ErrorCode::kIoError,
+                      fmt::format("appending to the ledger failed, so this batch is not "
+                                  "acknowledged: {}",
+                                  s.ToString()));
+        }
       } catch (...) {
         error = std::current_exception();
+        // The leader's tree grew with the batch (or a helper left it half
+        // grown): appends wait for Recover() to rebuild it from the tiles.
+        tree_stale_ = true;
+        if (rocks_->guard->state() == WriteGuard::State::kOk) {
+          rocks_->guard->Failed(*rocks_->db,
+                                rocksdb::Status::Aborted("building a ledger batch failed"));
+        }
       }
     }
 
     lock.lock();
-    failed_ = error;
     if (!error) {
       std::lock_guard head_lock(head_mu_);
       size_ = seq;
@@ -386,28 +503,36 @@ class LedgerImpl final : public Ledger {
   const bool writable_;
   const bool merkle_;  // maintain the Merkle tree on append
   // The tree at size_, the group leader's alone. A failed write leaves it
-  // ahead of the entries, but then no batch is written again (failed_).
+  // ahead of the entries (tree_stale_) until Recover() rebuilds it; no batch
+  // is written meanwhile (the guard, rocks.h).
   MerkleWriter tree_;
+  bool tree_stale_ = false;  // the leader's
   // The group leader's, reused (Recycled()): the synced batch, and the tiles
   // the helper grows for it.
   rocksdb::WriteBatch batch_, tiles_;
 
-  std::mutex mu_;              // guards queue_ and failed_
+  std::mutex mu_;              // guards queue_
   std::deque<Writer*> queue_;  // front is the current or next leader
-  std::exception_ptr failed_;  // set once a write fails
+  // Checkpoints are written beside the queue: shared by them, exclusive by
+  // Recover(), which must not resume RocksDB under a write.
+  std::shared_mutex gate_;
 
   mutable std::mutex head_mu_;  // guards size_ and head_ for readers
   uint64_t size_ = 0;
   Hash head_{};
 
   // The writer's; destroyed first, writing what is queued while rocks_ lives.
+  // Readers take indexer_mu_ shared; Recover() replaces a failed indexer
+  // holding it exclusive (and leading the queue, so no append adds to it).
+  mutable std::shared_mutex indexer_mu_;
   std::unique_ptr<Indexer> indexer_;
 };
 
 }  // namespace
 
 std::unique_ptr<Ledger> Ledger::Open(const std::string& dir, const OpenOptions& options) {
-  return std::make_unique<LedgerImpl>(OpenRocksLedger(dir, OpenMode::kWrite), true, options.merkle);
+  return std::make_unique<LedgerImpl>(OpenRocksLedger(dir, OpenMode::kWrite, options.env), true,
+                                      options.merkle);
 }
 
 std::unique_ptr<Ledger> Ledger::OpenReadOnly(const std::string& dir) {

@@ -21,8 +21,15 @@
 // - One writer process at a time. A second Open() of the same directory fails
 //   with Error(kBusy); OpenReadOnly() works beside a writer and sees entries
 //   appended after it opened once Refresh() is called.
-// - After a failed write the ledger refuses further appends (Error(kIoError)):
-//   the state of the failed batch on disk is unknown until reopened.
+// - Storage faults (docs/FORMAT.md, "Durability and recovery"): a failed
+//   synced write throws Error(kIoError) to every caller in its group, none of
+//   whose entries is acknowledged. The ledger then refuses appends and
+//   checkpoints (Error(kIoError)) until Recover() succeeds; size() and head()
+//   stay those of the last durable entry, so that appends go on from there.
+//   Reads go on. A full disk can be recovered from in this process; other
+//   faults (EIO, a read-only file system) need a new process: Health() says
+//   which. A batch whose write failed may still be on disk then (a failed
+//   sync), so it may appear after the reopen; it was never acknowledged.
 // - The ledger maintains the RFC 6962 Merkle tree of its entries (merkle.h),
 //   stored in tiles (tiles.h): the tiles an append completes or extends are
 //   written in the same synced batch as the entry. Open() for writing builds
@@ -41,6 +48,10 @@
 
 #include "ledger/hash.h"
 
+namespace rocksdb {
+class Env;
+}
+
 namespace jejak::ledger {
 
 struct Entry {
@@ -54,10 +65,26 @@ struct Appended {
   Hash chain{};
 };
 
+// Whether a writer can write (Ledger::Health()).
+struct WriteHealth {
+  enum State {
+    kOk,
+    kDegraded,  // appends (or index writes) fail, and may resume: Recover()
+    kFailed,    // appends cannot resume in this process: reopen the ledger
+  };
+  State state = kOk;
+  bool appends = true;  // appends are accepted
+  std::string problem;  // what failed and what to do; empty when kOk
+  uint64_t errors = 0;  // failed writes and storage errors since the open
+};
+
 struct OpenOptions {
   // Benchmarks only: append without maintaining the Merkle tree. The next
   // Open() with it builds the part of the tree that is missing.
   bool merkle = true;
+  // Tests only: the RocksDB Env (and so the file system) of both databases,
+  // to inject faults; it must outlive the ledger. Null: the default.
+  rocksdb::Env* env = nullptr;
 };
 
 class Ledger {
@@ -96,6 +123,15 @@ class Ledger {
 
   // Read-only instances: catch up with the writer. No-op for the writer.
   virtual void Refresh() = 0;
+
+  // A writer's storage health; always kOk on a read-only instance.
+  virtual WriteHealth Health() const = 0;
+  // After a failed write: tries to write again (RocksDB's DB::Resume() once
+  // the fault is gone), reloading size and head from the durable entries,
+  // and restarts index writing if it stopped. Returns whether appends are
+  // accepted. Appends wait while it runs. Cheap while RocksDB is still
+  // recovering, so callers may retry it every second or so.
+  virtual bool Recover() = 0;
 
   // The Merkle tree over the first n entries, for n <= size(); proofs as
   // RFC 9162 defines them. They read stored nodes only. Throw

@@ -8,7 +8,10 @@
 
 #include "events/error.h"
 #include "ledger/layout.h"
+#include "ledger/rocks_log.h"
 #include "ledger/rocks_options.h"
+#include "ledger/table_files.h"
+#include "ledger/wal_reader.h"
 
 namespace jejak::ledger {
 namespace {
@@ -57,25 +60,64 @@ bool IsEmptyDir(const fs::path& p) {
 
 void CheckFormatMarker(RocksLedger& r, const std::string& dir);
 
+// What a damaged write-ahead log in dir means, or "" if none is found.
+std::string WalDamageText(const std::string& dir) {
+  std::optional<WalDamage> damage;
+  try {
+    damage = FindWalDamage(dir);
+  } catch (const Error&) {
+    return "";  // unreadable: RocksDB's own message says so
+  }
+  if (!damage) return "";
+  return fmt::format(
+      "the write-ahead log {} is damaged at offset {} ({}). Nothing was changed or removed. "
+      "Keep every file: entries written after that point may have been acknowledged. 'jejak "
+      "ledger salvage --data DATA --out NEWDATA' copies every entry that verifies into a new "
+      "data directory and lists those it cannot save (docs/FORMAT.md, \"Durability and "
+      "recovery\")",
+      damage->file, damage->offset, damage->problem);
+}
+
+// Throws Error(kCorruption) if a table file of the database in db_dir is
+// missing or short (table_files.h): what names the open.
+// derived: the index database, which a writable open rebuilds.
+void CheckTableFiles(const std::string& db_dir, const std::string& what, bool derived = false) {
+  std::string damage = TableFileDamage(db_dir);
+  if (damage.empty()) return;
+  throw Error(ErrorCode::kCorruption,
+              fmt::format("{}: {}. Nothing was changed or removed{}", what, damage,
+                          derived ? ""
+                                  : ". Restore the file from a backup, or copy out every entry "
+                                    "that verifies with 'jejak ledger salvage --data DATA --out "
+                                    "NEWDATA' (docs/FORMAT.md, \"Durability and recovery\")"));
+}
+
 // Read-only checks that touch nothing in dir, which holds a CURRENT file. A
 // read-only open writes nothing there either (not even a LOG), and finds
-// damage that listing the column families misses, such as a garbage MANIFEST.
-void CheckIsLedger(const std::string& dir, bool check_marker) {
+// damage that listing the column families misses, such as a garbage MANIFEST
+// or a damaged write-ahead log.
+void CheckIsLedger(const std::string& dir, bool check_marker, rocksdb::Env* env) {
   auto damaged = [&](const rocksdb::Status& s) {
     // CURRENT exists, so a file RocksDB cannot find is damage too.
-    return Error(
-        s.IsCorruption() || s.IsPathNotFound() ? ErrorCode::kCorruption : ErrorCode::kIoError,
-        fmt::format("{} holds a damaged RocksDB database: {}", dir, s.ToString()));
+    bool corrupt = s.IsCorruption() || s.IsPathNotFound();
+    std::string what = fmt::format("opening ledger {}", dir);
+    if (corrupt) {
+      std::string wal = WalDamageText(dir);
+      if (!wal.empty()) throw Error(ErrorCode::kCorruption, fmt::format("{}: {}", what, wal));
+      CheckTableFiles(dir, what);
+    }
+    return Error(corrupt ? ErrorCode::kCorruption : ErrorCode::kIoError,
+                 fmt::format("{} holds a damaged RocksDB database: {}", dir, s.ToString()));
   };
   std::vector<std::string> families;
-  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(DbOptions(), dir, &families);
+  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(DbOptions(env), dir, &families);
   if (!s.ok()) throw damaged(s);
   bool foreign = !IsLedgerFamilySet(families);
   if (!foreign && !check_marker) return;
   RocksLedger probe;
   rocksdb::DB* db = nullptr;
   s = rocksdb::DB::OpenForReadOnly(
-      DbOptions(), dir, {{rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()}},
+      DbOptions(env), dir, {{rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()}},
       &probe.handles, &db);
   probe.db.reset(db);
   if (s.IsCorruption()) throw damaged(s);
@@ -145,12 +187,16 @@ std::string IndexDir(const std::string& dir) {
 // missing, a secondary needs it.
 void OpenIndex(RocksLedger& r, const std::string& dir, OpenMode mode) {
   std::string index_dir = IndexDir(dir);
-  rocksdb::DBOptions options(DbOptions());
+  rocksdb::DBOptions options(DbOptions(r.env));
   rocksdb::DB* db = nullptr;
   rocksdb::Status s;
   if (mode == OpenMode::kWrite) {
     options.create_if_missing = true;
     options.create_missing_column_families = true;
+    std::error_code ec;
+    fs::create_directories(index_dir, ec);  // for the LOG; RocksDB reports failures
+    options.info_log = NewRocksLogger(index_dir + "/LOG");
+    options.listeners.push_back(r.index_guard);
     s = rocksdb::DB::Open(options, index_dir, Descriptors(IndexFamilyNames()), &r.index_handles,
                           &db);
   } else {
@@ -161,14 +207,27 @@ void OpenIndex(RocksLedger& r, const std::string& dir, OpenMode mode) {
                               index_dir));
     }
     options.max_open_files = -1;
-    s = rocksdb::DB::OpenAsSecondary(options, index_dir, r.secondary_dir + "/" + layout::kIndexDir,
+    std::string secondary = r.secondary_dir + "/" + layout::kIndexDir;
+    std::error_code ec;
+    fs::create_directories(secondary, ec);
+    options.info_log = NewRocksLogger(secondary + "/LOG");
+    s = rocksdb::DB::OpenAsSecondary(options, index_dir, secondary,
                                      Descriptors(IndexFamilyNames(), mode == OpenMode::kVerify),
                                      &r.index_handles, &db);
   }
   r.index_db.reset(db);
-  ThrowIfError(s, fmt::format("opening the ledger's index database {} (derived data: removing "
-                              "it makes the next writable open rebuild it)",
-                              index_dir));
+  ThrowIfOpenError(s,
+                   fmt::format("opening the ledger's index database {} (derived data: removing "
+                               "it makes the next writable open rebuild it)",
+                               index_dir),
+                   index_dir);
+  if (mode != OpenMode::kWrite) {
+    CheckTableFiles(index_dir,
+                    fmt::format("opening the ledger's index database {} (derived data: removing "
+                                "it makes the next writable open rebuild it)",
+                                index_dir),
+                    /*derived=*/true);
+  }
   r.index_meta = r.index_handles[0];
   r.by_request = r.index_handles[1];
   r.by_actor = r.index_handles[2];
@@ -196,6 +255,16 @@ RocksLedger::~RocksLedger() {
   }
 }
 
+void ThrowIfOpenError(const rocksdb::Status& s, const std::string& what,
+                      const std::string& db_dir) {
+  if (s.IsCorruption()) {
+    std::string wal = WalDamageText(db_dir);
+    if (!wal.empty()) throw Error(ErrorCode::kCorruption, fmt::format("{}: {}", what, wal));
+    CheckTableFiles(db_dir, what);
+  }
+  ThrowIfError(s, what);
+}
+
 void ThrowIfError(const rocksdb::Status& s, const std::string& what) {
   if (s.ok()) return;
   std::string message = fmt::format("{}: {}", what, s.ToString());
@@ -205,8 +274,10 @@ void ThrowIfError(const rocksdb::Status& s, const std::string& what) {
   throw Error(ErrorCode::kIoError, message);
 }
 
-std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mode) {
+std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mode,
+                                             rocksdb::Env* env) {
   auto r = std::make_unique<RocksLedger>();
+  r->env = env;
   bool exists = fs::exists(fs::path(dir) / "CURRENT");
   if (!exists && mode != OpenMode::kWrite) {
     throw Error(ErrorCode::kNotFound, fmt::format("no jejak ledger in {}", dir));
@@ -218,22 +289,28 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
                             "there",
                             dir));
   }
-  rocksdb::DBOptions options(DbOptions());
+  rocksdb::DBOptions options(DbOptions(env));
   rocksdb::Status s;
   if (mode != OpenMode::kWrite) {
-    CheckIsLedger(dir, /*check_marker=*/false);  // checked once open
+    CheckIsLedger(dir, /*check_marker=*/false, env);  // checked once open
     r->secondary_dir = fmt::format("{}/jejak-secondary-{}-{}", fs::temp_directory_path().string(),
                                    getpid(), reinterpret_cast<uintptr_t>(r.get()));
     options.max_open_files = -1;  // required by secondary instances
+    std::error_code ec;
+    fs::create_directories(r->secondary_dir, ec);
+    options.info_log = NewRocksLogger(r->secondary_dir + "/LOG");
     rocksdb::DB* db = nullptr;
     std::vector<std::string> families;
-    ThrowIfError(rocksdb::DB::ListColumnFamilies(DbOptions(), dir, &families),
+    ThrowIfError(rocksdb::DB::ListColumnFamilies(DbOptions(env), dir, &families),
                  fmt::format("opening ledger {} for reading", dir));
     s = rocksdb::DB::OpenAsSecondary(options, dir, r->secondary_dir,
                                      Descriptors(families, mode == OpenMode::kVerify), &r->handles,
                                      &db);
     r->db.reset(db);
-    ThrowIfError(s, fmt::format("opening ledger {} for reading", dir));
+    ThrowIfOpenError(s, fmt::format("opening ledger {} for reading", dir), dir);
+    // A secondary opens without a missing table file, as if its keys had
+    // never been written (table_files.h).
+    CheckTableFiles(dir, fmt::format("opening ledger {} for reading", dir));
     AssignHandles(*r);
     CheckFormatMarker(*r, dir);
     RequireCurrentFormat(*r, dir);
@@ -241,7 +318,7 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
     return r;
   }
   if (exists) {
-    CheckIsLedger(dir, /*check_marker=*/true);
+    CheckIsLedger(dir, /*check_marker=*/true, env);
     options.create_missing_column_families = true;  // those added with the Merkle tree
   } else {
     std::error_code ec;
@@ -252,11 +329,13 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
     options.create_if_missing = true;
     options.create_missing_column_families = true;
   }
+  options.info_log = NewRocksLogger(dir + "/LOG");
+  options.listeners.push_back(r->guard);
   std::vector<std::string> names = FamilyNames();
   if (exists) {
     // A family of format v1 must be opened too, to migrate and drop it.
     std::vector<std::string> families;
-    ThrowIfError(rocksdb::DB::ListColumnFamilies(DbOptions(), dir, &families),
+    ThrowIfError(rocksdb::DB::ListColumnFamilies(DbOptions(env), dir, &families),
                  fmt::format("opening ledger {}", dir));
     for (const auto& f : families) {
       if (std::find(names.begin(), names.end(), f) == names.end()) names.push_back(f);
@@ -272,7 +351,7 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
                             "it)",
                             dir));
   }
-  ThrowIfError(s, fmt::format("opening ledger {}", dir));
+  ThrowIfOpenError(s, fmt::format("opening ledger {}", dir), dir);
   AssignHandles(*r);
   if (!exists) {
     rocksdb::WriteOptions wo;

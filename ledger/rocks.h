@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "ledger/write_guard.h"
+
 namespace jejak::ledger {
 
 // kVerify is a secondary that only scans each family once (verify.cpp): the
@@ -33,6 +35,11 @@ struct RocksLedger {
   rocksdb::ColumnFamilyHandle* checkpoints = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   std::string dir;
+  rocksdb::Env* env = nullptr;  // OpenOptions::env; null: the default
+  // A writer's: what stops each database from writing (write_guard.h).
+  std::shared_ptr<WriteGuard> guard = std::make_shared<WriteGuard>("the ledger");
+  std::shared_ptr<WriteGuard> index_guard =
+      std::make_shared<WriteGuard>("the ledger's index database");
   std::string secondary_dir;  // removed on close, with its index/ subdirectory
   int format = 3;             // the format marker's version (layout.h)
   // A writer flushes its memtables on close, so that the next open (a
@@ -47,7 +54,11 @@ struct RocksLedger {
 // read-only, that dir is a jejak ledger. A writer accepts formats v1 and v2: it moves the indexes
 // out (dropping the old families; the indexer rebuilds them, indexer.h) and the caller migrates the
 // Merkle tree of v1. A secondary refuses both.
-std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mode);
+// Damage (a damaged write-ahead log, a table file missing or shorter than
+// RocksDB recorded: wal_reader.h, table_files.h) throws Error(kCorruption)
+// naming the file, having changed and removed nothing.
+std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mode,
+                                             rocksdb::Env* env = nullptr);
 
 // Writer only, after the Merkle tree is migrated: opens the index database,
 // creating it if it is missing. Formats v1 and v2 kept the indexes in the main
@@ -59,5 +70,9 @@ void OpenIndexForWriting(RocksLedger& r);
 
 // Throws the matching events::Error if !s.ok(); what names the operation.
 void ThrowIfError(const rocksdb::Status& s, const std::string& what);
+// The same for opening the database in db_dir: a corruption names the damaged
+// write-ahead log and offset, or the missing or short table file, if one is,
+// and what to do.
+void ThrowIfOpenError(const rocksdb::Status& s, const std::string& what, const std::string& db_dir);
 
 }  // namespace jejak::ledger

@@ -28,8 +28,16 @@ class IndexPrefixTransform final : public rocksdb::SliceTransform {
 
 }  // namespace
 
-rocksdb::Options DbOptions() {
+rocksdb::Options DbOptions(rocksdb::Env* env) {
   rocksdb::Options o;
+  if (env != nullptr) o.env = env;
+  // A damaged record in a write-ahead log refuses the open and changes
+  // nothing: the default (point-in-time recovery) drops every record after
+  // it, acknowledged ones included, and deletes the log. Only a record cut
+  // short at the end of a log is dropped: a write in progress when the writer
+  // stopped, never acknowledged (docs/FORMAT.md, "Durability and recovery").
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  o.paranoid_checks = true;  // the default: a failed write stops all writes
   o.IncreaseParallelism(2);
   // Not enable_pipelined_write: it let the group-commit leader's synced
   // batches skip waiting for the indexer's memtable inserts (+10% on the

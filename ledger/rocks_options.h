@@ -10,7 +10,9 @@
 
 namespace jejak::ledger {
 
-rocksdb::Options DbOptions();
+// env: the Env of the database's files (tests inject faults), or null for
+// the default one.
+rocksdb::Options DbOptions(rocksdb::Env* env = nullptr);
 // The descriptors of the named families. scan_only: for a secondary that
 // scans each family once (OpenMode::kVerify, rocks.h), with memtables that
 // sort once, at the scan.

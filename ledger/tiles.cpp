@@ -62,7 +62,9 @@ Tile Tile::Parse(uint64_t index, std::string_view stored, uint64_t width) {
   }
   Tile t;
   t.index = index;
-  for (int r = 0; r < kHeight; ++r) {
+  // Rows above the width's top level are empty: an empty vector's data()
+  // may be null, which memcpy must not get even for 0 bytes.
+  for (int r = 0; r < kHeight && (width >> r) > 0; ++r) {
     t.rows[r].resize(width >> r);
     std::memcpy(t.rows[r].data(), stored.data() + Offset(stored_width, r, 0),
                 t.rows[r].size() * 32);

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "events/error.h"
+#include "ledger/rocks_log.h"
+#include "ledger/write_guard.h"
 #include "projections/keys.h"
 #include "projections/queue_index.h"
 #include "projections/written_values.h"
@@ -44,8 +46,10 @@ void Check(const rocksdb::Status& s, const std::string& what) {
 // a key changed many times in a batch is written once, with its last value.
 class RocksStore final : public Store {
  public:
-  RocksStore(std::unique_ptr<rocksdb::DB> db, std::string secondary)
-      : db_(std::move(db)), secondary_(std::move(secondary)) {
+  // guard: the writer's (ledger/write_guard.h); null for a reader.
+  RocksStore(std::unique_ptr<rocksdb::DB> db, std::string secondary,
+             std::shared_ptr<ledger::WriteGuard> guard = nullptr)
+      : db_(std::move(db)), secondary_(std::move(secondary)), guard_(std::move(guard)) {
     LoadNextSeq();
   }
 
@@ -227,8 +231,15 @@ class RocksStore final : public Store {
     }
     put_unread_before(nullptr);
     batch.Put(kNextSeqKey, keys::Be64(b.next_seq));
+    // After a failed write, none until RocksDB may write again (a full disk
+    // cleared): writing on would abort the process (write_guard.h).
+    if (guard_ && guard_->Resume(*db_) != ledger::WriteGuard::State::kOk) {
+      throw Error(ErrorCode::kIoError, guard_->problem());
+    }
     rocksdb::WriteOptions wo;  // WAL on; the view can be rebuilt, so no fsync
-    Check(db_->Write(wo, &batch), "writing projections");
+    rocksdb::Status s = db_->Write(wo, &batch);
+    if (!s.ok() && guard_) guard_->Failed(*db_, s);
+    Check(s, "writing projections");
   }
 
   // Waits for the write in the background, if any; throws its error, and
@@ -288,6 +299,7 @@ class RocksStore final : public Store {
 
   std::unique_ptr<rocksdb::DB> db_;
   std::string secondary_;
+  std::shared_ptr<ledger::WriteGuard> guard_;
   std::map<std::string, std::optional<std::string>, std::less<>> staged_;
   std::vector<std::pair<std::string, std::string>> unread_;  // Write()
   size_t unread_bytes_ = 0;
@@ -305,15 +317,35 @@ class RocksStore final : public Store {
 
 namespace {
 
-std::unique_ptr<rocksdb::DB> OpenDb(const std::string& dir) {
+// As the ledger's (ledger/rocks_options.h): a damaged write-ahead log
+// record refuses the open instead of dropping the commits after it, and the
+// info log survives a failed disk (ledger/rocks_log.h).
+rocksdb::Options Options(const std::string& log_dir, rocksdb::Env* env = nullptr) {
   rocksdb::Options o;
-  o.create_if_missing = true;
+  if (env != nullptr) o.env = env;
   o.IncreaseParallelism(2);
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  o.info_log = ledger::NewRocksLogger(log_dir + "/LOG");
+  return o;
+}
+
+std::unique_ptr<rocksdb::DB> OpenDb(const std::string& dir,
+                                    const std::shared_ptr<ledger::WriteGuard>& guard,
+                                    rocksdb::Env* env) {
+  rocksdb::Options o = Options(dir, env);
+  o.create_if_missing = true;
+  o.listeners.push_back(guard);
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(o, dir, &db);
   if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
     throw Error(ErrorCode::kBusy,
                 fmt::format("the projections in {} are open for writing in another process", dir));
+  }
+  if (s.IsCorruption()) {
+    throw Error(ErrorCode::kCorruption,
+                fmt::format("opening projections {}: {}. They are derived from the ledger: "
+                            "'jejak projections rebuild' makes them again",
+                            dir, s.ToString()));
   }
   Check(s, fmt::format("opening projections {}", dir));
   return std::unique_ptr<rocksdb::DB>(db);
@@ -321,7 +353,7 @@ std::unique_ptr<rocksdb::DB> OpenDb(const std::string& dir) {
 
 }  // namespace
 
-std::unique_ptr<Store> Store::Open(const std::string& dir) {
+std::unique_ptr<Store> Store::Open(const std::string& dir, rocksdb::Env* env) {
   std::error_code ec;
   bool exists = fs::exists(fs::path(dir) / "CURRENT");
   if (!exists && fs::exists(dir) && !fs::is_empty(dir, ec)) {
@@ -329,7 +361,8 @@ std::unique_ptr<Store> Store::Open(const std::string& dir) {
                 fmt::format("{} is not empty and holds no jejak projections", dir));
   }
   fs::create_directories(dir, ec);
-  std::unique_ptr<rocksdb::DB> db = OpenDb(dir);
+  auto guard = std::make_shared<ledger::WriteGuard>("the projections database");
+  std::unique_ptr<rocksdb::DB> db = OpenDb(dir, guard, env);
   std::string format;
   rocksdb::Status s = db->Get(rocksdb::ReadOptions(), kFormatKey, &format);
   if (s.ok() && format != kFormat && format.starts_with(kFormatPrefix)) {
@@ -338,17 +371,19 @@ std::unique_ptr<Store> Store::Open(const std::string& dir) {
     db->Close();
     db.reset();
     Check(rocksdb::DestroyDB(dir, rocksdb::Options()), fmt::format("clearing projections {}", dir));
-    db = OpenDb(dir);
+    guard = std::make_shared<ledger::WriteGuard>("the projections database");
+    db = OpenDb(dir, guard, env);
     exists = false;
     s = rocksdb::Status::NotFound();
   }
-  if (s.IsNotFound() && !exists) {
-    Check(db->Put(rocksdb::WriteOptions(), kFormatKey, kFormat), "writing the format marker");
-  } else if (!s.ok() || format != kFormat) {
+  if (!(s.IsNotFound() && !exists) && (!s.ok() || format != kFormat)) {
     throw Error(ErrorCode::kInvalidArgument,
                 fmt::format("{} does not hold jejak projections ({})", dir, kFormat));
   }
-  return std::make_unique<RocksStore>(std::move(db), "");
+  // On every open: it marks a new store, and leaves the memtables not empty,
+  // so that a failed write can be resumed from (ledger/write_guard.h).
+  Check(db->Put(rocksdb::WriteOptions(), kFormatKey, kFormat), "writing the format marker");
+  return std::make_unique<RocksStore>(std::move(db), "", std::move(guard));
 }
 
 std::unique_ptr<Store> Store::OpenReadOnly(const std::string& dir) {
@@ -358,7 +393,9 @@ std::unique_ptr<Store> Store::OpenReadOnly(const std::string& dir) {
   std::string secondary =
       fmt::format("{}/jejak-proj-secondary-{}-{}", fs::temp_directory_path().string(), getpid(),
                   std::to_string(reinterpret_cast<uintptr_t>(&dir)));
-  rocksdb::Options o;
+  std::error_code ec;
+  fs::create_directories(secondary, ec);
+  rocksdb::Options o = Options(secondary);
   o.max_open_files = -1;
   rocksdb::DB* db = nullptr;
   Check(rocksdb::DB::OpenAsSecondary(o, dir, secondary, &db),

@@ -11,13 +11,18 @@
 #include <string>
 #include <string_view>
 
+namespace rocksdb {
+class Env;
+}
+
 namespace jejak::projections {
 
 class Store {
  public:
   // Opens (creating) the store for writing. Throws Error(kBusy) if another
-  // process has it open for writing.
-  static std::unique_ptr<Store> Open(const std::string& dir);
+  // process has it open for writing. env: tests inject storage faults
+  // through it (it must outlive the store); null: the default.
+  static std::unique_ptr<Store> Open(const std::string& dir, rocksdb::Env* env = nullptr);
   // Opens an existing store for reading beside a writer. Throws
   // Error(kNotFound) if there is none.
   static std::unique_ptr<Store> OpenReadOnly(const std::string& dir);

@@ -294,6 +294,27 @@ class RawDb {
   std::map<std::string, rocksdb::ColumnFamilyHandle*> by_name_;
 };
 
+// The live table files (paths) of one column family of the ledger in dir,
+// as RocksDB records them: to damage a ledger's files behind jejak's back.
+inline std::vector<std::string> LedgerTables(const std::string& dir, const std::string& family) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& f : LedgerFamilies()) families.emplace_back(f, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s =
+      rocksdb::DB::OpenForReadOnly(rocksdb::Options(), dir, families, &handles, &db);
+  if (!s.ok()) throw std::runtime_error("LedgerTables: " + s.ToString());
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db->GetLiveFilesMetaData(&files);
+  std::vector<std::string> out;
+  for (const auto& f : files) {
+    if (f.column_family_name == family) out.push_back(dir + "/" + f.relative_filename);
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  delete db;
+  return out;
+}
+
 // `jejak submit` arguments for a valid OSS licence application by nik (the
 // example workflow examples/workflows/oss-izin-usaha.yaml).
 inline std::vector<std::string> OssSubmitArgs(const std::string& nik) {

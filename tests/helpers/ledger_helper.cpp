@@ -7,9 +7,16 @@
 //                                   prints "ready" and waits to be killed
 //   ledger_helper open DIR          tries to open DIR for writing; prints
 //                                   "opened" or "<error code> <message>"
+//   ledger_helper immutable DIR     appends 10 entries, makes DIR immutable
+//                                   (chattr -R +i; prints "immutable", or
+//                                   "mutable" if it cannot), appends 2 more
+//                                   ("appended" or "<error code> <message>"),
+//                                   prints "size N" and "health S", closes
+//                                   the ledger and prints "closed"
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -78,10 +85,28 @@ int main(int argc, char** argv) {
       Say("opened");
       return 0;
     }
+    if (args.size() == 3 && args[1] == "immutable") {
+      auto ledger = Ledger::Open(args[2]);
+      for (uint64_t i = 0; i < 10; ++i) ledger->Append(Bytes(i));
+      bool immutable = std::system(("chattr -R +i " + args[2] + " 2>/dev/null").c_str()) == 0;
+      Say(immutable ? "immutable" : "mutable");
+      try {
+        ledger->AppendBatch({Bytes(10), Bytes(11)});
+        Say("appended");
+      } catch (const jejak::events::Error& e) {
+        Say(fmt::format("{} {}", jejak::events::ErrorCodeName(e.code()), e.what()));
+      }
+      Say(fmt::format("size {}", ledger->size()));
+      Say(fmt::format("health {}", static_cast<int>(ledger->Health().state)));
+      ledger.reset();
+      Say("closed");
+      return 0;
+    }
   } catch (const jejak::events::Error& e) {
     Say(fmt::format("{} {}", jejak::events::ErrorCodeName(e.code()), e.what()));
     return 3;
   }
-  fmt::print(stderr, "usage: ledger_helper append DIR ROUND | hold DIR N | open DIR\n");
+  fmt::print(stderr,
+             "usage: ledger_helper append DIR ROUND | hold DIR N | open DIR | immutable DIR\n");
   return 2;
 }
