@@ -33,13 +33,13 @@ const ledger::SigningKey& Key() {
 void Note(std::string_view note) {
   std::string text, problem;
   bool opened = ledger::OpenNote(note, Key().verifier, &text, &problem);
-  JEJAK_REQUIRE(opened != problem.empty());
+  JEJAK_REQUIRE(opened == problem.empty());
   JEJAK_REQUIRE(ledger::NoteSignedBy(note, Key().verifier) == opened);
   if (opened) JEJAK_REQUIRE(note.starts_with(text) && note.substr(text.size()).starts_with("\n"));
   ledger::Checkpoint c;
   std::string why;
   bool verified = ledger::VerifyCheckpoint(note, Key().verifier, &c, &why);
-  JEJAK_REQUIRE(verified != why.empty());
+  JEJAK_REQUIRE(verified == why.empty());
   if (verified) {
     JEJAK_REQUIRE(opened && c.origin == Key().verifier.name);
     JEJAK_REQUIRE(ledger::CheckpointText(c) == text);
