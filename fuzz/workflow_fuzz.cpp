@@ -45,7 +45,10 @@ void Workflow(const std::string& yaml) {
   wf.InitialState();
 }
 
-FieldValue Value(std::string_view text) {
+// The typed value text looks like; nullopt if it is no value at all (not
+// UTF-8), as no field can hold one.
+std::optional<FieldValue> Value(std::string_view text) {
+  if (!jejak::events::IsValidUtf8(text)) return std::nullopt;
   try {
     if (text == "true" || text == "false") return FieldValue::Boolean(text == "true");
     if (jejak::events::IsValidDate(text)) return FieldValue::Date(text);
@@ -77,7 +80,8 @@ void Guard(std::string_view in) {
     std::string_view line = jejak::fuzz::Take(&in, '\n');
     size_t eq = line.find('=');
     if (eq == std::string_view::npos) continue;
-    fields.insert_or_assign(std::string(line.substr(0, eq)), Value(line.substr(eq + 1)));
+    if (auto v = Value(line.substr(eq + 1)))
+      fields.insert_or_assign(std::string(line.substr(0, eq)), *v);
   }
   JEJAK_REQUIRE(tried->Evaluate(fields) == parsed->Evaluate(fields));
 }
