@@ -201,7 +201,7 @@ std::vector<std::shared_ptr<const engine::Workflow>> LoadWorkflows(const std::st
 
 }  // namespace
 
-std::unique_ptr<Server> Server::Start(ServerOptions options) {
+std::unique_ptr<ServerCore> StartCore(ServerOptions options) {
   if (options.data_dir.empty()) throw Error(ErrorCode::kInvalidArgument, "no data directory");
   fs::create_directories(options.data_dir);
   auto workflows = LoadWorkflows(options.workflows_dir);
@@ -251,10 +251,13 @@ std::unique_ptr<Server> Server::Start(ServerOptions options) {
   AddRequestRoutes(*core);
   AddInfoRoutes(*core);
   AddTrackPage(*core);
+  return core;
+}
 
+std::unique_ptr<Server> Server::Start(ServerOptions options) {
   std::unique_ptr<Server> server(new Server());
-  ServerCore* c = core.get();
-  server->core_ = std::move(core);
+  server->core_ = StartCore(std::move(options));
+  ServerCore* c = server->core_.get();
   server->http_ = std::make_unique<HttpServer>(
       c->options.http, [c](Request& req, Reply reply) { c->Handle(req, std::move(reply)); });
   c->post = [http = server->http_.get()](std::function<void()> work) {

@@ -81,6 +81,11 @@ struct ServerCore {
   std::optional<nlohmann::json> Receipt(uint64_t seq);
 };
 
+// Opens the data directory and deploys the workflows as Server::Start does,
+// and adds every route, but serves no socket: requests go to Handle. Set
+// post before the first request.
+std::unique_ptr<ServerCore> StartCore(ServerOptions options);
+
 // The problem document for error (the one place that maps exceptions).
 // Never throws.
 Response ProblemFor(std::exception_ptr error) noexcept;

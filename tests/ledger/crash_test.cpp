@@ -55,10 +55,11 @@ TEST_CASE("crash: every acknowledged append survives SIGKILL") {
       CHECK(ledger->size() >= size);
       CHECK(ledger->size() > acked.rbegin()->first);
       size = ledger->size();
-      for (const auto& [s, num] : acked) {
+      for (const auto& a : acked) {
+        uint64_t s = a.first;
         auto e = ledger->Get(s);
         REQUIRE_MESSAGE(e, "acknowledged entry " << s << " is lost");
-        CHECK_MESSAGE(e->bytes == events::Encode(testing::SampleEvent(num)),
+        CHECK_MESSAGE(e->bytes == events::Encode(testing::SampleEvent(a.second)),
                       "acknowledged entry " << s << " has other bytes");
       }
     }
