@@ -72,6 +72,17 @@ struct HttpServer::Impl {
 
 namespace {
 
+// The client as limits see it: an IPv4 address, or an IPv6 /64 network
+// (one subscriber's usual allocation, which one host can roam freely).
+std::string ClientKey(const asio::ip::address& address) {
+  if (address.is_v4()) return address.to_string();
+  asio::ip::address_v6 v6 = address.to_v6();
+  if (v6.is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
+  asio::ip::address_v6::bytes_type bytes = v6.to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return asio::ip::address_v6(bytes).to_string() + "/64";
+}
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   // server outlives every session: its io_contexts destroy them.
@@ -82,7 +93,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // The peer of a connection does not change: ask the kernel once.
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
-    if (!ec) remote_ = ep.address().to_string();
+    if (!ec) remote_ = ClientKey(ep.address());
     Read();
   }
 
@@ -125,7 +136,13 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& f : msg) {
       std::string name(f.name_string());
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers[std::move(name)] = std::string(f.value());
+      // A field given twice is one list (RFC 9110, 5.3), never the last
+      // value alone: a second Authorization cannot replace the first.
+      auto [it, fresh] = req.headers.try_emplace(std::move(name), f.value());
+      if (!fresh) {
+        it->second += ", ";
+        it->second.append(f.value().data(), f.value().size());
+      }
     }
     req.body = std::move(msg.body());
     req.remote = remote_;
@@ -213,7 +230,19 @@ HttpServer::HttpServer(const HttpOptions& options, HandlerFn handler)
   impl_->port = acceptor.local_endpoint().port();
   impl_->Accept();
   for (auto& ioc : impl_->iocs) {
-    impl_->threads.emplace_back([ioc = ioc.get()] { ioc->run(); });
+    impl_->threads.emplace_back([ioc = ioc.get()] {
+      // An exception out of a handler leaves run(); the thread goes on serving.
+      for (;;) {
+        try {
+          ioc->run();
+          return;
+        } catch (const std::exception& e) {
+          fmt::print(stderr, "jejak serve: a connection failed: {}\n", e.what());
+        } catch (...) {
+          fmt::print(stderr, "jejak serve: a connection failed\n");
+        }
+      }
+    });
   }
 }
 
@@ -222,7 +251,16 @@ HttpServer::~HttpServer() { Stop(); }
 uint16_t HttpServer::port() const { return impl_->port; }
 
 void HttpServer::Post(std::function<void()> work) {
-  asio::post(impl_->NextContext(), std::move(work));
+  // An exception out of a handler would stop the thread's io_context.
+  asio::post(impl_->NextContext(), [work = std::move(work)] {
+    try {
+      work();
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "jejak serve: posted work failed: {}\n", e.what());
+    } catch (...) {
+      fmt::print(stderr, "jejak serve: posted work failed\n");
+    }
+  });
 }
 
 void HttpServer::Stop(std::chrono::milliseconds grace) {

@@ -37,8 +37,8 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   uint16_t port() const;
-  // Runs work on one of the server's threads (round robin). After Stop(),
-  // work is dropped.
+  // Runs work on one of the server's threads (round robin); an exception out
+  // of it is logged, not thrown. After Stop(), work is dropped.
   void Post(std::function<void()> work);
   // Stops accepting, lets requests in progress finish (up to grace) and
   // answers them with Connection: close, then stops the threads.

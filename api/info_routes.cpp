@@ -46,7 +46,15 @@ Response OneWorkflow(ServerCore& core, const Request& req) {
 }
 
 Response Report(ServerCore& core, const Request& req, const std::string& kind) {
-  RequireRole(RequireCaller(req, *core.tokens, core.NowS()), kAuditorRole);
+  RequireRole(core.RequireCaller(req), kAuditorRole);
+  // Given but empty is not absent: "to=" names no day.
+  for (const char* day : {"from", "to"}) {
+    if (req.Query(day) && req.Query(day)->empty()) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("query parameter {} must be a date (YYYY-MM-DD)", day),
+                  reasons::kBadRequest);
+    }
+  }
   projections::ReportOptions ro =
       ParseReportOptions(req.Query("from").value_or(""), req.Query("to").value_or(""),
                          req.Query("grace").value_or("1h"), req.Query("burst").value_or("20/10m"));
@@ -82,16 +90,25 @@ json HexList(const std::vector<ledger::Hash>& hashes) {
   return out;
 }
 
-void CheckRange(bool ok, const std::string& what) {
-  if (!ok) throw Error(ErrorCode::kInvalidArgument, what, reasons::kBadRequest);
+// Trees beyond the ledger, and entries beyond a tree, do not exist (404);
+// parameters that are each valid but together ask for the impossible (a
+// proof from a larger tree to a smaller one) are 422.
+void CheckExists(bool ok, const std::string& what) {
+  if (!ok) throw Error(ErrorCode::kNotFound, what, "beyond_ledger");
 }
 
 Response Inclusion(ServerCore& core, const Request& req) {
   ledger::Ledger& l = core.engine->ledger();
-  uint64_t size = QueryUint(req, "size", l.size());
+  uint64_t ledger_size = l.size();
+  uint64_t size = QueryUint(req, "size", ledger_size);
   uint64_t seq = QueryUint(req, "seq");
-  CheckRange(size <= l.size(), fmt::format("size {} is beyond the ledger ({})", size, l.size()));
-  CheckRange(seq < size, fmt::format("seq {} is not below size {}", seq, size));
+  if (req.Query("size") && size == 0) {
+    throw Error(ErrorCode::kInvalidArgument, "query parameter size must be at least 1",
+                reasons::kBadRequest);
+  }
+  CheckExists(size <= ledger_size,
+              fmt::format("no tree of size {}: the ledger holds {} entries", size, ledger_size));
+  CheckExists(seq < size, fmt::format("entry {} is not in the tree of size {}", seq, size));
   return JsonResponse(200, {{"seq", seq},
                             {"tree_size", size},
                             {"root", ledger::HashToHex(l.MerkleRoot(size))},
@@ -100,10 +117,22 @@ Response Inclusion(ServerCore& core, const Request& req) {
 
 Response Consistency(ServerCore& core, const Request& req) {
   ledger::Ledger& l = core.engine->ledger();
-  uint64_t to = QueryUint(req, "to", l.size());
+  uint64_t ledger_size = l.size();
+  uint64_t to = QueryUint(req, "to", ledger_size);
   uint64_t from = QueryUint(req, "from");
-  CheckRange(to <= l.size(), fmt::format("to {} is beyond the ledger ({})", to, l.size()));
-  CheckRange(from >= 1 && from <= to, fmt::format("need 1 <= from ({}) <= to ({})", from, to));
+  for (const char* name : {"from", "to"}) {
+    if (req.Query(name) && (name[0] == 'f' ? from : to) == 0) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("query parameter {} must be at least 1", name), reasons::kBadRequest);
+    }
+  }
+  CheckExists(to <= ledger_size,
+              fmt::format("no tree of size {}: the ledger holds {} entries", to, ledger_size));
+  if (from > to) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("from ({}) must not exceed to ({}): a tree only grows", from, to),
+                "bad_range");
+  }
   return JsonResponse(200, {{"from", from},
                             {"to", to},
                             {"from_root", ledger::HashToHex(l.MerkleRoot(from))},

@@ -20,9 +20,13 @@ bool Plain(std::string_view s) {
   return true;
 }
 
+std::string Dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 void AppendString(std::string& out, std::string_view s) {
   if (!Plain(s)) {
-    out += json(s).dump();
+    out += Dump(json(s));
     return;
   }
   out += '"';
@@ -73,7 +77,7 @@ void AppendJson(std::string& out, const json& value) {
       return;
     }
     default:  // floating-point, binary, discarded
-      out += value.dump();
+      out += Dump(value);
   }
 }
 

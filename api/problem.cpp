@@ -41,9 +41,9 @@ const char* Title(int status) {
 
 int HttpStatusFor(const events::Error& error) {
   // Rule violations in the request's content (422) versus malformed input (400).
-  static const std::set<std::string> kUnprocessable = {"unknown_action",  "unknown_field",
-                                                       "invalid_field",   "missing_field",
-                                                       "reason_required", "missing_applicant"};
+  static const std::set<std::string> kUnprocessable = {
+      "unknown_action",  "unknown_field",     "invalid_field", "missing_field",
+      "reason_required", "missing_applicant", "bad_range"};
   static const std::set<std::string> kUnauthenticated = {reasons::kMissingToken, reasons::kBadToken,
                                                          reasons::kTokenExpired};
   const std::string& reason = error.reason();
@@ -61,7 +61,7 @@ int HttpStatusFor(const events::Error& error) {
     case ErrorCode::kConflict:
       return 409;
     case ErrorCode::kUnavailable:
-      return reason == reasons::kRateLimited ? 429 : 503;
+      return reason == reasons::kRateLimited || reason == reasons::kTooManyGuesses ? 429 : 503;
     case ErrorCode::kBusy:
     case ErrorCode::kIoError:  // a storage fault: the server goes on, retry later
       return 503;
@@ -84,8 +84,12 @@ Response ProblemResponse(const events::Error& error) {
   Response r;
   r.status = status;
   r.content_type = "application/problem+json";
-  r.body = doc.dump();
+  // The detail may echo what the client sent.
+  r.body = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (status == 401) r.headers["WWW-Authenticate"] = "Bearer realm=\"jejak\"";
+  // A guess budget refills one check per 5 minutes (guess_guard.h).
+  if (status == 429)
+    r.headers["Retry-After"] = error.reason() == reasons::kTooManyGuesses ? "300" : "1";
   return r;
 }
 

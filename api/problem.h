@@ -18,10 +18,14 @@ inline constexpr char kWrongRole[] = "wrong_role";
 inline constexpr char kBodyTooLarge[] = "body_too_large";
 inline constexpr char kBadRequest[] = "bad_request";
 inline constexpr char kRateLimited[] = "rate_limited";
+inline constexpr char kTooManyGuesses[] = "too_many_guesses";
+inline constexpr char kJsonLimit[] = "json_limit";
+inline constexpr char kDuplicateKey[] = "duplicate_key";
 }  // namespace reasons
 
 int HttpStatusFor(const events::Error& error);
 
+// Never throws for text that is not UTF-8: the document replaces it (U+FFFD).
 Response ProblemResponse(const events::Error& error);
 
 }  // namespace jejak::api

@@ -37,17 +37,16 @@ projections::ReportOptions ParseReportOptions(const std::string& from, const std
   if (!from.empty()) ro.from_day = LocalDay(from);
   if (!to.empty()) ro.to_day = LocalDay(to);
   ro.grace_us = ParseElapsedUs(grace);
+  // "20/10m": digits only before the slash, as docs/openapi.yaml's pattern.
   size_t slash = burst.find('/');
   int n = 0;
-  try {
-    size_t used = 0;
-    n = slash == std::string::npos ? 0 : std::stoi(burst.substr(0, slash), &used);
-    if (used != slash) n = 0;
-  } catch (const std::exception&) {
-    n = 0;
+  if (slash != std::string::npos && slash > 0 && burst.find_first_not_of("0123456789") == slash) {
+    size_t first = burst.find_first_not_of('0');
+    if (first < slash && slash - first <= 6) n = std::stoi(burst.substr(first, slash - first));
   }
   if (n <= 0) {
-    throw Error(ErrorCode::kInvalidArgument, "burst must look like 20/10m (actions/window)");
+    throw Error(ErrorCode::kInvalidArgument,
+                "burst must look like 20/10m (1 to 999999 actions / a window)");
   }
   ro.burst_threshold = n;
   ro.burst_window_us = ParseElapsedUs(burst.substr(slash + 1));

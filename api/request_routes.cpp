@@ -11,6 +11,7 @@
 #include "engine/tracking_code.h"
 #include "events/encoding.h"
 #include "events/error.h"
+#include "events/field_value.h"
 #include "events/hex.h"
 #include "events/json.h"
 #include "events/time.h"
@@ -24,31 +25,56 @@ using events::Error;
 using events::ErrorCode;
 using nlohmann::json;
 
+// Longest texts of the body's members (the parser bounds every string at
+// 64 KiB, json_body.h): names and ids, and a reason.
+constexpr size_t kMaxName = 256;
+constexpr size_t kMaxReason = 4096;
+
 // Field values as text, the form the engine converts from.
 engine::FieldInputs Fields(const json& body) {
   engine::FieldInputs out;
-  if (!body.contains("fields")) return out;
-  if (!body["fields"].is_object()) {
+  auto fields = body.find("fields");
+  if (fields == body.end()) return out;
+  if (!fields->is_object()) {
     throw Error(ErrorCode::kInvalidArgument, "\"fields\" must be an object", reasons::kBadRequest);
   }
-  for (const auto& [k, v] : body["fields"].items()) {
-    out[k] = v.is_string() ? v.get<std::string>() : v.dump();
+  for (const auto& [k, v] : fields->items()) {
+    if (v.is_string()) {
+      out[k] = v.get<std::string>();
+    } else if (v.is_number() || v.is_boolean()) {
+      out[k] = v.dump();
+    } else {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("\"fields.{}\" must be a string, a number or a boolean", k),
+                  reasons::kBadRequest);
+    }
   }
   return out;
 }
 
-std::string Text(const json& body, const char* name) {
-  if (!body.contains(name) || body[name].is_null()) return "";
-  if (!body[name].is_string()) {
+std::string Text(const json& body, const char* name, size_t max = kMaxName) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return "";
+  if (!it->is_string()) {
     throw Error(ErrorCode::kInvalidArgument, fmt::format("\"{}\" must be a string", name),
                 reasons::kBadRequest);
   }
-  return body[name];
+  if (it->get_ref<const std::string&>().size() > max) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("\"{}\" is longer than {} bytes", name, max), reasons::kBadRequest);
+  }
+  return it->get<std::string>();
 }
 
 std::string IdempotencyKey(const Request& req, const json& body) {
   std::string header = req.Header("idempotency-key");
-  return header.empty() ? Text(body, "idempotency_key") : header;
+  if (header.empty()) return Text(body, "idempotency_key");
+  if (header.size() > kMaxName || !events::IsValidUtf8(header)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("Idempotency-Key must be UTF-8 text of at most {} bytes", kMaxName),
+                reasons::kBadRequest);
+  }
+  return header;
 }
 
 json AcceptedJson(const engine::Accepted& a) {
@@ -88,23 +114,28 @@ void RunCommand(ServerCore& core, const char* name, Reply reply,
                 std::function<Response(const engine::Accepted&)> respond) {
   auto p =
       std::make_shared<Pending>(Pending{&core, name, std::move(reply), std::move(respond), {}});
+  // Runs on a server thread, where nothing may throw out.
   auto decided = [p](std::exception_ptr error) {
-    ServerCore& c = *p->core;
-    c.metrics.Command(p->name, error ? Outcome(error) : "");
-    if (error) return p->reply(ProblemFor(error));
-    c.Wrote(p->accepted.event.request_id, p->accepted.event.seq);
-    c.projections->Notify();
-    auto answer = [p] {
-      try {
-        p->reply(p->respond(p->accepted));
-      } catch (...) {
-        p->reply(ProblemFor(std::current_exception()));
-      }
-    };
-    if (!c.receipts) return answer();
-    // The receipt's checkpoint is made on its own thread, shared by the
-    // commands answered together.
-    c.receipts->WhenCovered(p->accepted.event.seq, [p, answer] { p->core->post(answer); });
+    try {
+      ServerCore& c = *p->core;
+      c.metrics.Command(p->name, error ? Outcome(error) : "");
+      if (error) return p->reply(ProblemFor(error));
+      c.Wrote(p->accepted.event.request_id, p->accepted.event.seq);
+      c.projections->Notify();
+      auto answer = [p] {
+        try {
+          p->reply(p->respond(p->accepted));
+        } catch (...) {
+          p->reply(ProblemFor(std::current_exception()));
+        }
+      };
+      if (!c.receipts) return answer();
+      // The receipt's checkpoint is made on its own thread, shared by the
+      // commands answered together.
+      c.receipts->WhenCovered(p->accepted.event.seq, [p, answer] { p->core->post(answer); });
+    } catch (...) {
+      p->reply(ProblemFor(std::current_exception()));
+    }
   };
   try {
     start([p, decided](engine::Accepted a, std::exception_ptr error) {
@@ -120,7 +151,7 @@ void RunCommand(ServerCore& core, const char* name, Reply reply,
 
 void Submit(ServerCore& core, const Request& req, Reply reply) {
   json body = ParseJsonBody(req);
-  std::optional<Claims> caller = OptionalCaller(req, *core.tokens, core.NowS());
+  std::optional<Claims> caller = core.OptionalCaller(req);
   engine::SubmitCommand cmd;
   cmd.workflow = Text(body, "workflow");
   // A citizen identified upstream (a national-ID login in front of jejak)
@@ -149,6 +180,13 @@ void Submit(ServerCore& core, const Request& req, Reply reply) {
       });
 }
 
+[[noreturn]] void UnknownRequest(const std::string& id) {
+  // The same answer for an unknown request, a wrong tracking code and a
+  // request of another agency, so that none can probe which requests exist.
+  throw Error(ErrorCode::kNotFound, fmt::format("no request {} for these credentials", id),
+              "unknown_request");
+}
+
 // An applicant's token is good for its own request only; staff tokens for
 // their agency's requests (auditors see every agency).
 void CheckScope(ServerCore& core, const Claims& caller, const std::string& request_id) {
@@ -160,34 +198,33 @@ void CheckScope(ServerCore& core, const Claims& caller, const std::string& reque
     return;
   }
   if (caller.role == kAuditorRole) return;
-  std::string agency;
-  bool known = false;
+  bool mine = false;
   core.engine->Read([&](const engine::EngineState& s) {
-    if (const engine::RequestState* r = s.Request(request_id)) {
-      known = true;
-      agency = r->workflow->agency;
-    }
+    const engine::RequestState* r = s.Request(request_id);
+    mine = r != nullptr && r->workflow->agency == caller.agency;
   });
-  if (known && agency != caller.agency) {
-    throw Error(ErrorCode::kPermissionDenied,
-                fmt::format("request {} belongs to {}, the token to {}", request_id, agency,
-                            caller.agency.empty() ? "no agency" : caller.agency),
-                "wrong_agency");
-  }
+  if (!mine) UnknownRequest(request_id);
 }
 
 void Act(ServerCore& core, const Request& req, Reply reply) {
-  Claims caller = RequireCaller(req, *core.tokens, core.NowS());
+  Claims caller = core.RequireCaller(req);
   const std::string& id = req.params.at("id");
-  CheckScope(core, caller, id);
+  try {
+    CheckScope(core, caller, id);
+  } catch (...) {
+    core.metrics.Command("act", Outcome(std::current_exception()));  // a refusal, as the engine's
+    throw;
+  }
   json body = ParseJsonBody(req);
   std::optional<uint32_t> expect;
-  if (body.contains("expected_version") && !body["expected_version"].is_null()) {
-    if (!body["expected_version"].is_number_unsigned()) {
-      throw Error(ErrorCode::kInvalidArgument, "\"expected_version\" must be a version number",
+  if (auto v = body.find("expected_version"); v != body.end() && !v->is_null()) {
+    // Checked before narrowing: 2^32 + 1 is not version 1.
+    if (!v->is_number_unsigned() || v->get<uint64_t>() > UINT32_MAX) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("\"expected_version\" must be an integer from 0 to {}", UINT32_MAX),
                   reasons::kBadRequest);
     }
-    expect = body["expected_version"].get<uint32_t>();
+    expect = static_cast<uint32_t>(v->get<uint64_t>());
   }
   std::string action = Text(body, "action");
   ServerCore* c = &core;
@@ -197,7 +234,7 @@ void Act(ServerCore& core, const Request& req, Reply reply) {
     return JsonResponse(a.replayed ? 200 : 201, out);
   };
   if (action == "withdraw" && !IsStaff(caller)) {
-    engine::WithdrawCommand cmd{id, caller.subject, Text(body, "reason"), expect,
+    engine::WithdrawCommand cmd{id, caller.subject, Text(body, "reason", kMaxReason), expect,
                                 IdempotencyKey(req, body)};
     RunCommand(
         core, "withdraw", std::move(reply),
@@ -209,7 +246,7 @@ void Act(ServerCore& core, const Request& req, Reply reply) {
     cmd.action = action;
     cmd.actor = {caller.subject, caller.role, caller.agency};
     cmd.fields = Fields(body);
-    cmd.reason = Text(body, "reason");
+    cmd.reason = Text(body, "reason", kMaxReason);
     cmd.expect_version = expect;
     cmd.idempotency_key = IdempotencyKey(req, body);
     RunCommand(
@@ -219,20 +256,13 @@ void Act(ServerCore& core, const Request& req, Reply reply) {
   }
 }
 
-[[noreturn]] void UnknownRequest(const std::string& id) {
-  // The same answer for an unknown request and a wrong tracking code, so
-  // codes cannot probe which requests exist.
-  throw Error(ErrorCode::kNotFound, fmt::format("no request {} for these credentials", id),
-              "unknown_request");
-}
-
 // The caller may read request id: a token (staff, or the applicant's own),
 // or the tracking code, checked against code_sha256 (hex; null when the
 // request is unknown). Returns the caller when a token was given.
 std::optional<Claims> AuthorizeRead(ServerCore& core, const Request& req,
                                     const std::string* code_sha256) {
   const std::string& id = req.params.at("id");
-  if (std::optional<Claims> caller = OptionalCaller(req, *core.tokens, core.NowS())) {
+  if (std::optional<Claims> caller = core.OptionalCaller(req)) {
     CheckScope(core, *caller, id);
     return caller;
   }
@@ -243,10 +273,20 @@ std::optional<Claims> AuthorizeRead(ServerCore& core, const Request& req,
                 "give the tracking code (X-Tracking-Code or ?code=) or a bearer token",
                 reasons::kMissingToken);
   }
-  if (code_sha256 == nullptr || *code_sha256 != events::ToHex(engine::TrackingCodeDigest(code))) {
-    UnknownRequest(id);
+  bool right =
+      code_sha256 != nullptr && *code_sha256 == events::ToHex(engine::TrackingCodeDigest(code));
+  switch (core.guesses.Check(id, req.remote, right)) {
+    case GuessGuard::Outcome::kRight:
+      return std::nullopt;
+    case GuessGuard::Outcome::kWrong:
+      UnknownRequest(id);
+    case GuessGuard::Outcome::kThrottled:
+      break;
   }
-  return std::nullopt;
+  throw Error(ErrorCode::kUnavailable,
+              "too many wrong tracking codes for this request or from this address; the code "
+              "was not checked, try again later",
+              reasons::kTooManyGuesses);
 }
 
 std::optional<Claims> AuthorizeRead(ServerCore& core, const Request& req, const json& status) {
@@ -316,13 +356,7 @@ Response RequestReceipt(ServerCore& core, const Request& req) {
   const std::string& id = req.params.at("id");
   std::optional<Claims> caller = AuthorizeRead(core, req, LoadStatus(core, id));
   if (caller && IsStaff(*caller)) RequireRole(*caller, kAuditorRole);
-  uint64_t seq = 0;
-  const std::string& text = req.params.at("seq");
-  if (text.empty() || text.size() > 19 || !std::all_of(text.begin(), text.end(), ::isdigit)) {
-    throw Error(ErrorCode::kInvalidArgument, "seq must be a ledger sequence number",
-                reasons::kBadRequest);
-  }
-  seq = std::stoull(text);
+  uint64_t seq = ParseUint(req.params.at("seq"), "seq");
   std::optional<ledger::Entry> entry =
       seq < core.engine->ledger().size() ? core.engine->ledger().Get(seq) : std::nullopt;
   if (!entry || events::Decode(entry->bytes).request_id != id) {

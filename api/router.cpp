@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "events/error.h"
+#include "events/field_value.h"
 
 namespace jejak::api {
 namespace {
@@ -63,24 +64,32 @@ void Router::AddAsync(std::string method, std::string pattern, AsyncHandler hand
   entries_.push_back(std::move(e));
 }
 
+bool Router::Entry::Fits(const std::vector<std::string_view>& segs) const {
+  if (segments.size() != segs.size()) return false;
+  for (size_t i = 0; i < segs.size(); ++i) {
+    if (!IsParam(segments[i]) && segments[i] != segs[i]) return false;
+  }
+  return true;
+}
+
 const AsyncHandler& Router::Match(Request& req) const {
   std::vector<std::string_view> segs = Split<std::string_view>(req.path);
   bool path_matched = false;
   for (const Entry& e : entries_) {
-    if (e.segments.size() != segs.size()) continue;
-    std::map<std::string, std::string> params;
-    bool ok = true;
-    for (size_t i = 0; ok && i < segs.size(); ++i) {
-      if (IsParam(e.segments[i])) {
-        params[e.segments[i].substr(1, e.segments[i].size() - 2)] = PercentDecode(segs[i]);
-      } else {
-        ok = e.segments[i] == segs[i];
-      }
-    }
-    if (!ok) continue;
+    if (!e.Fits(segs)) continue;
     path_matched = true;
     if (e.route.method != req.method) continue;
-    req.params = std::move(params);
+    req.params.clear();
+    for (size_t i = 0; i < segs.size(); ++i) {
+      if (!IsParam(e.segments[i])) continue;
+      std::string value = PercentDecode(segs[i]);
+      std::string name = e.segments[i].substr(1, e.segments[i].size() - 2);
+      if (!events::IsValidUtf8(value)) {
+        throw Error(ErrorCode::kInvalidArgument,
+                    fmt::format("the path's {{{}}} is not valid UTF-8", name), "bad_url");
+      }
+      req.params[std::move(name)] = std::move(value);
+    }
     return e.handler;
   }
   if (path_matched) {
@@ -88,6 +97,17 @@ const AsyncHandler& Router::Match(Request& req) const {
                 fmt::format("{} is not allowed on {}", req.method, req.path), "method_not_allowed");
   }
   throw Error(ErrorCode::kNotFound, fmt::format("no endpoint {}", req.path), "no_route");
+}
+
+std::string Router::Allowed(std::string_view path) const {
+  std::vector<std::string_view> segs = Split<std::string_view>(path);
+  std::string out;
+  for (const Entry& e : entries_) {
+    if (!e.Fits(segs) || out.find(e.route.method) != std::string::npos) continue;
+    if (!out.empty()) out += ", ";
+    out += e.route.method;
+  }
+  return out;
 }
 
 std::vector<Route> Router::Routes() const {
@@ -118,22 +138,28 @@ std::string PercentDecode(std::string_view text) {
 
 std::map<std::string, std::string> ParseQuery(std::string_view query) {
   std::map<std::string, std::string> out;
-  for (const std::string& pair : [&] {
-         std::vector<std::string> parts;
-         size_t i = 0;
-         while (i <= query.size()) {
-           size_t j = query.find('&', i);
-           if (j == std::string_view::npos) j = query.size();
-           if (j > i) parts.emplace_back(query.substr(i, j - i));
-           i = j + 1;
-         }
-         return parts;
-       }()) {
+  size_t i = 0;
+  while (i <= query.size()) {
+    size_t j = query.find('&', i);
+    if (j == std::string_view::npos) j = query.size();
+    std::string_view pair = query.substr(i, j - i);
+    i = j + 1;
+    if (pair.empty()) continue;
     size_t eq = pair.find('=');
-    if (eq == std::string::npos) {
-      out[PercentDecode(pair)] = "";
-    } else {
-      out[PercentDecode(pair.substr(0, eq))] = PercentDecode(pair.substr(eq + 1));
+    std::string name = PercentDecode(pair.substr(0, eq));
+    std::string value = eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1));
+    if (!events::IsValidUtf8(name)) {
+      throw Error(ErrorCode::kInvalidArgument, "a query parameter's name is not valid UTF-8",
+                  "bad_url");
+    }
+    if (!events::IsValidUtf8(value)) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("query parameter {} is not valid UTF-8", name), "bad_url");
+    }
+    // One value per name: two readers must not take different ones.
+    if (!out.emplace(name, std::move(value)).second) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("query parameter {} is given twice", name), "bad_url");
     }
   }
   return out;

@@ -22,9 +22,9 @@ struct Request {
   std::string path;                            // without the query
   std::map<std::string, std::string> query;    // decoded
   std::map<std::string, std::string> params;   // {name} segments of the route
-  std::map<std::string, std::string> headers;  // names lower-cased
+  std::map<std::string, std::string> headers;  // names lower-cased; repeats joined by ", "
   std::string body;
-  std::string remote;  // the client's address
+  std::string remote;  // the client: an IPv4 address, or an IPv6 /64 ("2001:db8::/64")
 
   // The header's value, or "" when absent.
   std::string Header(const std::string& lower_name) const;
@@ -54,11 +54,15 @@ class Router {
  public:
   void Add(std::string method, std::string pattern, Handler handler);
   void AddAsync(std::string method, std::string pattern, AsyncHandler handler);
-  // Finds the route for req.method and req.path and fills req.params.
-  // Throws Error(kNotFound, reason "no_route") if no pattern matches the path,
-  // and Error(kInvalidArgument, reason "method_not_allowed") if patterns match
-  // but none for this method.
+  // Finds the route for req.method and req.path and fills req.params
+  // (percent-decoded). Throws Error(kNotFound, reason "no_route") if no
+  // pattern matches the path, Error(kInvalidArgument, reason
+  // "method_not_allowed") if patterns match but none for this method, and
+  // Error(kInvalidArgument, reason "bad_url") if a parameter is not UTF-8.
   const AsyncHandler& Match(Request& req) const;
+  // The methods of the routes whose pattern matches path, as an Allow
+  // header lists them ("GET, POST"); empty if none does.
+  std::string Allowed(std::string_view path) const;
   // Every route, in the order added.
   std::vector<Route> Routes() const;
 
@@ -67,12 +71,14 @@ class Router {
     Route route;
     std::vector<std::string> segments;
     AsyncHandler handler;
+    bool Fits(const std::vector<std::string_view>& segs) const;  // the pattern matches
   };
   std::vector<Entry> entries_;
 };
 
-// Splits "a=1&b=x%20y" into decoded pairs. Throws Error(kInvalidArgument) on
-// a bad percent escape.
+// Splits "a=1&b=x%20y" into decoded pairs. Throws Error(kInvalidArgument,
+// reason "bad_url") on a bad percent escape, text that is not UTF-8, or a
+// name given twice.
 std::map<std::string, std::string> ParseQuery(std::string_view query);
 std::string PercentDecode(std::string_view text);
 

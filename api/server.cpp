@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 
+#include "api/auth.h"
+#include "api/json_body.h"
 #include "api/json_writer.h"
 #include "api/problem.h"
 #include "api/server_core.h"
@@ -21,39 +24,72 @@ using events::ErrorCode;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-Response ProblemFor(std::exception_ptr error) {
+Response ProblemFor(std::exception_ptr error) noexcept {
   try {
-    std::rethrow_exception(error);
-  } catch (const Error& e) {
-    return ProblemResponse(e);
-  } catch (const json::exception& e) {
-    return ProblemResponse(Error(ErrorCode::kInvalidArgument,
-                                 fmt::format("bad JSON member: {}", e.what()),
-                                 reasons::kBadRequest));
-  } catch (const std::exception& e) {
-    return ProblemResponse(Error(ErrorCode::kIoError, fmt::format("internal error: {}", e.what())));
+    try {
+      std::rethrow_exception(error);
+    } catch (const Error& e) {
+      return ProblemResponse(e);
+    } catch (const json::exception& e) {
+      return ProblemResponse(Error(ErrorCode::kInvalidArgument,
+                                   fmt::format("bad JSON member: {}", e.what()),
+                                   reasons::kBadRequest));
+    } catch (const std::exception& e) {
+      return ProblemResponse(
+          Error(ErrorCode::kIoError, fmt::format("internal error: {}", e.what())));
+    } catch (...) {
+      return ProblemResponse(Error(ErrorCode::kIoError, "internal error"));
+    }
+  } catch (...) {
+    // Even building the document failed (out of memory): a bare answer.
+    Response r;
+    r.status = 500;
+    r.content_type = "text/plain";
+    return r;
   }
 }
 
 void ServerCore::Handle(Request& req, Reply reply) {
   auto started = std::chrono::steady_clock::now();
   Reply answer = [this, started, reply = std::move(reply)](Response res) {
-    if (res.status == 429) res.headers.emplace("Retry-After", std::string(1, '1'));
     metrics.Http(res.status,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     reply(std::move(res));
   };
   try {
-    std::string client = req.Header("authorization");
-    if (!limiter.Admit(client.empty() ? req.remote : client)) {
-      throw Error(ErrorCode::kUnavailable, "too many requests for this token; slow down",
-                  reasons::kRateLimited);
+    try {
+      if (!address_limiter.Admit(req.remote)) {
+        throw Error(ErrorCode::kUnavailable, "too many requests from this address; slow down",
+                    reasons::kRateLimited);
+      }
+      router.Match(req)(req, answer);
+    } catch (...) {
+      // Handlers throw only before they answer.
+      Response res = ProblemFor(std::current_exception());
+      if (res.status == 405) res.headers["Allow"] = router.Allowed(req.path);
+      answer(std::move(res));
     }
-    router.Match(req)(req, answer);
   } catch (...) {
-    // Handlers throw only before they answer.
-    answer(ProblemFor(std::current_exception()));
+    // Answering itself failed (out of memory): the connection times out.
   }
+}
+
+std::optional<Claims> ServerCore::OptionalCaller(const Request& req) {
+  std::optional<Claims> caller = api::OptionalCaller(req, *tokens, NowS());
+  if (caller && !identity_limiter.Admit(caller->subject)) {
+    throw Error(ErrorCode::kUnavailable, "too many requests for this token's subject; slow down",
+                reasons::kRateLimited);
+  }
+  return caller;
+}
+
+Claims ServerCore::RequireCaller(const Request& req) {
+  std::optional<Claims> caller = OptionalCaller(req);
+  if (!caller) {
+    throw Error(ErrorCode::kPermissionDenied, "this endpoint needs a bearer token",
+                reasons::kMissingToken);
+  }
+  return *caller;
 }
 
 int64_t ServerCore::NowS() const { return events::NowMicros() / 1'000'000; }
@@ -106,8 +142,8 @@ std::optional<json> ServerCore::Receipt(uint64_t seq) {
 }
 
 json ParseJsonBody(const Request& req) {
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
+  json body = ParseStrictJson(req.body, "the request body");
+  if (!body.is_object()) {
     throw Error(ErrorCode::kInvalidArgument, "the request body must be a JSON object",
                 reasons::kBadRequest);
   }
@@ -121,6 +157,18 @@ Response JsonResponse(int status, const json& body) {
   return r;
 }
 
+uint64_t ParseUint(std::string_view text, const std::string& what, uint64_t max) {
+  uint64_t v = 0;
+  bool digits = !text.empty() &&
+                std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (!digits || ec != std::errc() || end != text.data() + text.size() || v > max) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("{} must be an integer from 0 to {}", what, max), reasons::kBadRequest);
+  }
+  return v;
+}
+
 uint64_t QueryUint(const Request& req, const std::string& name, std::optional<uint64_t> fallback) {
   std::optional<std::string> v = req.Query(name);
   if (!v) {
@@ -128,12 +176,7 @@ uint64_t QueryUint(const Request& req, const std::string& name, std::optional<ui
     throw Error(ErrorCode::kInvalidArgument, fmt::format("query parameter {} is required", name),
                 reasons::kBadRequest);
   }
-  if (v->empty() || v->size() > 19 || !std::all_of(v->begin(), v->end(), ::isdigit)) {
-    throw Error(ErrorCode::kInvalidArgument,
-                fmt::format("query parameter {} must be a non-negative integer", name),
-                reasons::kBadRequest);
-  }
-  return std::stoull(*v);
+  return ParseUint(*v, "query parameter " + name);
 }
 
 namespace {
@@ -158,7 +201,7 @@ std::vector<std::shared_ptr<const engine::Workflow>> LoadWorkflows(const std::st
 
 }  // namespace
 
-std::unique_ptr<Server> Server::Start(ServerOptions options) {
+std::unique_ptr<ServerCore> StartCore(ServerOptions options) {
   if (options.data_dir.empty()) throw Error(ErrorCode::kInvalidArgument, "no data directory");
   fs::create_directories(options.data_dir);
   auto workflows = LoadWorkflows(options.workflows_dir);
@@ -201,15 +244,20 @@ std::unique_ptr<Server> Server::Start(ServerOptions options) {
   std::string token_path =
       options.token_key.empty() ? options.data_dir + "/token.key" : options.token_key;
   core->tokens = std::make_unique<TokenKey>(TokenKey::Load(token_path, true));
-  core->limiter.Configure(options.rate_per_s, options.rate_burst);
+  core->identity_limiter.Configure(options.rate_per_s, options.rate_burst);
+  core->address_limiter.Configure(options.address_rate_per_s.value_or(options.rate_per_s),
+                                  options.address_rate_burst.value_or(options.rate_burst));
   core->options = std::move(options);
   AddRequestRoutes(*core);
   AddInfoRoutes(*core);
   AddTrackPage(*core);
+  return core;
+}
 
+std::unique_ptr<Server> Server::Start(ServerOptions options) {
   std::unique_ptr<Server> server(new Server());
-  ServerCore* c = core.get();
-  server->core_ = std::move(core);
+  server->core_ = StartCore(std::move(options));
+  ServerCore* c = server->core_.get();
   server->http_ = std::make_unique<HttpServer>(
       c->options.http, [c](Request& req, Reply reply) { c->Handle(req, std::move(reply)); });
   c->post = [http = server->http_.get()](std::function<void()> work) {

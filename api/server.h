@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,10 +45,13 @@ struct ServerOptions {
   std::string kafka;  // HOST:PORT; empty: no relay
   std::string kafka_topic = "jejak.events";
   int64_t applicant_token_ttl_s = 90 * 86'400;
-  // Per bearer token (or per client without one): requests per second, and
-  // the burst allowed above it; 0 disables the limit.
+  // Per verified token subject: requests per second, and the burst allowed
+  // above it; 0 disables the limit. Per client address (IPv6: its /64)
+  // likewise, by default with the same figures.
   double rate_per_s = 0;
   double rate_burst = 100;
+  std::optional<double> address_rate_per_s;
+  std::optional<double> address_rate_burst;
   // Status documents kept for citizens polling (status_cache.h); 0: none.
   size_t status_cache_entries = 32'768;
   // Tests inject storage faults through ledger.env, which the projections

@@ -6,14 +6,17 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
+#include "api/guess_guard.h"
 #include "api/live_projector.h"
 #include "api/metrics.h"
 #include "api/rate_limit.h"
@@ -42,7 +45,9 @@ struct ServerCore {
   std::optional<ledger::SigningKey> signing;
   Metrics metrics;
   StatusCache statuses;
-  RateLimiter limiter;
+  RateLimiter address_limiter;   // per client address, before routing
+  RateLimiter identity_limiter;  // per verified token subject (Caller)
+  GuessGuard guesses;            // tracking codes
   Router router;
   // Runs work on a server thread (HttpServer::Post); dropped once stopped.
   std::function<void(std::function<void()>)> post;
@@ -54,8 +59,13 @@ struct ServerCore {
   // read needs to look in written (and take its lock).
   std::atomic<uint64_t> written_max = 0;
 
-  // Routes, rate limit, errors to problem documents, metrics.
+  // Routes, rate limit, errors to problem documents, metrics. Never throws.
   void Handle(Request& req, Reply reply);
+
+  // The verified caller (auth.h), nullopt without a token; a verified
+  // subject's requests are rate-limited here (429), once per request.
+  std::optional<Claims> OptionalCaller(const Request& req);
+  Claims RequireCaller(const Request& req);
 
   int64_t NowS() const;
   // Notes that the request's event seq was committed.
@@ -71,14 +81,24 @@ struct ServerCore {
   std::optional<nlohmann::json> Receipt(uint64_t seq);
 };
 
-// The problem document for error (the one place that maps exceptions).
-Response ProblemFor(std::exception_ptr error);
+// Opens the data directory and deploys the workflows as Server::Start does,
+// and adds every route, but serves no socket: requests go to Handle. Set
+// post before the first request.
+std::unique_ptr<ServerCore> StartCore(ServerOptions options);
 
-// The body as a JSON object; Error(kInvalidArgument, bad_request) otherwise.
+// The problem document for error (the one place that maps exceptions).
+// Never throws.
+Response ProblemFor(std::exception_ptr error) noexcept;
+
+// The body as a JSON object, parsed strictly (json_body.h); Error
+// (kInvalidArgument) naming the problem otherwise.
 nlohmann::json ParseJsonBody(const Request& req);
 Response JsonResponse(int status, const nlohmann::json& body);
-// A query parameter as an unsigned integer; Error(kInvalidArgument) if it is
-// missing (and no fallback) or not a number.
+// Text as an unsigned integer of at most max (decimal digits only);
+// Error(kInvalidArgument, bad_request) naming what otherwise.
+uint64_t ParseUint(std::string_view text, const std::string& what, uint64_t max = UINT64_MAX);
+// A query parameter as an unsigned integer (ParseUint); Error
+// (kInvalidArgument) if it is missing and there is no fallback.
 uint64_t QueryUint(const Request& req, const std::string& name,
                    std::optional<uint64_t> fallback = std::nullopt);
 

@@ -9,8 +9,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+#include <cstdint>
+#include <optional>
+
+#include "api/json_body.h"
 #include "api/problem.h"
 #include "events/error.h"
+#include "events/field_value.h"
 #include "ledger/note.h"
 
 namespace jejak::api {
@@ -41,6 +47,24 @@ bool FromB64Url(std::string_view text, std::string* out) {
   throw Error(ErrorCode::kPermissionDenied, "invalid bearer token: " + why, reasons::kBadToken);
 }
 
+bool IsJwt(const nlohmann::json& typ) {
+  const std::string& t = typ.get_ref<const std::string&>();
+  // Media type names are case-insensitive (RFC 7515, 4.1.9).
+  return t.size() == 3 && std::toupper(static_cast<unsigned char>(t[0])) == 'J' &&
+         std::toupper(static_cast<unsigned char>(t[1])) == 'W' &&
+         std::toupper(static_cast<unsigned char>(t[2])) == 'T';
+}
+
+// A NumericDate claim: whole seconds that fit int64 (checked before
+// narrowing); nullopt when absent.
+std::optional<int64_t> Time(const nlohmann::json& claims, const char* name) {
+  auto it = claims.find(name);
+  if (it == claims.end()) return std::nullopt;
+  if (it->is_number_unsigned() && it->get<uint64_t>() <= INT64_MAX) return it->get<int64_t>();
+  if (it->is_number_integer() && !it->is_number_unsigned()) return it->get<int64_t>();
+  Bad(fmt::format("{} must be whole seconds since 1970", name));
+}
+
 }  // namespace
 
 TokenKey TokenKey::Load(const std::string& path, bool create) {
@@ -56,6 +80,12 @@ std::string TokenKey::Mac(const std::string& data) const {
 }
 
 std::string TokenKey::Issue(const Claims& c) const {
+  // Replacing bytes would merge two subjects into one: refuse instead.
+  for (const std::string* text : {&c.subject, &c.role, &c.agency, &c.request}) {
+    if (!events::IsValidUtf8(*text)) {
+      throw Error(ErrorCode::kInvalidArgument, "token claims must be UTF-8 text");
+    }
+  }
   nlohmann::json payload = {
       {"sub", c.subject}, {"role", c.role}, {"iat", c.issued_at}, {"exp", c.expires_at}};
   if (!c.agency.empty()) payload["agency"] = c.agency;
@@ -79,11 +109,23 @@ Claims TokenKey::Verify(const std::string& token, int64_t now_s) const {
       CRYPTO_memcmp(sig.data(), expected.data(), sig.size()) != 0) {
     Bad("signature does not match");
   }
-  nlohmann::json h = nlohmann::json::parse(header, nullptr, false);
-  nlohmann::json p = nlohmann::json::parse(payload, nullptr, false);
+  // The parts are parsed strictly (json_body.h): a claim given twice is
+  // refused, not read the last way.
+  nlohmann::json h, p;
+  try {
+    h = ParseStrictJson(header, "the token's header");
+    p = ParseStrictJson(payload, "the token's claims");
+  } catch (const Error& e) {
+    Bad(e.what());
+  }
   if (!h.is_object() || h.value("alg", "") != "HS256") Bad("alg must be HS256");
+  // RFC 8725: "typ" is JWT when given, and no extension must be understood.
+  if (auto typ = h.find("typ"); typ != h.end() && !(typ->is_string() && IsJwt(*typ))) {
+    Bad("typ must be JWT");
+  }
+  if (h.contains("crit")) Bad("no crit header extension is supported");
   if (!p.is_object() || !p.contains("sub") || !p["sub"].is_string() || !p.contains("role") ||
-      !p["role"].is_string() || !p.contains("exp") || !p["exp"].is_number_integer()) {
+      !p["role"].is_string() || !p.contains("exp")) {
     Bad("sub, role and exp are required");
   }
   Claims c;
@@ -92,15 +134,19 @@ Claims TokenKey::Verify(const std::string& token, int64_t now_s) const {
     c.role = p["role"];
     c.agency = p.value("agency", "");
     c.request = p.value("req", "");
-    c.issued_at = p.value("iat", int64_t{0});
-    c.expires_at = p["exp"];
   } catch (const nlohmann::json::exception&) {
     Bad("claims of the wrong type");
   }
+  c.expires_at = Time(p, "exp").value();
+  c.issued_at = Time(p, "iat").value_or(0);
+  std::optional<int64_t> not_before = Time(p, "nbf");
   if (c.expires_at <= now_s) {
     throw Error(ErrorCode::kPermissionDenied, "the bearer token has expired",
                 reasons::kTokenExpired);
   }
+  // Clocks of issuers and servers differ a little: kLeewayS.
+  if (not_before && *not_before > now_s + kTokenLeewayS) Bad("the token is not valid yet (nbf)");
+  if (c.issued_at > now_s + kTokenLeewayS) Bad("the token was issued in the future (iat)");
   return c;
 }
 

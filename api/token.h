@@ -3,9 +3,13 @@
 // by default). Staff and auditors get theirs from `jejak token issue`; a
 // citizen gets one at submission, scoped to that request ("req").
 //
-// Verification accepts only alg HS256 (never "none"), checks the signature
-// in constant time, then "exp". Failures throw Error(kPermissionDenied) with
-// reason bad_token or token_expired, which the API answers with 401.
+// Verification follows RFC 8725: it accepts only alg HS256 (never "none"),
+// checks the signature in constant time, refuses a "typ" other than JWT and
+// any "crit" header, and parses both parts strictly (a name given twice is
+// refused). "exp" is required and ends the token exactly; "nbf" and "iat",
+// when given, may lie at most kTokenLeewayS in the future (clocks differ).
+// Failures throw Error(kPermissionDenied) with reason bad_token or
+// token_expired, which the API answers with 401.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +27,7 @@ struct Claims {
 };
 
 inline constexpr char kAuditorRole[] = "auditor";
+inline constexpr int64_t kTokenLeewayS = 60;
 
 class TokenKey {
  public:
@@ -32,6 +37,7 @@ class TokenKey {
   static TokenKey Load(const std::string& path, bool create);
   explicit TokenKey(std::string secret) : secret_(std::move(secret)) {}
 
+  // Throws Error(kInvalidArgument) if a claim is not UTF-8 text.
   std::string Issue(const Claims& claims) const;
   // now_s: seconds since the epoch.
   Claims Verify(const std::string& token, int64_t now_s) const;

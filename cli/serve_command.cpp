@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 #include <iostream>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -30,6 +31,7 @@ struct ServeOptions {
   int threads = 0;
   size_t body_limit = 1 << 20;
   double rate = 0, burst = 100;
+  std::optional<double> address_rate, address_burst;
   size_t status_cache = 32'768;
 };
 
@@ -78,6 +80,8 @@ int RunServe(const Context& ctx, const ServeOptions& o) {
   so.kafka_topic = o.topic;
   so.rate_per_s = o.rate;
   so.rate_burst = o.burst;
+  so.address_rate_per_s = o.address_rate;
+  so.address_rate_burst = o.address_burst;
   so.status_cache_entries = o.status_cache;
   auto server = api::Server::Start(std::move(so));
   if (ctx.json) {
@@ -149,8 +153,14 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
   serve->add_option("--kafka", so.kafka, "Publish the ledger to Kafka at HOST:PORT");
   serve->add_option("--topic", so.topic, "Kafka topic (default jejak.events)");
   serve->add_option("--max-body", so.body_limit, "Largest request body in bytes (default 1 MiB)");
-  serve->add_option("--rate", so.rate, "Requests per second per token (default 0: unlimited)");
-  serve->add_option("--burst", so.burst, "Requests a token may make at once above --rate");
+  serve->add_option("--rate", so.rate,
+                    "Requests per second per token subject and per client address "
+                    "(default 0: unlimited)");
+  serve->add_option("--burst", so.burst, "Requests a client may make at once above --rate");
+  serve->add_option("--address-rate", so.address_rate,
+                    "Requests per second per client address (default: --rate)");
+  serve->add_option("--address-burst", so.address_burst,
+                    "Requests an address may make at once above --address-rate (default: --burst)");
   serve->add_option("--status-cache", so.status_cache,
                     "Status documents kept for citizens polling, a few kB each (default 32768; "
                     "0: none)");

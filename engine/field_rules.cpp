@@ -4,12 +4,9 @@
 #include <algorithm>
 
 #include <charconv>
-#include <memory>
-#include <mutex>
-#include <regex>
-#include <unordered_map>
 
 #include "engine/decimal.h"
+#include "engine/pattern.h"
 #include "engine/workflow.h"
 #include "events/error.h"
 
@@ -22,20 +19,14 @@ namespace {
 }
 
 // Personal data is not echoed back into error messages and logs.
+// Long values are cut at a character boundary so a refusal stays readable.
 std::string Shown(const FieldSpec& spec, const std::string& text) {
-  return spec.pii ? "the value" : fmt::format("\"{}\"", text);
-}
-
-// Compiling a std::regex costs far more than matching it, and the engine's
-// writer checks pattern fields on every command: each pattern is compiled
-// once per process. Matching a shared const regex is thread-safe.
-const std::regex& Compiled(const std::string& pattern) {
-  static std::mutex mu;
-  static std::unordered_map<std::string, std::unique_ptr<const std::regex>> cache;
-  std::lock_guard lock(mu);
-  auto& re = cache[pattern];
-  if (!re) re = std::make_unique<const std::regex>(pattern);
-  return *re;
+  if (spec.pii) return "the value";
+  constexpr size_t kShownBytes = 64;
+  if (text.size() <= kShownBytes) return fmt::format("\"{}\"", text);
+  size_t cut = kShownBytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return fmt::format("\"{}…\" ({} bytes)", text.substr(0, cut), text.size());
 }
 
 std::string_view KindName(FieldKind kind) {
@@ -91,7 +82,7 @@ void CheckField(const FieldSpec& spec, const events::FieldValue& value) {
       int64_t length = Utf8Length(value.text());
       std::string shown = fmt::format("length {} of {}", length, Shown(spec, value.text()));
       CheckBounds(spec, std::to_string(length), shown, " characters");
-      if (spec.pattern && !std::regex_match(value.text(), Compiled(*spec.pattern))) {
+      if (spec.pattern && !PatternFullMatch(*spec.pattern, value.text())) {
         Broken(spec, fmt::format("{} does not match the pattern {}", Shown(spec, value.text()),
                                  *spec.pattern));
       }

@@ -4,9 +4,8 @@
 
 #include <algorithm>
 
-#include <regex>
-
 #include "engine/decimal.h"
+#include "engine/pattern.h"
 #include "engine/workflow_internal.h"
 #include "engine/workflow_keys.h"
 #include "engine/yaml_reader.h"
@@ -118,10 +117,8 @@ void ParseField(Reader& r, const Entry& e, FieldSpec* f) {
         r.Add(x.key_pos,
               fmt::format("pattern applies only to string fields, and {} is not one", what));
       }
-      try {
-        std::regex re(*f->pattern, std::regex::ECMAScript);
-      } catch (const std::regex_error& err) {
-        r.Add(x.pos, fmt::format("bad pattern of {}: {}", what, err.what()));
+      if (auto why = PatternError(*f->pattern)) {
+        r.Add(x.pos, fmt::format("bad pattern of {}: {}", what, *why));
       }
     } else if (x.key == "min") {
       f->min = ParseBound(r, x, *f);

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <regex>
 
 namespace jejak::engine::internal {
 namespace {
@@ -127,8 +126,11 @@ std::string JoinKeys(KeyList keys) {
 }
 
 void CheckName(Reader& r, const std::string& name, SourcePos pos, std::string_view kind) {
-  static const std::regex kId("[a-z][a-z0-9_]*");
-  if (!std::regex_match(name, kId)) {
+  bool ok = !name.empty() && name[0] >= 'a' && name[0] <= 'z' &&
+            std::all_of(name.begin(), name.end(), [](char c) {
+              return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+            });
+  if (!ok) {
     r.Add(pos, fmt::format("{} name \"{}\" must be lowercase letters, digits and '_', starting "
                            "with a letter",
                            kind, name));

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "events/error.h"
+#include "events/time.h"
 
 namespace jejak::events {
 namespace {
@@ -57,6 +58,12 @@ class Reader {
     uint64_t v = 0;
     for (int i = 0; i < 8; ++i) v = v << 8 | static_cast<uint8_t>(in_[pos_++]);
     return static_cast<int64_t>(v);
+  }
+  // The event's time: an i64 within IsTimeInRange.
+  int64_t Time() {
+    int64_t t = I64("time");
+    if (!IsTimeInRange(t)) Fail("time is outside the years 0000 to 9999");
+    return t;
   }
   std::string Raw(const char* what) {
     uint32_t n = U32(what);
@@ -179,7 +186,6 @@ void CheckField(Reader& r) {
       r.RawView("field value");
       return;
     case FieldType::kInteger:
-    case FieldType::kTimestamp:
       r.U8("field type");
       r.Skip(8, "field value");
       return;
@@ -202,6 +208,10 @@ std::string Encode(const Event& e) {
   w.Text(e.actor.subject, "actor.subject");
   w.Text(e.actor.role, "actor.role");
   w.Text(e.actor.agency, "actor.agency");
+  if (!IsTimeInRange(e.time_us)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("time {} us is outside the years 0000 to 9999", e.time_us));
+  }
   w.I64(e.time_us);
   w.Text(e.idempotency_key, "idempotency_key");
   w.Text(e.causation_id, "causation_id");
@@ -230,7 +240,7 @@ Event Decode(std::string_view bytes) {
   e.actor.subject = r.Text("actor.subject");
   e.actor.role = r.Text("actor.role");
   e.actor.agency = r.Text("actor.agency");
-  e.time_us = r.I64("time");
+  e.time_us = r.Time();
   e.idempotency_key = r.Text("idempotency_key");
   e.causation_id = r.Text("causation_id");
   e.correlation_id = r.Text("correlation_id");
@@ -263,7 +273,7 @@ EventKeys CheckCanonical(std::string_view bytes) {
   keys.actor_subject = r.TextView("actor.subject");
   r.TextView("actor.role");
   r.TextView("actor.agency");
-  r.I64("time");
+  r.Time();
   r.TextView("idempotency_key");
   r.TextView("causation_id");
   r.TextView("correlation_id");

@@ -156,6 +156,9 @@ FieldValue FieldValue::Bytes(std::string bytes) {
 }
 
 FieldValue FieldValue::Timestamp(int64_t micros) {
+  if (!IsTimeInRange(micros)) {
+    Invalid(fmt::format("timestamp {} us is outside the years 0000 to 9999", micros));
+  }
   return FieldValue(FieldType::kTimestamp, {}, micros);
 }
 

@@ -28,7 +28,7 @@ class FieldValue {
  public:
   // Each factory validates its input and throws Error(kInvalidArgument) on
   // bad input. Decimal() accepts any plain decimal ("+01.50") and stores its
-  // canonical form ("1.5").
+  // canonical form ("1.5"); Timestamp() a time within IsTimeInRange (time.h).
   static FieldValue String(std::string text);
   static FieldValue Integer(int64_t value);
   static FieldValue Decimal(std::string_view text);

@@ -331,6 +331,17 @@ int64_t KafkaConsumer::Lag() const {
   PartsPtr parts(raw);
   if (parts->cnt == 0 || rd_kafka_position(rk_, parts.get()) != RD_KAFKA_RESP_ERR_NO_ERROR)
     return -1;
+  // Before the first fetch the position is unknown: the consumer will start
+  // at the group's committed offset, or, with none, at the low watermark
+  // (auto.offset.reset=earliest). Taking the low watermark alone reported
+  // the whole topic as lag after a restart that had nothing to read.
+  bool unknown = false;
+  for (int i = 0; i < parts->cnt; ++i) unknown |= parts->elems[i].offset < 0;
+  PartsPtr committed;
+  if (unknown) {
+    committed.reset(rd_kafka_topic_partition_list_copy(parts.get()));
+    if (rd_kafka_committed(rk_, committed.get(), 5000) != RD_KAFKA_RESP_ERR_NO_ERROR) return -1;
+  }
   int64_t lag = 0;
   for (int i = 0; i < parts->cnt; ++i) {
     const auto& p = parts->elems[i];
@@ -340,8 +351,11 @@ int64_t KafkaConsumer::Lag() const {
         high < 0) {
       return -1;
     }
-    // Before the first fetch the position is unknown: everything is ahead.
-    int64_t at = p.offset >= 0 ? p.offset : low;
+    int64_t at = p.offset;
+    if (at < 0) {
+      const auto* c = rd_kafka_topic_partition_list_find(committed.get(), p.topic, p.partition);
+      at = c && c->offset >= 0 ? c->offset : low;
+    }
     lag += std::max<int64_t>(0, high - at);
   }
   return lag;

@@ -137,7 +137,8 @@ class KafkaConsumer {
   void Commit();
   const std::string& last_error() const { return last_error_; }
   // Records in the assigned partitions not yet returned by Poll, from the
-  // high watermarks last fetched (no broker round trip); -1 if not known yet.
+  // high watermarks last fetched; -1 if not known yet. Asks the broker for
+  // the committed offsets of partitions not fetched from yet.
   int64_t Lag() const;
   // The number of partitions of topic, from the broker's metadata. Throws
   // Error(kUnavailable) if no broker answered within timeout.

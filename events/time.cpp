@@ -149,7 +149,9 @@ int64_t ParseRfc3339(std::string_view text) {
   if (hour > 23 || minute > 59 || second > 59) Bad(text, "time of day out of range");
   int64_t seconds =
       days * kSecondsPerDay + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-  return seconds * kMicrosPerSecond + frac;
+  int64_t micros = seconds * kMicrosPerSecond + frac;
+  if (!IsTimeInRange(micros)) Bad(text, "outside the years 0000 to 9999 in UTC");
+  return micros;
 }
 
 }  // namespace jejak::events

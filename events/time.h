@@ -8,6 +8,15 @@
 
 namespace jejak::events {
 
+// The times RFC 3339 can write, 0000-01-01T00:00:00Z to
+// 9999-12-31T23:59:59.999999Z: every time in an event lies within them, so
+// that each has its JSON form (docs/FORMAT.md).
+inline constexpr int64_t kMinTimeMicros = -62'167'219'200'000'000;
+inline constexpr int64_t kMaxTimeMicros = 253'402'300'799'999'999;
+inline bool IsTimeInRange(int64_t micros) {
+  return micros >= kMinTimeMicros && micros <= kMaxTimeMicros;
+}
+
 // Current wall-clock time in UTC microseconds.
 int64_t NowMicros();
 
@@ -15,7 +24,8 @@ int64_t NowMicros();
 std::string FormatRfc3339(int64_t micros);
 
 // Accepts "YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|+HH:MM|-HH:MM)"; digits past
-// microseconds are truncated. Throws Error(kInvalidArgument) otherwise.
+// microseconds are truncated. Throws Error(kInvalidArgument) otherwise, and
+// for a time that is not IsTimeInRange once in UTC.
 int64_t ParseRfc3339(std::string_view text);
 
 // Days since 1970-01-01 for a proleptic Gregorian date, and back.

@@ -20,14 +20,15 @@ void Writer::Grow(size_t n) {
 
 void Writer::Sorted(const std::vector<int64_t>& values) {
   U64(values.size());
-  int64_t prev = 0;
+  uint64_t prev = 0;
   for (size_t i = 0; i < values.size(); ++i) {
+    auto v = static_cast<uint64_t>(values[i]);
     if (i == 0) {
       I64(values[0]);
     } else {
-      U64(static_cast<uint64_t>(values[i] - prev));
+      U64(v - prev);  // modulo 2^64: no signed overflow however far apart
     }
-    prev = values[i];
+    prev = v;
   }
 }
 
@@ -53,14 +54,21 @@ std::string_view Reader::StrView() {
   return s;
 }
 
-void Reader::Sorted(std::vector<int64_t>* values) {
+uint64_t Reader::Count(size_t min_bytes) {
   uint64_t n = U64();
-  if (n > in_.size()) Truncated();  // at least a byte each
+  if (n > in_.size() / min_bytes) Truncated();
+  return n;
+}
+
+void Reader::Sorted(std::vector<int64_t>* values) {
+  uint64_t n = Count(1);
   Grow(values, n);
-  int64_t v = 0;
+  // Deltas wrap modulo 2^64 (Writer::Sorted), so damaged input cannot
+  // overflow a signed value.
+  uint64_t v = 0;
   for (uint64_t i = 0; i < n; ++i) {
-    v = i == 0 ? I64() : v + static_cast<int64_t>(U64());
-    values->push_back(v);
+    v = i == 0 ? static_cast<uint64_t>(I64()) : v + U64();
+    values->push_back(static_cast<int64_t>(v));
   }
 }
 

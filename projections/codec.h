@@ -75,6 +75,10 @@ class Reader {
   std::string_view rest() const { return in_; }
   // Appends the list to values.
   void Sorted(std::vector<int64_t>* values);
+  // A count of items that take at least min_bytes each: throws, as for
+  // truncated input, if the rest cannot hold them (so a damaged count
+  // never asks for a huge allocation).
+  uint64_t Count(size_t min_bytes);
   bool done() const { return in_.empty(); }
 
  private:

@@ -173,12 +173,12 @@ std::string OfficerDay::EncodeTimes() {
   std::sort(times.begin(), times.end());
   Writer w;
   w.U64(times.size());
-  int64_t prev_time = 0;
-  uint64_t prev_seq = 0;
+  // Deltas modulo 2^64, as Reader::Sorted's.
+  uint64_t prev_time = 0, prev_seq = 0;
   for (const auto& [t, seq] : times) {
-    w.I64(t - prev_time);
+    w.I64(static_cast<int64_t>(static_cast<uint64_t>(t) - prev_time));
     w.I64(static_cast<int64_t>(seq - prev_seq));
-    prev_time = t;
+    prev_time = static_cast<uint64_t>(t);
     prev_seq = seq;
   }
   return w.Take();
@@ -201,14 +201,13 @@ void OfficerDay::DecodeWaits(std::string_view bytes) {
 
 void OfficerDay::DecodeTimes(std::string_view bytes) {
   Reader r(bytes);
-  uint64_t n = r.U64();
+  uint64_t n = r.Count(2);
   codec::Grow(&times, n);
-  int64_t t = 0;
-  uint64_t seq = 0;
+  uint64_t t = 0, seq = 0;
   for (uint64_t i = 0; i < n; ++i) {
-    t += r.I64();
+    t += static_cast<uint64_t>(r.I64());
     seq += static_cast<uint64_t>(r.I64());
-    times.emplace_back(t, seq);
+    times.emplace_back(static_cast<int64_t>(t), seq);
   }
 }
 

@@ -7,7 +7,10 @@ packages=(
   build-essential cmake ninja-build pkg-config
   librocksdb-dev librdkafka-dev libboost-dev libfmt-dev libcereal-dev
   doctest-dev libyaml-cpp-dev libssl-dev openssl nlohmann-json3-dev
-  libcli11-dev libspdlog-dev python3 clang-format
+  libcli11-dev libspdlog-dev libre2-dev python3 clang-format
+  # The sanitizer build and the libFuzzer targets (scripts/test.sh, fuzz/);
+  # llvm brings llvm-symbolizer for readable sanitizer reports.
+  clang libclang-rt-14-dev llvm
   chromium  # tests/api/track_page_test.cpp drives /track in it, headless
   wrk       # benchmarks only: the http.* rows of bench/http_bench.cpp load the API with it
 )

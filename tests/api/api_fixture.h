@@ -124,10 +124,23 @@ class TestServer {
   HttpResult Call(const std::string& method, const std::string& target,
                   const std::string& body = "",
                   const std::map<std::string, std::string>& headers = {}) const {
+    return CallFrom("", method, target, body, headers);
+  }
+
+  // The same from another loopback address (e.g. "127.0.0.2"), as another
+  // client; "" for the default.
+  HttpResult CallFrom(const std::string& source, const std::string& method,
+                      const std::string& target, const std::string& body = "",
+                      const std::map<std::string, std::string>& headers = {}) const {
     namespace http = boost::beast::http;
-    boost::asio::io_context ioc;
+    namespace asio = boost::asio;
+    asio::io_context ioc;
     boost::beast::tcp_stream s(ioc);
-    s.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port()));
+    if (!source.empty()) {
+      s.socket().open(asio::ip::tcp::v4());
+      s.socket().bind(asio::ip::tcp::endpoint(asio::ip::make_address(source), 0));
+    }
+    s.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port()));
     http::request<http::string_body> req(http::string_to_verb(method), target, 11);
     req.set(http::field::host, "127.0.0.1");
     for (const auto& [k, v] : headers) req.set(k, v);

@@ -205,11 +205,12 @@ TEST_CASE("api: checkpoint, receipts and proofs with a signing key") {
   CHECK(t.Get(fmt::format("/v1/requests/{}/receipts/0", id), s["applicant_token"]).status == 404);
   CHECK(t.Get(fmt::format("/v1/requests/{}/receipts/x", id), s["applicant_token"]).status == 400);
   CHECK(t.Get(fmt::format("/v1/requests/{}/receipts/{}", id, seq)).status == 401);
-  CHECK(t.Get("/v1/ledger/proofs/inclusion?seq=99&size=2").status == 400);
+  CHECK(t.Get("/v1/ledger/proofs/inclusion?seq=99&size=2").status == 404);  // not in that tree
   CHECK(t.Get("/v1/ledger/proofs/inclusion").status == 400);
   CHECK(t.Get("/v1/ledger/proofs/inclusion?seq=-1").status == 400);
   CHECK(t.Get("/v1/ledger/proofs/consistency?from=0").status == 400);
-  CHECK(t.Get("/v1/ledger/proofs/consistency?from=1&to=100000").status == 400);
+  CHECK(t.Get("/v1/ledger/proofs/consistency?from=1&to=100000").status == 404);  // beyond
+  CHECK(t.Get("/v1/ledger/proofs/consistency?from=2&to=1").status == 422);
 }
 
 TEST_CASE("api: no checkpoint or receipt without a signing key") {

@@ -1,4 +1,5 @@
-// api::DumpJson writes what nlohmann's dump() writes, byte for byte.
+// api::DumpJson writes what nlohmann's dump() writes (replacing text that is
+// not UTF-8), byte for byte.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -46,12 +47,17 @@ TEST_CASE("api: DumpJson equals json::dump()") {
   }
 }
 
-TEST_CASE("api: DumpJson refuses text that is not UTF-8, as dump() does") {
+TEST_CASE("api: DumpJson replaces text that is not UTF-8 instead of throwing") {
+  auto replaced = [](const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  };
   json bad = {{"name", std::string("ab\xff")}};
   CHECK_THROWS_AS(bad.dump(), json::type_error);
-  CHECK_THROWS_AS(api::DumpJson(bad), json::type_error);
-  json bad_key = {{std::string("\xc3"), 1}};
-  CHECK_THROWS_AS(api::DumpJson(bad_key), json::type_error);
+  CHECK(api::DumpJson(bad) == replaced(bad));
+  CHECK(api::DumpJson(bad) == "{\"name\":\"ab\xef\xbf\xbd\"}");
+  json bad_key = {{std::string("\xc3"), {1, std::string("\xf0\x9f")}}};
+  CHECK(api::DumpJson(bad_key) == replaced(bad_key));
+  CHECK_NOTHROW(json::parse(api::DumpJson(bad_key)));
 }
 
 }  // namespace

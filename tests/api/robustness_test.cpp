@@ -115,21 +115,23 @@ TEST_CASE("api: stopping under load answers what it accepted and leaves the ledg
   for (const auto& id : accepted) CHECK_MESSAGE(!ledger->ReadRequest(id).empty(), id);
 }
 
-TEST_CASE("api: per-token rate limit answers 429") {
+TEST_CASE("api: per-subject rate limit answers 429") {
   TestServer t([](api::ServerOptions& o) {
-    o.rate_per_s = 1;
+    o.rate_per_s = 0.01;  // no refill within the test, however slow
     o.rate_burst = 3;
+    o.address_rate_per_s = 1000;  // the subject's limit is the one tested
+    o.address_rate_burst = 1000;
   });
-  std::string tok = t.Token("v1", "verifikator");
+  std::string tok = t.Token("a1", "auditor");
   int limited = 0;
-  for (int i = 0; i < 6; ++i) limited += t.Get("/v1/workflows", tok).status == 429;
-  CHECK(limited >= 2);
-  HttpResult r = t.Get("/v1/workflows", tok);
+  for (int i = 0; i < 6; ++i) limited += t.Get("/v1/reports/agency", tok).status == 429;
+  CHECK(limited == 3);
+  HttpResult r = t.Get("/v1/reports/agency", tok);
   CHECK(r.status == 429);
   CHECK(r.Json()["reason"] == "rate_limited");
   CHECK(r.headers["Retry-After"] == "1");
-  // Another token has its own bucket.
-  CHECK(t.Get("/v1/workflows", t.Token("v2", "verifikator")).status == 200);
+  // Another subject has its own bucket.
+  CHECK(t.Get("/v1/reports/agency", t.Token("a2", "auditor")).status == 200);
 }
 
 TEST_CASE("api: router matches patterns and lists its routes") {

@@ -43,6 +43,22 @@ struct Office {
   }
 };
 
+// Regression: std::regex recursed per character and `jejak submit` died with
+// SIGSEGV (exit 139) on a 100,000-character pattern field.
+TEST_CASE("cli: a 100,000-character pattern field is refused with exit 2") {
+  Office o;
+  std::vector<std::string> args = testing::OssSubmitArgs("3273010101900002");
+  args.push_back("--field");
+  args.push_back("koordinat=-6." + std::string(100'000, '9'));
+  RunResult r = o.Jejak(args);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("does not match the pattern") != std::string::npos);
+  // Nothing was appended: the next request still gets number 2.
+  RunResult next = o.Submit("3273010101900003", "--json");
+  REQUIRE(next.exit_code == 0);
+  CHECK(nlohmann::json::parse(next.out)["request_id"] == "OSS-2026-000002");
+}
+
 TEST_CASE("cli: submit prints the request id and tracking code and act moves the request") {
   Office o;
   CHECK(o.id == "OSS-2026-000001");

@@ -84,7 +84,9 @@ TEST_CASE("proof cli: a receipt verifies in jejak and in the Python verifier") {
        }},
       {"inclusion_proof:", [](auto& j) { j["inclusion_proof"][0] = std::string(64, '0'); }},
   };
-  for (const auto& [member, change] : changes) {
+  for (const auto& c : changes) {
+    const auto& member = c.first;
+    const auto& change = c.second;
     CAPTURE(member);
     nlohmann::json bad = good;
     change(bad);

@@ -190,7 +190,8 @@ TEST_CASE("the callback API answers once durable, with the result or the refusal
   CHECK(fx.engine->ledger().size() > a.event.seq);  // durable before the answer
   auto [none, refusal] = refused.get_future().get();
   REQUIRE(refusal);
-  CheckRefused([&] { std::rethrow_exception(refusal); }, ErrorCode::kRefused, "invalid_state");
+  CheckRefused([refusal = refusal] { std::rethrow_exception(refusal); }, ErrorCode::kRefused,
+               "invalid_state");
   std::promise<std::string> submitted;
   SubmitCommand c;
   c.workflow = "izin-uji";

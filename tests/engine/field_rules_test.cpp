@@ -83,6 +83,30 @@ TEST_CASE("field rules: booleans and dates and enums") {
   CHECK(Refusal(e, "Kecil") != "");  // case matters
 }
 
+// std::regex recursed once per character: 100,000 characters overflowed the
+// decider thread's stack. RE2 matches in linear time without recursion.
+TEST_CASE("field rules: a pattern field with 100,000 characters is refused, not a crash") {
+  FieldSpec koordinat = Spec("koordinat", FieldKind::kString);
+  koordinat.pattern = "-?[0-9]{1,2}\\.[0-9]+, ?-?[0-9]{1,3}\\.[0-9]+";
+  std::string huge = "-6." + std::string(100'000, '9');
+  std::string m = Refusal(koordinat, huge);
+  CHECK(m.find("does not match the pattern") != std::string::npos);
+  CHECK(m.find("(100003 bytes)") != std::string::npos);
+  CHECK(m.size() < 300);  // the refusal quotes a short prefix, not the value
+  CHECK(Refusal(koordinat, "-6.9175, 107.6191") == "");
+  // Alternation over a long input: linear, and still correct.
+  FieldSpec alt = Spec("alt", FieldKind::kString);
+  alt.pattern = "(a|aa)*b";
+  CHECK(Refusal(alt, std::string(100'000, 'a')) != "");
+  CHECK(Refusal(alt, std::string(100'000, 'a') + "b") == "");
+}
+
+TEST_CASE("field rules: a pattern RE2 cannot compile is an error, not a crash") {
+  FieldSpec f = Spec("kode", FieldKind::kString);
+  f.pattern = "(?=lookahead)x";
+  CHECK_THROWS_AS(CoerceField(f, "x"), events::Error);
+}
+
 TEST_CASE("field rules: strings by pattern and length in characters") {
   FieldSpec kbli = Spec("kbli", FieldKind::kString);
   kbli.pattern = "[0-9]{5}";

@@ -125,6 +125,11 @@ TEST_CASE("workflow validation: field types and patterns and bounds and enums") 
   CHECK(Has(with_field("  nik: {type: string}\n"), "6:3", "field \"nik\" has no title"));
   CHECK(Has(with_field("  nik: {type: string, title: NIK, pattern: \"[0-9\"}\n"), "6:44",
             "bad pattern of field \"nik\""));
+  // RE2 has no lookaround or backreferences, which could not run in linear time.
+  CHECK(Has(with_field("  nik: {type: string, title: NIK, pattern: \"(?=1)[0-9]+\"}\n"), "6:44",
+            "bad pattern of field \"nik\""));
+  CHECK(Has(with_field("  nik: {type: string, title: NIK, pattern: \"(a)\\\\1\"}\n"), "6:44",
+            "bad pattern of field \"nik\""));
   CHECK(Has(with_field("  umur: {type: integer, title: Umur, min: 70, max: 17}\n"), "6:52",
             "max 17 of field \"umur\" is less than its min 70"));
   // Numerically, not as text: "9" > "10" as text, 9 < 10 as numbers.

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "events/error.h"
+#include "events/time.h"
 #include "tests/testutil.h"
 
 namespace jejak::events {
@@ -90,6 +91,39 @@ TEST_CASE("decode refuses every non-canonical or damaged input") {
       CHECK(err.code() == ErrorCode::kCorruption);
     }
   }
+}
+
+// Found by fuzz/event_fuzz.cpp: an event of the year 16544 decoded, but its
+// JSON form ("16544-08-09T...") read back by nobody, Kafka consumers
+// included. Every time in an event has an RFC 3339 form now.
+TEST_CASE("times outside the years 0000 to 9999 are refused in every form") {
+  Event e = testing::EventWithEveryFieldType();
+  std::string good = Encode(e);
+  // The time's 8 bytes follow the actor's agency; find them by value.
+  auto be = [](int64_t v) {
+    std::string out;
+    for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>(v >> shift);
+    return out;
+  };
+  size_t pos = good.find(be(e.time_us));
+  REQUIRE(pos != std::string::npos);
+  for (int64_t t : {kMaxTimeMicros + 1, kMinTimeMicros - 1, int64_t{454'000'000'000'000'000}}) {
+    CAPTURE(t);
+    std::string bad = good;
+    bad.replace(pos, 8, be(t));
+    CHECK_THROWS_AS(Decode(bad), Error);
+    CHECK_THROWS_AS(CheckCanonical(bad), Error);
+    Event far = e;
+    far.time_us = t;
+    CHECK_THROWS_AS(Encode(far), Error);
+    CHECK_THROWS_AS(FieldValue::Timestamp(t), Error);
+  }
+  e.time_us = kMaxTimeMicros;
+  CHECK(Decode(Encode(e)).time_us == kMaxTimeMicros);
+  CHECK(ParseRfc3339(FormatRfc3339(kMaxTimeMicros)) == kMaxTimeMicros);
+  CHECK(ParseRfc3339(FormatRfc3339(kMinTimeMicros)) == kMinTimeMicros);
+  CHECK_THROWS_AS(ParseRfc3339("0000-01-01T00:00:00+00:01"), Error);
+  CHECK_THROWS_AS(ParseRfc3339("9999-12-31T23:59:59-00:01"), Error);
 }
 
 }  // namespace

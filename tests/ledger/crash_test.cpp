@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <random>
 #include <sstream>
@@ -19,12 +20,18 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// JEJAK_CRASH_ROUNDS raises the number of kills (README "Robustness": 100).
+int CrashRounds() {
+  const char* env = std::getenv("JEJAK_CRASH_ROUNDS");
+  return env && std::atoi(env) > 0 ? std::atoi(env) : 5;
+}
+
 TEST_CASE("crash: every acknowledged append survives SIGKILL") {
   testing::TempDir dir;
   std::mt19937 rng(std::random_device{}());
   std::map<uint64_t, uint64_t> acked;  // seq -> n: the entry is SampleEvent(n)
   uint64_t size = 0;
-  for (int round = 0; round < 5; ++round) {
+  for (int round = 0, rounds = CrashRounds(); round < rounds; ++round) {
     CAPTURE(round);
     testing::Subprocess child({JEJAK_LEDGER_HELPER, "append", dir.path(), std::to_string(round)});
     REQUIRE(child.ReadUntil("\n", 10s));  // it is appending
@@ -48,10 +55,11 @@ TEST_CASE("crash: every acknowledged append survives SIGKILL") {
       CHECK(ledger->size() >= size);
       CHECK(ledger->size() > acked.rbegin()->first);
       size = ledger->size();
-      for (const auto& [s, num] : acked) {
+      for (const auto& a : acked) {
+        uint64_t s = a.first;
         auto e = ledger->Get(s);
         REQUIRE_MESSAGE(e, "acknowledged entry " << s << " is lost");
-        CHECK_MESSAGE(e->bytes == events::Encode(testing::SampleEvent(num)),
+        CHECK_MESSAGE(e->bytes == events::Encode(testing::SampleEvent(a.second)),
                       "acknowledged entry " << s << " has other bytes");
       }
     }

@@ -103,12 +103,13 @@ TEST_CASE("a large batch, checked on two threads, names its first bad entry") {
   for (uint64_t n = 0; n < 1000; ++n) batch.push_back(Bytes(n));
   // Two bad entries, far apart or in one or adjacent chunks of the caller's
   // and the helper's work (prepare.cpp): the one named is the first.
-  for (auto [first, second] : {std::pair<size_t, size_t>{100, 900},
-                               {501, 999},
-                               {0, 500},
-                               {31, 32},
-                               {33, 40},
-                               {998, 999}}) {
+  for (auto pair : {std::pair<size_t, size_t>{100, 900},
+                    {501, 999},
+                    {0, 500},
+                    {31, 32},
+                    {33, 40},
+                    {998, 999}}) {
+    size_t first = pair.first, second = pair.second;
     CAPTURE(first);
     std::vector<std::string> bad = batch;
     bad[first] = "junk";

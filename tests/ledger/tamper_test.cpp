@@ -117,7 +117,8 @@ TEST_CASE("tamper: a deleted entry in the middle is a gap") {
 }
 
 TEST_CASE("tamper: two swapped entries are reported as reordered") {
-  for (auto [a, b] : {std::pair<uint64_t, uint64_t>{5, 12}, {5, 6}, {0, kEntries - 1}}) {
+  for (auto pair : {std::pair<uint64_t, uint64_t>{5, 12}, {5, 6}, {0, kEntries - 1}}) {
+    uint64_t a = pair.first, b = pair.second;
     CAPTURE(a);
     CAPTURE(b);
     Fixture f;

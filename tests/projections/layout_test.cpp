@@ -4,6 +4,8 @@
 // run `jejak projections rebuild`.
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include "events/error.h"
 #include "events/hex.h"
 #include "projections/records.h"
@@ -110,6 +112,28 @@ TEST_CASE("projections: records survive their encoding and refuse truncation") {
   CHECK(ag2.arrivals == 4);
   CHECK(ag2.sla_breached == 1);
   CHECK(ag2.completion_us == std::vector<int64_t>{1, 9});
+}
+
+// Found by fuzz/projection_records_fuzz.cpp: a damaged count asked for
+// terabytes, and far-apart values overflowed a signed delta.
+TEST_CASE("projections: a damaged count is corrupt, and values far apart survive their encoding") {
+  // The count 2^40 in a varint, then a few bytes.
+  std::string huge = events::FromHex("808080808020") + std::string(8, '\x01');
+  OfficerDay od;
+  CHECK_THROWS_AS(od.DecodeTimes(huge), events::Error);
+  CHECK_THROWS_AS(od.DecodeWaits(huge), events::Error);
+  CHECK(od.times.capacity() < 1000);
+
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  OfficerDay far;
+  far.waits = {kMax, kMin, 0};
+  far.times = {{kMax, 1}, {kMin, 2}};
+  OfficerDay back;
+  back.DecodeWaits(far.EncodeWaits());
+  back.DecodeTimes(far.EncodeTimes());
+  CHECK(back.waits == std::vector<int64_t>{kMin, 0, kMax});
+  CHECK(back.times == std::vector<std::pair<int64_t, uint64_t>>{{kMin, 2}, {kMax, 1}});
 }
 
 }  // namespace

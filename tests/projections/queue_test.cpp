@@ -131,7 +131,9 @@ struct Expected {
 
 // Every request's status agrees with the count over the events.
 void CheckAll(const Store& store, const Expected& expected, const std::map<int, std::string>& r) {
-  for (const auto& [n, id] : r) {
+  for (const auto& entry : r) {
+    int n = entry.first;
+    const std::string& id = entry.second;
     auto status = RequestStatus(store, id, kT0);
     if (!status) continue;  // not submitted yet
     INFO("R" << n);
