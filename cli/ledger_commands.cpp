@@ -137,7 +137,7 @@ int RunSalvage(const Context& ctx, const std::string& out) {
     } else {
       fmt::print("NOT saved: entries {} ({} entries): {}\n", SeqRange(r.saved, r.expected),
                  r.expected - r.saved, r.first_problem);
-      fmt::print("{} of them were found and written, as found, to {}\n", r.exported, unsaved);
+      fmt::print("The values found for them ({}) are in {}, as found\n", r.exported, unsaved);
     }
     for (const auto& f : r.damaged_files) fmt::print("Damaged: {}\n", f);
   }

@@ -87,9 +87,11 @@ class Sources {
  public:
   Sources(const std::string& dir, SalvageReport* report) : report_(report) {
     std::vector<std::string> tables;
-    for (const auto& f : fs::directory_iterator(dir)) {
+    std::error_code ec;
+    for (const auto& f : fs::directory_iterator(dir, ec)) {
       if (f.path().extension() == ".sst") tables.push_back(f.path().string());
     }
+    if (ec) throw Error(ErrorCode::kIoError, fmt::format("cannot list {}: {}", dir, ec.message()));
     std::sort(tables.begin(), tables.end());
     for (const auto& path : tables) ReadTable(path);
     for (const auto& path : WalFiles(dir)) ReadLog(path);
@@ -154,6 +156,10 @@ class Sources {
     if (!s.ok()) return Damaged(path, s.ToString());
     auto props = reader->GetTableProperties();
     std::string family = props ? props->column_family_name : "";
+    if (family != layout::kEntries && family != rocksdb::kDefaultColumnFamilyName &&
+        family != layout::kCheckpoints) {
+      return;  // Merkle tiles: derived, the new ledger computes its own
+    }
     std::unique_ptr<rocksdb::Iterator> it(reader->NewIterator(rocksdb::ReadOptions()));
     it->SeekToFirst();
     if (family == layout::kEntries) {
@@ -343,8 +349,8 @@ SalvageReport Salvage(const std::string& from, const std::string& to,
       std::string p = seq == report.saved ? Problem(seq, previous, c) : "";
       export_entry(seq, c,
                    p.empty() ? fmt::format("after entry {}, which is not saved", report.saved) : p);
+      ++report.exported;
     }
-    ++report.exported;
   }
   flush();
   report.expected = std::max({report.saved, found_any ? last_found + 1 : 0, sources.head_size()});

@@ -30,7 +30,9 @@ struct SalvageReport {
   uint64_t expected = 0;  // entries the damaged ledger held, as far as it says
   // Why entry `saved` is not saved; empty if every entry was.
   std::string first_problem;
-  uint64_t exported = 0;     // entries at or after `saved` found and exported
+  // Values found for entries at or after `saved`, each exported (one line
+  // each; a damaged log may hold two values for one entry).
+  uint64_t exported = 0;
   uint64_t checkpoints = 0;  // checkpoints copied (those of sizes <= saved)
   // Files that could not be read (or only in part), each with why.
   std::vector<std::string> damaged_files;
