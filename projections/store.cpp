@@ -11,10 +11,12 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "events/error.h"
 #include "ledger/rocks_log.h"
+#include "ledger/wal_reader.h"
 #include "ledger/write_guard.h"
 #include "projections/keys.h"
 #include "projections/queue_index.h"
@@ -342,10 +344,19 @@ std::unique_ptr<rocksdb::DB> OpenDb(const std::string& dir,
                 fmt::format("the projections in {} are open for writing in another process", dir));
   }
   if (s.IsCorruption()) {
+    std::optional<ledger::WalDamage> wal;
+    try {
+      wal = ledger::FindWalDamage(dir);
+    } catch (const Error&) {
+      // RocksDB's message says it
+    }
+    std::string what = wal ? fmt::format("the write-ahead log {} is damaged at offset {} ({})",
+                                         wal->file, wal->offset, wal->problem)
+                           : s.ToString();
     throw Error(ErrorCode::kCorruption,
-                fmt::format("opening projections {}: {}. They are derived from the ledger: "
-                            "'jejak projections rebuild' makes them again",
-                            dir, s.ToString()));
+                fmt::format("opening projections {}: {}; nothing was changed. They are derived "
+                            "from the ledger: 'jejak projections rebuild' makes them again",
+                            dir, what));
   }
   Check(s, fmt::format("opening projections {}", dir));
   return std::unique_ptr<rocksdb::DB>(db);
