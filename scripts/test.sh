@@ -40,15 +40,15 @@ step() {
 
 # ctest in build dir $1, counting its tests into the totals.
 run_ctest() {
-  local out rc
+  local out rc failed=0 total=0
   out=$(mktemp)
   (cd "$1" && ctest --output-on-failure -j2 --timeout 900) 2>&1 | tee "$out"
   rc=${PIPESTATUS[0]}
   # "97% tests passed, 3 tests failed out of 312"
   read -r failed total < <(sed -n 's/.*tests passed, \([0-9]*\) tests* failed out of \([0-9]*\).*/\1 \2/p' "$out")
   rm -f "$out"
-  failed_tests=$((failed_tests + ${failed:-0}))
-  passed_tests=$((passed_tests + ${total:-0} - ${failed:-0}))
+  failed_tests=$((failed_tests + failed))
+  passed_tests=$((passed_tests + total - failed))
   return "$rc"
 }
 
