@@ -164,6 +164,11 @@ class EngineImpl final : public Engine {
       lock.unlock();
       try {
         CheckDeadlines();
+        // Index writes that stopped (their disk was full) restart here; the
+        // decider restarts appends (Recover()).
+        if (!Failed() && ledger_->Health().state == ledger::WriteHealth::kDegraded) {
+          ledger_->Recover();
+        }
       } catch (const Error&) {
         // The writer reports its failure to every command; nothing to add.
       }

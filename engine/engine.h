@@ -22,7 +22,7 @@
 //   tried at most every second as commands or SLA checks arrive). Then the
 //   state is rebuilt from the durable entries and commands are decided
 //   again. The ledger's Health() says whether that can happen in this
-//   process.
+//   process. The SLA thread retries the ledger's index writes too.
 #pragma once
 
 #include <chrono>

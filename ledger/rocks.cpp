@@ -61,7 +61,8 @@ bool IsEmptyDir(const fs::path& p) {
 void CheckFormatMarker(RocksLedger& r, const std::string& dir);
 
 // What a damaged write-ahead log in dir means, or "" if none is found.
-std::string WalDamageText(const std::string& dir) {
+// derived: the index database, which a writable open rebuilds.
+std::string WalDamageText(const std::string& dir, bool derived = false) {
   std::optional<WalDamage> damage;
   try {
     damage = FindWalDamage(dir);
@@ -70,17 +71,17 @@ std::string WalDamageText(const std::string& dir) {
   }
   if (!damage) return "";
   return fmt::format(
-      "the write-ahead log {} is damaged at offset {} ({}). Nothing was changed or removed. "
-      "Keep every file: entries written after that point may have been acknowledged. 'jejak "
-      "ledger salvage --data DATA --out NEWDATA' copies every entry that verifies into a new "
-      "data directory and lists those it cannot save (docs/FORMAT.md, \"Durability and "
-      "recovery\")",
-      damage->file, damage->offset, damage->problem);
+      "the write-ahead log {} is damaged at offset {} ({}). Nothing was changed or removed{}",
+      damage->file, damage->offset, damage->problem,
+      derived ? ""
+              : ". Keep every file: entries written after that point may have been "
+                "acknowledged. 'jejak ledger salvage --data DATA --out NEWDATA' copies every "
+                "entry that verifies into a new data directory and lists those it cannot save "
+                "(docs/FORMAT.md, \"Durability and recovery\")");
 }
 
 // Throws Error(kCorruption) if a table file of the database in db_dir is
-// missing or short (table_files.h): what names the open.
-// derived: the index database, which a writable open rebuilds.
+// missing or short (table_files.h); what names the open, derived as above.
 void CheckTableFiles(const std::string& db_dir, const std::string& what, bool derived = false) {
   std::string damage = TableFileDamage(db_dir);
   if (damage.empty()) return;
@@ -220,7 +221,7 @@ void OpenIndex(RocksLedger& r, const std::string& dir, OpenMode mode) {
                    fmt::format("opening the ledger's index database {} (derived data: removing "
                                "it makes the next writable open rebuild it)",
                                index_dir),
-                   index_dir);
+                   index_dir, /*derived=*/true);
   if (mode != OpenMode::kWrite) {
     CheckTableFiles(index_dir,
                     fmt::format("opening the ledger's index database {} (derived data: removing "
@@ -255,12 +256,12 @@ RocksLedger::~RocksLedger() {
   }
 }
 
-void ThrowIfOpenError(const rocksdb::Status& s, const std::string& what,
-                      const std::string& db_dir) {
+void ThrowIfOpenError(const rocksdb::Status& s, const std::string& what, const std::string& db_dir,
+                      bool derived) {
   if (s.IsCorruption()) {
-    std::string wal = WalDamageText(db_dir);
+    std::string wal = WalDamageText(db_dir, derived);
     if (!wal.empty()) throw Error(ErrorCode::kCorruption, fmt::format("{}: {}", what, wal));
-    CheckTableFiles(db_dir, what);
+    CheckTableFiles(db_dir, what, derived);
   }
   ThrowIfError(s, what);
 }

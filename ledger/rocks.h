@@ -72,7 +72,9 @@ void OpenIndexForWriting(RocksLedger& r);
 void ThrowIfError(const rocksdb::Status& s, const std::string& what);
 // The same for opening the database in db_dir: a corruption names the damaged
 // write-ahead log and offset, or the missing or short table file, if one is,
-// and what to do.
-void ThrowIfOpenError(const rocksdb::Status& s, const std::string& what, const std::string& db_dir);
+// and what to do (derived: the index database, which a writable open
+// rebuilds, not the ledger).
+void ThrowIfOpenError(const rocksdb::Status& s, const std::string& what, const std::string& db_dir,
+                      bool derived = false);
 
 }  // namespace jejak::ledger

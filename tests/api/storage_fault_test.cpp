@@ -130,5 +130,40 @@ TEST_CASE("storage faults: the projections on a full disk retry after a growing 
   CHECK(status.status == 200);
 }
 
+TEST_CASE("storage faults: index writes on a full disk stop, and restart once it has space") {
+  FaultyServer f("/ledger/index/");
+  json first = f.t.Submit("3273010101900001");
+  std::string id = first["request_id"];
+  std::string staff = f.t.Token("v1", "verifikator");
+  f.fs->SetFull(true);
+  // Commands are recorded (the entries' database is fine); the index write
+  // behind them fails within about a second.
+  json second = f.t.Submit("3273010101900002");
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (f.t.Get("/healthz").Json()["status"] == "ok" &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+  }
+  json health = f.t.Get("/healthz").Json();
+  CAPTURE(health.dump());
+  CHECK(health["status"] == "degraded");
+  CHECK(health["ledger"]["writable"] == true);
+  json third = f.t.Submit("3273010101900003");  // its keys are dropped, and written later
+
+  f.fs->SetFull(false);
+  deadline = std::chrono::steady_clock::now() + 40s;
+  while (f.t.Get("/healthz").Json()["status"] != "ok" &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(200ms);
+  }
+  CHECK(f.t.Get("/healthz").Json()["status"] == "ok");
+  testing::HttpResult h = f.t.Get("/v1/requests/" + id + "/history", staff);
+  CHECK(h.status == 200);
+  CHECK(h.Json()["events"].size() == 1);
+  h = f.t.Get("/v1/requests/" + std::string(third["request_id"]) + "/history", staff);
+  CHECK(h.status == 200);
+  CHECK(h.Json()["events"].size() == 1);
+}
+
 }  // namespace
 }  // namespace jejak::api
