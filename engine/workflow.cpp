@@ -9,6 +9,7 @@
 
 #include "engine/workflow_internal.h"
 #include "events/error.h"
+#include "events/field_value.h"
 #include "ledger/hash.h"
 
 namespace jejak::engine {
@@ -20,6 +21,19 @@ const T* FindByName(const std::vector<T>& items, std::string_view name) {
     if (item.name == name) return &item;
   }
   return nullptr;
+}
+
+// Where the first line that is not UTF-8 starts ('\n' is never part of a
+// longer UTF-8 sequence, so lines can be checked one by one).
+SourcePos FirstNonUtf8Line(std::string_view text) {
+  int line = 1;
+  for (;;) {
+    size_t nl = text.find('\n');
+    if (!events::IsValidUtf8(text.substr(0, nl)) || nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+    ++line;
+  }
+  return {line, 1};
 }
 
 }  // namespace
@@ -46,6 +60,11 @@ const StateSpec& Workflow::InitialState() const {
 WorkflowCheck CheckWorkflow(const std::string& yaml_text) {
   internal::ParsedWorkflow parsed;
   WorkflowCheck result;
+  // Every text of a workflow ends up in events, which hold only UTF-8.
+  if (!events::IsValidUtf8(yaml_text)) {
+    result.problems.push_back({FirstNonUtf8Line(yaml_text), "the text is not valid UTF-8"});
+    return result;
+  }
   internal::ParseYaml(yaml_text, &parsed, &result.problems);
   // Cross-references are only meaningful once the YAML could be read.
   bool readable = std::none_of(

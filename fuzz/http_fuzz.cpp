@@ -4,9 +4,10 @@
 // a real data directory with the example workflows deployed.
 //
 // Input: the bytes of one HTTP/1.1 request. An Authorization value
-// "Bearer ~SUB|ROLE|AGENCY|REQ" is replaced by a valid token with those
-// claims, so that staff, auditor and applicant routes are reached too, and a
-// header value "~code" by the tracking code of the latest submission.
+// "Bearer ~SUB|ROLE|AGENCY|REQ" (UTF-8, as claims are) is replaced by a
+// valid token with those claims, so that staff, auditor and applicant routes
+// are reached too, and a header value "~code" by the tracking code of the
+// latest submission.
 //
 // Promises: every request is answered exactly once, within seconds, with a
 // status the API documents (never 500: nothing here is a storage fault) and,
@@ -32,6 +33,7 @@
 
 #include "api/server_core.h"
 #include "events/error.h"
+#include "events/field_value.h"
 #include "events/time.h"
 #include "fuzz/fuzz_util.h"
 
@@ -196,7 +198,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::optional<api::Request> req = ParseHttp(jejak::fuzz::AsText(data, size));
   if (!req) return 0;
   auto auth = req->headers.find("authorization");
-  if (auth != req->headers.end() && auth->second.starts_with("Bearer ~")) {
+  if (auth != req->headers.end() && auth->second.starts_with("Bearer ~") &&
+      jejak::events::IsValidUtf8(auth->second)) {
     auth->second = "Bearer " + harness.Token(std::string_view(auth->second).substr(8));
   }
   static std::string tracking_code;  // of the latest submission

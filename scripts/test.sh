@@ -40,20 +40,24 @@ step() {
 
 # ctest in build dir $1, counting its tests into the totals.
 run_ctest() {
-  local out rc
+  local out rc failed=0 total=0
   out=$(mktemp)
   (cd "$1" && ctest --output-on-failure -j2 --timeout 900) 2>&1 | tee "$out"
   rc=${PIPESTATUS[0]}
   # "97% tests passed, 3 tests failed out of 312"
   read -r failed total < <(sed -n 's/.*tests passed, \([0-9]*\) tests* failed out of \([0-9]*\).*/\1 \2/p' "$out")
   rm -f "$out"
-  failed_tests=$((failed_tests + ${failed:-0}))
-  passed_tests=$((passed_tests + ${total:-0} - ${failed:-0}))
+  failed_tests=$((failed_tests + failed))
+  passed_tests=$((passed_tests + total - failed))
   return "$rc"
 }
 
 build_asan() {
-  cmake -S . -B build-asan -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
+  local launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  # Paths relative to the clone, so any clone of the same sources hits the cache.
+  export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
+  cmake -S . -B build-asan -G Ninja -DCMAKE_CXX_COMPILER=clang++ "${launcher[@]}" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only -DNDEBUG" \
     -DJEJAK_SANITIZE=address,undefined -DJEJAK_FUZZ=ON -DJEJAK_BENCH=OFF >/dev/null &&
@@ -142,5 +146,6 @@ fi
 echo
 echo "test: ======== summary ($(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s)"
 for line in "${summary[@]}"; do echo "test: $line"; done
-echo "test: $passed_tests passed, $failed_tests failed (tests of both runs); $failures of ${#summary[@]} steps failed"
+echo "test: $failures of ${#summary[@]} steps failed; tests of both runs:"
+echo "test: $passed_tests passed, $failed_tests failed"
 [ $failures -eq 0 ]

@@ -22,6 +22,17 @@ TEST_CASE("workflow validation: malformed YAML is reported at its mark") {
   CHECK(Has("", "1:1", "the workflow must be a mapping"));
 }
 
+// Found by fuzz/workflow_fuzz.cpp: a byte that is not UTF-8 passed
+// validation, then broke the deployment's JSON model with an exception.
+TEST_CASE("workflow validation: text that is not UTF-8 is reported at its line") {
+  std::string yaml = std::string(kHead) + kTail;
+  size_t line3 = yaml.find('\n', yaml.find('\n') + 1) + 1;
+  yaml.insert(line3 + 3, "\xed");
+  CHECK(Count(yaml) == 1);
+  CHECK(Has(yaml, "3:1", "the text is not valid UTF-8"));
+  CHECK(Has("a: \xc3\xa9\nb: \xc3\n", "2:1", "not valid UTF-8"));
+}
+
 TEST_CASE("workflow validation: missing and mistyped header keys") {
   std::string missing = std::string("workflow: uji\nversion: 1\n") + kTail;
   CHECK(Count(missing) == 2);
