@@ -118,7 +118,8 @@ TEST_CASE("salvage: a damaged log record loses the entries from its damaged one 
   for (const auto& l : lines) by_seq[l["seq"].get<uint64_t>()] = l;
   REQUIRE(by_seq.count(r.saved) == 1);
   CHECK(std::string(by_seq[r.saved]["problem"]).find("after entry") == std::string::npos);
-  for (const auto& [seq, n] : acked) {
+  for (const auto& ack : acked) {  // no structured binding: clang 14 cannot capture one
+    uint64_t seq = ack.first, n = ack.second;
     if (seq <= r.saved) continue;
     REQUIRE_MESSAGE(by_seq.count(seq) == 1, "acknowledged entry " << seq << " is not reported");
     CHECK(by_seq[seq]["bytes"] == events::ToHex(Bytes(n)));
