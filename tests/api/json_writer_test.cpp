@@ -57,7 +57,7 @@ TEST_CASE("api: DumpJson replaces text that is not UTF-8 instead of throwing") {
   CHECK(api::DumpJson(bad) == "{\"name\":\"ab\xef\xbf\xbd\"}");
   json bad_key = {{std::string("\xc3"), {1, std::string("\xf0\x9f")}}};
   CHECK(api::DumpJson(bad_key) == replaced(bad_key));
-  CHECK_NOTHROW(json::parse(api::DumpJson(bad_key)));
+  CHECK(json::parse(api::DumpJson(bad_key)).is_object());
 }
 
 }  // namespace
