@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/client_address.h"
 #include "api/problem.h"
 #include "events/error.h"
 
@@ -37,6 +38,7 @@ struct Context : asio::io_context {
 
 struct HttpServer::Impl {
   HttpOptions options;
+  TrustedProxies proxies;
   HandlerFn handler;
   // One io_context per thread, each run by its thread alone: a connection
   // lives on one of them, so its handlers never race and need no strand, and
@@ -72,17 +74,6 @@ struct HttpServer::Impl {
 
 namespace {
 
-// The client as limits see it: an IPv4 address, or an IPv6 /64 network
-// (one subscriber's usual allocation, which one host can roam freely).
-std::string ClientKey(const asio::ip::address& address) {
-  if (address.is_v4()) return address.to_string();
-  asio::ip::address_v6 v6 = address.to_v6();
-  if (v6.is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
-  asio::ip::address_v6::bytes_type bytes = v6.to_bytes();
-  std::fill(bytes.begin() + 8, bytes.end(), 0);
-  return asio::ip::address_v6(bytes).to_string() + "/64";
-}
-
 class Session : public std::enable_shared_from_this<Session> {
  public:
   // server outlives every session: its io_contexts destroy them.
@@ -93,7 +84,10 @@ class Session : public std::enable_shared_from_this<Session> {
     // The peer of a connection does not change: ask the kernel once.
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
-    if (!ec) remote_ = ClientKey(ep.address());
+    if (!ec) {
+      peer_ = ep.address();
+      remote_ = ClientKey(peer_);
+    }
     Read();
   }
 
@@ -146,6 +140,11 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     req.body = std::move(msg.body());
     req.remote = remote_;
+    if (!remote_.empty() && server_->proxies.Contains(peer_)) {
+      auto xff = req.headers.find("x-forwarded-for");
+      req.remote = ClientKey(server_->proxies.Client(
+          peer_, xff == req.headers.end() ? std::string_view() : std::string_view(xff->second)));
+    }
     // The answer may come from another thread: the write goes to the
     // connection's io_context (at once when the handler answered on it).
     Reply reply = [self = shared_from_this(), keep_alive = msg.keep_alive(),
@@ -193,7 +192,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::string_body>> out_;
-  std::string remote_;  // the client's address
+  boost::asio::ip::address peer_;  // the other end of the connection
+  std::string remote_;              // ClientKey(peer_); empty if unknown
   HttpServer::Impl* server_;
 };
 
@@ -210,6 +210,7 @@ void HttpServer::Impl::Accept() {
 HttpServer::HttpServer(const HttpOptions& options, HandlerFn handler)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
+  impl_->proxies = TrustedProxies(options.trusted_proxies);
   impl_->handler = std::move(handler);
   for (int i = 0; i < std::max(1, options.threads); ++i) {
     impl_->iocs.push_back(std::make_unique<Context>());

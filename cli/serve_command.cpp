@@ -9,7 +9,9 @@
 #include <optional>
 #include <thread>
 #include <utility>
+#include <vector>
 
+#include "api/client_address.h"
 #include "api/report_options.h"
 #include "api/server.h"
 #include "api/token.h"
@@ -32,6 +34,7 @@ struct ServeOptions {
   size_t body_limit = 1 << 20;
   double rate = 0, burst = 100;
   std::optional<double> address_rate, address_burst;
+  std::vector<std::string> trusted_proxies;
   size_t status_cache = 32'768;
 };
 
@@ -73,6 +76,8 @@ int RunServe(const Context& ctx, const ServeOptions& o) {
                         ? o.threads
                         : static_cast<int>(std::max(4u, std::thread::hardware_concurrency() * 2));
   so.http.body_limit = o.body_limit;
+  [[maybe_unused]] api::TrustedProxies check(o.trusted_proxies);  // a bad one is refused before the ledger opens
+  so.http.trusted_proxies = o.trusted_proxies;
   so.token_key = o.token_key;
   so.signing_key = o.signing_key;
   so.checkpoint_interval = ParseInterval(o.checkpoint_every);
@@ -161,6 +166,10 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
                     "Requests per second per client address (default: --rate)");
   serve->add_option("--address-burst", so.address_burst,
                     "Requests an address may make at once above --address-rate (default: --burst)");
+  serve->add_option("--trusted-proxy", so.trusted_proxies,
+                    "A reverse proxy (address or CIDR network, repeatable) whose "
+                    "X-Forwarded-For names the client for rate limits (default: none; "
+                    "the header is ignored)");
   serve->add_option("--status-cache", so.status_cache,
                     "Status documents kept for citizens polling, a few kB each (default 32768; "
                     "0: none)");

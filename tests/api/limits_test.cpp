@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "api/client_address.h"
 #include "api/guess_guard.h"
 #include "api/rate_limit.h"
 #include "tests/api/api_fixture.h"
@@ -65,6 +66,56 @@ TEST_CASE("api: junk bearer tokens share their address's bucket") {
   CHECK(r.headers["Retry-After"] == "1");
   // Another address has its own allowance.
   CHECK(t.CallFrom("127.0.0.2", "GET", "/healthz").status == 200);
+}
+
+TEST_CASE("api: trusted proxies: the client is the nearest untrusted X-Forwarded-For hop") {
+  namespace ip = boost::asio::ip;
+  auto a = [](const char* s) { return ip::make_address(s); };
+  api::TrustedProxies none;
+  CHECK(none.Client(a("10.0.0.1"), "203.0.113.9").to_string() == "10.0.0.1");
+  api::TrustedProxies p({"10.0.0.0/8", "2001:db8::1", "192.168.1.5"});
+  CHECK(p.Contains(a("10.200.3.4")));
+  CHECK(p.Contains(a("::ffff:10.1.1.1")));  // an IPv4 peer on a dual-stack socket
+  CHECK(p.Contains(a("2001:db8::1")));
+  CHECK_FALSE(p.Contains(a("2001:db8::2")));
+  CHECK_FALSE(p.Contains(a("11.0.0.1")));
+  // Not from a proxy: the header is the client's own word, and ignored.
+  CHECK(p.Client(a("198.51.100.7"), "10.0.0.9").to_string() == "198.51.100.7");
+  // Right to left, past every trusted hop; entries the client wrote are left of it.
+  CHECK(p.Client(a("10.0.0.1"), "1.2.3.4, 203.0.113.9, 192.168.1.5").to_string() == "203.0.113.9");
+  CHECK(p.Client(a("10.0.0.1"), "203.0.113.9:4711").to_string() == "203.0.113.9");
+  CHECK(p.Client(a("10.0.0.1"), "[2001:db8:5::7]:443").to_string() == "2001:db8:5::7");
+  // No header, or garbage: the last hop that is an address.
+  CHECK(p.Client(a("10.0.0.1"), "").to_string() == "10.0.0.1");
+  CHECK(p.Client(a("10.0.0.1"), "203.0.113.9, unknown").to_string() == "10.0.0.1");
+  CHECK(p.Client(a("10.0.0.1"), "unknown, 203.0.113.9").to_string() == "203.0.113.9");
+  CHECK(api::ClientKey(a("2001:db8:5::7")) == "2001:db8:5::/64");
+  CHECK(api::ClientKey(a("::ffff:10.1.1.1")) == "10.1.1.1");
+  for (const char* bad : {"10.0.0.0/33", "proxy.example", "", "10.0.0.1/8x"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(api::TrustedProxies({bad}), events::Error);
+  }
+}
+
+TEST_CASE("api: behind a trusted proxy each client has its own allowance; a forged header gains nothing") {
+  TestServer t([](api::ServerOptions& o) {
+    o.rate_per_s = 0.01;
+    o.rate_burst = 2;
+    o.http.trusted_proxies = {"127.0.0.2"};
+  });
+  auto via = [&](const char* from, const std::string& client) {
+    return t.CallFrom(from, "GET", "/healthz", "", {{"X-Forwarded-For", client}}).status;
+  };
+  // Through the proxy: one citizen exhausts only their own allowance.
+  CHECK(via("127.0.0.2", "203.0.113.5") == 200);
+  CHECK(via("127.0.0.2", "203.0.113.5") == 200);
+  CHECK(via("127.0.0.2", "203.0.113.5") == 429);
+  CHECK(via("127.0.0.2", "198.51.100.1, 203.0.113.5") == 429);  // a prefix the client wrote
+  CHECK(via("127.0.0.2", "203.0.113.6") == 200);
+  // Not through the proxy: a new header each time is still one address.
+  int limited = 0;
+  for (int i = 0; i < 6; ++i) limited += via("127.0.0.3", fmt::format("203.0.113.{}", 50 + i)) == 429;
+  CHECK(limited == 4);
 }
 
 TEST_CASE("api: a verified subject is limited on every address, each subject apart") {
