@@ -116,10 +116,10 @@ std::vector<Route> Router::Routes() const {
   return out;
 }
 
-std::string PercentDecode(std::string_view text) {
+std::string PercentDecode(std::string_view text, PlusMeans plus) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
+    if (text[i] == '+' && plus == PlusMeans::kSpace) {
       out += ' ';
     } else if (text[i] == '%') {
       int hi = i + 2 < text.size() ? HexDigit(text[i + 1]) : -1;
@@ -146,8 +146,9 @@ std::map<std::string, std::string> ParseQuery(std::string_view query) {
     i = j + 1;
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
-    std::string name = PercentDecode(pair.substr(0, eq));
-    std::string value = eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1));
+    std::string name = PercentDecode(pair.substr(0, eq), PlusMeans::kSpace);
+    std::string value =
+        eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), PlusMeans::kSpace);
     if (!events::IsValidUtf8(name)) {
       throw Error(ErrorCode::kInvalidArgument, "a query parameter's name is not valid UTF-8",
                   "bad_url");

@@ -80,6 +80,10 @@ class Router {
 // reason "bad_url") on a bad percent escape, text that is not UTF-8, or a
 // name given twice.
 std::map<std::string, std::string> ParseQuery(std::string_view query);
-std::string PercentDecode(std::string_view text);
+// Decodes %XX escapes; throws Error(kInvalidArgument, "bad_url") on a bad
+// one. '+' is a space only in a query (HTML form encoding); in a path it is
+// itself (RFC 3986).
+enum class PlusMeans { kPlus, kSpace };
+std::string PercentDecode(std::string_view text, PlusMeans plus = PlusMeans::kPlus);
 
 }  // namespace jejak::api

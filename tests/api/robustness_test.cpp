@@ -146,6 +146,10 @@ TEST_CASE("api: router matches patterns and lists its routes") {
   std::string answered;
   r.Match(q)(q, [&](api::Response res) { answered = res.body; });
   CHECK(answered == "OSS-1");
+  // '+' is itself in a path (RFC 3986); only a query reads it as a space.
+  q.path = "/v1/requests/a+b";
+  r.Match(q)(q, [&](api::Response res) { answered = res.body; });
+  CHECK(answered == "a+b");
   q.path = "/v1/requests/a/b";
   CHECK_THROWS_AS(r.Match(q), events::Error);
   q.method = "PUT";
@@ -153,6 +157,7 @@ TEST_CASE("api: router matches patterns and lists its routes") {
   CHECK_THROWS_AS(r.Match(q), events::Error);
   CHECK(r.Routes().size() == 2);
   CHECK(api::ParseQuery("a=1&b=x%20y&c")["b"] == "x y");
+  CHECK(api::ParseQuery("q=x+y%2B")["q"] == "x y+");
 }
 
 TEST_CASE("api: jejak serve prints its URL and stops cleanly on SIGTERM") {
