@@ -7,7 +7,8 @@
 // "Bearer ~SUB|ROLE|AGENCY|REQ" (UTF-8, as claims are) is replaced by a
 // valid token with those claims, so that staff, auditor and applicant routes
 // are reached too, and a header value "~code" by the tracking code of the
-// latest submission.
+// latest submission. The request comes from a trusted proxy: X-Forwarded-For
+// names the client.
 //
 // Promises: every request is answered exactly once, within seconds, with a
 // status the API documents (never 500: nothing here is a storage fault) and,
@@ -31,6 +32,7 @@
 #include <mutex>
 #include <optional>
 
+#include "api/client_address.h"
 #include "api/server_core.h"
 #include "events/error.h"
 #include "events/field_value.h"
@@ -182,7 +184,12 @@ std::optional<api::Request> ParseHttp(std::string_view bytes) {
     req.headers[std::move(name)] = std::string(f.value());
   }
   req.body = std::move(msg.body());
-  req.remote = "192.0.2.7";
+  // As from a trusted reverse proxy, so X-Forwarded-For is read.
+  static const api::TrustedProxies proxies({"192.0.2.0/24", "2001:db8::/32"});
+  auto xff = req.headers.find("x-forwarded-for");
+  req.remote = api::ClientKey(proxies.Client(
+      boost::asio::ip::make_address("192.0.2.7"),
+      xff == req.headers.end() ? std::string_view() : std::string_view(xff->second)));
   try {
     if (q != std::string_view::npos) req.query = api::ParseQuery(target.substr(q + 1));
   } catch (const jejak::events::Error&) {

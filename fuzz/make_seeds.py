@@ -151,6 +151,8 @@ def http_seeds():
     seeds = {
         "healthz": http_request("GET", "/healthz"),
         "metrics": http_request("GET", "/metrics"),
+        "forwarded": http_request("GET", "/healthz", headers=[
+            ("X-Forwarded-For", "198.51.100.4, [2001:db8:5::7]:443, 192.0.2.9:8080")]),
         "workflows": http_request("GET", "/v1/workflows"),
         "workflow": http_request("GET", "/v1/workflows/oss-izin-usaha?version=2"),
         "submit": http_request("POST", "/v1/requests", submit),
