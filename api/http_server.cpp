@@ -193,7 +193,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::string_body>> out_;
   boost::asio::ip::address peer_;  // the other end of the connection
-  std::string remote_;              // ClientKey(peer_); empty if unknown
+  std::string remote_;             // ClientKey(peer_); empty if unknown
   HttpServer::Impl* server_;
 };
 

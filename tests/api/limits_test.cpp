@@ -11,6 +11,7 @@
 #include "api/client_address.h"
 #include "api/guess_guard.h"
 #include "api/rate_limit.h"
+#include "events/error.h"
 #include "tests/api/api_fixture.h"
 
 namespace jejak::testing {
@@ -97,7 +98,8 @@ TEST_CASE("api: trusted proxies: the client is the nearest untrusted X-Forwarded
   }
 }
 
-TEST_CASE("api: behind a trusted proxy each client has its own allowance; a forged header gains nothing") {
+TEST_CASE(
+    "api: behind a trusted proxy each client has its own allowance and forging gains nothing") {
   TestServer t([](api::ServerOptions& o) {
     o.rate_per_s = 0.01;
     o.rate_burst = 2;
@@ -114,7 +116,8 @@ TEST_CASE("api: behind a trusted proxy each client has its own allowance; a forg
   CHECK(via("127.0.0.2", "203.0.113.6") == 200);
   // Not through the proxy: a new header each time is still one address.
   int limited = 0;
-  for (int i = 0; i < 6; ++i) limited += via("127.0.0.3", fmt::format("203.0.113.{}", 50 + i)) == 429;
+  for (int i = 0; i < 6; ++i)
+    limited += via("127.0.0.3", fmt::format("203.0.113.{}", 50 + i)) == 429;
   CHECK(limited == 4);
 }
 
