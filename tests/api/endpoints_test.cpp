@@ -12,7 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-TEST_CASE("api: submit returns id, tracking code and an applicant token; status by code") {
+TEST_CASE("api: submit returns id, tracking code and an applicant token, then status by code") {
   TestServer t;
   json s = t.Submit("3273010101900001");
   std::string id = s["request_id"];
