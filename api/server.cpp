@@ -263,16 +263,15 @@ std::unique_ptr<Server> Server::Start(ServerOptions options) {
   c->post = [http = server->http_.get()](std::function<void()> work) {
     http->Post(std::move(work));
   };
+  server->port_ = server->http_->port();
+  const std::string& host = c->options.http.host;
+  server->url_ = host.find(':') == std::string::npos
+                     ? fmt::format("http://{}:{}", host, server->port_)
+                     : fmt::format("http://[{}]:{}", host, server->port_);  // IPv6
   return server;
 }
 
 Server::~Server() { Stop(); }
-
-uint16_t Server::port() const { return http_ ? http_->port() : 0; }
-
-std::string Server::url() const {
-  return fmt::format("http://{}:{}", core_->options.http.host, port());
-}
 
 std::vector<Route> Server::Routes() const { return core_->router.Routes(); }
 

@@ -69,8 +69,9 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  uint16_t port() const;
-  std::string url() const;  // http://HOST:PORT
+  // Fixed at Start: any thread may ask, also during and after Stop().
+  uint16_t port() const { return port_; }
+  const std::string& url() const { return url_; }  // http://HOST:PORT
   std::vector<Route> Routes() const;
   void Stop();
   // Empty while the ledger can write, or may again once a fault clears (a
@@ -83,6 +84,8 @@ class Server {
   Server() = default;
   std::unique_ptr<ServerCore> core_;
   std::unique_ptr<HttpServer> http_;
+  uint16_t port_ = 0;
+  std::string url_;
 };
 
 }  // namespace jejak::api

@@ -2,7 +2,8 @@
 # Runs the threaded suites (engine, ledger, api, kafka) under ThreadSanitizer
 # in ./build-tsan (a clang build with JEJAK_SANITIZE=thread). Every report
 # is kept, not only the first: they go to build-tsan/tsan/<suite>.<pid>, and
-# the summary counts them. Not part of scripts/test.sh (TSan's build and runs
+# the summary counts them. scripts/tsan.supp lists what is suppressed, and why
+# (only code not built with TSan). Not part of scripts/test.sh (TSan's build and runs
 # would not fit CI's time); run it before resolving threading changes.
 #
 #   bash scripts/tsan.sh [SUITE...]     default: engine ledger api kafka
@@ -38,7 +39,7 @@ mkdir -p "$reports"
 status=0
 for s in "${suites[@]}"; do
   echo "tsan: $s"
-  TSAN_OPTIONS="halt_on_error=0:second_deadlock_stack=1:log_path=$root/$reports/$s" \
+  TSAN_OPTIONS="halt_on_error=0:second_deadlock_stack=1:suppressions=$root/scripts/tsan.supp:log_path=$root/$reports/$s" \
     "build-tsan/tests/${s}_test" || status=1
 done
 n=$(cat "$reports"/* 2>/dev/null | grep -c '^WARNING: ThreadSanitizer' || true)
