@@ -97,6 +97,12 @@ std::string Outcome(std::exception_ptr error) {
 }
 
 // A command on its way: who to answer and how.
+// A command's refusal, as the metrics and the client see it.
+struct Refusal {
+  std::string outcome;
+  Response problem;
+};
+
 struct Pending {
   ServerCore* core;
   const char* name;  // in the metrics
@@ -115,11 +121,11 @@ void RunCommand(ServerCore& core, const char* name, Reply reply,
   auto p =
       std::make_shared<Pending>(Pending{&core, name, std::move(reply), std::move(respond), {}});
   // Runs on a server thread, where nothing may throw out.
-  auto decided = [p](std::exception_ptr error) {
+  auto decided = [p](const std::shared_ptr<Refusal>& refusal) {
     try {
       ServerCore& c = *p->core;
-      c.metrics.Command(p->name, error ? Outcome(error) : "");
-      if (error) return p->reply(ProblemFor(error));
+      c.metrics.Command(p->name, refusal ? refusal->outcome : "");
+      if (refusal) return p->reply(refusal->problem);
       c.Wrote(p->accepted.event.request_id, p->accepted.event.seq);
       c.projections->Notify();
       auto answer = [p] {
@@ -139,9 +145,14 @@ void RunCommand(ServerCore& core, const char* name, Reply reply,
   };
   try {
     start([p, decided](engine::Accepted a, std::exception_ptr error) {
-      // On the engine's committer thread: hand over at once.
+      // On the engine's committer thread: hand over at once. A refusal is
+      // read here, so that the exception stays on the engine's threads: its
+      // reference count lives in libstdc++, where ThreadSanitizer cannot see
+      // it, and nothing else needs it.
       p->accepted = std::move(a);
-      p->core->post([decided, error] { decided(error); });
+      std::shared_ptr<Refusal> refusal;
+      if (error) refusal = std::make_shared<Refusal>(Refusal{Outcome(error), ProblemFor(error)});
+      p->core->post([decided, refusal] { decided(refusal); });
     });
   } catch (...) {
     core.metrics.Command(name, Outcome(std::current_exception()));
