@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 
 #include "api/problem.h"
+#include "base/error.h"
 #include "engine/workflow.h"
-#include "events/error.h"
 
 namespace jejak::api {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 std::optional<Claims> OptionalCaller(const Request& req, const TokenKey& key, int64_t now_s) {
   std::string auth = req.Header("authorization");

@@ -5,17 +5,17 @@
 #include "api/problem.h"
 #include "api/report_options.h"
 #include "api/server_core.h"
+#include "base/error.h"
 #include "engine/graph.h"
 #include "engine/workflow_json.h"
-#include "events/error.h"
 #include "ledger/checkpoint.h"
 #include "projections/reports.h"
 
 namespace jejak::api {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using nlohmann::json;
 
 Response Workflows(ServerCore& core) {

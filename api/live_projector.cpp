@@ -6,7 +6,7 @@
 #include <iterator>
 
 #include "api/catch_up.h"
-#include "events/error.h"
+#include "base/error.h"
 #include "projections/store.h"
 
 namespace jejak::api {
@@ -119,7 +119,7 @@ void LiveProjector::Run() {
       backoff = std::chrono::milliseconds(0);
       std::lock_guard lock(mu_);
       problem_.clear();
-    } catch (const events::Error& e) {
+    } catch (const base::Error& e) {
       // The view stays as it was.
       errors_.fetch_add(1, std::memory_order_relaxed);
       backoff = std::min(kMaxBackoff, backoff.count() > 0 ? 2 * backoff : kFirstBackoff);

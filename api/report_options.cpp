@@ -2,16 +2,16 @@
 
 #include <fmt/format.h>
 
+#include "base/error.h"
 #include "events/calendar.h"
-#include "events/error.h"
 #include "events/field_value.h"
 #include "events/time.h"
 
 namespace jejak::api {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 int64_t LocalDay(const std::string& date) {
   if (!events::IsValidDate(date)) {

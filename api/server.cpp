@@ -12,15 +12,15 @@
 #include "api/json_writer.h"
 #include "api/problem.h"
 #include "api/server_core.h"
-#include "events/error.h"
+#include "base/error.h"
 #include "events/time.h"
 #include "ledger/checkpoint.h"
 #include "ledger/receipt.h"
 
 namespace jejak::api {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using nlohmann::json;
 namespace fs = std::filesystem;
 

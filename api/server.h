@@ -63,7 +63,7 @@ struct ServerCore;
 
 class Server {
  public:
-  // Throws events::Error (busy data directory, bad workflows, cannot listen).
+  // Throws base::Error (busy data directory, bad workflows, cannot listen).
   static std::unique_ptr<Server> Start(ServerOptions options);
   ~Server();
   Server(const Server&) = delete;

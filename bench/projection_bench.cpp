@@ -9,11 +9,11 @@
 #include <mutex>
 #include <random>
 
+#include "base/error.h"
 #include "bench/bench.h"
 #include "bench/table.h"
 #include "engine/engine.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "events/time.h"
 #include "projections/projector.h"
 #include "projections/reports.h"
@@ -100,7 +100,7 @@ const Fixture& MadeLedger(const Context& ctx) {
       try {
         acts[i].get();
         (is_other[i] ? done.second : done.first).push_back(ids[i]);
-      } catch (const events::Error&) {
+      } catch (const base::Error&) {
       }
     }
     return done;

@@ -5,13 +5,13 @@
 
 #include <iostream>
 
+#include "base/error.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/kafka.h"
 #include "cli/proof_files.h"
 #include "engine/engine.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "events/json.h"
 #include "events/time.h"
 #include "events/vocabulary.h"
@@ -20,8 +20,8 @@
 namespace jejak::cli {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 struct CommandOptions {
   std::vector<std::string> files;  // deploy

@@ -5,10 +5,10 @@
 
 #include <iostream>
 
+#include "base/error.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/kafka.h"
-#include "events/error.h"
 #include "events/time.h"
 
 namespace jejak::cli {

@@ -11,18 +11,18 @@
 #include <filesystem>
 #include <iostream>
 
+#include "base/error.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/signals.h"
-#include "events/error.h"
 #include "events/ordered_consumer.h"
 #include "projections/projector.h"
 
 namespace jejak::cli {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using nlohmann::json;
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;

@@ -11,6 +11,8 @@
 
 #include "api/catch_up.h"
 #include "api/report_options.h"
+#include "base/error.h"
+#include "base/hex.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
@@ -18,8 +20,6 @@
 #include "engine/tracking_code.h"
 #include "events/calendar.h"
 #include "events/encoding.h"
-#include "events/error.h"
-#include "events/hex.h"
 #include "events/time.h"
 #include "ledger/ledger.h"
 #include "projections/projector.h"
@@ -29,8 +29,8 @@
 namespace jejak::cli {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
@@ -114,7 +114,7 @@ int RunStatus(const Context& ctx, const StatusOptions& o) {
   // The same answer for an unknown request and a wrong code: a code must not
   // let anyone probe which requests exist.
   if (!status ||
-      (*status)["tracking_code_sha256"] != events::ToHex(engine::TrackingCodeDigest(o.code))) {
+      (*status)["tracking_code_sha256"] != base::ToHex(engine::TrackingCodeDigest(o.code))) {
     throw Error(ErrorCode::kPermissionDenied,
                 fmt::format("no request {} with this tracking code", o.request), "bad_code");
   }

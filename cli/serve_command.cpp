@@ -13,17 +13,17 @@
 #include "api/report_options.h"
 #include "api/server.h"
 #include "api/token.h"
+#include "base/error.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/signals.h"
-#include "events/error.h"
 #include "events/time.h"
 
 namespace jejak::cli {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 struct ServeOptions {
   std::string workflows, listen = "127.0.0.1:8080", kafka, topic = "jejak.events";

@@ -8,8 +8,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "base/error.h"
 #include "cli/sample_data.h"
-#include "events/error.h"
 #include "events/vocabulary.h"
 
 namespace jejak::cli {
@@ -68,7 +68,7 @@ class Simulation {
       : engine_(engine), clock_(clock), options_(o), rng_(o.seed) {
     engine_.Read([&](const engine::EngineState& s) { workflows_ = s.LatestWorkflows(); });
     if (workflows_.empty()) {
-      throw events::Error(events::ErrorCode::kInvalidArgument, "no workflow is deployed");
+      throw base::Error(base::ErrorCode::kInvalidArgument, "no workflow is deployed");
     }
     workflow_count_ = workflows_.size();
     for (const auto& wf : workflows_) {
@@ -401,7 +401,7 @@ class Simulation {
           c.fields[name] = SampleValue(spec, rng_, Today(now, wf));
           try {
             merged.insert_or_assign(name, engine::CoerceField(spec, c.fields[name]));
-          } catch (const events::Error&) {
+          } catch (const base::Error&) {
           }
         }
       }
@@ -456,8 +456,8 @@ class Simulation {
         if (Choose(*r.wf, r.state, {engine::kApplicantRole}, &scratch_) != nullptr) {
           agenda_.push({now + Rand(60, 2 * 1440) * kMinute, Kind::kApplicantTurn, 0, r.id});
         }
-      } catch (const events::Error& e) {
-        std::string reason(e.reason().empty() ? events::ErrorCodeName(e.code()) : e.reason());
+      } catch (const base::Error& e) {
+        std::string reason(e.reason().empty() ? base::ErrorCodeName(e.code()) : e.reason());
         ++report_.refusals[reason];
         report_.examples.emplace(reason, e.what());
         if (!f.request.empty()) Release(requests_.at(f.request));

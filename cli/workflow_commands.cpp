@@ -5,11 +5,11 @@
 
 #include <iostream>
 
+#include "base/error.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "engine/graph.h"
 #include "engine/workflow.h"
-#include "events/error.h"
 
 namespace jejak::cli {
 namespace {
@@ -32,7 +32,7 @@ int RunValidate(const Context& ctx, const ValidateOptions& opts) {
     engine::WorkflowCheck check;
     try {
       check = engine::CheckWorkflow(engine::ReadWorkflowText(file));
-    } catch (const events::Error& e) {
+    } catch (const base::Error& e) {
       check.problems.push_back({{0, 0}, e.what()});
     }
     all_ok = all_ok && check.problems.empty();

@@ -5,16 +5,16 @@
 
 #include <algorithm>
 
+#include "base/error.h"
 #include "engine/workflow_json.h"
-#include "events/error.h"
 #include "events/time.h"
 #include "ledger/hash.h"
 
 namespace jejak::engine {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using events::FieldValue;
 namespace f = events::fields;
 namespace t = events::types;

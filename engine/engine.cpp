@@ -10,17 +10,17 @@
 #include <thread>
 #include <variant>
 
+#include "base/error.h"
 #include "engine/decide.h"
 #include "engine/tracking_code.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "events/time.h"
 
 namespace jejak::engine {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 struct DeployCommand {
   std::shared_ptr<const Workflow> workflow;

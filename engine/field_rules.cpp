@@ -5,17 +5,17 @@
 
 #include <charconv>
 
+#include "base/error.h"
 #include "engine/decimal.h"
 #include "engine/pattern.h"
 #include "engine/workflow.h"
-#include "events/error.h"
 
 namespace jejak::engine {
 namespace {
 
 [[noreturn]] void Broken(const FieldSpec& spec, const std::string& rule) {
-  throw events::Error(events::ErrorCode::kInvalidArgument,
-                      fmt::format("field \"{}\": {}", spec.name, rule));
+  throw base::Error(base::ErrorCode::kInvalidArgument,
+                    fmt::format("field \"{}\": {}", spec.name, rule));
 }
 
 // Personal data is not echoed back into error messages and logs.
@@ -135,7 +135,7 @@ events::FieldValue CoerceField(const FieldSpec& spec, const std::string& text) {
     case FieldKind::kDecimal:
       try {
         value = events::FieldValue::Decimal(text);
-      } catch (const events::Error&) {
+      } catch (const base::Error&) {
         Broken(spec,
                fmt::format("{} is not a decimal number such as 1500000.50", Shown(spec, text)));
       }

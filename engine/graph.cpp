@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "events/error.h"
+#include "base/error.h"
 
 namespace jejak::engine {
 namespace {
@@ -101,8 +101,8 @@ std::string Dot(const Workflow& wf) {
 GraphFormat ParseGraphFormat(std::string_view name) {
   if (name == "mermaid") return GraphFormat::kMermaid;
   if (name == "dot") return GraphFormat::kDot;
-  throw events::Error(events::ErrorCode::kInvalidArgument,
-                      fmt::format("unknown graph format \"{}\": use mermaid or dot", name));
+  throw base::Error(base::ErrorCode::kInvalidArgument,
+                    fmt::format("unknown graph format \"{}\": use mermaid or dot", name));
 }
 
 std::string RenderGraph(const Workflow& wf, GraphFormat format) {

@@ -4,8 +4,8 @@
 
 #include <vector>
 
+#include "base/error.h"
 #include "engine/guard_internal.h"
-#include "events/error.h"
 
 namespace jejak::engine {
 
@@ -60,7 +60,7 @@ class Parser {
  private:
   [[noreturn]] void Fail(int column, const std::string& message) {
     error_column = column;
-    throw events::Error(events::ErrorCode::kInvalidArgument, message);
+    throw base::Error(base::ErrorCode::kInvalidArgument, message);
   }
 
   static std::string Describe(const Token& t) {
@@ -287,7 +287,7 @@ std::optional<Guard> Guard::TryParse(const std::string& text, int* error_column,
   Parser parser(text);
   try {
     g.root_ = parser.ParseAll(&g.fields_);
-  } catch (const events::Error& e) {
+  } catch (const base::Error& e) {
     *error_column = parser.error_column;
     *error_message = e.what();
     return std::nullopt;
@@ -301,8 +301,8 @@ Guard Guard::Parse(const std::string& text) {
   std::string message;
   std::optional<Guard> g = TryParse(text, &column, &message);
   if (!g) {
-    throw events::Error(events::ErrorCode::kInvalidArgument,
-                        fmt::format("guard \"{}\": column {}: {}", text, column, message));
+    throw base::Error(base::ErrorCode::kInvalidArgument,
+                      fmt::format("guard \"{}\": column {}: {}", text, column, message));
   }
   return *std::move(g);
 }

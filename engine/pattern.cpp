@@ -7,7 +7,7 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "events/error.h"
+#include "base/error.h"
 
 namespace jejak::engine {
 namespace {
@@ -40,8 +40,8 @@ std::optional<std::string> PatternError(const std::string& pattern) {
 bool PatternFullMatch(const std::string& pattern, std::string_view text) {
   const RE2& re = Compiled(pattern);
   if (!re.ok()) {
-    throw events::Error(events::ErrorCode::kInvalidArgument,
-                        fmt::format("the pattern {} does not compile: {}", pattern, re.error()));
+    throw base::Error(base::ErrorCode::kInvalidArgument,
+                      fmt::format("the pattern {} does not compile: {}", pattern, re.error()));
   }
   return RE2::FullMatch(text, re);
 }

@@ -16,16 +16,16 @@
 #include <thread>
 #include <unordered_map>
 
+#include "base/error.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "events/kafka_message.h"
 #include "events/time.h"
 
 namespace jejak::engine {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 namespace fs = std::filesystem;
 
 constexpr uint64_t kScanChunk = 1024;

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "base/error.h"
 #include "engine/workflow_internal.h"
-#include "events/error.h"
 #include "events/field_value.h"
 #include "ledger/hash.h"
 
@@ -53,8 +53,8 @@ const StateSpec& Workflow::InitialState() const {
     if (s.initial) return s;
   }
   // Unreachable for a loaded workflow: validation demands one initial state.
-  throw events::Error(events::ErrorCode::kInvalidArgument,
-                      fmt::format("workflow \"{}\" has no initial state", name));
+  throw base::Error(base::ErrorCode::kInvalidArgument,
+                    fmt::format("workflow \"{}\" has no initial state", name));
 }
 
 WorkflowCheck CheckWorkflow(const std::string& yaml_text) {
@@ -97,7 +97,7 @@ std::shared_ptr<const Workflow> ParseWorkflow(const std::string& yaml_text,
                                               const std::string& file) {
   WorkflowCheck check = CheckWorkflow(yaml_text);
   if (!check.problems.empty()) {
-    throw events::Error(events::ErrorCode::kInvalidArgument, FormatProblems(file, check.problems));
+    throw base::Error(base::ErrorCode::kInvalidArgument, FormatProblems(file, check.problems));
   }
   return check.workflow;
 }
@@ -109,8 +109,8 @@ std::string ReadWorkflowText(const std::string& path) {
   std::string text;
   if (in) text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   if (!in.is_open() || in.bad()) {
-    throw events::Error(events::ErrorCode::kNotFound,
-                        fmt::format("cannot read workflow file {}", path));
+    throw base::Error(base::ErrorCode::kNotFound,
+                      fmt::format("cannot read workflow file {}", path));
   }
   return text;
 }

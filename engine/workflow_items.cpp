@@ -4,12 +4,12 @@
 
 #include <algorithm>
 
+#include "base/error.h"
 #include "engine/decimal.h"
 #include "engine/pattern.h"
 #include "engine/workflow_internal.h"
 #include "engine/workflow_keys.h"
 #include "engine/yaml_reader.h"
-#include "events/error.h"
 #include "events/field_value.h"
 #include "events/vocabulary.h"
 
@@ -49,7 +49,7 @@ std::optional<std::string> ParseBound(Reader& r, const Entry& e, const FieldSpec
   std::string canonical;
   try {
     canonical = events::CanonicalDecimal(*text);
-  } catch (const events::Error&) {
+  } catch (const base::Error&) {
     r.Add(e.pos, fmt::format("{} must be a number, not \"{}\"", what, *text));
     return std::nullopt;
   }
@@ -172,7 +172,7 @@ void ParseState(Reader& r, const Entry& e, StateSpec* s, StateMarks* marks) {
       if (!text) continue;
       try {
         s->sla = Duration::Parse(*text);
-      } catch (const events::Error& err) {
+      } catch (const base::Error& err) {
         r.Add(x.pos, fmt::format("sla of {}: {}", what, err.what()));
       }
     }

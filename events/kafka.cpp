@@ -6,10 +6,13 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "events/error.h"
+#include "base/error.h"
 
 namespace jejak::events {
 namespace {
+
+using base::Error;
+using base::ErrorCode;
 
 template <typename T, void (*Destroy)(T*)>
 struct Deleter {

@@ -4,13 +4,16 @@
 
 #include <charconv>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "events/json.h"
 #include "events/json_text.h"
 #include "events/time.h"
 
 namespace jejak::events {
 namespace {
+
+using base::Error;
+using base::ErrorCode;
 
 Error Bad(const KafkaRecord& r, const std::string& why) {
   return Error(ErrorCode::kInvalidArgument,

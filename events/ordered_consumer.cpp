@@ -4,10 +4,13 @@
 
 #include <algorithm>
 
-#include "events/error.h"
+#include "base/error.h"
 
 namespace jejak::events {
 namespace {
+
+using base::Error;
+using base::ErrorCode;
 
 // The checker's per-request cache is bounded; past this many requests it
 // starts over, knowing only that every earlier event was applied.

@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "events/event.h"
 #include "events/kafka.h"
 #include "events/kafka_message.h"
@@ -87,7 +87,7 @@ class OrderedConsumer {
   OrderedConsumerStats stats() const;
   // The gap error for the present buffer (for a caller that gives up
   // waiting, e.g. when the stream went idle with events held).
-  Error GapError() const;
+  base::Error GapError() const;
   const std::string& last_error() const { return consumer_.last_error(); }
 
  private:

@@ -1,8 +1,11 @@
 #include "events/sequenced_consumer.h"
 
-#include "events/error.h"
+#include "base/error.h"
 
 namespace jejak::events {
+
+using base::Error;
+using base::ErrorCode;
 
 SequenceChecker::SequenceChecker(LastAppliedFn last_applied)
     : last_applied_(std::move(last_applied)) {}

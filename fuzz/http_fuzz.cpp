@@ -32,7 +32,7 @@
 #include <optional>
 
 #include "api/server_core.h"
-#include "events/error.h"
+#include "base/error.h"
 #include "events/field_value.h"
 #include "events/time.h"
 #include "fuzz/fuzz_util.h"
@@ -185,7 +185,7 @@ std::optional<api::Request> ParseHttp(std::string_view bytes) {
   req.remote = "192.0.2.7";
   try {
     if (q != std::string_view::npos) req.query = api::ParseQuery(target.substr(q + 1));
-  } catch (const jejak::events::Error&) {
+  } catch (const jejak::base::Error&) {
     return std::nullopt;  // answered 400 before the handler
   }
   return req;

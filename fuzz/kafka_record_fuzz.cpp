@@ -8,12 +8,12 @@
 // it accepts maps back to a record that reads as the same event.
 #include <optional>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "events/kafka_message.h"
 #include "fuzz/fuzz_util.h"
 
-using jejak::events::Error;
-using jejak::events::ErrorCode;
+using jejak::base::Error;
+using jejak::base::ErrorCode;
 using jejak::events::KafkaRecord;
 using jejak::events::PublishedEvent;
 using jejak::fuzz::Take;

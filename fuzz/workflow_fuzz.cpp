@@ -14,16 +14,16 @@
 
 #include <optional>
 
+#include "base/error.h"
 #include "engine/guard.h"
 #include "engine/workflow.h"
 #include "engine/workflow_json.h"
-#include "events/error.h"
 #include "events/field_value.h"
 #include "fuzz/fuzz_util.h"
 #include "projections/model.h"
 
-using jejak::events::Error;
-using jejak::events::ErrorCode;
+using jejak::base::Error;
+using jejak::base::ErrorCode;
 using jejak::events::FieldValue;
 namespace engine = jejak::engine;
 

@@ -10,7 +10,7 @@
 #include <mutex>
 #include <shared_mutex>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "ledger/chain.h"
 #include "ledger/indexer.h"
 #include "ledger/layout.h"
@@ -21,8 +21,9 @@
 namespace jejak::ledger {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
+using base::WriteGuard;
 
 // Batches the group leader keeps for the next group at most, in bytes.
 constexpr size_t kMaxKeptBatchBytes = 16 << 20;

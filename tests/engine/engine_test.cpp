@@ -8,9 +8,9 @@
 #include <set>
 #include <thread>
 
+#include "base/error.h"
 #include "engine/tracking_code.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "events/time.h"
 #include "events/vocabulary.h"
 #include "ledger/verify.h"
@@ -19,8 +19,8 @@
 namespace jejak::engine {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 constexpr char kWorkflowV1[] = R"(workflow: izin-uji
 version: 1

@@ -1,8 +1,8 @@
 // CoerceField and CheckField: command text to typed values, and the rules.
 #include <doctest/doctest.h>
 
+#include "base/error.h"
 #include "engine/workflow.h"
-#include "events/error.h"
 
 namespace jejak::engine {
 namespace {
@@ -23,8 +23,8 @@ std::string Refusal(const FieldSpec& spec, const std::string& text) {
   try {
     CoerceField(spec, text);
     return "";
-  } catch (const events::Error& e) {
-    CHECK(e.code() == events::ErrorCode::kInvalidArgument);
+  } catch (const base::Error& e) {
+    CHECK(e.code() == base::ErrorCode::kInvalidArgument);
     return e.what();
   }
 }
@@ -104,7 +104,7 @@ TEST_CASE("field rules: a pattern field with 100,000 characters is refused, not 
 TEST_CASE("field rules: a pattern RE2 cannot compile is an error, not a crash") {
   FieldSpec f = Spec("kode", FieldKind::kString);
   f.pattern = "(?=lookahead)x";
-  CHECK_THROWS_AS(CoerceField(f, "x"), events::Error);
+  CHECK_THROWS_AS(CoerceField(f, "x"), base::Error);
 }
 
 TEST_CASE("field rules: strings by pattern and length in characters") {
@@ -150,16 +150,16 @@ TEST_CASE("field rules: CheckField checks typed values and their type") {
   f.max = "10";
   CHECK_NOTHROW(CheckField(f, FieldValue::Integer(10)));
   CHECK_THROWS_WITH_AS(CheckField(f, FieldValue::Integer(11)),
-                       "field \"karyawan\": \"11\" is above the maximum 10", events::Error);
+                       "field \"karyawan\": \"11\" is above the maximum 10", base::Error);
   CHECK_THROWS_WITH_AS(CheckField(f, FieldValue::String("10")),
                        "field \"karyawan\": expected a value of type integer, got string",
-                       events::Error);
+                       base::Error);
   FieldSpec e = Spec("skala", FieldKind::kEnum);
   e.values = {"mikro"};
   CHECK_NOTHROW(CheckField(e, FieldValue::String("mikro")));
-  CHECK_THROWS_AS(CheckField(e, FieldValue::String("kecil")), events::Error);
+  CHECK_THROWS_AS(CheckField(e, FieldValue::String("kecil")), base::Error);
   FieldSpec d = Spec("modal", FieldKind::kDecimal);
-  CHECK_THROWS_AS(CheckField(d, FieldValue::Integer(5)), events::Error);
+  CHECK_THROWS_AS(CheckField(d, FieldValue::Integer(5)), base::Error);
 }
 
 }  // namespace

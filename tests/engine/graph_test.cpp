@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "events/error.h"
+#include "base/error.h"
 
 namespace jejak::engine {
 namespace {
@@ -62,7 +62,7 @@ TEST_CASE("graph: withdrawn is drawn when an action leads there") {
 TEST_CASE("graph: format names") {
   CHECK(ParseGraphFormat("mermaid") == GraphFormat::kMermaid);
   CHECK(ParseGraphFormat("dot") == GraphFormat::kDot);
-  CHECK_THROWS_AS(ParseGraphFormat("svg"), events::Error);
+  CHECK_THROWS_AS(ParseGraphFormat("svg"), base::Error);
 }
 
 }  // namespace

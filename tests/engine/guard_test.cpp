@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "events/error.h"
+#include "base/error.h"
 
 namespace jejak::engine {
 namespace {
@@ -121,8 +121,8 @@ TEST_CASE("guard: syntax errors name their 1-based column") {
   try {
     Guard::Parse("modal >> 5");
     FAIL("expected an error");
-  } catch (const events::Error& e) {
-    CHECK(e.code() == events::ErrorCode::kInvalidArgument);
+  } catch (const base::Error& e) {
+    CHECK(e.code() == base::ErrorCode::kInvalidArgument);
     CHECK(std::string(e.what()) ==
           "guard \"modal >> 5\": column 8: expected a field name, a value or '(', found '>'");
   }

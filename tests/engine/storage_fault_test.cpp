@@ -9,10 +9,10 @@
 #include <thread>
 #include <vector>
 
+#include "base/error.h"
 #include "engine/engine.h"
 #include "engine/workflow.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "ledger/verify.h"
 #include "tests/engine/workflow_fixture.h"
 #include "tests/helpers/fault_injection_fs.h"
@@ -22,8 +22,8 @@ namespace jejak::engine {
 namespace {
 
 using namespace std::chrono_literals;
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using testing::FaultInjectionFs;
 
 struct FaultyEngine {

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <fstream>
 
+#include "base/error.h"
 #include "engine/workflow.h"
-#include "events/error.h"
 #include "events/time.h"
 #include "ledger/hash.h"
 #include "tests/testutil.h"
@@ -153,8 +153,8 @@ actions:
   try {
     ParseWorkflow(yaml, "dir/uji.yaml");
     FAIL("expected an error");
-  } catch (const events::Error& e) {
-    CHECK(e.code() == events::ErrorCode::kInvalidArgument);
+  } catch (const base::Error& e) {
+    CHECK(e.code() == base::ErrorCode::kInvalidArgument);
     std::string m = e.what();
     CHECK(m.find("dir/uji.yaml:7:33: unknown key \"colour\" in state \"b\"") == 0);
     size_t from = m.find("\ndir/uji.yaml:9:29: action \"back\" starts from unknown state \"zz\"");
@@ -183,18 +183,18 @@ TEST_CASE("workflow load: files are read whole and missing files are not found")
   try {
     LoadWorkflowFile(dir.Sub("hilang.yaml"));
     FAIL("expected an error");
-  } catch (const events::Error& e) {
-    CHECK(e.code() == events::ErrorCode::kNotFound);
+  } catch (const base::Error& e) {
+    CHECK(e.code() == base::ErrorCode::kNotFound);
     CHECK(std::string(e.what()).find("hilang.yaml") != std::string::npos);
   }
-  CHECK_THROWS_AS(LoadWorkflowFile(dir.path()), events::Error);  // a directory
+  CHECK_THROWS_AS(LoadWorkflowFile(dir.path()), base::Error);  // a directory
   // Errors in a file name the file's path.
   std::ofstream(dir.Sub("bad.yaml")) << "workflow: uji\n";
   try {
     LoadWorkflowFile(dir.Sub("bad.yaml"));
     FAIL("expected an error");
-  } catch (const events::Error& e) {
-    CHECK(e.code() == events::ErrorCode::kInvalidArgument);
+  } catch (const base::Error& e) {
+    CHECK(e.code() == base::ErrorCode::kInvalidArgument);
     CHECK(std::string(e.what()).find(dir.Sub("bad.yaml") + ":1:1: missing required key") == 0);
   }
 }

@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "events/kafka_message.h"
 #include "events/sequenced_consumer.h"
 #include "events/time.h"
@@ -11,6 +11,8 @@
 
 namespace jejak::events {
 namespace {
+
+using base::Error;
 
 PublishedEvent Published(uint64_t seq, std::string request, std::optional<uint64_t> prev) {
   PublishedEvent p;

@@ -11,9 +11,9 @@
 #include <string>
 #include <thread>
 
+#include "base/error.h"
 #include "engine/relay.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "ledger/ledger.h"
 #include "tests/testutil.h"
 
@@ -60,8 +60,8 @@ int main(int argc, char** argv) {
     Say(fmt::format("published {}", relay->status().published));
     Say(drained ? "drained" : "not drained");
     return drained ? 0 : 1;
-  } catch (const events::Error& e) {
-    Say(fmt::format("{} {}", events::ErrorCodeName(e.code()), e.what()));
+  } catch (const base::Error& e) {
+    Say(fmt::format("{} {}", base::ErrorCodeName(e.code()), e.what()));
     return 3;
   }
 }

@@ -3,13 +3,15 @@
 // whose manual commits decide where the group resumes.
 #include <doctest/doctest.h>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "events/kafka.h"
 #include "tests/kafka_util.h"
 
 namespace jejak::events {
 namespace {
 
+using base::Error;
+using base::ErrorCode;
 using namespace std::chrono_literals;
 using testing::KafkaBootstrap;
 using testing::UniqueName;

@@ -10,9 +10,9 @@
 #include <set>
 #include <thread>
 
+#include "base/error.h"
 #include "engine/relay.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "events/time.h"
 #include "ledger/ledger.h"
 #include "tests/kafka_util.h"
@@ -223,10 +223,9 @@ TEST_CASE("relay: refuses a saved position from another ledger") {
   o.data_dir = dir.path();
   o.bootstrap = "127.0.0.1:1";
   o.topic = "t";
-  CHECK_THROWS_WITH_AS(Relay::Start(*ledger, o), doctest::Contains("another ledger"),
-                       events::Error);
+  CHECK_THROWS_WITH_AS(Relay::Start(*ledger, o), doctest::Contains("another ledger"), base::Error);
   o.topic = "bad/topic";
-  CHECK_THROWS_AS(Relay::Start(*ledger, o), events::Error);
+  CHECK_THROWS_AS(Relay::Start(*ledger, o), base::Error);
 }
 
 }  // namespace

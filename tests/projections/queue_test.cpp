@@ -12,8 +12,8 @@
 #include <random>
 #include <tuple>
 
+#include "base/error.h"
 #include "engine/engine.h"
-#include "events/error.h"
 #include "events/vocabulary.h"
 #include "projections/keys.h"
 #include "projections/projector.h"

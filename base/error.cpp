@@ -1,6 +1,6 @@
-#include "events/error.h"
+#include "base/error.h"
 
-namespace jejak::events {
+namespace jejak::base {
 
 std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
@@ -26,4 +26,4 @@ std::string_view ErrorCodeName(ErrorCode code) {
   return "unknown";
 }
 
-}  // namespace jejak::events
+}  // namespace jejak::base

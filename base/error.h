@@ -1,5 +1,5 @@
 // The one error type of jejak. Every layer reports failure by throwing
-// jejak::events::Error; see docs/ARCHITECTURE.md ("Errors"). It lives in the
+// jejak::base::Error; see docs/ARCHITECTURE.md ("Errors"). It lives in the
 // lowest library so that every other library can throw and catch it.
 #pragma once
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace jejak::events {
+namespace jejak::base {
 
 enum class ErrorCode {
   kInvalidArgument,   // bad input from a user or caller: nothing was changed
@@ -38,4 +38,4 @@ class Error : public std::runtime_error {
   std::string reason_;
 };
 
-}  // namespace jejak::events
+}  // namespace jejak::base

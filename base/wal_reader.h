@@ -1,11 +1,11 @@
-// Internal: reads RocksDB write-ahead log files without RocksDB, to say where
-// one is damaged and to salvage what a damaged one still holds (salvage.h).
+// Reads RocksDB write-ahead log files without RocksDB, to say where
+// one is damaged and to salvage what a damaged one still holds (ledger/salvage.h).
 //
 // The format (RocksDB's db/log_format.h, stable since LevelDB): 32 KiB
 // blocks of physical records, each a header (masked CRC32C, length, type)
 // and a payload; a logical record (one WriteBatch) is one record or a first,
 // middle and last fragment. Damage is what RocksDB's recovery in mode
-// kTolerateCorruptedTailRecords (rocks_options.h) refuses: a checksum that
+// kTolerateCorruptedTailRecords (ledger/rocks_options.h) refuses: a checksum that
 // does not match, a length beyond its block, fragments out of order. A record
 // cut short by the end of the file is a write in progress when the writer
 // stopped, not damage (RocksDB drops it, and so does this reader).
@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-namespace jejak::ledger {
+namespace jejak::base {
 
 struct WalRecord {
   uint64_t offset = 0;  // in the file, of the record's first fragment
@@ -32,7 +32,7 @@ struct WalRecord {
 
 // Calls fn for each logical record of the log file at path, in order, intact
 // or damaged, and returns the first damage (file offset and what), if any.
-// Throws events::Error(kIoError) if the file cannot be read.
+// Throws base::Error(kIoError) if the file cannot be read.
 struct WalDamage {
   std::string file;
   uint64_t offset = 0;
@@ -58,4 +58,4 @@ struct BatchPut {
 // RocksDB's WriteBatch::Iterate asserts on some malformed batches.
 bool ForEachPut(std::string_view batch, const std::function<void(const BatchPut&)>& fn);
 
-}  // namespace jejak::ledger
+}  // namespace jejak::base

@@ -1,4 +1,4 @@
-#include "ledger/rocks_log.h"
+#include "base/rocks_log.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,7 +10,7 @@
 #include <ctime>
 #include <mutex>
 
-namespace jejak::ledger {
+namespace jejak::base {
 namespace {
 
 constexpr off_t kMaxLogBytes = 16 << 20;
@@ -81,4 +81,4 @@ std::shared_ptr<rocksdb::Logger> NewRocksLogger(const std::string& path) {
   return std::make_shared<FileLogger>(path);
 }
 
-}  // namespace jejak::ledger
+}  // namespace jejak::base

@@ -1,4 +1,4 @@
-#include "ledger/write_guard.h"
+#include "base/write_guard.h"
 
 #include <fmt/format.h>
 #include <rocksdb/transaction_log.h>
@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <limits>
 
-namespace jejak::ledger {
+namespace jejak::base {
 namespace {
 
 using Severity = rocksdb::Status::Severity;
@@ -109,4 +109,4 @@ void WriteGuard::SetFatal(const std::string& why) {
       what_, why);
 }
 
-}  // namespace jejak::ledger
+}  // namespace jejak::base

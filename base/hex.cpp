@@ -1,18 +1,15 @@
-#include "events/hex.h"
+#include "base/hex.h"
 
-#include "events/error.h"
+#include "base/error.h"
 
-namespace jejak::events {
-namespace {
+namespace jejak::base {
 
-int Nibble(char c) {
+int HexDigitValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-
-}  // namespace
 
 std::string ToHex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -31,7 +28,7 @@ std::string FromHex(std::string_view hex) {
   }
   std::string out(hex.size() / 2, '\0');
   for (size_t i = 0; i < out.size(); ++i) {
-    int hi = Nibble(hex[2 * i]), lo = Nibble(hex[2 * i + 1]);
+    int hi = HexDigitValue(hex[2 * i]), lo = HexDigitValue(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) {
       throw Error(ErrorCode::kInvalidArgument, "hex text has a non-hex character");
     }
@@ -40,4 +37,4 @@ std::string FromHex(std::string_view hex) {
   return out;
 }
 
-}  // namespace jejak::events
+}  // namespace jejak::base

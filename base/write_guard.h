@@ -1,4 +1,4 @@
-// Internal: keeps a RocksDB database from writing after a failed write until
+// Keeps a RocksDB database from writing after a failed write until
 // writing is safe again, and says whether it may resume in this process
 // (docs/FORMAT.md, "Durability and recovery").
 //
@@ -24,7 +24,7 @@
 #include <mutex>
 #include <string>
 
-namespace jejak::ledger {
+namespace jejak::base {
 
 class WriteGuard final : public rocksdb::EventListener {
  public:
@@ -66,4 +66,4 @@ class WriteGuard final : public rocksdb::EventListener {
   rocksdb::Status::Severity severity_ = rocksdb::Status::Severity::kNoError;
 };
 
-}  // namespace jejak::ledger
+}  // namespace jejak::base

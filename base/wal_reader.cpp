@@ -1,4 +1,4 @@
-#include "ledger/wal_reader.h"
+#include "base/wal_reader.h"
 
 #include <fmt/format.h>
 
@@ -7,14 +7,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include "events/error.h"
+#include "base/error.h"
 
-namespace jejak::ledger {
+namespace jejak::base {
 namespace {
 
 namespace fs = std::filesystem;
-using events::Error;
-using events::ErrorCode;
 
 constexpr size_t kBlockSize = 32768;
 constexpr size_t kHeaderSize = 7;             // crc (4), length (2), type (1)
@@ -252,4 +250,4 @@ bool ForEachPut(std::string_view batch, const std::function<void(const BatchPut&
   return true;
 }
 
-}  // namespace jejak::ledger
+}  // namespace jejak::base
