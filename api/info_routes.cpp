@@ -149,7 +149,7 @@ Response MetricsText(ServerCore& core) {
   g.projection_errors = core.projections->errors();
   g.projected = core.projections->next_seq();
   if (core.relay) {
-    engine::RelayStatus s = core.relay->status();
+    kafka::RelayStatus s = core.relay->status();
     g.relay = true;
     g.relay_lag = g.ledger_size > s.published ? g.ledger_size - s.published : 0;
     g.relay_published = s.published;

@@ -235,11 +235,11 @@ std::unique_ptr<ServerCore> StartCore(ServerOptions options) {
     core->receipts = std::make_unique<ReceiptCheckpoints>(core->engine->ledger(), *core->signing);
   }
   if (!options.kafka.empty()) {
-    engine::RelayOptions ro;
+    kafka::RelayOptions ro;
     ro.data_dir = options.data_dir;
     ro.bootstrap = options.kafka;
     ro.topic = options.kafka_topic;
-    core->relay = engine::Relay::Start(core->engine->ledger(), std::move(ro));
+    core->relay = kafka::Relay::Start(core->engine->ledger(), std::move(ro));
   }
   std::string token_path =
       options.token_key.empty() ? options.data_dir + "/token.key" : options.token_key;

@@ -26,7 +26,7 @@
 #include "api/status_cache.h"
 #include "api/token.h"
 #include "engine/engine.h"
-#include "engine/relay.h"
+#include "kafka/relay.h"
 #include "ledger/checkpoint.h"
 #include "ledger/note.h"
 
@@ -37,7 +37,7 @@ struct ServerCore {
   // Declared in the order they start; destroyed in reverse (relay first).
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<LiveProjector> projections;
-  std::unique_ptr<engine::Relay> relay;
+  std::unique_ptr<kafka::Relay> relay;
   // With a signing key:
   std::unique_ptr<ledger::PeriodicCheckpointer> checkpointer;
   std::unique_ptr<ReceiptCheckpoints> receipts;

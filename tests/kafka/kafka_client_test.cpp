@@ -1,13 +1,13 @@
-// events/kafka.h against the real broker: topic creation through the admin
+// kafka/client.h against the real broker: topic creation through the admin
 // API, the idempotent producer's delivery reports, and a consumer group
 // whose manual commits decide where the group resumes.
 #include <doctest/doctest.h>
 
 #include "base/error.h"
-#include "events/kafka.h"
+#include "kafka/client.h"
 #include "tests/kafka_util.h"
 
-namespace jejak::events {
+namespace jejak::kafka {
 namespace {
 
 using base::Error;
@@ -93,4 +93,4 @@ TEST_CASE("kafka: records keep key value and headers and a group resumes after i
 }
 
 }  // namespace
-}  // namespace jejak::events
+}  // namespace jejak::kafka

@@ -30,11 +30,11 @@
 
 #include "base/error.h"
 #include "events/event.h"
-#include "events/kafka.h"
-#include "events/kafka_message.h"
-#include "events/sequenced_consumer.h"
+#include "kafka/client.h"
+#include "kafka/cloud_event.h"
+#include "kafka/sequenced_consumer.h"
 
-namespace jejak::events {
+namespace jejak::kafka {
 
 struct OrderedConsumerOptions {
   std::string bootstrap, group, topic;
@@ -59,7 +59,7 @@ struct OrderedConsumerStats {
 class OrderedConsumer {
  public:
   // Applies a run of events in ledger order, durably, before returning.
-  using ApplyFn = std::function<void(const std::vector<Event>&)>;
+  using ApplyFn = std::function<void(const std::vector<events::Event>&)>;
 
   // next_seq: the first ledger sequence the view has not applied. Does not
   // wait for the broker.
@@ -100,7 +100,7 @@ class OrderedConsumer {
   void OnRebalance(const KafkaRebalance& r);
   void CheckAssignment();
   void Take(const KafkaRecord& record);
-  std::vector<Event> NextRun();
+  std::vector<events::Event> NextRun();
   void CommitApplied();
 
   OrderedConsumerOptions o_;
@@ -114,4 +114,4 @@ class OrderedConsumer {
   KafkaConsumer consumer_;  // last: its callbacks use the members above
 };
 
-}  // namespace jejak::events
+}  // namespace jejak::kafka

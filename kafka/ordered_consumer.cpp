@@ -1,4 +1,4 @@
-#include "events/ordered_consumer.h"
+#include "kafka/ordered_consumer.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 
 #include "base/error.h"
 
-namespace jejak::events {
+namespace jejak::kafka {
 namespace {
 
 using base::Error;
@@ -101,8 +101,8 @@ void OrderedConsumer::Take(const KafkaRecord& record) {
   part.needed.emplace_back(record.offset, seq);
 }
 
-std::vector<Event> OrderedConsumer::NextRun() {
-  std::vector<Event> run;
+std::vector<events::Event> OrderedConsumer::NextRun() {
+  std::vector<events::Event> run;
   while (run.size() < o_.max_batch && !buffer_.empty() &&
          buffer_.begin()->first == next_ + run.size()) {
     PublishedEvent& p = buffer_.begin()->second;
@@ -156,7 +156,7 @@ size_t OrderedConsumer::Poll(std::chrono::milliseconds timeout, const ApplyFn& a
     }
   }
   size_t applied = 0;
-  for (std::vector<Event> run = NextRun(); !run.empty(); run = NextRun()) {
+  for (std::vector<events::Event> run = NextRun(); !run.empty(); run = NextRun()) {
     apply(run);
     next_ += run.size();
     applied += run.size();
@@ -200,4 +200,4 @@ Error OrderedConsumer::GapError() const {
                "stream_gap");
 }
 
-}  // namespace jejak::events
+}  // namespace jejak::kafka

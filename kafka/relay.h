@@ -1,5 +1,5 @@
 // The outbox relay: publishes every ledger entry, in ledger order, to a Kafka
-// topic (events/kafka_message.h gives the record). The ledger is always
+// topic (kafka/cloud_event.h gives the record). The ledger is always
 // written first; the relay follows it and never holds up a command.
 //
 // Contract:
@@ -28,10 +28,10 @@
 #include <string>
 #include <vector>
 
-#include "events/kafka.h"
+#include "kafka/client.h"
 #include "ledger/ledger.h"
 
-namespace jejak::engine {
+namespace jejak::kafka {
 
 struct RelayOptions {
   std::string data_dir;   // the position lives in data_dir/relay
@@ -42,7 +42,7 @@ struct RelayOptions {
   // The CloudEvents source; default "jejak:ledger:<hex of chain[0]>", which
   // names the ledger independently of where it runs.
   std::string source;
-  events::KafkaProperties producer_properties;
+  kafka::KafkaProperties producer_properties;
   size_t max_in_flight = 50'000;  // messages produced but not yet reported
   std::chrono::milliseconds min_backoff{100}, max_backoff{5'000};
   std::chrono::milliseconds save_interval{200};  // at most one position write per interval
@@ -86,4 +86,4 @@ class Relay {
 // Every saved position under data_dir/relay, ordered by topic.
 std::vector<SavedRelayPosition> ReadRelayPositions(const std::string& data_dir);
 
-}  // namespace jejak::engine
+}  // namespace jejak::kafka

@@ -16,10 +16,10 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "events/kafka.h"
-#include "events/kafka_message.h"
+#include "kafka/client.h"
+#include "kafka/cloud_event.h"
 
-namespace jejak::events {
+namespace jejak::kafka {
 
 // Decides per event whether a view applies it. Requests are checked
 // independently: each request's events must arrive with increasing seq, each
@@ -100,4 +100,4 @@ class SequencedConsumer {
   bool broken_ = false;
 };
 
-}  // namespace jejak::events
+}  // namespace jejak::kafka

@@ -11,9 +11,9 @@
 #include <string_view>
 
 #include "events/event.h"
-#include "events/kafka.h"
+#include "kafka/client.h"
 
-namespace jejak::events {
+namespace jejak::kafka {
 
 namespace kafka_headers {
 inline constexpr char kSpecVersion[] = "ce_specversion";  // "1.0"
@@ -34,7 +34,7 @@ inline constexpr char kCloudEventsTypePrefix[] = "id.jejak.";
 // event of the same request; none for a request's first event and for
 // system events (empty request id), which are not chained.
 struct PublishedEvent {
-  Event event;  // event.seq is the ledger sequence
+  events::Event event;  // event.seq is the ledger sequence
   std::string chain_hex;
   std::optional<uint64_t> prev_seq;
 };
@@ -48,4 +48,4 @@ void ToKafkaRecord(const PublishedEvent& p, std::string_view topic, std::string_
 // header is missing or disagrees with the value (id, seq, key, type).
 PublishedEvent FromKafkaRecord(const KafkaRecord& record);
 
-}  // namespace jejak::events
+}  // namespace jejak::kafka

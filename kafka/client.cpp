@@ -1,4 +1,4 @@
-#include "events/kafka.h"
+#include "kafka/client.h"
 
 #include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
@@ -8,7 +8,7 @@
 
 #include "base/error.h"
 
-namespace jejak::events {
+namespace jejak::kafka {
 namespace {
 
 using base::Error;
@@ -389,4 +389,4 @@ void KafkaConsumer::Commit() {
               fmt::format("kafka: commit failed: {}", rd_kafka_err2str(e)));
 }
 
-}  // namespace jejak::events
+}  // namespace jejak::kafka

@@ -1,8 +1,8 @@
-#include "events/sequenced_consumer.h"
+#include "kafka/sequenced_consumer.h"
 
 #include "base/error.h"
 
-namespace jejak::events {
+namespace jejak::kafka {
 
 using base::Error;
 using base::ErrorCode;
@@ -100,4 +100,4 @@ void SequencedConsumer::Commit() {
   last_commit_ = std::chrono::steady_clock::now();
 }
 
-}  // namespace jejak::events
+}  // namespace jejak::kafka

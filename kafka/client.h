@@ -1,5 +1,5 @@
-// Kafka transport: thin RAII wrappers over librdkafka's C API. They know
-// nothing of events; kafka_message.h maps events to records.
+// The Kafka client: thin RAII wrappers over librdkafka's C API. They know
+// nothing of events; cloud_event.h maps events to records.
 //
 // Every failure is thrown as Error: kUnavailable when the broker cannot be
 // reached in time, kInvalidArgument for a bad configuration or a request the
@@ -17,7 +17,7 @@
 
 struct rd_kafka_s;
 
-namespace jejak::events {
+namespace jejak::kafka {
 
 // Extra librdkafka properties (its CONFIGURATION.md), applied after jejak's
 // own settings, so that they can override them.
@@ -153,4 +153,4 @@ class KafkaConsumer {
   std::string last_error_;
 };
 
-}  // namespace jejak::events
+}  // namespace jejak::kafka

@@ -4,15 +4,16 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
-#include "events/kafka_message.h"
-#include "events/sequenced_consumer.h"
 #include "events/time.h"
+#include "kafka/cloud_event.h"
+#include "kafka/sequenced_consumer.h"
 #include "tests/testutil.h"
 
-namespace jejak::events {
+namespace jejak::kafka {
 namespace {
 
 using base::Error;
+using events::FormatRfc3339;
 
 PublishedEvent Published(uint64_t seq, std::string request, std::optional<uint64_t> prev) {
   PublishedEvent p;
@@ -23,7 +24,7 @@ PublishedEvent Published(uint64_t seq, std::string request, std::optional<uint64
   return p;
 }
 
-TEST_CASE("kafka message: binary-mode CloudEvents headers and a round trip") {
+TEST_CASE("cloud event: binary-mode CloudEvents headers and a round trip") {
   PublishedEvent p = Published(42, "OSS-2026-000001", 40);
   KafkaRecord r = ToKafkaRecord(p, "jejak.events", "jejak:ledger:abc");
   CHECK(r.topic == "jejak.events");
@@ -49,7 +50,7 @@ TEST_CASE("kafka message: binary-mode CloudEvents headers and a round trip") {
   CHECK_FALSE(FromKafkaRecord(first).prev_seq);
 }
 
-TEST_CASE("kafka message: headers that disagree with the value are refused") {
+TEST_CASE("cloud event: headers that disagree with the value are refused") {
   KafkaRecord r = ToKafkaRecord(Published(42, "R-1", std::nullopt), "t", "s");
   auto with = [&](const char* name, const std::string& value) {
     KafkaRecord copy = r;
@@ -124,4 +125,4 @@ TEST_CASE("sequence checker: after a restart, requests not seen may name any ent
 }
 
 }  // namespace
-}  // namespace jejak::events
+}  // namespace jejak::kafka

@@ -1,4 +1,4 @@
-#include "events/kafka_message.h"
+#include "kafka/cloud_event.h"
 
 #include <fmt/format.h>
 
@@ -9,11 +9,15 @@
 #include "events/json_text.h"
 #include "events/time.h"
 
-namespace jejak::events {
+namespace jejak::kafka {
 namespace {
 
 using base::Error;
 using base::ErrorCode;
+using events::Event;
+using events::FormatRfc3339;
+using events::FromJson;
+using events::ToJsonText;
 
 Error Bad(const KafkaRecord& r, const std::string& why) {
   return Error(ErrorCode::kInvalidArgument,
@@ -101,4 +105,4 @@ PublishedEvent FromKafkaRecord(const KafkaRecord& r) {
   return p;
 }
 
-}  // namespace jejak::events
+}  // namespace jejak::kafka

@@ -1,4 +1,4 @@
-#include "engine/relay.h"
+#include "kafka/relay.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -18,10 +18,10 @@
 
 #include "base/error.h"
 #include "events/encoding.h"
-#include "events/kafka_message.h"
 #include "events/time.h"
+#include "kafka/cloud_event.h"
 
-namespace jejak::engine {
+namespace jejak::kafka {
 namespace {
 
 using base::Error;
@@ -156,14 +156,14 @@ class RelayImpl : public Relay {
     while (!Stopping()) {
       try {
         if (!topic_ready_) {
-          events::CreateTopic(o_.bootstrap, {o_.topic, o_.partitions, o_.replication},
-                              kAdminTimeout);
+          kafka::CreateTopic(o_.bootstrap, {o_.topic, o_.partitions, o_.replication},
+                             kAdminTimeout);
           std::lock_guard<std::mutex> l(mu_);
           topic_ready_ = true;
         }
         if (!producer_) {
-          producer_ = std::make_unique<events::KafkaProducer>(
-              o_.bootstrap, [this](const events::KafkaDelivery& d) { OnDelivery(d); },
+          producer_ = std::make_unique<kafka::KafkaProducer>(
+              o_.bootstrap, [this](const kafka::KafkaDelivery& d) { OnDelivery(d); },
               o_.producer_properties);
         }
         uint64_t before = acked_;
@@ -243,7 +243,7 @@ class RelayImpl : public Relay {
   }
 
   bool Produce(const ledger::Entry& entry) {
-    events::PublishedEvent p;
+    kafka::PublishedEvent p;
     p.event = events::Decode(entry.bytes);
     p.event.seq = entry.seq;
     p.chain_hex = ledger::HashToHex(entry.chain);
@@ -253,7 +253,7 @@ class RelayImpl : public Relay {
       source_ = !o_.source.empty() ? o_.source
                                    : "jejak:ledger:" + ledger::HashToHex(ledger_.Get(0)->chain);
     }
-    events::ToKafkaRecord(p, o_.topic, source_, &record_);
+    kafka::ToKafkaRecord(p, o_.topic, source_, &record_);
     if (!producer_->Produce(record_, entry.seq)) return false;
     if (!request.empty()) {
       if (last_by_request_.size() >= kMaxCachedRequests) {
@@ -282,7 +282,7 @@ class RelayImpl : public Relay {
     return prev;
   }
 
-  void OnDelivery(const events::KafkaDelivery& d) {
+  void OnDelivery(const kafka::KafkaDelivery& d) {
     if (d.tag < acked_ || d.tag >= next_) return;  // from before a rewind
     if (!d.ok) {
       retry_ = true;
@@ -333,8 +333,8 @@ class RelayImpl : public Relay {
   ledger::Ledger& ledger_;
   const RelayOptions o_;
   std::string source_;
-  std::unique_ptr<events::KafkaProducer> producer_;
-  events::KafkaRecord record_;  // reused for each entry: its buffers stay allocated
+  std::unique_ptr<kafka::KafkaProducer> producer_;
+  kafka::KafkaRecord record_;  // reused for each entry: its buffers stay allocated
   // Relay thread only: [acked_, next_) is produced, window_[i] says whether
   // acked_ + i was delivered; acked_ is the first entry not yet delivered.
   uint64_t acked_ = 0, next_ = 0;
@@ -386,4 +386,4 @@ std::vector<SavedRelayPosition> ReadRelayPositions(const std::string& data_dir) 
   return out;
 }
 
-}  // namespace jejak::engine
+}  // namespace jejak::kafka
