@@ -4,7 +4,7 @@
 
 #include "api/problem.h"
 #include "base/error.h"
-#include "engine/workflow.h"
+#include "workflow/workflow.h"
 
 namespace jejak::api {
 
@@ -39,6 +39,6 @@ void RequireRole(const Claims& claims, const std::string& role) {
   }
 }
 
-bool IsStaff(const Claims& claims) { return claims.role != engine::kApplicantRole; }
+bool IsStaff(const Claims& claims) { return claims.role != workflow::kApplicantRole; }
 
 }  // namespace jejak::api

@@ -6,10 +6,10 @@
 #include "api/report_options.h"
 #include "api/server_core.h"
 #include "base/error.h"
-#include "engine/graph.h"
-#include "engine/workflow_json.h"
 #include "ledger/checkpoint.h"
 #include "projections/reports.h"
+#include "workflow/graph.h"
+#include "workflow/json.h"
 
 namespace jejak::api {
 namespace {
@@ -33,16 +33,17 @@ Response Workflows(ServerCore& core) {
 
 Response OneWorkflow(ServerCore& core, const Request& req) {
   const std::string& name = req.params.at("name");
-  std::shared_ptr<const engine::Workflow> wf;
+  std::shared_ptr<const workflow::Workflow> wf;
   core.engine->Read([&](const engine::EngineState& s) { wf = s.Latest(name); });
   if (!wf) {
     throw Error(ErrorCode::kNotFound, fmt::format("no workflow {} is deployed", name),
                 "unknown_workflow");
   }
-  return JsonResponse(200, {{"name", wf->name},
-                            {"version", wf->version},
-                            {"model", engine::WorkflowToJson(*wf)},
-                            {"mermaid", engine::RenderGraph(*wf, engine::GraphFormat::kMermaid)}});
+  return JsonResponse(200,
+                      {{"name", wf->name},
+                       {"version", wf->version},
+                       {"model", workflow::WorkflowToJson(*wf)},
+                       {"mermaid", workflow::RenderGraph(*wf, workflow::GraphFormat::kMermaid)}});
 }
 
 Response Report(ServerCore& core, const Request& req, const std::string& kind) {

@@ -168,7 +168,7 @@ void Submit(ServerCore& core, const Request& req, Reply reply) {
         out["tracking_code"] = a.tracking_code;
         Claims applicant;
         applicant.subject = a.event.actor.subject;
-        applicant.role = engine::kApplicantRole;
+        applicant.role = workflow::kApplicantRole;
         applicant.request = a.event.request_id;
         applicant.issued_at = c->NowS();
         applicant.expires_at = applicant.issued_at + c->options.applicant_token_ttl_s;
@@ -333,7 +333,7 @@ Response History(ServerCore& core, const Request& req) {
   for (const auto& entry : core.engine->ledger().ReadRequest(id)) {
     events::Event e = events::Decode(entry.bytes);
     e.seq = entry.seq;
-    std::shared_ptr<const engine::Workflow> wf;
+    std::shared_ptr<const workflow::Workflow> wf;
     core.engine->Read(
         [&](const engine::EngineState& s) { wf = s.Find(e.workflow, e.workflow_version); });
     json j = events::ToJson(e);

@@ -181,8 +181,8 @@ uint64_t QueryUint(const Request& req, const std::string& name, std::optional<ui
 
 namespace {
 
-std::vector<std::shared_ptr<const engine::Workflow>> LoadWorkflows(const std::string& dir) {
-  std::vector<std::shared_ptr<const engine::Workflow>> out;
+std::vector<std::shared_ptr<const workflow::Workflow>> LoadWorkflows(const std::string& dir) {
+  std::vector<std::shared_ptr<const workflow::Workflow>> out;
   if (dir.empty()) return out;
   std::vector<std::string> files;
   std::error_code ec;
@@ -192,7 +192,7 @@ std::vector<std::shared_ptr<const engine::Workflow>> LoadWorkflows(const std::st
   }
   if (ec) throw Error(ErrorCode::kNotFound, fmt::format("cannot read workflows in {}", dir));
   std::sort(files.begin(), files.end());
-  for (const auto& f : files) out.push_back(engine::LoadWorkflowFile(f));
+  for (const auto& f : files) out.push_back(workflow::LoadWorkflowFile(f));
   // Versions of one workflow must be deployed in order.
   std::stable_sort(out.begin(), out.end(),
                    [](const auto& a, const auto& b) { return a->version < b->version; });

@@ -63,7 +63,7 @@ int RunDemo(const Context& ctx, const DemoOptions& o) {
   events::Actor admin{"admin-dpmptsp", "admin", "DPMPTSP Kota Bandung"};
   int utc_offset = 7 * 60;
   for (const auto& ex : kExamples) {
-    auto wf = engine::ParseWorkflow(ex.yaml, ex.file);
+    auto wf = workflow::ParseWorkflow(ex.yaml, ex.file);
     engine->Deploy(wf, admin);
     utc_offset = wf->calendar.utc_offset_minutes;
   }

@@ -102,8 +102,8 @@ int Report(const Context& ctx, const CommandOptions& o, const engine::Accepted& 
 int RunDeploy(const Context& ctx, const CommandOptions& o) {
   ctx.RequireData();
   // Every file must load before anything is written.
-  std::vector<std::shared_ptr<const engine::Workflow>> workflows;
-  for (const auto& file : o.files) workflows.push_back(engine::LoadWorkflowFile(file));
+  std::vector<std::shared_ptr<const workflow::Workflow>> workflows;
+  for (const auto& file : o.files) workflows.push_back(workflow::LoadWorkflowFile(file));
   auto eng = OpenEngine(ctx);
   KafkaRelay kafka(ctx, o.kafka, eng->ledger());
   events::Actor deployer{o.subject.empty() ? "admin" : o.subject, "admin", o.agency};

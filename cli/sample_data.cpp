@@ -48,10 +48,10 @@ constexpr std::array kReasons = {
 
 // Values for the example workflows' fields whose rules a generic value
 // would break (patterns, ranges that must agree with a guard).
-std::optional<std::string> Known(const engine::FieldSpec& spec, std::mt19937_64& rng) {
+std::optional<std::string> Known(const workflow::FieldSpec& spec, std::mt19937_64& rng) {
   const std::string& n = spec.name;
   if (n == "nilai_investasi") return fmt::format("{}", (rng() % 900 + 10) * 1'000'000);
-  if (spec.kind != engine::FieldKind::kString) return std::nullopt;
+  if (spec.kind != workflow::FieldKind::kString) return std::nullopt;
   if (n == "nik") return SampleNik(rng);
   if (n == "kbli")
     return fmt::format("{}", Pick(std::array{"56101", "56303", "47111", "96011", "10710"}, rng));
@@ -83,8 +83,8 @@ std::string SampleName(std::mt19937_64& rng) {
 
 std::string SampleReason(std::mt19937_64& rng) { return Pick(kReasons, rng); }
 
-std::string SampleValue(const engine::FieldSpec& spec, std::mt19937_64& rng, int64_t today_days) {
-  using engine::FieldKind;
+std::string SampleValue(const workflow::FieldSpec& spec, std::mt19937_64& rng, int64_t today_days) {
+  using workflow::FieldKind;
   if (auto v = Known(spec, rng)) return *v;
   auto bound = [](const std::optional<std::string>& b, double fallback) {
     return b ? std::stod(*b) : fallback;

@@ -6,13 +6,13 @@
 #include <random>
 #include <string>
 
-#include "engine/workflow.h"
+#include "workflow/workflow.h"
 
 namespace jejak::cli {
 
 // A value for spec as a citizen or officer would type it. today_days is the
 // simulated date (days since 1970-01-01) for date fields.
-std::string SampleValue(const engine::FieldSpec& spec, std::mt19937_64& rng, int64_t today_days);
+std::string SampleValue(const workflow::FieldSpec& spec, std::mt19937_64& rng, int64_t today_days);
 
 // A 16-digit NIK (national id) of a resident of Bandung.
 std::string SampleNik(std::mt19937_64& rng);

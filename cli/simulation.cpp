@@ -11,12 +11,13 @@
 #include "base/error.h"
 #include "cli/sample_data.h"
 #include "events/vocabulary.h"
+#include "workflow/field_rules.h"
 
 namespace jejak::cli {
 namespace {
 
-using engine::ActionSpec;
-using engine::Workflow;
+using workflow::ActionSpec;
+using workflow::Workflow;
 
 constexpr int64_t kMinute = 60'000'000;
 constexpr int64_t kDay = 1440 * kMinute;
@@ -81,7 +82,7 @@ class Simulation {
                        const std::atomic<bool>& stop) {
     // From midnight of the first working day, over as many calendar days as
     // it takes to cover the working days asked for.
-    const engine::Calendar& cal = workflows_.front()->calendar;
+    const workflow::Calendar& cal = workflows_.front()->calendar;
     int64_t offset = cal.utc_offset_minutes * kMinute;
     int64_t day = (options_.start_us + offset) / kDay;
     while (!cal.IsWorkingDay(day)) ++day;
@@ -161,7 +162,7 @@ class Simulation {
     std::set<std::string> roles;
     for (const auto& a : wf->actions) {
       for (const auto& r : a.roles) {
-        if (r != engine::kApplicantRole && r != engine::kSystemRole) roles.insert(r);
+        if (r != workflow::kApplicantRole && r != workflow::kSystemRole) roles.insert(r);
       }
     }
     // An officer handles about 40 steps a working day; staff each role for
@@ -374,7 +375,7 @@ class Simulation {
   bool ChooseForbidden(Officer& o, const Request& r) {
     for (const auto& a : o.wf->actions) {
       if (Has(a.from, r.state) && !Has(a.roles, o.roles.front()) &&
-          !Has(a.roles, engine::kApplicantRole)) {
+          !Has(a.roles, workflow::kApplicantRole)) {
         o.action = a.name;
         o.role = o.roles.front();
         return true;
@@ -397,10 +398,10 @@ class Simulation {
       for (const auto& name : a.fields) {
         if (Has(a.required_fields, name) || (a.guard && a.guard->fields().count(name)) ||
             Chance(0.3)) {
-          const engine::FieldSpec& spec = *wf.FindField(name);
+          const workflow::FieldSpec& spec = *wf.FindField(name);
           c.fields[name] = SampleValue(spec, rng_, Today(now, wf));
           try {
-            merged.insert_or_assign(name, engine::CoerceField(spec, c.fields[name]));
+            merged.insert_or_assign(name, workflow::CoerceField(spec, c.fields[name]));
           } catch (const base::Error&) {
           }
         }
@@ -420,13 +421,13 @@ class Simulation {
       return;
     }
     std::string role;
-    const ActionSpec* a = Choose(*r.wf, r.state, {engine::kApplicantRole}, &role, id);
+    const ActionSpec* a = Choose(*r.wf, r.state, {workflow::kApplicantRole}, &role, id);
     if (a == nullptr) return;
     Take(r);
     engine::ActCommand c;
     c.request_id = id;
     c.action = a->name;
-    c.actor = {r.applicant, engine::kApplicantRole, ""};
+    c.actor = {r.applicant, workflow::kApplicantRole, ""};
     Fill(c, *a, now);
     inflight_.push_back({engine_.ActAsync(std::move(c)), id, std::nullopt});
   }
@@ -452,8 +453,8 @@ class Simulation {
         r.state = e.fields.at(events::fields::kTo).text();
         r.entered = now;
         Release(r);
-        if (Terminal(r)) ++finished_[r.state == engine::kWithdrawnState ? "withdrawn" : r.state];
-        if (Choose(*r.wf, r.state, {engine::kApplicantRole}, &scratch_) != nullptr) {
+        if (Terminal(r)) ++finished_[r.state == workflow::kWithdrawnState ? "withdrawn" : r.state];
+        if (Choose(*r.wf, r.state, {workflow::kApplicantRole}, &scratch_) != nullptr) {
           agenda_.push({now + Rand(60, 2 * 1440) * kMinute, Kind::kApplicantTurn, 0, r.id});
         }
       } catch (const base::Error& e) {

@@ -6,9 +6,10 @@
 #include <algorithm>
 
 #include "base/error.h"
-#include "engine/workflow_json.h"
 #include "events/time.h"
 #include "ledger/hash.h"
+#include "workflow/field_rules.h"
+#include "workflow/json.h"
 
 namespace jejak::engine {
 namespace {
@@ -16,6 +17,15 @@ namespace {
 using base::Error;
 using base::ErrorCode;
 using events::FieldValue;
+using workflow::ActionSpec;
+using workflow::CoerceField;
+using workflow::FieldSpec;
+using workflow::kApplicantRole;
+using workflow::kSystemRole;
+using workflow::kWithdrawnState;
+using workflow::StateSpec;
+using workflow::Workflow;
+using workflow::WorkflowToJson;
 namespace f = events::fields;
 namespace t = events::types;
 

@@ -18,7 +18,7 @@ namespace jejak::engine {
 // already deployed. Throws kConflict if the version exists with other
 // content or is older than the latest deployed one.
 std::optional<events::Event> DecideDeploy(const EngineState& state,
-                                          const std::shared_ptr<const Workflow>& workflow,
+                                          const std::shared_ptr<const workflow::Workflow>& workflow,
                                           const events::Actor& deployer, int64_t now);
 
 events::Event DecideSubmit(const EngineState& state, const SubmitCommand& cmd, int64_t now,

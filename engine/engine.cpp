@@ -23,7 +23,7 @@ using base::Error;
 using base::ErrorCode;
 
 struct DeployCommand {
-  std::shared_ptr<const Workflow> workflow;
+  std::shared_ptr<const workflow::Workflow> workflow;
   events::Actor deployer;
 };
 struct BreachCheck {};
@@ -75,7 +75,7 @@ class EngineImpl final : public Engine {
     committer_.join();
   }
 
-  std::optional<Accepted> Deploy(std::shared_ptr<const Workflow> wf,
+  std::optional<Accepted> Deploy(std::shared_ptr<const workflow::Workflow> wf,
                                  const events::Actor& deployer) override {
     auto results = Enqueue(DeployCommand{std::move(wf), deployer}).get();
     if (results.empty()) return std::nullopt;

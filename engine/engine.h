@@ -35,8 +35,8 @@
 
 #include "engine/commands.h"
 #include "engine/request_state.h"
-#include "engine/workflow.h"
 #include "ledger/ledger.h"
+#include "workflow/workflow.h"
 
 namespace jejak::engine {
 
@@ -61,7 +61,7 @@ class Engine {
 
   // Appends a workflow_deployed event; nullopt if exactly this definition is
   // already deployed.
-  virtual std::optional<Accepted> Deploy(std::shared_ptr<const Workflow> workflow,
+  virtual std::optional<Accepted> Deploy(std::shared_ptr<const workflow::Workflow> workflow,
                                          const events::Actor& deployer) = 0;
   virtual Accepted Submit(SubmitCommand cmd) = 0;
   virtual Accepted Act(ActCommand cmd) = 0;

@@ -11,6 +11,10 @@ namespace {
 
 using base::Error;
 using base::ErrorCode;
+using workflow::kWithdrawnState;
+using workflow::ParseWorkflow;
+using workflow::StateSpec;
+using workflow::Workflow;
 namespace f = events::fields;
 namespace t = events::types;
 

@@ -70,7 +70,7 @@ struct Fixture {
 
   Fixture() {
     Open();
-    engine->Deploy(ParseWorkflow(kWorkflowV1, "izin-uji.yaml"), admin);
+    engine->Deploy(workflow::ParseWorkflow(kWorkflowV1, "izin-uji.yaml"), admin);
   }
   void Open() {
     EngineOptions o;
@@ -384,11 +384,13 @@ TEST_CASE("deploying version 2 leaves running version-1 requests on version 1") 
   v2.replace(v2.find("version: 1"), 10, "version: 2");
   const std::string v1_rule = "to: diverifikasi, roles: [verifikator]";
   v2.replace(v2.find(v1_rule), v1_rule.size(), "to: diverifikasi, roles: [kasi]");
-  CHECK(fx.engine->Deploy(ParseWorkflow(v2, "v2.yaml"), fx.admin));
-  CHECK(!fx.engine->Deploy(ParseWorkflow(v2, "v2.yaml"), fx.admin));  // same content: no-op
+  CHECK(fx.engine->Deploy(workflow::ParseWorkflow(v2, "v2.yaml"), fx.admin));
+  CHECK(
+      !fx.engine->Deploy(workflow::ParseWorkflow(v2, "v2.yaml"), fx.admin));  // same content: no-op
   CheckRefused(
       [&] {
-        fx.engine->Deploy(ParseWorkflow(kWorkflowV1 + std::string("\n# x\n"), "v1.yaml"), fx.admin);
+        fx.engine->Deploy(workflow::ParseWorkflow(kWorkflowV1 + std::string("\n# x\n"), "v1.yaml"),
+                          fx.admin);
       },
       ErrorCode::kConflict, "version_exists");
   Accepted fresh = fx.SubmitOne("3273010101900005");

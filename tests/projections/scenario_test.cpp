@@ -68,7 +68,7 @@ struct Day {
     o.clock = [this] { return now.load(); };
     o.sla_interval = std::chrono::milliseconds(0);
     auto eng = engine::Engine::Open(o);
-    eng->Deploy(engine::ParseWorkflow(kWorkflow, "izin-uji.yaml"), {"admin", "admin", ""});
+    eng->Deploy(workflow::ParseWorkflow(kWorkflow, "izin-uji.yaml"), {"admin", "admin", ""});
     for (int r = 1; r <= 12; ++r) {
       now = At(8, 0) + (r - 1) * 10 * kMinute;
       engine::SubmitCommand c{"izin-uji",
