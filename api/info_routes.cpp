@@ -3,10 +3,10 @@
 
 #include "api/auth.h"
 #include "api/problem.h"
-#include "api/report_options.h"
 #include "api/server_core.h"
 #include "base/error.h"
 #include "ledger/checkpoint.h"
+#include "projections/report_options.h"
 #include "projections/reports.h"
 #include "workflow/graph.h"
 #include "workflow/json.h"
@@ -56,9 +56,9 @@ Response Report(ServerCore& core, const Request& req, const std::string& kind) {
                   reasons::kBadRequest);
     }
   }
-  projections::ReportOptions ro =
-      ParseReportOptions(req.Query("from").value_or(""), req.Query("to").value_or(""),
-                         req.Query("grace").value_or("1h"), req.Query("burst").value_or("20/10m"));
+  projections::ReportOptions ro = projections::ParseReportOptions(
+      req.Query("from").value_or(""), req.Query("to").value_or(""),
+      req.Query("grace").value_or("1h"), req.Query("burst").value_or("20/10m"));
   json report;
   core.projections->Read([&](const projections::Store& store) {
     report = kind == "officers"    ? projections::OfficerReport(store, ro)

@@ -224,9 +224,9 @@ std::unique_ptr<ServerCore> StartCore(ServerOptions options) {
   for (const auto& wf : workflows) {
     core->engine->Deploy(wf, events::Actor{"admin", "admin", wf->agency});
   }
-  core->projections =
-      std::make_unique<LiveProjector>(core->engine->ledger(), options.data_dir + "/projections",
-                                      std::chrono::milliseconds(20), options.ledger.env);
+  core->projections = std::make_unique<projections::LiveProjector>(
+      core->engine->ledger(), options.data_dir + "/projections", std::chrono::milliseconds(20),
+      options.ledger.env);
   if (core->signing && options.checkpoint_interval.count() > 0) {
     core->checkpointer = std::make_unique<ledger::PeriodicCheckpointer>(
         core->engine->ledger(), *core->signing, options.checkpoint_interval);

@@ -9,8 +9,6 @@
 #include <filesystem>
 #include <iostream>
 
-#include "api/catch_up.h"
-#include "api/report_options.h"
 #include "base/error.h"
 #include "base/hex.h"
 #include "cli/command.h"
@@ -22,7 +20,9 @@
 #include "events/encoding.h"
 #include "events/time.h"
 #include "ledger/ledger.h"
+#include "projections/catch_up.h"
 #include "projections/projector.h"
+#include "projections/report_options.h"
 #include "projections/reports.h"
 #include "projections/status.h"
 
@@ -36,7 +36,7 @@ namespace fs = std::filesystem;
 
 // Applies every ledger entry the projector has not seen.
 void CatchUp(projections::Projector& p, ledger::Ledger& ledger, ProgressBar* bar) {
-  api::CatchUpFromLedger(p, ledger, [&](uint64_t next, uint64_t end) {
+  projections::CatchUpFromLedger(p, ledger, [&](uint64_t next, uint64_t end) {
     if (bar) bar->Update(next, end);
   });
 }
@@ -135,7 +135,7 @@ struct ReportCommandOptions {
 };
 
 int RunReport(const Context& ctx, const ReportCommandOptions& o) {
-  projections::ReportOptions ro = api::ParseReportOptions(o.from, o.to, o.grace, o.burst);
+  projections::ReportOptions ro = projections::ParseReportOptions(o.from, o.to, o.grace, o.burst);
   auto store = UpToDate(ctx);
   json report = o.kind == "officers"    ? projections::OfficerReport(*store, ro)
                 : o.kind == "anomalies" ? projections::AnomalyReport(*store, ro)

@@ -10,7 +10,6 @@
 #include <thread>
 #include <utility>
 
-#include "api/report_options.h"
 #include "api/server.h"
 #include "api/token.h"
 #include "base/error.h"
@@ -18,6 +17,7 @@
 #include "cli/exit_codes.h"
 #include "cli/signals.h"
 #include "events/time.h"
+#include "projections/report_options.h"
 
 namespace jejak::cli {
 namespace {
@@ -122,7 +122,7 @@ int RunTokenIssue(const Context& ctx, const TokenOptions& o) {
   c.role = o.role;
   c.agency = o.agency;
   c.issued_at = events::NowMicros() / 1'000'000;
-  c.expires_at = c.issued_at + api::ParseElapsedUs(o.ttl) / 1'000'000;
+  c.expires_at = c.issued_at + projections::ParseElapsedUs(o.ttl) / 1'000'000;
   std::string token = key.Issue(c);
   if (ctx.json) {
     std::cout << nlohmann::json({{"token", token}, {"expires_at", c.expires_at}}).dump()

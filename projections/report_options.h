@@ -5,7 +5,7 @@
 
 #include "projections/reports.h"
 
-namespace jejak::api {
+namespace jejak::projections {
 
 // A duration in m, h or d (not working days), in microseconds. Throws
 // Error(kInvalidArgument).
@@ -13,7 +13,7 @@ int64_t ParseElapsedUs(const std::string& text);
 
 // from/to: YYYY-MM-DD or empty; grace: a duration such as "1h"; burst:
 // "N/WINDOW" such as "20/10m". Throws Error(kInvalidArgument) naming the bad one.
-projections::ReportOptions ParseReportOptions(const std::string& from, const std::string& to,
-                                              const std::string& grace, const std::string& burst);
+ReportOptions ParseReportOptions(const std::string& from, const std::string& to,
+                                 const std::string& grace, const std::string& burst);
 
-}  // namespace jejak::api
+}  // namespace jejak::projections

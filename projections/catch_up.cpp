@@ -1,12 +1,12 @@
-#include "api/catch_up.h"
+#include "projections/catch_up.h"
 
 #include <algorithm>
 
 #include "events/encoding.h"
 
-namespace jejak::api {
+namespace jejak::projections {
 
-uint64_t CatchUpFromLedger(projections::Projector& projector, const ledger::Ledger& ledger,
+uint64_t CatchUpFromLedger(Projector& projector, const ledger::Ledger& ledger,
                            const std::function<void(uint64_t, uint64_t)>& progress) {
   uint64_t start = projector.next_seq(), end = ledger.size();
   if (start >= end) return 0;
@@ -26,4 +26,4 @@ uint64_t CatchUpFromLedger(projections::Projector& projector, const ledger::Ledg
   return projector.next_seq() - start;
 }
 
-}  // namespace jejak::api
+}  // namespace jejak::projections

@@ -1,4 +1,4 @@
-#include "api/report_options.h"
+#include "projections/report_options.h"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include "events/field_value.h"
 #include "events/time.h"
 
-namespace jejak::api {
+namespace jejak::projections {
 namespace {
 
 using base::Error;
@@ -31,9 +31,9 @@ int64_t ParseElapsedUs(const std::string& text) {
   return events::Calendar().Deadline(0, d);
 }
 
-projections::ReportOptions ParseReportOptions(const std::string& from, const std::string& to,
-                                              const std::string& grace, const std::string& burst) {
-  projections::ReportOptions ro;
+ReportOptions ParseReportOptions(const std::string& from, const std::string& to,
+                                 const std::string& grace, const std::string& burst) {
+  ReportOptions ro;
   if (!from.empty()) ro.from_day = LocalDay(from);
   if (!to.empty()) ro.to_day = LocalDay(to);
   ro.grace_us = ParseElapsedUs(grace);
@@ -53,4 +53,4 @@ projections::ReportOptions ParseReportOptions(const std::string& from, const std
   return ro;
 }
 
-}  // namespace jejak::api
+}  // namespace jejak::projections

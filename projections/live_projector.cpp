@@ -1,21 +1,21 @@
-#include "api/live_projector.h"
+#include "projections/live_projector.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <iterator>
 
-#include "api/catch_up.h"
 #include "base/error.h"
+#include "projections/catch_up.h"
 #include "projections/store.h"
 
-namespace jejak::api {
+namespace jejak::projections {
 
 LiveProjector::LiveProjector(const ledger::Ledger& ledger, const std::string& dir,
                              std::chrono::milliseconds interval, rocksdb::Env* env)
     : ledger_(ledger),
       interval_(interval),
-      projector_(std::make_unique<projections::Projector>(projections::Store::Open(dir, env))) {
+      projector_(std::make_unique<Projector>(Store::Open(dir, env))) {
   CatchUpOnce();
   thread_ = std::thread([this] { Run(); });
 }
@@ -72,7 +72,7 @@ void LiveProjector::RunWaiters(bool all) {
   for (auto& w : ready) w.fn();
 }
 
-void LiveProjector::Read(const std::function<void(const projections::Store&)>& fn) const {
+void LiveProjector::Read(const std::function<void(const Store&)>& fn) const {
   std::shared_lock lock(store_mu_);
   fn(projector_->store());
 }
@@ -133,4 +133,4 @@ void LiveProjector::Run() {
   }
 }
 
-}  // namespace jejak::api
+}  // namespace jejak::projections

@@ -1,4 +1,4 @@
-// The server's projections: a thread that applies new ledger entries to
+// Live projections: a thread that applies new ledger entries to
 // DATA/projections right after the engine commits them, so that status and
 // reports see a command within milliseconds. It wakes on Notify() (the
 // server calls it after each command) and polls every interval otherwise
@@ -27,7 +27,7 @@
 #include "ledger/ledger.h"
 #include "projections/projector.h"
 
-namespace jejak::api {
+namespace jejak::projections {
 
 class LiveProjector {
  public:
@@ -49,7 +49,7 @@ class LiveProjector {
   // thread) if they are applied already, else on the projector's thread, so
   // fn must be quick.
   void WhenApplied(uint64_t seq, std::chrono::milliseconds timeout, std::function<void()> fn);
-  void Read(const std::function<void(const projections::Store&)>& fn) const;
+  void Read(const std::function<void(const Store&)>& fn) const;
   // Entries [0, next_seq()) are applied. Lock-free: reads check it on every
   // request.
   uint64_t next_seq() const { return applied_.load(std::memory_order_acquire); }
@@ -72,7 +72,7 @@ class LiveProjector {
   const ledger::Ledger& ledger_;
   std::chrono::milliseconds interval_;
   mutable std::shared_mutex store_mu_;  // guards projector_
-  std::unique_ptr<projections::Projector> projector_;
+  std::unique_ptr<Projector> projector_;
   mutable std::mutex mu_;  // guards the flags below
   std::condition_variable cv_, applied_cv_;
   bool notified_ = false, stop_ = false;
@@ -84,4 +84,4 @@ class LiveProjector {
   std::thread thread_;
 };
 
-}  // namespace jejak::api
+}  // namespace jejak::projections
