@@ -16,7 +16,7 @@
 
 #include "engine/engine.h"
 
-namespace jejak::cli {
+namespace jejak::demo {
 
 struct SimulationOptions {
   int days = 3;                 // working days to simulate
@@ -49,4 +49,4 @@ SimulationReport RunSimulation(engine::Engine& engine, std::atomic<int64_t>& clo
                                const std::function<void(uint64_t, uint64_t)>& progress,
                                const std::atomic<bool>& stop);
 
-}  // namespace jejak::cli
+}  // namespace jejak::demo

@@ -1,4 +1,4 @@
-#include "cli/simulation.h"
+#include "demo/simulation.h"
 
 #include <fmt/format.h>
 
@@ -9,11 +9,11 @@
 #include <unordered_map>
 
 #include "base/error.h"
-#include "cli/sample_data.h"
+#include "demo/sample_data.h"
 #include "events/vocabulary.h"
 #include "workflow/field_rules.h"
 
-namespace jejak::cli {
+namespace jejak::demo {
 namespace {
 
 using workflow::ActionSpec;
@@ -514,4 +514,4 @@ SimulationReport RunSimulation(engine::Engine& engine, std::atomic<int64_t>& clo
   return Simulation(engine, clock, options).Run(progress, stop);
 }
 
-}  // namespace jejak::cli
+}  // namespace jejak::demo

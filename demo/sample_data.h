@@ -8,7 +8,7 @@
 
 #include "workflow/workflow.h"
 
-namespace jejak::cli {
+namespace jejak::demo {
 
 // A value for spec as a citizen or officer would type it. today_days is the
 // simulated date (days since 1970-01-01) for date fields.
@@ -22,4 +22,4 @@ std::string SampleName(std::mt19937_64& rng);
 // A short sentence for a reason or note.
 std::string SampleReason(std::mt19937_64& rng);
 
-}  // namespace jejak::cli
+}  // namespace jejak::demo

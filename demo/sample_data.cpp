@@ -1,4 +1,4 @@
-#include "cli/sample_data.h"
+#include "demo/sample_data.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 
 #include "events/time.h"
 
-namespace jejak::cli {
+namespace jejak::demo {
 namespace {
 
 template <size_t N>
@@ -122,4 +122,4 @@ std::string SampleValue(const workflow::FieldSpec& spec, std::mt19937_64& rng, i
   return text;
 }
 
-}  // namespace jejak::cli
+}  // namespace jejak::demo
