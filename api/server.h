@@ -1,5 +1,5 @@
 // jejak's HTTP API server (`jejak serve`): owns the engine of a data
-// directory, the live projections (live_projector.h), optionally the Kafka
+// directory, the live projections (projections/live_projector.h), optionally the Kafka
 // relay, and an HTTP server whose routes are listed in docs/openapi.yaml.
 //
 // Contract:

@@ -190,7 +190,7 @@ void Indexer::Run() {
       if (!buffer_.empty() && (stopping || due)) WriteBuffer();
     } catch (const std::exception& e) {
       error = std::current_exception();
-      // No index write again until the index database may resume (write_guard.h).
+      // No index write again until the index database may resume (base/write_guard.h).
       r_.index_guard->Failed(*r_.index_db, rocksdb::Status::IOError(e.what()));
     }
     lock.lock();

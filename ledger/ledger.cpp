@@ -287,7 +287,7 @@ class LedgerImpl final : public Ledger {
 
   // Writes the format marker again (the same value, not synced), so that the
   // memtables are not empty: RocksDB resumes from a failed write only by
-  // flushing them, which starts a new write-ahead log (write_guard.h). The
+  // flushing them, which starts a new write-ahead log (base/write_guard.h). The
   // head record would do too, but it must keep what it says: the verifier
   // compares it with the entries (a truncated tail).
   void Prime() {

@@ -36,7 +36,7 @@ struct RocksLedger {
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   std::string dir;
   rocksdb::Env* env = nullptr;  // OpenOptions::env; null: the default
-  // A writer's: what stops each database from writing (write_guard.h).
+  // A writer's: what stops each database from writing (base/write_guard.h).
   std::shared_ptr<base::WriteGuard> guard = std::make_shared<base::WriteGuard>("the ledger");
   std::shared_ptr<base::WriteGuard> index_guard =
       std::make_shared<base::WriteGuard>("the ledger's index database");
@@ -55,7 +55,7 @@ struct RocksLedger {
 // out (dropping the old families; the indexer rebuilds them, indexer.h) and the caller migrates the
 // Merkle tree of v1. A secondary refuses both.
 // Damage (a damaged write-ahead log, a table file missing or shorter than
-// RocksDB recorded: wal_reader.h, table_files.h) throws Error(kCorruption)
+// RocksDB recorded: base/wal_reader.h, table_files.h) throws Error(kCorruption)
 // naming the file, having changed and removed nothing.
 std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mode,
                                              rocksdb::Env* env = nullptr);

@@ -234,7 +234,7 @@ class RocksStore final : public Store {
     put_unread_before(nullptr);
     batch.Put(kNextSeqKey, keys::Be64(b.next_seq));
     // After a failed write, none until RocksDB may write again (a full disk
-    // cleared): writing on would abort the process (write_guard.h).
+    // cleared): writing on would abort the process (base/write_guard.h).
     if (guard_ && guard_->Resume(*db_) != base::WriteGuard::State::kOk) {
       throw Error(ErrorCode::kIoError, guard_->problem());
     }
