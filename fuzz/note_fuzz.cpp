@@ -101,7 +101,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     default: {
       std::string bytes;
-      if (base::Base64Decode(in, &bytes)) JEJAK_REQUIRE(base::Base64Encode(bytes) == in);
+      if (jejak::base::Base64Decode(in, &bytes))
+        JEJAK_REQUIRE(jejak::base::Base64Encode(bytes) == in);
     }
   }
   return 0;
