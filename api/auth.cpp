@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 
 #include "api/problem.h"
-#include "engine/workflow.h"
-#include "events/error.h"
+#include "base/error.h"
+#include "workflow/workflow.h"
 
 namespace jejak::api {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 std::optional<Claims> OptionalCaller(const Request& req, const TokenKey& key, int64_t now_s) {
   std::string auth = req.Header("authorization");
@@ -39,6 +39,6 @@ void RequireRole(const Claims& claims, const std::string& role) {
   }
 }
 
-bool IsStaff(const Claims& claims) { return claims.role != engine::kApplicantRole; }
+bool IsStaff(const Claims& claims) { return claims.role != workflow::kApplicantRole; }
 
 }  // namespace jejak::api

@@ -5,14 +5,14 @@
 #include <algorithm>
 #include <optional>
 
-#include "events/error.h"
+#include "base/error.h"
 
 namespace jejak::api {
 namespace {
 
 namespace ip = boost::asio::ip;
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 // IPv4-mapped IPv6 ("::ffff:10.0.0.1", as a dual-stack socket reports an
 // IPv4 peer) is the IPv4 address.

@@ -16,7 +16,7 @@
 
 #include "api/client_address.h"
 #include "api/problem.h"
-#include "events/error.h"
+#include "base/error.h"
 
 namespace jejak::api {
 namespace {
@@ -25,8 +25,8 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 // An io_context whose handlers can be destroyed before it is.
 struct Context : asio::io_context {

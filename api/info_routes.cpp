@@ -3,19 +3,19 @@
 
 #include "api/auth.h"
 #include "api/problem.h"
-#include "api/report_options.h"
 #include "api/server_core.h"
-#include "engine/graph.h"
-#include "engine/workflow_json.h"
-#include "events/error.h"
+#include "base/error.h"
 #include "ledger/checkpoint.h"
+#include "projections/report_options.h"
 #include "projections/reports.h"
+#include "workflow/graph.h"
+#include "workflow/json.h"
 
 namespace jejak::api {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using nlohmann::json;
 
 Response Workflows(ServerCore& core) {
@@ -33,16 +33,17 @@ Response Workflows(ServerCore& core) {
 
 Response OneWorkflow(ServerCore& core, const Request& req) {
   const std::string& name = req.params.at("name");
-  std::shared_ptr<const engine::Workflow> wf;
+  std::shared_ptr<const workflow::Workflow> wf;
   core.engine->Read([&](const engine::EngineState& s) { wf = s.Latest(name); });
   if (!wf) {
     throw Error(ErrorCode::kNotFound, fmt::format("no workflow {} is deployed", name),
                 "unknown_workflow");
   }
-  return JsonResponse(200, {{"name", wf->name},
-                            {"version", wf->version},
-                            {"model", engine::WorkflowToJson(*wf)},
-                            {"mermaid", engine::RenderGraph(*wf, engine::GraphFormat::kMermaid)}});
+  return JsonResponse(200,
+                      {{"name", wf->name},
+                       {"version", wf->version},
+                       {"model", workflow::WorkflowToJson(*wf)},
+                       {"mermaid", workflow::RenderGraph(*wf, workflow::GraphFormat::kMermaid)}});
 }
 
 Response Report(ServerCore& core, const Request& req, const std::string& kind) {
@@ -55,9 +56,9 @@ Response Report(ServerCore& core, const Request& req, const std::string& kind) {
                   reasons::kBadRequest);
     }
   }
-  projections::ReportOptions ro =
-      ParseReportOptions(req.Query("from").value_or(""), req.Query("to").value_or(""),
-                         req.Query("grace").value_or("1h"), req.Query("burst").value_or("20/10m"));
+  projections::ReportOptions ro = projections::ParseReportOptions(
+      req.Query("from").value_or(""), req.Query("to").value_or(""),
+      req.Query("grace").value_or("1h"), req.Query("burst").value_or("20/10m"));
   json report;
   core.projections->Read([&](const projections::Store& store) {
     report = kind == "officers"    ? projections::OfficerReport(store, ro)
@@ -149,7 +150,7 @@ Response MetricsText(ServerCore& core) {
   g.projection_errors = core.projections->errors();
   g.projected = core.projections->next_seq();
   if (core.relay) {
-    engine::RelayStatus s = core.relay->status();
+    kafka::RelayStatus s = core.relay->status();
     g.relay = true;
     g.relay_lag = g.ledger_size > s.published ? g.ledger_size - s.published : 0;
     g.relay_published = s.published;

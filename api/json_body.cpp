@@ -8,13 +8,13 @@
 #include <vector>
 
 #include "api/problem.h"
-#include "events/error.h"
+#include "base/error.h"
 
 namespace jejak::api {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using nlohmann::json;
 
 // Builds the value from nlohmann's (iterative) SAX parser, checking as it

@@ -8,7 +8,7 @@
 namespace jejak::api {
 namespace {
 
-using events::ErrorCode;
+using base::ErrorCode;
 
 const char* Title(int status) {
   switch (status) {
@@ -39,7 +39,7 @@ const char* Title(int status) {
 
 }  // namespace
 
-int HttpStatusFor(const events::Error& error) {
+int HttpStatusFor(const base::Error& error) {
   // Rule violations in the request's content (422) versus malformed input (400).
   static const std::set<std::string> kUnprocessable = {
       "unknown_action",  "unknown_field",     "invalid_field", "missing_field",
@@ -71,9 +71,9 @@ int HttpStatusFor(const events::Error& error) {
   return 500;
 }
 
-Response ProblemResponse(const events::Error& error) {
+Response ProblemResponse(const base::Error& error) {
   int status = HttpStatusFor(error);
-  std::string code(events::ErrorCodeName(error.code()));
+  std::string code(base::ErrorCodeName(error.code()));
   std::string slug = error.reason().empty() ? code : error.reason();
   nlohmann::json doc = {{"type", "https://jejak.go.id/problems/" + slug},
                         {"title", Title(status)},

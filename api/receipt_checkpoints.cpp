@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "ledger/checkpoint.h"
 
 namespace jejak::api {
@@ -64,7 +64,7 @@ void ReceiptCheckpoints::Run() {
     bool failed = false;
     try {
       Make();
-    } catch (const events::Error&) {
+    } catch (const base::Error&) {
       failed = true;  // Covering() tries again for each waiter and reports it
     }
     std::vector<std::function<void()>> ready;

@@ -7,12 +7,12 @@
 #include "api/auth.h"
 #include "api/problem.h"
 #include "api/server_core.h"
+#include "base/error.h"
+#include "base/hex.h"
 #include "engine/request_state.h"
 #include "engine/tracking_code.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "events/field_value.h"
-#include "events/hex.h"
 #include "events/json.h"
 #include "events/time.h"
 #include "ledger/hash.h"
@@ -21,8 +21,8 @@
 namespace jejak::api {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using nlohmann::json;
 
 // Longest texts of the body's members (the parser bounds every string at
@@ -90,7 +90,7 @@ std::string Outcome(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
   } catch (const Error& e) {
-    return e.reason().empty() ? std::string(events::ErrorCodeName(e.code())) : e.reason();
+    return e.reason().empty() ? std::string(base::ErrorCodeName(e.code())) : e.reason();
   } catch (...) {
     return "internal";
   }
@@ -179,7 +179,7 @@ void Submit(ServerCore& core, const Request& req, Reply reply) {
         out["tracking_code"] = a.tracking_code;
         Claims applicant;
         applicant.subject = a.event.actor.subject;
-        applicant.role = engine::kApplicantRole;
+        applicant.role = workflow::kApplicantRole;
         applicant.request = a.event.request_id;
         applicant.issued_at = c->NowS();
         applicant.expires_at = applicant.issued_at + c->options.applicant_token_ttl_s;
@@ -285,7 +285,7 @@ std::optional<Claims> AuthorizeRead(ServerCore& core, const Request& req,
                 reasons::kMissingToken);
   }
   bool right =
-      code_sha256 != nullptr && *code_sha256 == events::ToHex(engine::TrackingCodeDigest(code));
+      code_sha256 != nullptr && *code_sha256 == base::ToHex(engine::TrackingCodeDigest(code));
   switch (core.guesses.Check(id, req.remote, right)) {
     case GuessGuard::Outcome::kRight:
       return std::nullopt;
@@ -344,7 +344,7 @@ Response History(ServerCore& core, const Request& req) {
   for (const auto& entry : core.engine->ledger().ReadRequest(id)) {
     events::Event e = events::Decode(entry.bytes);
     e.seq = entry.seq;
-    std::shared_ptr<const engine::Workflow> wf;
+    std::shared_ptr<const workflow::Workflow> wf;
     core.engine->Read(
         [&](const engine::EngineState& s) { wf = s.Find(e.workflow, e.workflow_version); });
     json j = events::ToJson(e);

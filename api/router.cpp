@@ -2,14 +2,15 @@
 
 #include <fmt/format.h>
 
-#include "events/error.h"
+#include "base/error.h"
+#include "base/hex.h"
 #include "events/field_value.h"
 
 namespace jejak::api {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 template <typename Segment = std::string>
 std::vector<Segment> Split(std::string_view path) {
@@ -30,13 +31,6 @@ std::vector<Segment> Split(std::string_view path) {
 
 bool IsParam(const std::string& seg) {
   return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
-}
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -122,8 +116,8 @@ std::string PercentDecode(std::string_view text, PlusMeans plus) {
     if (text[i] == '+' && plus == PlusMeans::kSpace) {
       out += ' ';
     } else if (text[i] == '%') {
-      int hi = i + 2 < text.size() ? HexDigit(text[i + 1]) : -1;
-      int lo = i + 2 < text.size() ? HexDigit(text[i + 2]) : -1;
+      int hi = i + 2 < text.size() ? base::HexDigitValue(text[i + 1]) : -1;
+      int lo = i + 2 < text.size() ? base::HexDigitValue(text[i + 2]) : -1;
       if (hi < 0 || lo < 0) {
         throw Error(ErrorCode::kInvalidArgument, "bad percent escape in the URL", "bad_url");
       }

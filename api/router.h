@@ -5,7 +5,7 @@
 // A handler answers by returning a response, or, if it waits for something
 // (a command waits for the engine's group commit), later through a Reply,
 // without holding a server thread meanwhile. Either kind may throw
-// events::Error before it answers; the server turns it into a problem.
+// base::Error before it answers; the server turns it into a problem.
 #pragma once
 
 #include <functional>

@@ -12,15 +12,15 @@
 #include "api/json_writer.h"
 #include "api/problem.h"
 #include "api/server_core.h"
-#include "events/error.h"
+#include "base/error.h"
 #include "events/time.h"
 #include "ledger/checkpoint.h"
 #include "ledger/receipt.h"
 
 namespace jejak::api {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
@@ -181,8 +181,8 @@ uint64_t QueryUint(const Request& req, const std::string& name, std::optional<ui
 
 namespace {
 
-std::vector<std::shared_ptr<const engine::Workflow>> LoadWorkflows(const std::string& dir) {
-  std::vector<std::shared_ptr<const engine::Workflow>> out;
+std::vector<std::shared_ptr<const workflow::Workflow>> LoadWorkflows(const std::string& dir) {
+  std::vector<std::shared_ptr<const workflow::Workflow>> out;
   if (dir.empty()) return out;
   std::vector<std::string> files;
   std::error_code ec;
@@ -192,7 +192,7 @@ std::vector<std::shared_ptr<const engine::Workflow>> LoadWorkflows(const std::st
   }
   if (ec) throw Error(ErrorCode::kNotFound, fmt::format("cannot read workflows in {}", dir));
   std::sort(files.begin(), files.end());
-  for (const auto& f : files) out.push_back(engine::LoadWorkflowFile(f));
+  for (const auto& f : files) out.push_back(workflow::LoadWorkflowFile(f));
   // Versions of one workflow must be deployed in order.
   std::stable_sort(out.begin(), out.end(),
                    [](const auto& a, const auto& b) { return a->version < b->version; });
@@ -224,9 +224,9 @@ std::unique_ptr<ServerCore> StartCore(ServerOptions options) {
   for (const auto& wf : workflows) {
     core->engine->Deploy(wf, events::Actor{"admin", "admin", wf->agency});
   }
-  core->projections =
-      std::make_unique<LiveProjector>(core->engine->ledger(), options.data_dir + "/projections",
-                                      std::chrono::milliseconds(20), options.ledger.env);
+  core->projections = std::make_unique<projections::LiveProjector>(
+      core->engine->ledger(), options.data_dir + "/projections", std::chrono::milliseconds(20),
+      options.ledger.env);
   if (core->signing && options.checkpoint_interval.count() > 0) {
     core->checkpointer = std::make_unique<ledger::PeriodicCheckpointer>(
         core->engine->ledger(), *core->signing, options.checkpoint_interval);
@@ -235,11 +235,11 @@ std::unique_ptr<ServerCore> StartCore(ServerOptions options) {
     core->receipts = std::make_unique<ReceiptCheckpoints>(core->engine->ledger(), *core->signing);
   }
   if (!options.kafka.empty()) {
-    engine::RelayOptions ro;
+    kafka::RelayOptions ro;
     ro.data_dir = options.data_dir;
     ro.bootstrap = options.kafka;
     ro.topic = options.kafka_topic;
-    core->relay = engine::Relay::Start(core->engine->ledger(), std::move(ro));
+    core->relay = kafka::Relay::Start(core->engine->ledger(), std::move(ro));
   }
   std::string token_path =
       options.token_key.empty() ? options.data_dir + "/token.key" : options.token_key;

@@ -1,5 +1,5 @@
 // jejak's HTTP API server (`jejak serve`): owns the engine of a data
-// directory, the live projections (live_projector.h), optionally the Kafka
+// directory, the live projections (projections/live_projector.h), optionally the Kafka
 // relay, and an HTTP server whose routes are listed in docs/openapi.yaml.
 //
 // Contract:
@@ -63,7 +63,7 @@ struct ServerCore;
 
 class Server {
  public:
-  // Throws events::Error (busy data directory, bad workflows, cannot listen).
+  // Throws base::Error (busy data directory, bad workflows, cannot listen).
   static std::unique_ptr<Server> Start(ServerOptions options);
   ~Server();
   Server(const Server&) = delete;

@@ -17,7 +17,6 @@
 #include <unordered_map>
 
 #include "api/guess_guard.h"
-#include "api/live_projector.h"
 #include "api/metrics.h"
 #include "api/rate_limit.h"
 #include "api/receipt_checkpoints.h"
@@ -26,9 +25,10 @@
 #include "api/status_cache.h"
 #include "api/token.h"
 #include "engine/engine.h"
-#include "engine/relay.h"
+#include "kafka/relay.h"
 #include "ledger/checkpoint.h"
 #include "ledger/note.h"
+#include "projections/live_projector.h"
 
 namespace jejak::api {
 
@@ -36,8 +36,8 @@ struct ServerCore {
   ServerOptions options;
   // Declared in the order they start; destroyed in reverse (relay first).
   std::unique_ptr<engine::Engine> engine;
-  std::unique_ptr<LiveProjector> projections;
-  std::unique_ptr<engine::Relay> relay;
+  std::unique_ptr<projections::LiveProjector> projections;
+  std::unique_ptr<kafka::Relay> relay;
   // With a signing key:
   std::unique_ptr<ledger::PeriodicCheckpointer> checkpointer;
   std::unique_ptr<ReceiptCheckpoints> receipts;

@@ -15,19 +15,19 @@
 
 #include "api/json_body.h"
 #include "api/problem.h"
-#include "events/error.h"
+#include "base/base64.h"
+#include "base/error.h"
 #include "events/field_value.h"
-#include "ledger/note.h"
 
 namespace jejak::api {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 constexpr size_t kSecretSize = 32;
 
 std::string B64Url(std::string_view bytes) {
-  std::string s = ledger::Base64Encode(bytes);
+  std::string s = base::Base64Encode(bytes);
   while (!s.empty() && s.back() == '=') s.pop_back();
   for (char& c : s) c = c == '+' ? '-' : c == '/' ? '_' : c;
   return s;
@@ -40,7 +40,7 @@ bool FromB64Url(std::string_view text, std::string* out) {
     c = c == '-' ? '+' : c == '_' ? '/' : c;
   }
   while (s.size() % 4) s += '=';
-  return ledger::Base64Decode(s, out);
+  return base::Base64Decode(s, out);
 }
 
 [[noreturn]] void Bad(const std::string& why) {

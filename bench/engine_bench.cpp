@@ -16,8 +16,8 @@
 
 #include "bench/bench.h"
 #include "engine/engine.h"
-#include "engine/workflow.h"
 #include "ledger/ledger.h"
+#include "workflow/workflow.h"
 
 #ifndef JEJAK_SOURCE_DIR
 #define JEJAK_SOURCE_DIR "."
@@ -181,7 +181,7 @@ void Client(engine::Engine& engine, size_t client, uint64_t requests, size_t win
 double EngineCommands(const Context& ctx, size_t window) {
   uint64_t commands = Commands(ctx, window);
   uint64_t requests = commands / kStepsPerRequest / kClients;
-  static const auto workflow = engine::LoadWorkflowFile(WorkflowPath());
+  static const auto workflow = workflow::LoadWorkflowFile(WorkflowPath());
   ScratchDir dir(ctx, "engine");
   engine::EngineOptions o;
   o.data_dir = dir.path();

@@ -39,9 +39,9 @@
 #include "api/token.h"
 #include "bench/bench.h"
 #include "engine/engine.h"
-#include "engine/workflow.h"
 #include "events/time.h"
 #include "ledger/note.h"
+#include "workflow/workflow.h"
 
 #ifndef JEJAK_SOURCE_DIR
 #define JEJAK_SOURCE_DIR "."
@@ -54,10 +54,10 @@ constexpr int kWrkThreads = 2;
 constexpr int kServerThreads = 4;
 const char kAgency[] = "Pengelola SP4N-LAPOR! Pemerintah Provinsi Jawa Timur";
 
-std::shared_ptr<const engine::Workflow> Lapor() {
+std::shared_ptr<const workflow::Workflow> Lapor() {
   const char* dir = std::getenv("JEJAK_SOURCE_DIR");
-  static const auto wf = engine::LoadWorkflowFile(std::string(dir ? dir : JEJAK_SOURCE_DIR) +
-                                                  "/examples/workflows/lapor-pengaduan.yaml");
+  static const auto wf = workflow::LoadWorkflowFile(std::string(dir ? dir : JEJAK_SOURCE_DIR) +
+                                                    "/examples/workflows/lapor-pengaduan.yaml");
   return wf;
 }
 

@@ -14,10 +14,10 @@
 #include <stdexcept>
 
 #include "bench/bench.h"
-#include "engine/relay.h"
 #include "events/encoding.h"
-#include "events/kafka.h"
-#include "events/kafka_message.h"
+#include "kafka/client.h"
+#include "kafka/cloud_event.h"
+#include "kafka/relay.h"
 #include "ledger/ledger.h"
 
 namespace jejak::bench {
@@ -82,7 +82,7 @@ struct Sizes {
 struct Fixture {
   std::unique_ptr<ScratchDir> dir;
   std::unique_ptr<ledger::Ledger> ledger;
-  std::vector<events::KafkaRecord> records;  // what the relay will send, for the baseline
+  std::vector<kafka::KafkaRecord> records;  // what the relay will send, for the baseline
 };
 
 Fixture& TheFixture() {
@@ -128,12 +128,12 @@ Fixture& Prepared(const Context& ctx) {
   std::map<std::string, uint64_t> last;
   std::string source = "jejak:ledger:" + ledger::HashToHex(f.ledger->Get(0)->chain);
   f.ledger->Scan(0, s.events, [&](const ledger::Entry& entry) {
-    events::PublishedEvent p{events::Decode(entry.bytes), ledger::HashToHex(entry.chain), {}};
+    kafka::PublishedEvent p{events::Decode(entry.bytes), ledger::HashToHex(entry.chain), {}};
     p.event.seq = entry.seq;
     auto it = last.find(p.event.request_id);
     if (it != last.end()) p.prev_seq = it->second;
     last[p.event.request_id] = entry.seq;
-    f.records.push_back(events::ToKafkaRecord(p, "", source));
+    f.records.push_back(kafka::ToKafkaRecord(p, "", source));
     return true;
   });
   return f;
@@ -142,7 +142,7 @@ Fixture& Prepared(const Context& ctx) {
 std::string NewTopic(const Sizes& s, const char* side) {
   static int n = 0;
   std::string topic = fmt::format("jejak.bench.{}.{}.{}", side, getpid(), ++n);
-  events::CreateTopic(Bootstrap(), {topic, static_cast<int>(s.partitions), 1});
+  kafka::CreateTopic(Bootstrap(), {topic, static_cast<int>(s.partitions), 1});
   return topic;
 }
 
@@ -151,13 +151,13 @@ double RelayPublish(const Context& ctx) {
   Fixture& f = Prepared(ctx);
   std::string topic = NewTopic(s, "relay");
   ScratchDir data(ctx, "relay");
-  engine::RelayOptions o;
+  kafka::RelayOptions o;
   o.data_dir = data.path();
   o.bootstrap = Bootstrap();
   o.topic = topic;
   o.partitions = static_cast<int>(s.partitions);
   double start = Now();
-  auto relay = engine::Relay::Start(*f.ledger, o);
+  auto relay = kafka::Relay::Start(*f.ledger, o);
   if (!relay->Drain(std::chrono::minutes(10))) {
     throw std::runtime_error("relay did not drain: " + relay->status().last_error);
   }

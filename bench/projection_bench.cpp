@@ -9,11 +9,11 @@
 #include <mutex>
 #include <random>
 
+#include "base/error.h"
 #include "bench/bench.h"
 #include "bench/table.h"
 #include "engine/engine.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "events/time.h"
 #include "projections/projector.h"
 #include "projections/reports.h"
@@ -72,7 +72,7 @@ const Fixture& MadeLedger(const Context& ctx) {
   o.clock = [&] { return now.fetch_add(step.load()); };
   o.sla_interval = std::chrono::milliseconds(0);
   auto eng = engine::Engine::Open(o);
-  eng->Deploy(engine::ParseWorkflow(kWorkflow, "bench.yaml"), {"admin", "admin", ""});
+  eng->Deploy(workflow::ParseWorkflow(kWorkflow, "bench.yaml"), {"admin", "admin", ""});
   f.first_day = (day + 7 * 60 * kMinuteUs) / kDayUs;
   std::mt19937_64 rng(1);
   // Spreads the next n commands over minutes from minute start of the day.
@@ -100,7 +100,7 @@ const Fixture& MadeLedger(const Context& ctx) {
       try {
         acts[i].get();
         (is_other[i] ? done.second : done.first).push_back(ids[i]);
-      } catch (const events::Error&) {
+      } catch (const base::Error&) {
       }
     }
     return done;

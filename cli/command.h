@@ -1,6 +1,6 @@
 // How the jejak executable wires its subcommands. Each command group adds its
 // subcommands to the CLI11 app and sets Context::run when one is chosen; main
-// runs it and turns any events::Error into a message and an exit code.
+// runs it and turns any base::Error into a message and an exit code.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -12,7 +12,8 @@
 #include "cli/kafka.h"
 #include "cli/progress.h"
 #include "cli/signals.h"
-#include "cli/simulation.h"
+#include "demo/examples.h"
+#include "demo/simulation.h"
 #include "engine/engine.h"
 #include "events/encoding.h"
 #include "events/time.h"
@@ -20,14 +21,6 @@
 
 namespace jejak::cli {
 namespace {
-
-struct EmbeddedWorkflow {
-  const char* file;
-  const char* yaml;
-};
-constexpr EmbeddedWorkflow kExamples[] = {
-#include "example_workflows.inc"
-};
 
 constexpr int64_t kDayUs = 86'400'000'000;
 
@@ -62,12 +55,12 @@ int RunDemo(const Context& ctx, const DemoOptions& o) {
 
   events::Actor admin{"admin-dpmptsp", "admin", "DPMPTSP Kota Bandung"};
   int utc_offset = 7 * 60;
-  for (const auto& ex : kExamples) {
-    auto wf = engine::ParseWorkflow(ex.yaml, ex.file);
+  for (const auto& ex : demo::ExampleWorkflows()) {
+    auto wf = workflow::ParseWorkflow(ex.yaml, ex.file);
     engine->Deploy(wf, admin);
     utc_offset = wf->calendar.utc_offset_minutes;
   }
-  SimulationOptions so;
+  demo::SimulationOptions so;
   so.days = o.days;
   so.requests_per_day = o.requests;
   so.seed = o.seed;
@@ -79,10 +72,10 @@ int RunDemo(const Context& ctx, const DemoOptions& o) {
                o.requests);
   }
   auto started = std::chrono::steady_clock::now();
-  SimulationReport r;
+  demo::SimulationReport r;
   {
     ProgressBar bar("simulating");
-    r = RunSimulation(
+    r = demo::RunSimulation(
         *engine, clock, so, [&](uint64_t d, uint64_t t) { bar.Update(d, t); }, StopRequested());
   }
   double seconds =

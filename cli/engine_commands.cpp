@@ -5,13 +5,13 @@
 
 #include <iostream>
 
+#include "base/error.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/kafka.h"
 #include "cli/proof_files.h"
 #include "engine/engine.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "events/json.h"
 #include "events/time.h"
 #include "events/vocabulary.h"
@@ -20,8 +20,8 @@
 namespace jejak::cli {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 struct CommandOptions {
   std::vector<std::string> files;  // deploy
@@ -102,8 +102,8 @@ int Report(const Context& ctx, const CommandOptions& o, const engine::Accepted& 
 int RunDeploy(const Context& ctx, const CommandOptions& o) {
   ctx.RequireData();
   // Every file must load before anything is written.
-  std::vector<std::shared_ptr<const engine::Workflow>> workflows;
-  for (const auto& file : o.files) workflows.push_back(engine::LoadWorkflowFile(file));
+  std::vector<std::shared_ptr<const workflow::Workflow>> workflows;
+  for (const auto& file : o.files) workflows.push_back(workflow::LoadWorkflowFile(file));
   auto eng = OpenEngine(ctx);
   KafkaRelay kafka(ctx, o.kafka, eng->ledger());
   events::Actor deployer{o.subject.empty() ? "admin" : o.subject, "admin", o.agency};

@@ -1,7 +1,7 @@
 // The jejak command's exit codes, documented in README.md and in --help.
 #pragma once
 
-#include "events/error.h"
+#include "base/error.h"
 
 namespace jejak::cli {
 
@@ -22,8 +22,8 @@ inline constexpr char kExitCodesHelp[] =
     "4 version conflict, 5 data directory busy, 6 I/O error or corruption,\n"
     "7 service unavailable, 8 a Kafka stream misses an event (jejak project).";
 
-ExitCode ExitCodeFor(events::ErrorCode code);
+ExitCode ExitCodeFor(base::ErrorCode code);
 // As above, but a gap in a Kafka stream (reason "stream_gap") has its own code.
-ExitCode ExitCodeFor(const events::Error& e);
+ExitCode ExitCodeFor(const base::Error& e);
 
 }  // namespace jejak::cli

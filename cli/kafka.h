@@ -1,5 +1,5 @@
 // --kafka for the commands that write: with it, an outbox relay
-// (engine/relay.h) publishes the ledger to Kafka beside the engine.
+// (kafka/relay.h) publishes the ledger to Kafka beside the engine.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -8,7 +8,7 @@
 #include <string>
 
 #include "cli/command.h"
-#include "engine/relay.h"
+#include "kafka/relay.h"
 #include "ledger/ledger.h"
 
 namespace jejak::cli {
@@ -39,7 +39,7 @@ class KafkaRelay {
  private:
   const Context& ctx_;
   KafkaFlags flags_;
-  std::unique_ptr<engine::Relay> relay_;
+  std::unique_ptr<kafka::Relay> relay_;
 };
 
 }  // namespace jejak::cli

@@ -5,10 +5,10 @@
 
 #include <iostream>
 
+#include "base/error.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/kafka.h"
-#include "events/error.h"
 #include "events/time.h"
 
 namespace jejak::cli {
@@ -33,13 +33,13 @@ void AddKafkaFlags(CLI::App* cmd, KafkaFlags& f) {
 KafkaRelay::KafkaRelay(const Context& ctx, const KafkaFlags& flags, ledger::Ledger& ledger)
     : ctx_(ctx), flags_(flags) {
   if (flags.bootstrap.empty()) return;
-  engine::RelayOptions o;
+  kafka::RelayOptions o;
   o.data_dir = ctx.data_dir;
   o.bootstrap = flags.bootstrap;
   o.topic = flags.topic;
   o.partitions = flags.partitions;
   o.replication = flags.replication;
-  relay_ = engine::Relay::Start(ledger, std::move(o));
+  relay_ = kafka::Relay::Start(ledger, std::move(o));
 }
 
 KafkaRelay::~KafkaRelay() = default;
@@ -48,7 +48,7 @@ void KafkaRelay::Finish() {
   if (!relay_) return;
   auto wait = std::chrono::milliseconds(static_cast<int64_t>(flags_.wait_seconds * 1000));
   bool drained = relay_->Drain(wait);
-  engine::RelayStatus s = relay_->status();
+  kafka::RelayStatus s = relay_->status();
   relay_.reset();  // saves the position
   if (drained) {
     if (!ctx_.json) {
@@ -71,7 +71,7 @@ namespace {
 int RunStatus(const Context& ctx) {
   ctx.RequireData();
   uint64_t size = ledger::Ledger::OpenReadOnly(ctx.LedgerDir())->size();
-  auto positions = engine::ReadRelayPositions(ctx.data_dir);
+  auto positions = kafka::ReadRelayPositions(ctx.data_dir);
   if (ctx.json) {
     nlohmann::json topics = nlohmann::json::array();
     for (const auto& p : positions) {

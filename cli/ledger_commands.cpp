@@ -6,10 +6,10 @@
 #include <fstream>
 #include <iostream>
 
+#include "base/error.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
-#include "events/error.h"
 #include "ledger/layout.h"
 #include "ledger/ledger.h"
 #include "ledger/salvage.h"
@@ -53,8 +53,8 @@ int RunMigrate(const Context& ctx) {
   ctx.RequireData();
   // Open() would create a ledger where there is none.
   if (!std::filesystem::exists(std::filesystem::path(ctx.LedgerDir()) / "CURRENT")) {
-    throw events::Error(events::ErrorCode::kNotFound,
-                        fmt::format("no jejak ledger in {}", ctx.LedgerDir()));
+    throw base::Error(base::ErrorCode::kNotFound,
+                      fmt::format("no jejak ledger in {}", ctx.LedgerDir()));
   }
   auto ledger = ledger::Ledger::Open(ctx.LedgerDir());
   uint64_t size = ledger->size();
@@ -84,8 +84,8 @@ void CopySecrets(const std::string& from, const std::string& to) {
     fs::copy(src, fs::path(to) / name,
              fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
     if (ec) {
-      throw events::Error(events::ErrorCode::kIoError,
-                          fmt::format("cannot copy {}: {}", src.string(), ec.message()));
+      throw base::Error(base::ErrorCode::kIoError,
+                        fmt::format("cannot copy {}: {}", src.string(), ec.message()));
     }
   }
 }
@@ -98,19 +98,19 @@ int RunSalvage(const Context& ctx, const std::string& out) {
   ctx.RequireData();
   std::error_code ec;
   if (fs::exists(out, ec) && fs::equivalent(out, ctx.data_dir, ec)) {
-    throw events::Error(events::ErrorCode::kInvalidArgument,
-                        "--out must be a new directory, not the one salvaged");
+    throw base::Error(base::ErrorCode::kInvalidArgument,
+                      "--out must be a new directory, not the one salvaged");
   }
   if (fs::exists(out, ec) && !fs::is_empty(out, ec)) {
-    throw events::Error(events::ErrorCode::kInvalidArgument,
-                        fmt::format("{} is not empty; salvage needs a new directory", out));
+    throw base::Error(base::ErrorCode::kInvalidArgument,
+                      fmt::format("{} is not empty; salvage needs a new directory", out));
   }
   std::string ledger_out = out + "/ledger";
   std::string unsaved = out + "/salvage/unsaved.jsonl";
   fs::create_directories(out + "/salvage", ec);
   if (ec) {
-    throw events::Error(events::ErrorCode::kIoError,
-                        fmt::format("cannot create {}: {}", out, ec.message()));
+    throw base::Error(base::ErrorCode::kIoError,
+                      fmt::format("cannot create {}: {}", out, ec.message()));
   }
   ledger::SalvageReport r = ledger::Salvage(ctx.LedgerDir(), ledger_out, unsaved);
   CopySecrets(ctx.data_dir, out);

@@ -6,14 +6,14 @@
 #include <csignal>
 #include <iostream>
 
+#include "base/error.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
-#include "events/error.h"
 
 namespace jejak::cli {
 
-ExitCode ExitCodeFor(events::ErrorCode code) {
-  using events::ErrorCode;
+ExitCode ExitCodeFor(base::ErrorCode code) {
+  using base::ErrorCode;
   switch (code) {
     case ErrorCode::kInvalidArgument:
     case ErrorCode::kNotFound:
@@ -34,7 +34,7 @@ ExitCode ExitCodeFor(events::ErrorCode code) {
   return kExitIoError;
 }
 
-ExitCode ExitCodeFor(const events::Error& e) {
+ExitCode ExitCodeFor(const base::Error& e) {
   return e.reason() == "stream_gap" ? kExitStreamGap : ExitCodeFor(e.code());
 }
 
@@ -45,8 +45,8 @@ void AddCommonFlags(CLI::App* cmd, Context& ctx, bool data) {
 
 void Context::RequireData() const {
   if (data_dir.empty()) {
-    throw events::Error(events::ErrorCode::kInvalidArgument,
-                        "--data DIR is required: the data directory to work on");
+    throw base::Error(base::ErrorCode::kInvalidArgument,
+                      "--data DIR is required: the data directory to work on");
   }
 }
 
@@ -79,10 +79,10 @@ int main(int argc, char** argv) {
   }
   try {
     return ctx.run ? ctx.run() : cli::kExitOk;
-  } catch (const events::Error& e) {
+  } catch (const base::Error& e) {
     if (ctx.json) {
       nlohmann::json j = {{"error",
-                           {{"code", events::ErrorCodeName(e.code())},
+                           {{"code", base::ErrorCodeName(e.code())},
                             {"reason", e.reason()},
                             {"message", e.what()}}}};
       std::cout << j.dump() << std::endl;

@@ -1,7 +1,7 @@
 // jejak project: projections fed from Kafka instead of a local ledger, for a
 // machine that has no ledger. DATA holds only DATA/projections; jejak status
 // and jejak report read it there. The ordering, deduplication, chain checks
-// and offset commits are events::OrderedConsumer's; this file runs the loop
+// and offset commits are kafka::OrderedConsumer's; this file runs the loop
 // and reports progress.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -11,18 +11,18 @@
 #include <filesystem>
 #include <iostream>
 
+#include "base/error.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/signals.h"
-#include "events/error.h"
-#include "events/ordered_consumer.h"
+#include "kafka/ordered_consumer.h"
 #include "projections/projector.h"
 
 namespace jejak::cli {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using nlohmann::json;
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -37,7 +37,7 @@ struct ProjectOptions {
 
 // One line of progress (or, with --json, one JSON object per line).
 void Report(const Context& ctx, const char* state, uint64_t next, uint64_t applied,
-            const events::OrderedConsumerStats& s) {
+            const kafka::OrderedConsumerStats& s) {
   if (ctx.json) {
     std::cout << json({{"state", state},
                        {"next_seq", next},
@@ -76,12 +76,12 @@ int RunProject(const Context& ctx, const ProjectOptions& o) {
   }
   fs::create_directories(ctx.data_dir);
   projections::Projector projector(projections::Store::Open(ctx.ProjectionsDir()));
-  events::OrderedConsumerOptions co;
+  kafka::OrderedConsumerOptions co;
   co.bootstrap = o.bootstrap;
   co.group = o.group;
   co.topic = o.topic;
   co.max_buffered = o.max_buffer;
-  events::OrderedConsumer consumer(co, projector.next_seq());
+  kafka::OrderedConsumer consumer(co, projector.next_seq());
   const std::atomic<bool>& stop = StopRequested();
   if (!ctx.json) {
     fmt::print("Projecting {} from Kafka {} (group {}) into {}, from ledger entry {}\n", o.topic,
@@ -98,7 +98,7 @@ int RunProject(const Context& ctx, const ProjectOptions& o) {
     applied += consumer.Poll(std::chrono::milliseconds(200),
                              [&](const auto& batch) { projector.Apply(batch); });
     auto now = Clock::now();
-    events::OrderedConsumerStats s = consumer.stats();
+    kafka::OrderedConsumerStats s = consumer.stats();
     // Idle time counts from the assignment on: joining the group takes a while.
     if (s.records != records || !consumer.started()) last_new = now;
     if (now - last_report >= progress_every &&

@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <iostream>
 
-#include "api/catch_up.h"
-#include "api/report_options.h"
+#include "base/error.h"
+#include "base/hex.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
@@ -18,25 +18,25 @@
 #include "engine/tracking_code.h"
 #include "events/calendar.h"
 #include "events/encoding.h"
-#include "events/error.h"
-#include "events/hex.h"
 #include "events/time.h"
 #include "ledger/ledger.h"
+#include "projections/catch_up.h"
 #include "projections/projector.h"
+#include "projections/report_options.h"
 #include "projections/reports.h"
 #include "projections/status.h"
 
 namespace jejak::cli {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
 // Applies every ledger entry the projector has not seen.
 void CatchUp(projections::Projector& p, ledger::Ledger& ledger, ProgressBar* bar) {
-  api::CatchUpFromLedger(p, ledger, [&](uint64_t next, uint64_t end) {
+  projections::CatchUpFromLedger(p, ledger, [&](uint64_t next, uint64_t end) {
     if (bar) bar->Update(next, end);
   });
 }
@@ -114,7 +114,7 @@ int RunStatus(const Context& ctx, const StatusOptions& o) {
   // The same answer for an unknown request and a wrong code: a code must not
   // let anyone probe which requests exist.
   if (!status ||
-      (*status)["tracking_code_sha256"] != events::ToHex(engine::TrackingCodeDigest(o.code))) {
+      (*status)["tracking_code_sha256"] != base::ToHex(engine::TrackingCodeDigest(o.code))) {
     throw Error(ErrorCode::kPermissionDenied,
                 fmt::format("no request {} with this tracking code", o.request), "bad_code");
   }
@@ -135,7 +135,7 @@ struct ReportCommandOptions {
 };
 
 int RunReport(const Context& ctx, const ReportCommandOptions& o) {
-  projections::ReportOptions ro = api::ParseReportOptions(o.from, o.to, o.grace, o.burst);
+  projections::ReportOptions ro = projections::ParseReportOptions(o.from, o.to, o.grace, o.burst);
   auto store = UpToDate(ctx);
   json report = o.kind == "officers"    ? projections::OfficerReport(*store, ro)
                 : o.kind == "anomalies" ? projections::AnomalyReport(*store, ro)

@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <iostream>
 
+#include "base/error.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/proof_files.h"
-#include "events/error.h"
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/receipt.h"
@@ -18,8 +18,8 @@
 namespace jejak::cli {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 struct ProofOptions {
   std::string out, name = "jejak.go.id/ledger", key, subject = "admin";

@@ -6,15 +6,15 @@
 #include <fstream>
 #include <sstream>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/receipt.h"
 
 namespace jejak::cli {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

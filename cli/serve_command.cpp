@@ -12,20 +12,20 @@
 #include <vector>
 
 #include "api/client_address.h"
-#include "api/report_options.h"
 #include "api/server.h"
 #include "api/token.h"
+#include "base/error.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/signals.h"
-#include "events/error.h"
 #include "events/time.h"
+#include "projections/report_options.h"
 
 namespace jejak::cli {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 struct ServeOptions {
   std::string workflows, listen = "127.0.0.1:8080", kafka, topic = "jejak.events";
@@ -128,7 +128,7 @@ int RunTokenIssue(const Context& ctx, const TokenOptions& o) {
   c.role = o.role;
   c.agency = o.agency;
   c.issued_at = events::NowMicros() / 1'000'000;
-  c.expires_at = c.issued_at + api::ParseElapsedUs(o.ttl) / 1'000'000;
+  c.expires_at = c.issued_at + projections::ParseElapsedUs(o.ttl) / 1'000'000;
   std::string token = key.Issue(c);
   if (ctx.json) {
     std::cout << nlohmann::json({{"token", token}, {"expires_at", c.expires_at}}).dump()

@@ -5,11 +5,11 @@
 
 #include <iostream>
 
+#include "base/error.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
-#include "engine/graph.h"
-#include "engine/workflow.h"
-#include "events/error.h"
+#include "workflow/graph.h"
+#include "workflow/workflow.h"
 
 namespace jejak::cli {
 namespace {
@@ -29,10 +29,10 @@ int RunValidate(const Context& ctx, const ValidateOptions& opts) {
   nlohmann::ordered_json report = nlohmann::ordered_json::array();
   bool all_ok = true;
   for (const std::string& file : opts.files) {
-    engine::WorkflowCheck check;
+    workflow::WorkflowCheck check;
     try {
-      check = engine::CheckWorkflow(engine::ReadWorkflowText(file));
-    } catch (const events::Error& e) {
+      check = workflow::CheckWorkflow(workflow::ReadWorkflowText(file));
+    } catch (const base::Error& e) {
       check.problems.push_back({{0, 0}, e.what()});
     }
     all_ok = all_ok && check.problems.empty();
@@ -50,7 +50,7 @@ int RunValidate(const Context& ctx, const ValidateOptions& opts) {
     } else if (check.workflow) {
       fmt::print("OK {} ({} v{})\n", file, check.workflow->name, check.workflow->version);
     } else {
-      fmt::print("{}\n", engine::FormatProblems(file, check.problems));
+      fmt::print("{}\n", workflow::FormatProblems(file, check.problems));
     }
   }
   if (ctx.json) std::cout << report.dump(2) << std::endl;
@@ -58,9 +58,9 @@ int RunValidate(const Context& ctx, const ValidateOptions& opts) {
 }
 
 int RunGraph(const GraphOptions& opts) {
-  engine::GraphFormat format = engine::ParseGraphFormat(opts.format);
-  auto wf = engine::LoadWorkflowFile(opts.file);
-  fmt::print("{}", engine::RenderGraph(*wf, format));
+  workflow::GraphFormat format = workflow::ParseGraphFormat(opts.format);
+  auto wf = workflow::LoadWorkflowFile(opts.file);
+  fmt::print("{}", workflow::RenderGraph(*wf, format));
   return kExitOk;
 }
 

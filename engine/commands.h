@@ -1,5 +1,5 @@
 // The commands the engine accepts and what it returns for them. A command
-// that is refused throws events::Error instead (kRefused, kPermissionDenied,
+// that is refused throws base::Error instead (kRefused, kPermissionDenied,
 // kConflict, kInvalidArgument, kNotFound) with a stable reason() code; see
 // docs/ENGINE.md for the list.
 #pragma once

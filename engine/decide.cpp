@@ -5,17 +5,27 @@
 
 #include <algorithm>
 
-#include "engine/workflow_json.h"
-#include "events/error.h"
+#include "base/error.h"
 #include "events/time.h"
 #include "ledger/hash.h"
+#include "workflow/field_rules.h"
+#include "workflow/json.h"
 
 namespace jejak::engine {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using events::FieldValue;
+using workflow::ActionSpec;
+using workflow::CoerceField;
+using workflow::FieldSpec;
+using workflow::kApplicantRole;
+using workflow::kSystemRole;
+using workflow::kWithdrawnState;
+using workflow::StateSpec;
+using workflow::Workflow;
+using workflow::WorkflowToJson;
 namespace f = events::fields;
 namespace t = events::types;
 

@@ -1,5 +1,5 @@
 // Deciding commands: pure functions from the engine's state and a command to
-// the one event that records it, or a refusal thrown as events::Error with a
+// the one event that records it, or a refusal thrown as base::Error with a
 // stable reason (docs/ENGINE.md). Nothing here writes; the engine appends the
 // event and applies it to the state.
 #pragma once
@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "engine/commands.h"
 #include "engine/request_state.h"
 #include "engine/tracking_code.h"
-#include "events/error.h"
 
 namespace jejak::engine {
 
@@ -18,7 +18,7 @@ namespace jejak::engine {
 // already deployed. Throws kConflict if the version exists with other
 // content or is older than the latest deployed one.
 std::optional<events::Event> DecideDeploy(const EngineState& state,
-                                          const std::shared_ptr<const Workflow>& workflow,
+                                          const std::shared_ptr<const workflow::Workflow>& workflow,
                                           const events::Actor& deployer, int64_t now);
 
 events::Event DecideSubmit(const EngineState& state, const SubmitCommand& cmd, int64_t now,
@@ -31,9 +31,9 @@ std::vector<events::Event> DecideBreaches(const EngineState& state, int64_t now)
 
 // True if a refusal is an attempt worth an audit event: staff acting beyond
 // their authority or against four-eyes.
-bool IsAuditedRefusal(const ActCommand& cmd, const events::Error& refusal);
+bool IsAuditedRefusal(const ActCommand& cmd, const base::Error& refusal);
 // The command_rejected event recording such an attempt.
 events::Event RejectionEvent(const EngineState& state, const ActCommand& cmd,
-                             const events::Error& refusal, int64_t now);
+                             const base::Error& refusal, int64_t now);
 
 }  // namespace jejak::engine

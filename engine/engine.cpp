@@ -10,20 +10,20 @@
 #include <thread>
 #include <variant>
 
+#include "base/error.h"
 #include "engine/decide.h"
 #include "engine/tracking_code.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "events/time.h"
 
 namespace jejak::engine {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 struct DeployCommand {
-  std::shared_ptr<const Workflow> workflow;
+  std::shared_ptr<const workflow::Workflow> workflow;
   events::Actor deployer;
 };
 struct BreachCheck {};
@@ -75,7 +75,7 @@ class EngineImpl final : public Engine {
     committer_.join();
   }
 
-  std::optional<Accepted> Deploy(std::shared_ptr<const Workflow> wf,
+  std::optional<Accepted> Deploy(std::shared_ptr<const workflow::Workflow> wf,
                                  const events::Actor& deployer) override {
     auto results = Enqueue(DeployCommand{std::move(wf), deployer}).get();
     if (results.empty()) return std::nullopt;

@@ -8,7 +8,7 @@
 //   appends the events of each batch in one synced write (group commit) while
 //   the next batch is decided. Calls are answered in arrival order, each only
 //   after its event (and every event before it) is durable.
-// - A refused command throws events::Error with a stable reason() and changes
+// - A refused command throws base::Error with a stable reason() and changes
 //   no request. Staff refused for lack of authority or by four-eyes leave a
 //   command_rejected audit event, durable before the refusal is thrown.
 // - Retrying a command with the same idempotency key (per actor) returns the
@@ -35,8 +35,8 @@
 
 #include "engine/commands.h"
 #include "engine/request_state.h"
-#include "engine/workflow.h"
 #include "ledger/ledger.h"
+#include "workflow/workflow.h"
 
 namespace jejak::engine {
 
@@ -61,7 +61,7 @@ class Engine {
 
   // Appends a workflow_deployed event; nullopt if exactly this definition is
   // already deployed.
-  virtual std::optional<Accepted> Deploy(std::shared_ptr<const Workflow> workflow,
+  virtual std::optional<Accepted> Deploy(std::shared_ptr<const workflow::Workflow> workflow,
                                          const events::Actor& deployer) = 0;
   virtual Accepted Submit(SubmitCommand cmd) = 0;
   virtual Accepted Act(ActCommand cmd) = 0;

@@ -2,15 +2,19 @@
 
 #include <fmt/format.h>
 
-#include "events/error.h"
-#include "events/hex.h"
+#include "base/error.h"
+#include "base/hex.h"
 #include "ledger/hash.h"
 
 namespace jejak::engine {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
+using workflow::kWithdrawnState;
+using workflow::ParseWorkflow;
+using workflow::StateSpec;
+using workflow::Workflow;
 namespace f = events::fields;
 namespace t = events::types;
 
@@ -108,7 +112,7 @@ void EngineState::ApplyDeployment(const events::Event& e) {
     Corrupt(e, fmt::format("deployed workflow does not load: {}", err.what()));
   }
   const auto* sha = Field(e, f::kDefinitionSha256);
-  if (sha == nullptr || events::ToHex(sha->text()) != wf->source_sha256) {
+  if (sha == nullptr || base::ToHex(sha->text()) != wf->source_sha256) {
     Corrupt(e, "deployed workflow's definition_sha256 does not match its definition");
   }
   if (wf->name != e.workflow || wf->version != e.workflow_version) {

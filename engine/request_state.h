@@ -13,15 +13,15 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/workflow.h"
 #include "events/event.h"
 #include "events/vocabulary.h"
+#include "workflow/workflow.h"
 
 namespace jejak::engine {
 
 struct RequestState {
   std::string id;
-  std::shared_ptr<const Workflow> workflow;  // the version it was submitted under
+  std::shared_ptr<const workflow::Workflow> workflow;  // the version it was submitted under
   std::string applicant;
   std::string state;
   int64_t submitted_at = 0;
@@ -53,9 +53,9 @@ class EngineState {
   // applied (an unknown workflow, a request that does not exist).
   void Evolve(const events::Event& event);
 
-  std::shared_ptr<const Workflow> Latest(std::string_view name) const;
-  std::shared_ptr<const Workflow> Find(std::string_view name, uint32_t version) const;
-  std::vector<std::shared_ptr<const Workflow>> LatestWorkflows() const;
+  std::shared_ptr<const workflow::Workflow> Latest(std::string_view name) const;
+  std::shared_ptr<const workflow::Workflow> Find(std::string_view name, uint32_t version) const;
+  std::vector<std::shared_ptr<const workflow::Workflow>> LatestWorkflows() const;
 
   const RequestState* Request(std::string_view id) const;
   size_t request_count() const { return requests_.size(); }
@@ -72,7 +72,7 @@ class EngineState {
   RequestState& Existing(const events::Event& e);
   void EnterState(RequestState& r, const std::string& state, int64_t at, const events::Event& e);
 
-  std::map<std::string, std::map<uint32_t, std::shared_ptr<const Workflow>>> workflows_;
+  std::map<std::string, std::map<uint32_t, std::shared_ptr<const workflow::Workflow>>> workflows_;
   std::unordered_map<std::string, RequestState> requests_;
   std::multimap<int64_t, std::string> deadlines_;  // current SLA deadline -> request id
   std::map<std::pair<std::string, int>, uint64_t> numbers_;

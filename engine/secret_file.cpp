@@ -8,12 +8,12 @@
 #include <fstream>
 #include <iterator>
 
-#include "events/error.h"
+#include "base/error.h"
 
 namespace jejak::engine {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 std::string LoadOrCreateSecret(const std::string& path, size_t size, bool create,
                                const std::string& what) {

@@ -3,15 +3,15 @@
 #include <fmt/format.h>
 #include <openssl/hmac.h>
 
+#include "base/error.h"
 #include "engine/secret_file.h"
-#include "events/error.h"
 #include "ledger/hash.h"
 
 namespace jejak::engine {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 constexpr char kCrockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 constexpr size_t kKeySize = 32;

@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "events/time.h"
 
 namespace jejak::events {
 namespace {
+
+using base::Error;
+using base::ErrorCode;
 
 constexpr int64_t kMinuteUs = 60'000'000;
 constexpr int64_t kDayUs = 24 * 60 * kMinuteUs;

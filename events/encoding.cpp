@@ -4,11 +4,14 @@
 
 #include <limits>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "events/time.h"
 
 namespace jejak::events {
 namespace {
+
+using base::Error;
+using base::ErrorCode;
 
 class Writer {
  public:

@@ -4,11 +4,15 @@
 
 #include <random>
 
-#include "events/error.h"
-#include "events/hex.h"
+#include "base/error.h"
+#include "base/hex.h"
 #include "events/time.h"
 
 namespace jejak::events {
+
+using base::Error;
+using base::ErrorCode;
+using base::FromHex;
 
 EventId EventId::New() {
   thread_local std::mt19937_64 rng{std::random_device{}()};

@@ -4,12 +4,16 @@
 
 #include <cstring>
 
-#include "events/error.h"
-#include "events/hex.h"
+#include "base/error.h"
+#include "base/hex.h"
 #include "events/time.h"
 
 namespace jejak::events {
 namespace {
+
+using base::Error;
+using base::ErrorCode;
+using base::ToHex;
 
 [[noreturn]] void Invalid(const std::string& message) {
   throw Error(ErrorCode::kInvalidArgument, message);

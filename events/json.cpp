@@ -2,13 +2,17 @@
 
 #include <fmt/format.h>
 
-#include "events/error.h"
-#include "events/hex.h"
+#include "base/error.h"
+#include "base/hex.h"
 #include "events/time.h"
 
 namespace jejak::events {
 namespace {
 
+using base::Error;
+using base::ErrorCode;
+using base::FromHex;
+using base::ToHex;
 using nlohmann::json;
 
 [[noreturn]] void Invalid(const std::string& message) {

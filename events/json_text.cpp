@@ -2,11 +2,13 @@
 
 #include <charconv>
 
-#include "events/hex.h"
+#include "base/hex.h"
 #include "events/time.h"
 
 namespace jejak::events {
 namespace {
+
+using base::ToHex;
 
 // nlohmann::json's escaping with ensure_ascii off: the short escapes, other
 // control characters as \u00xx, everything else (valid UTF-8, which the

@@ -4,10 +4,13 @@
 
 #include <chrono>
 
-#include "events/error.h"
+#include "base/error.h"
 
 namespace jejak::events {
 namespace {
+
+using base::Error;
+using base::ErrorCode;
 
 constexpr int64_t kMicrosPerSecond = 1'000'000;
 constexpr int64_t kSecondsPerDay = 86'400;

@@ -10,14 +10,14 @@
 
 #include <optional>
 
+#include "base/error.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "events/json.h"
 #include "events/json_text.h"
 #include "fuzz/fuzz_util.h"
 
-using jejak::events::Error;
-using jejak::events::ErrorCode;
+using jejak::base::Error;
+using jejak::base::ErrorCode;
 using jejak::events::Event;
 using jejak::fuzz::AsText;
 

@@ -1,7 +1,7 @@
 // Shared by the libFuzzer targets of fuzz/ (README, "Sanitizers and
 // fuzzing"). A target states what must hold for every input with Require:
 // a broken promise aborts, and libFuzzer saves the input that broke it.
-// Parsers may refuse input only with events::Error; any other exception
+// Parsers may refuse input only with base::Error; any other exception
 // escapes LLVMFuzzerTestOneInput and is reported as a crash too.
 #pragma once
 

@@ -34,7 +34,7 @@
 
 #include "api/client_address.h"
 #include "api/server_core.h"
-#include "events/error.h"
+#include "base/error.h"
 #include "events/field_value.h"
 #include "events/time.h"
 #include "fuzz/fuzz_util.h"
@@ -192,7 +192,7 @@ std::optional<api::Request> ParseHttp(std::string_view bytes) {
       xff == req.headers.end() ? std::string_view() : std::string_view(xff->second)));
   try {
     if (q != std::string_view::npos) req.query = api::ParseQuery(target.substr(q + 1));
-  } catch (const jejak::events::Error&) {
+  } catch (const jejak::base::Error&) {
     return std::nullopt;  // answered 400 before the handler
   }
   return req;

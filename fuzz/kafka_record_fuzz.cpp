@@ -1,4 +1,4 @@
-// Kafka record mapping (events/kafka_message.h): what `jejak project` reads
+// Kafka record mapping (kafka/cloud_event.h): what `jejak project` reads
 // from a topic anyone with write access may fill.
 //
 // Input: the key on the first line, then "name: value" header lines up to a
@@ -8,15 +8,15 @@
 // it accepts maps back to a record that reads as the same event.
 #include <optional>
 
-#include "events/error.h"
-#include "events/kafka_message.h"
+#include "base/error.h"
 #include "fuzz/fuzz_util.h"
+#include "kafka/cloud_event.h"
 
-using jejak::events::Error;
-using jejak::events::ErrorCode;
-using jejak::events::KafkaRecord;
-using jejak::events::PublishedEvent;
+using jejak::base::Error;
+using jejak::base::ErrorCode;
 using jejak::fuzz::Take;
+using jejak::kafka::KafkaRecord;
+using jejak::kafka::PublishedEvent;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in = jejak::fuzz::AsText(data, size);
@@ -37,13 +37,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   std::optional<PublishedEvent> p;
   try {
-    p = jejak::events::FromKafkaRecord(record);
+    p = jejak::kafka::FromKafkaRecord(record);
   } catch (const Error& e) {
     JEJAK_REQUIRE(e.code() == ErrorCode::kInvalidArgument);
     return 0;
   }
-  KafkaRecord again = jejak::events::ToKafkaRecord(*p, record.topic, "urn:jejak:fuzz");
-  PublishedEvent back = jejak::events::FromKafkaRecord(again);
+  KafkaRecord again = jejak::kafka::ToKafkaRecord(*p, record.topic, "urn:jejak:fuzz");
+  PublishedEvent back = jejak::kafka::FromKafkaRecord(again);
   JEJAK_REQUIRE(back.event == p->event);
   JEJAK_REQUIRE(back.chain_hex == p->chain_hex);
   JEJAK_REQUIRE(back.prev_seq == p->prev_seq);

@@ -14,13 +14,14 @@
 // they were written from.
 #include <string>
 
-#include "events/error.h"
+#include "base/base64.h"
+#include "base/error.h"
 #include "fuzz/fuzz_util.h"
 #include "ledger/checkpoint.h"
 #include "ledger/note.h"
 
-using jejak::events::Error;
-using jejak::events::ErrorCode;
+using jejak::base::Error;
+using jejak::base::ErrorCode;
 namespace ledger = jejak::ledger;
 
 namespace {
@@ -100,7 +101,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     default: {
       std::string bytes;
-      if (ledger::Base64Decode(in, &bytes)) JEJAK_REQUIRE(ledger::Base64Encode(bytes) == in);
+      if (jejak::base::Base64Decode(in, &bytes))
+        JEJAK_REQUIRE(jejak::base::Base64Encode(bytes) == in);
     }
   }
   return 0;

@@ -6,12 +6,12 @@
 //
 // Promises: decoding refuses with Error(kCorruption) only; what decodes
 // encodes to bytes that decode and encode to the same bytes again.
-#include "events/error.h"
+#include "base/error.h"
 #include "fuzz/fuzz_util.h"
 #include "projections/records.h"
 
-using jejak::events::Error;
-using jejak::events::ErrorCode;
+using jejak::base::Error;
+using jejak::base::ErrorCode;
 namespace p = jejak::projections;
 
 namespace {

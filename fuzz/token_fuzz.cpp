@@ -13,14 +13,14 @@
 #include <optional>
 
 #include "api/token.h"
-#include "events/error.h"
+#include "base/base64.h"
+#include "base/error.h"
 #include "fuzz/fuzz_util.h"
-#include "ledger/note.h"
 
 using jejak::api::Claims;
 using jejak::api::TokenKey;
-using jejak::events::Error;
-using jejak::events::ErrorCode;
+using jejak::base::Error;
+using jejak::base::ErrorCode;
 
 namespace {
 
@@ -28,7 +28,7 @@ constexpr int64_t kNow = 1'780'000'000;  // a fixed clock: runs repeat exactly
 const std::string kSecret(32, 'k');
 
 std::string B64Url(std::string_view bytes) {
-  std::string s = jejak::ledger::Base64Encode(bytes);
+  std::string s = jejak::base::Base64Encode(bytes);
   while (!s.empty() && s.back() == '=') s.pop_back();
   for (char& c : s) c = c == '+' ? '-' : c == '/' ? '_' : c;
   return s;

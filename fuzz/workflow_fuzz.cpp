@@ -1,4 +1,4 @@
-// Workflow YAML (engine/workflow.h) and guards (engine/guard.h): what an
+// Workflow YAML (workflow/workflow.h) and guards (workflow/guard.h): what an
 // agency deploys, and `jejak workflow validate` reads.
 //
 // Input: a first byte 'g' for a guard, anything else for a workflow (the
@@ -14,31 +14,31 @@
 
 #include <optional>
 
-#include "engine/guard.h"
-#include "engine/workflow.h"
-#include "engine/workflow_json.h"
-#include "events/error.h"
+#include "base/error.h"
 #include "events/field_value.h"
 #include "fuzz/fuzz_util.h"
 #include "projections/model.h"
+#include "workflow/guard.h"
+#include "workflow/json.h"
+#include "workflow/workflow.h"
 
-using jejak::events::Error;
-using jejak::events::ErrorCode;
+using jejak::base::Error;
+using jejak::base::ErrorCode;
 using jejak::events::FieldValue;
-namespace engine = jejak::engine;
+namespace workflow = jejak::workflow;
 
 namespace {
 
 void Workflow(const std::string& yaml) {
-  engine::WorkflowCheck check = engine::CheckWorkflow(yaml);
+  workflow::WorkflowCheck check = workflow::CheckWorkflow(yaml);
   JEJAK_REQUIRE(check.problems.empty() == (check.workflow != nullptr));
   if (!check.workflow) {
-    JEJAK_REQUIRE(!engine::FormatProblems("fuzz.yaml", check.problems).empty());
+    JEJAK_REQUIRE(!workflow::FormatProblems("fuzz.yaml", check.problems).empty());
     return;
   }
-  const engine::Workflow& wf = *check.workflow;
-  JEJAK_REQUIRE(engine::ParseWorkflow(yaml, "fuzz.yaml")->source_sha256 == wf.source_sha256);
-  auto model = jejak::projections::WorkflowModel::FromJson(engine::WorkflowToJson(wf).dump());
+  const workflow::Workflow& wf = *check.workflow;
+  JEJAK_REQUIRE(workflow::ParseWorkflow(yaml, "fuzz.yaml")->source_sha256 == wf.source_sha256);
+  auto model = jejak::projections::WorkflowModel::FromJson(workflow::WorkflowToJson(wf).dump());
   JEJAK_REQUIRE(model.name == wf.name && model.version == wf.version);
   JEJAK_REQUIRE(model.states.size() == wf.states.size());
   JEJAK_REQUIRE(model.actions.size() == wf.actions.size());
@@ -62,10 +62,10 @@ void Guard(std::string_view in) {
   std::string text(jejak::fuzz::Take(&in, '\n'));
   int column = 0;
   std::string message;
-  std::optional<engine::Guard> tried = engine::Guard::TryParse(text, &column, &message);
-  std::optional<engine::Guard> parsed;
+  std::optional<workflow::Guard> tried = workflow::Guard::TryParse(text, &column, &message);
+  std::optional<workflow::Guard> parsed;
   try {
-    parsed = engine::Guard::Parse(text);
+    parsed = workflow::Guard::Parse(text);
   } catch (const Error& e) {
     JEJAK_REQUIRE(e.code() == ErrorCode::kInvalidArgument);
   }

@@ -8,16 +8,17 @@
 #include <mutex>
 #include <thread>
 
+#include "base/base64.h"
+#include "base/error.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "events/time.h"
 #include "events/vocabulary.h"
 
 namespace jejak::ledger {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 // Splits the first line off *text; false if there is no newline.
 bool NextLine(std::string_view* text, std::string_view* line) {
@@ -44,7 +45,7 @@ bool ParseText(std::string_view text, Checkpoint* c, std::string* problem) {
     return false;
   }
   std::string raw;
-  if (!Base64Decode(root, &raw) || raw.size() != 32) {
+  if (!base::Base64Decode(root, &raw) || raw.size() != 32) {
     *problem = "the checkpoint's root hash line is not the base64 of 32 bytes";
     return false;
   }
@@ -57,7 +58,7 @@ bool ParseText(std::string_view text, Checkpoint* c, std::string* problem) {
 }  // namespace
 
 std::string CheckpointText(const Checkpoint& c) {
-  return fmt::format("{}\n{}\n{}\n", c.origin, c.size, Base64Encode(AsBytes(c.root)));
+  return fmt::format("{}\n{}\n{}\n", c.origin, c.size, base::Base64Encode(AsBytes(c.root)));
 }
 
 std::string SignCheckpoint(const Checkpoint& c, const SigningKey& key) {

@@ -5,8 +5,8 @@
 #include <cstring>
 #include <functional>
 
+#include "base/error.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "ledger/layout.h"
 #include "ledger/tree_check.h"
 
@@ -97,7 +97,7 @@ void Chunk::AddEntry(uint64_t seq, std::string_view value, TileReader* tiles) {
     events::EventKeys keys = events::CheckCanonical(bytes);
     request.push_back(keys.request_id.empty() ? 0 : Fingerprint(keys.request_id));
     actor.push_back(Fingerprint(keys.actor_subject));
-  } catch (const events::Error& e) {
+  } catch (const base::Error& e) {
     not_event.emplace_back(size() - 1, e.what());
     request.push_back(0);
     actor.push_back(0);

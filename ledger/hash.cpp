@@ -4,8 +4,8 @@
 
 #include <cstring>
 
-#include "events/error.h"
-#include "events/hex.h"
+#include "base/error.h"
+#include "base/hex.h"
 
 namespace jejak::ledger {
 namespace {
@@ -19,7 +19,7 @@ const EVP_MD* Sha256Md() {
 EVP_MD_CTX* Ctx(void* p) { return static_cast<EVP_MD_CTX*>(p); }
 
 void Check(int ok) {
-  if (ok != 1) throw events::Error(events::ErrorCode::kIoError, "OpenSSL SHA-256 failed");
+  if (ok != 1) throw base::Error(base::ErrorCode::kIoError, "OpenSSL SHA-256 failed");
 }
 
 }  // namespace
@@ -55,12 +55,12 @@ std::string_view AsBytes(const Hash& hash) {
   return {reinterpret_cast<const char*>(hash.data()), hash.size()};
 }
 
-std::string HashToHex(const Hash& hash) { return events::ToHex(AsBytes(hash)); }
+std::string HashToHex(const Hash& hash) { return base::ToHex(AsBytes(hash)); }
 
 Hash HashFromHex(std::string_view hex) {
-  std::string raw = events::FromHex(hex);
+  std::string raw = base::FromHex(hex);
   if (raw.size() != 32) {
-    throw events::Error(events::ErrorCode::kInvalidArgument, "a hash must be 64 hex digits");
+    throw base::Error(base::ErrorCode::kInvalidArgument, "a hash must be 64 hex digits");
   }
   Hash h;
   std::memcpy(h.data(), raw.data(), 32);

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <functional>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "ledger/layout.h"
 #include "ledger/rocks.h"
 
@@ -185,8 +185,8 @@ void IndexBuffer::Ingest(RocksLedger& r, const std::string& tmp_dir) const {
   std::error_code ec;
   fs::create_directories(tmp_dir, ec);
   if (ec) {
-    throw events::Error(events::ErrorCode::kIoError,
-                        fmt::format("creating {}: {}", tmp_dir, ec.message()));
+    throw base::Error(base::ErrorCode::kIoError,
+                      fmt::format("creating {}: {}", tmp_dir, ec.message()));
   }
   std::vector<rocksdb::IngestExternalFileArg> args;
   try {

@@ -56,7 +56,7 @@ class IndexBuffer {
   // Writes the keys to r's index database, then the mark jejak.ledger.indexed
   // = end_seq(), and keeps them. Many keys go in SST files made in tmp_dir
   // (created if missing) and ingested, both indexes in one atomic, synced
-  // step; few in one unsynced write with the mark. Throws events::Error on
+  // step; few in one unsynced write with the mark. Throws base::Error on
   // failure; then the mark is unchanged.
   void WriteTo(RocksLedger& r, const std::string& tmp_dir) const;
 

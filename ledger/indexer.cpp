@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <memory>
 
+#include "base/error.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "ledger/layout.h"
 #include "ledger/rocks.h"
 
@@ -19,8 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 // Entries the appenders may run ahead of the indexer before they wait.
 constexpr uint64_t kMaxQueued = 1 << 17;
@@ -190,7 +190,7 @@ void Indexer::Run() {
       if (!buffer_.empty() && (stopping || due)) WriteBuffer();
     } catch (const std::exception& e) {
       error = std::current_exception();
-      // No index write again until the index database may resume (write_guard.h).
+      // No index write again until the index database may resume (base/write_guard.h).
       r_.index_guard->Failed(*r_.index_db, rocksdb::Status::IOError(e.what()));
     }
     lock.lock();

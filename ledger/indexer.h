@@ -38,7 +38,7 @@ class Indexer {
   // Writes the keys of the entries of r from the mark up to size (all of
   // them if there is no mark, after storing the mark 0), reading them back,
   // then starts the thread. Writes the mark again in any case, so that the
-  // index database's memtables are not empty (write_guard.h).
+  // index database's memtables are not empty (base/write_guard.h).
   // Throws Error(kCorruption) if the mark lies beyond size or an entry there
   // is not an event.
   Indexer(RocksLedger& r, uint64_t size);

@@ -10,7 +10,7 @@
 #include <mutex>
 #include <shared_mutex>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "ledger/chain.h"
 #include "ledger/indexer.h"
 #include "ledger/layout.h"
@@ -21,8 +21,9 @@
 namespace jejak::ledger {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
+using base::WriteGuard;
 
 // Batches the group leader keeps for the next group at most, in bytes.
 constexpr size_t kMaxKeptBatchBytes = 16 << 20;
@@ -286,7 +287,7 @@ class LedgerImpl final : public Ledger {
 
   // Writes the format marker again (the same value, not synced), so that the
   // memtables are not empty: RocksDB resumes from a failed write only by
-  // flushing them, which starts a new write-ahead log (write_guard.h). The
+  // flushing them, which starts a new write-ahead log (base/write_guard.h). The
   // head record would do too, but it must keep what it says: the verifier
   // compares it with the entries (a truncated tail).
   void Prime() {

@@ -4,13 +4,13 @@
 
 #include <bit>
 
-#include "events/error.h"
+#include "base/error.h"
 
 namespace jejak::ledger {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 // The largest power of two strictly below n (n >= 2): RFC 6962's split point.
 uint64_t SplitPoint(uint64_t n) { return std::bit_floor(n - 1); }

@@ -27,7 +27,7 @@ Hash MerkleNodeHash(const Hash& left, const Hash& right);
 Hash MerkleEmptyRoot();
 
 // Returns the hash of the complete subtree (level, index). Must throw
-// events::Error if the node is not available.
+// base::Error if the node is not available.
 using NodeSource = std::function<Hash(int level, uint64_t index)>;
 
 // MTH of the first n leaves. Reads at most 64 nodes.

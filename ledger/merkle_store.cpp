@@ -8,14 +8,14 @@
 #include <utility>
 #include <vector>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "ledger/layout.h"
 #include "ledger/rocks.h"
 
 namespace jejak::ledger {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 void MerkleStore::RequirePresent() const {
   if (!present()) {

@@ -10,19 +10,19 @@
 #include <memory>
 #include <sstream>
 
-#include "events/error.h"
-#include "events/hex.h"
+#include "base/base64.h"
+#include "base/error.h"
+#include "base/hex.h"
 #include "ledger/hash.h"
 
 namespace jejak::ledger {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 constexpr uint8_t kAlgEd25519 = 0x01;
 constexpr char kSigPrefix[] = "\xE2\x80\x94 ";  // U+2014 em dash, then a space
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 struct PkeyFree {
   void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
@@ -82,14 +82,14 @@ void ParseIdAndKey(std::string_view rest, const char* what, uint32_t* id,
                    std::array<uint8_t, 32>* bytes) {
   size_t plus = rest.find('+');
   std::string raw;
-  if (plus != 8 || !Base64Decode(rest.substr(9), &raw) || raw.size() != 33 ||
+  if (plus != 8 || !base::Base64Decode(rest.substr(9), &raw) || raw.size() != 33 ||
       static_cast<uint8_t>(raw[0]) != kAlgEd25519) {
     throw Error(ErrorCode::kInvalidArgument,
                 fmt::format("malformed {}: expected <name>+<8 hex digits>+<base64 of 0x01 and a "
                             "32-byte Ed25519 key>",
                             what));
   }
-  std::string id_bytes = events::FromHex(rest.substr(0, 8));
+  std::string id_bytes = base::FromHex(rest.substr(0, 8));
   *id = static_cast<uint32_t>(static_cast<uint8_t>(id_bytes[0])) << 24 |
         static_cast<uint8_t>(id_bytes[1]) << 16 | static_cast<uint8_t>(id_bytes[2]) << 8 |
         static_cast<uint8_t>(id_bytes[3]);
@@ -181,13 +181,14 @@ VerifierKey ParseVerifierKey(std::string_view text) {
 std::string FormatVerifierKey(const VerifierKey& k) {
   std::string raw(1, static_cast<char>(kAlgEd25519));
   raw.append(reinterpret_cast<const char*>(k.public_key.data()), 32);
-  return fmt::format("{}+{:08x}+{}", k.name, k.id, Base64Encode(raw));
+  return fmt::format("{}+{:08x}+{}", k.name, k.id, base::Base64Encode(raw));
 }
 
 std::string FormatSigningKey(const SigningKey& k) {
   std::string raw(1, static_cast<char>(kAlgEd25519));
   raw.append(reinterpret_cast<const char*>(k.seed.data()), 32);
-  return fmt::format("PRIVATE+KEY+{}+{:08x}+{}", k.verifier.name, k.verifier.id, Base64Encode(raw));
+  return fmt::format("PRIVATE+KEY+{}+{:08x}+{}", k.verifier.name, k.verifier.id,
+                     base::Base64Encode(raw));
 }
 
 SigningKey LoadSigningKey(const std::string& path) { return ParseSigningKey(ReadTrimmed(path)); }
@@ -210,7 +211,8 @@ std::string SignNote(std::string_view text, const SigningKey& key) {
                 "blank line");
   }
   std::string blob = Be32(key.verifier.id) + Sign(text, key);
-  return fmt::format("{}\n{}{} {}\n", text, kSigPrefix, key.verifier.name, Base64Encode(blob));
+  return fmt::format("{}\n{}{} {}\n", text, kSigPrefix, key.verifier.name,
+                     base::Base64Encode(blob));
 }
 
 bool OpenNote(std::string_view note, const VerifierKey& key, std::string* text,
@@ -234,7 +236,7 @@ bool OpenNote(std::string_view note, const VerifierKey& key, std::string* text,
     line.remove_prefix(4);
     size_t space = line.find(' ');
     std::string blob;
-    if (space == std::string_view::npos || !Base64Decode(line.substr(space + 1), &blob) ||
+    if (space == std::string_view::npos || !base::Base64Decode(line.substr(space + 1), &blob) ||
         blob.size() < 5) {
       *problem = "malformed signature line";
       return false;
@@ -261,46 +263,6 @@ bool OpenNote(std::string_view note, const VerifierKey& key, std::string* text,
 bool NoteSignedBy(std::string_view note, const VerifierKey& key) {
   std::string text, problem;
   return OpenNote(note, key, &text, &problem);
-}
-
-std::string Base64Encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  for (size_t i = 0; i < bytes.size(); i += 3) {
-    uint32_t v = static_cast<uint8_t>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) v |= static_cast<uint8_t>(bytes[i + 1]) << 8;
-    if (i + 2 < bytes.size()) v |= static_cast<uint8_t>(bytes[i + 2]);
-    out.push_back(kAlphabet[v >> 18 & 63]);
-    out.push_back(kAlphabet[v >> 12 & 63]);
-    out.push_back(i + 1 < bytes.size() ? kAlphabet[v >> 6 & 63] : '=');
-    out.push_back(i + 2 < bytes.size() ? kAlphabet[v & 63] : '=');
-  }
-  return out;
-}
-
-bool Base64Decode(std::string_view text, std::string* bytes) {
-  if (text.size() % 4 != 0) return false;
-  bytes->clear();
-  for (size_t i = 0; i < text.size(); i += 4) {
-    uint32_t v = 0;
-    int pad = 0;
-    for (int j = 0; j < 4; ++j) {
-      char c = text[i + j];
-      const char* p = c == '\0' ? nullptr : std::strchr(kAlphabet, c);
-      if (c == '=' && i + 4 == text.size() && j >= 2) {
-        ++pad;
-        v <<= 6;
-        continue;
-      }
-      if (p == nullptr || pad > 0) return false;
-      v = v << 6 | static_cast<uint32_t>(p - kAlphabet);
-    }
-    bytes->push_back(static_cast<char>(v >> 16));
-    if (pad < 2) bytes->push_back(static_cast<char>(v >> 8));
-    if (pad < 1) bytes->push_back(static_cast<char>(v));
-  }
-  // Canonical: re-encoding must give the same text (no stray low bits).
-  return Base64Encode(*bytes) == text;
 }
 
 }  // namespace jejak::ledger

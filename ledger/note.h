@@ -53,8 +53,4 @@ bool OpenNote(std::string_view note, const VerifierKey& key, std::string* text,
 // The key ids of the note's signature lines named name, without checking.
 bool NoteSignedBy(std::string_view note, const VerifierKey& key);
 
-std::string Base64Encode(std::string_view bytes);
-// Strict standard base64 with padding; false on anything else.
-bool Base64Decode(std::string_view text, std::string* bytes);
-
 }  // namespace jejak::ledger

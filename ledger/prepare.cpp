@@ -7,15 +7,15 @@
 #include <cstdint>
 #include <exception>
 
+#include "base/error.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "ledger/merkle.h"
 
 namespace jejak::ledger {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 // Below this many entries a batch is prepared by its caller alone: handing
 // part over costs a few microseconds of wake-up.

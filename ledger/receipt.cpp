@@ -4,9 +4,9 @@
 
 #include <bit>
 
+#include "base/error.h"
+#include "base/hex.h"
 #include "events/encoding.h"
-#include "events/error.h"
-#include "events/hex.h"
 #include "events/json.h"
 #include "ledger/chain.h"
 #include "ledger/checkpoint.h"
@@ -15,8 +15,8 @@
 namespace jejak::ledger {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using nlohmann::json;
 
 json HashesJson(const std::vector<Hash>& hashes) {
@@ -42,7 +42,7 @@ json EntryJson(const Entry& e) {
   return {{"seq", e.seq},
           {"chain", HashToHex(e.chain)},
           {"event", events::ToJson(event)},
-          {"bytes", events::ToHex(e.bytes)}};
+          {"bytes", base::ToHex(e.bytes)}};
 }
 
 Checkpoint CheckpointCovering(const std::string& note, uint64_t size) {
@@ -136,7 +136,7 @@ struct Checker {
     if (got_seq != seq) return Fail(fmt::format("{}seq: {}, expected {}", where, got_seq, seq));
     events::Event event;
     try {
-      *bytes = events::FromHex(hex);
+      *bytes = base::FromHex(hex);
       event = events::Decode(*bytes);
     } catch (const Error& e) {
       return Fail(fmt::format("{}bytes: not a canonical event encoding: {}", where, e.what()));

@@ -6,18 +6,21 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "events/error.h"
+#include "base/error.h"
+#include "base/rocks_log.h"
+#include "base/wal_reader.h"
 #include "ledger/layout.h"
-#include "ledger/rocks_log.h"
 #include "ledger/rocks_options.h"
 #include "ledger/table_files.h"
-#include "ledger/wal_reader.h"
 
 namespace jejak::ledger {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
+using base::FindWalDamage;
+using base::NewRocksLogger;
+using base::WalDamage;
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& FamilyNames() {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/write_guard.h"
+#include "base/write_guard.h"
 
 namespace jejak::ledger {
 
@@ -36,10 +36,10 @@ struct RocksLedger {
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   std::string dir;
   rocksdb::Env* env = nullptr;  // OpenOptions::env; null: the default
-  // A writer's: what stops each database from writing (write_guard.h).
-  std::shared_ptr<WriteGuard> guard = std::make_shared<WriteGuard>("the ledger");
-  std::shared_ptr<WriteGuard> index_guard =
-      std::make_shared<WriteGuard>("the ledger's index database");
+  // A writer's: what stops each database from writing (base/write_guard.h).
+  std::shared_ptr<base::WriteGuard> guard = std::make_shared<base::WriteGuard>("the ledger");
+  std::shared_ptr<base::WriteGuard> index_guard =
+      std::make_shared<base::WriteGuard>("the ledger's index database");
   std::string secondary_dir;  // removed on close, with its index/ subdirectory
   int format = 3;             // the format marker's version (layout.h)
   // A writer flushes its memtables on close, so that the next open (a
@@ -55,7 +55,7 @@ struct RocksLedger {
 // out (dropping the old families; the indexer rebuilds them, indexer.h) and the caller migrates the
 // Merkle tree of v1. A secondary refuses both.
 // Damage (a damaged write-ahead log, a table file missing or shorter than
-// RocksDB recorded: wal_reader.h, table_files.h) throws Error(kCorruption)
+// RocksDB recorded: base/wal_reader.h, table_files.h) throws Error(kCorruption)
 // naming the file, having changed and removed nothing.
 std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mode,
                                              rocksdb::Env* env = nullptr);
@@ -68,7 +68,7 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
 // whenever they are there.
 void OpenIndexForWriting(RocksLedger& r);
 
-// Throws the matching events::Error if !s.ok(); what names the operation.
+// Throws the matching base::Error if !s.ok(); what names the operation.
 void ThrowIfError(const rocksdb::Status& s, const std::string& what);
 // The same for opening the database in db_dir: a corruption names the damaged
 // write-ahead log and offset, or the missing or short table file, if one is,

@@ -18,21 +18,27 @@
 #include <optional>
 #include <queue>
 
+#include "base/error.h"
+#include "base/hex.h"
+#include "base/wal_reader.h"
 #include "events/encoding.h"
-#include "events/error.h"
-#include "events/hex.h"
 #include "ledger/chain.h"
 #include "ledger/checkpoint.h"
 #include "ledger/layout.h"
 #include "ledger/ledger.h"
-#include "ledger/wal_reader.h"
 
 namespace jejak::ledger {
 namespace {
 
+using base::BatchPut;
+using base::ForEachPut;
+using base::ReadWal;
+using base::WalFiles;
+using base::WalRecord;
+
 namespace fs = std::filesystem;
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 // One value found for an entry: its stored chain hash and bytes.
 struct Candidate {
@@ -310,7 +316,7 @@ SalvageReport Salvage(const std::string& from, const std::string& to,
   auto export_entry = [&](uint64_t s, const Candidate& c, const std::string& why) {
     unsaved << nlohmann::json{{"seq", s},
                               {"chain", HashToHex(c.chain)},
-                              {"bytes", events::ToHex(c.bytes)},
+                              {"bytes", base::ToHex(c.bytes)},
                               {"found_in", c.found_in},
                               {"problem", why}}
                    .dump()

@@ -4,7 +4,7 @@
 //
 // It reads the damaged ledger's files one by one, never through RocksDB's
 // recovery and never changing them: each table file (*.sst) with RocksDB's
-// SstFileReader, each write-ahead log (*.log) with wal_reader.h, which keeps
+// SstFileReader, each write-ahead log (*.log) with base/wal_reader.h, which keeps
 // even a record whose checksum fails, so that each entry in it is judged on
 // its own. An entry verifies if its bytes are a canonical event and its
 // stored chain hash links it to entry seq - 1 (chain.h). A missing or short

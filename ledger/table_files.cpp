@@ -7,15 +7,18 @@
 #include <set>
 #include <sstream>
 
-#include "events/error.h"
-#include "ledger/wal_reader.h"
+#include "base/error.h"
+#include "base/wal_reader.h"
 
 namespace jejak::ledger {
 namespace {
 
+using base::ReadWal;
+using base::WalRecord;
+
 namespace fs = std::filesystem;
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 // VersionEdit tags (RocksDB's db/version_edit.h).
 enum : uint32_t {

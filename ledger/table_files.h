@@ -24,7 +24,7 @@ struct TableFile {
 };
 
 // The live table files of the database in dir, as its current MANIFEST
-// (named by CURRENT) records them. Throws events::Error(kCorruption) if
+// (named by CURRENT) records them. Throws base::Error(kCorruption) if
 // CURRENT or the MANIFEST cannot be read or parsed, and
 // Error(kInvalidArgument) for a MANIFEST with records this reader does not
 // know (blob files).

@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "events/error.h"
+#include "base/error.h"
 
 namespace jejak::ledger::tiles {
 namespace {
@@ -57,8 +57,8 @@ void Tile::Serialize(std::string* out) const {
 Tile Tile::Parse(uint64_t index, std::string_view stored, uint64_t width) {
   int stored_width = WidthOf(stored.size());
   if (stored_width < 0 || static_cast<uint64_t>(stored_width) < width) {
-    throw events::Error(events::ErrorCode::kCorruption,
-                        fmt::format("Merkle tile {} is malformed or shorter than the tree", index));
+    throw base::Error(base::ErrorCode::kCorruption,
+                      fmt::format("Merkle tile {} is malformed or shorter than the tree", index));
   }
   Tile t;
   t.index = index;
@@ -84,8 +84,8 @@ void TileBuilder::Add(int level, uint64_t index, const Hash& hash, const Sink& f
     for (int r = 0; r < kHeight; ++r) tile.rows[r].reserve(kWidth >> r);
   }
   if (tile.index != p.tile_index || tile.rows[p.row].size() != p.col) {
-    throw events::Error(
-        events::ErrorCode::kCorruption,
+    throw base::Error(
+        base::ErrorCode::kCorruption,
         fmt::format("Merkle node (level {}, index {}) added out of order", level, index));
   }
   tile.rows[p.row].push_back(hash);

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "ledger/checkpoint.h"
 #include "ledger/layout.h"
 #include "ledger/tiles.h"
@@ -116,7 +116,7 @@ bool TreeChecker::Add(const Chunk& c, size_t i, std::string* problem) {
   Checkpoint parsed;
   try {
     parsed = ParseCheckpoint(cp->second);
-  } catch (const events::Error& e) {
+  } catch (const base::Error& e) {
     *problem = fmt::format("the checkpoint of size {} is malformed: {}", cp->first, e.what());
     return false;
   }

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <array>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "events/vocabulary.h"
 #include "projections/keys.h"
 #include "projections/projector.h"
@@ -64,8 +64,8 @@ bool IsStaff(const events::Actor& a) {
 RequestRecord& RequestOrThrow(Target& t, const events::Event& e) {
   RequestRecord* rec = t.state.FindRequest(e.request_id);
   if (rec == nullptr) {
-    throw events::Error(events::ErrorCode::kCorruption,
-                        fmt::format("entry {}: event for unknown request {}", e.seq, e.request_id));
+    throw base::Error(base::ErrorCode::kCorruption,
+                      fmt::format("entry {}: event for unknown request {}", e.seq, e.request_id));
   }
   return *rec;
 }

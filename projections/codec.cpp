@@ -1,12 +1,12 @@
 #include "projections/codec.h"
 
-#include "events/error.h"
+#include "base/error.h"
 
 namespace jejak::projections::codec {
 namespace {
 
 [[noreturn]] void Truncated() {
-  throw events::Error(events::ErrorCode::kCorruption, "a projection record is truncated");
+  throw base::Error(base::ErrorCode::kCorruption, "a projection record is truncated");
 }
 
 }  // namespace

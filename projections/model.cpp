@@ -8,7 +8,7 @@
 #include <shared_mutex>
 #include <unordered_map>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "events/time.h"
 
 namespace jejak::projections {
@@ -97,8 +97,8 @@ WorkflowModel WorkflowModel::FromJson(const std::string& text) {
       }
     }
   } catch (const json::exception& e) {
-    throw events::Error(events::ErrorCode::kCorruption,
-                        fmt::format("a deployed workflow model is malformed: {}", e.what()));
+    throw base::Error(base::ErrorCode::kCorruption,
+                      fmt::format("a deployed workflow model is malformed: {}", e.what()));
   }
   return m;
 }

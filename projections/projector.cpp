@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <string_view>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "events/vocabulary.h"
 #include "projections/apply.h"
 #include "projections/keys.h"
@@ -21,10 +21,10 @@ size_t Projector::Stage(const std::vector<events::Event>& batch, uint64_t* next)
   for (const auto& e : batch) {
     if (e.seq < *next) continue;  // already applied: a redelivery
     if (e.seq > *next) {
-      throw events::Error(events::ErrorCode::kCorruption,
-                          fmt::format("gap in the event stream: expected entry {} but got {}; "
-                                      "the view is left at entry {}",
-                                      *next, e.seq, store_->next_seq()));
+      throw base::Error(base::ErrorCode::kCorruption,
+                        fmt::format("gap in the event stream: expected entry {} but got {}; "
+                                    "the view is left at entry {}",
+                                    *next, e.seq, store_->next_seq()));
     }
     ApplyOne(e);
     ++*next;
@@ -105,8 +105,8 @@ const WorkflowModel& Projector::ModelFromStore(const std::string& workflow, uint
   if (it != models_.end()) return it->second;
   auto json = store_->Get(keys::Model(workflow, version));
   if (!json) {
-    throw events::Error(
-        events::ErrorCode::kCorruption,
+    throw base::Error(
+        base::ErrorCode::kCorruption,
         fmt::format("event for workflow {} v{}, which was never deployed", workflow, version));
   }
   return models_.emplace(key, WorkflowModel::FromJson(*json)).first->second;
@@ -119,8 +119,8 @@ void Projector::ApplyOne(const events::Event& e) {
   if (type == t::kWorkflowDeployed) {
     auto it = e.fields.find(events::fields::kModel);
     if (it == e.fields.end()) {
-      throw events::Error(events::ErrorCode::kCorruption,
-                          fmt::format("entry {}: deployment without a model", e.seq));
+      throw base::Error(base::ErrorCode::kCorruption,
+                        fmt::format("entry {}: deployment without a model", e.seq));
     }
     store_->Put(keys::Model(e.workflow, e.workflow_version), it->second.text());
     return;

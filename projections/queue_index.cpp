@@ -1,6 +1,6 @@
 #include "projections/queue_index.h"
 
-#include "events/error.h"
+#include "base/error.h"
 
 namespace jejak::projections {
 namespace {
@@ -12,8 +12,8 @@ std::pair<std::string_view, std::string_view> Split(std::string_view key) {
   for (int bars = 0; bars < 3; ++bars) {
     end = key.find('|', end);
     if (end == std::string_view::npos) {
-      throw events::Error(events::ErrorCode::kCorruption,
-                          "a projection queue key is malformed: " + std::string(key));
+      throw base::Error(base::ErrorCode::kCorruption,
+                        "a projection queue key is malformed: " + std::string(key));
     }
     ++end;
   }

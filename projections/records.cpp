@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "projections/codec.h"
 
 namespace jejak::projections {
@@ -16,8 +16,8 @@ constexpr uint64_t kRecordVersion = 1;
 
 void CheckVersion(Reader& r, const char* what) {
   if (r.U64() != kRecordVersion) {
-    throw events::Error(events::ErrorCode::kCorruption,
-                        std::string("unknown encoding of a projection ") + what);
+    throw base::Error(base::ErrorCode::kCorruption,
+                      std::string("unknown encoding of a projection ") + what);
   }
 }
 

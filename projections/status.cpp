@@ -1,6 +1,6 @@
 #include "projections/status.h"
 
-#include "events/hex.h"
+#include "base/hex.h"
 #include "events/time.h"
 #include "events/vocabulary.h"
 #include "projections/keys.h"
@@ -75,7 +75,7 @@ std::optional<json> RequestStatus(const Store& store, const std::string& id, int
               {"submitted_at", events::FormatRfc3339(rec.submitted_at)},
               {"last_update", events::FormatRfc3339(rec.updated_at)},
               {"history", History(m, rec)},
-              {"tracking_code_sha256", events::ToHex(rec.tracking_code_sha256)}};
+              {"tracking_code_sha256", base::ToHex(rec.tracking_code_sha256)}};
   if (rec.deadline) {
     out["deadline"] = events::FormatRfc3339(*rec.deadline);
     out["overdue"] = now > *rec.deadline;

@@ -14,10 +14,10 @@
 #include <optional>
 #include <vector>
 
-#include "events/error.h"
-#include "ledger/rocks_log.h"
-#include "ledger/wal_reader.h"
-#include "ledger/write_guard.h"
+#include "base/error.h"
+#include "base/rocks_log.h"
+#include "base/wal_reader.h"
+#include "base/write_guard.h"
 #include "projections/keys.h"
 #include "projections/queue_index.h"
 #include "projections/written_values.h"
@@ -25,8 +25,8 @@
 namespace jejak::projections {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 namespace fs = std::filesystem;
 
 constexpr char kNextSeqKey[] = "meta|next_seq";
@@ -48,9 +48,9 @@ void Check(const rocksdb::Status& s, const std::string& what) {
 // a key changed many times in a batch is written once, with its last value.
 class RocksStore final : public Store {
  public:
-  // guard: the writer's (ledger/write_guard.h); null for a reader.
+  // guard: the writer's (base/write_guard.h); null for a reader.
   RocksStore(std::unique_ptr<rocksdb::DB> db, std::string secondary,
-             std::shared_ptr<ledger::WriteGuard> guard = nullptr)
+             std::shared_ptr<base::WriteGuard> guard = nullptr)
       : db_(std::move(db)), secondary_(std::move(secondary)), guard_(std::move(guard)) {
     LoadNextSeq();
   }
@@ -234,8 +234,8 @@ class RocksStore final : public Store {
     put_unread_before(nullptr);
     batch.Put(kNextSeqKey, keys::Be64(b.next_seq));
     // After a failed write, none until RocksDB may write again (a full disk
-    // cleared): writing on would abort the process (write_guard.h).
-    if (guard_ && guard_->Resume(*db_) != ledger::WriteGuard::State::kOk) {
+    // cleared): writing on would abort the process (base/write_guard.h).
+    if (guard_ && guard_->Resume(*db_) != base::WriteGuard::State::kOk) {
       throw Error(ErrorCode::kIoError, guard_->problem());
     }
     rocksdb::WriteOptions wo;  // WAL on; the view can be rebuilt, so no fsync
@@ -301,7 +301,7 @@ class RocksStore final : public Store {
 
   std::unique_ptr<rocksdb::DB> db_;
   std::string secondary_;
-  std::shared_ptr<ledger::WriteGuard> guard_;
+  std::shared_ptr<base::WriteGuard> guard_;
   std::map<std::string, std::optional<std::string>, std::less<>> staged_;
   std::vector<std::pair<std::string, std::string>> unread_;  // Write()
   size_t unread_bytes_ = 0;
@@ -321,18 +321,18 @@ namespace {
 
 // As the ledger's (ledger/rocks_options.h): a damaged write-ahead log
 // record refuses the open instead of dropping the commits after it, and the
-// info log survives a failed disk (ledger/rocks_log.h).
+// info log survives a failed disk (base/rocks_log.h).
 rocksdb::Options Options(const std::string& log_dir, rocksdb::Env* env = nullptr) {
   rocksdb::Options o;
   if (env != nullptr) o.env = env;
   o.IncreaseParallelism(2);
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
-  o.info_log = ledger::NewRocksLogger(log_dir + "/LOG");
+  o.info_log = base::NewRocksLogger(log_dir + "/LOG");
   return o;
 }
 
 std::unique_ptr<rocksdb::DB> OpenDb(const std::string& dir,
-                                    const std::shared_ptr<ledger::WriteGuard>& guard,
+                                    const std::shared_ptr<base::WriteGuard>& guard,
                                     rocksdb::Env* env) {
   rocksdb::Options o = Options(dir, env);
   o.create_if_missing = true;
@@ -344,9 +344,9 @@ std::unique_ptr<rocksdb::DB> OpenDb(const std::string& dir,
                 fmt::format("the projections in {} are open for writing in another process", dir));
   }
   if (s.IsCorruption()) {
-    std::optional<ledger::WalDamage> wal;
+    std::optional<base::WalDamage> wal;
     try {
-      wal = ledger::FindWalDamage(dir);
+      wal = base::FindWalDamage(dir);
     } catch (const Error&) {
       // RocksDB's message says it
     }
@@ -372,7 +372,7 @@ std::unique_ptr<Store> Store::Open(const std::string& dir, rocksdb::Env* env) {
                 fmt::format("{} is not empty and holds no jejak projections", dir));
   }
   fs::create_directories(dir, ec);
-  auto guard = std::make_shared<ledger::WriteGuard>("the projections database");
+  auto guard = std::make_shared<base::WriteGuard>("the projections database");
   std::unique_ptr<rocksdb::DB> db = OpenDb(dir, guard, env);
   std::string format;
   rocksdb::Status s = db->Get(rocksdb::ReadOptions(), kFormatKey, &format);
@@ -382,7 +382,7 @@ std::unique_ptr<Store> Store::Open(const std::string& dir, rocksdb::Env* env) {
     db->Close();
     db.reset();
     Check(rocksdb::DestroyDB(dir, rocksdb::Options()), fmt::format("clearing projections {}", dir));
-    guard = std::make_shared<ledger::WriteGuard>("the projections database");
+    guard = std::make_shared<base::WriteGuard>("the projections database");
     db = OpenDb(dir, guard, env);
     exists = false;
     s = rocksdb::Status::NotFound();
@@ -392,7 +392,7 @@ std::unique_ptr<Store> Store::Open(const std::string& dir, rocksdb::Env* env) {
                 fmt::format("{} does not hold jejak projections ({})", dir, kFormat));
   }
   // On every open: it marks a new store, and leaves the memtables not empty,
-  // so that a failed write can be resumed from (ledger/write_guard.h).
+  // so that a failed write can be resumed from (base/write_guard.h).
   Check(db->Put(rocksdb::WriteOptions(), kFormatKey, kFormat), "writing the format marker");
   return std::make_unique<RocksStore>(std::move(db), "", std::move(guard));
 }

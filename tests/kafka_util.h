@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "events/kafka.h"
-#include "events/kafka_message.h"
-#include "events/sequenced_consumer.h"
+#include "kafka/client.h"
+#include "kafka/cloud_event.h"
+#include "kafka/sequenced_consumer.h"
 #include "tests/testutil.h"
 
 namespace jejak::testing {
@@ -50,8 +50,8 @@ inline void Broker(const std::string& action) {
 
 // What a fresh consumer group finds in a topic.
 struct Consumed {
-  std::vector<events::PublishedEvent> applied;  // in the order applied
-  events::ConsumerStats stats;
+  std::vector<kafka::PublishedEvent> applied;  // in the order applied
+  kafka::ConsumerStats stats;
 };
 
 // Consumes topic in a new group until want events were applied and nothing
@@ -60,12 +60,12 @@ inline Consumed ConsumeAll(const std::string& topic, size_t want,
                            std::chrono::milliseconds timeout = std::chrono::seconds(60),
                            std::chrono::milliseconds quiet = std::chrono::seconds(2)) {
   Consumed c;
-  events::SequencedConsumerOptions o;
+  kafka::SequencedConsumerOptions o;
   o.bootstrap = KafkaBootstrap();
   o.group = UniqueName("group");
   o.topic = topic;
-  events::SequencedConsumer consumer(
-      o, [&](const events::PublishedEvent& p) { c.applied.push_back(p); });
+  kafka::SequencedConsumer consumer(
+      o, [&](const kafka::PublishedEvent& p) { c.applied.push_back(p); });
   auto deadline = std::chrono::steady_clock::now() + timeout;
   auto last_new = std::chrono::steady_clock::now();
   while (std::chrono::steady_clock::now() < deadline) {

@@ -10,8 +10,8 @@
 #include <iterator>
 
 #include "api/token.h"
-#include "events/error.h"
-#include "ledger/note.h"
+#include "base/base64.h"
+#include "base/error.h"
 #include "tests/api/api_fixture.h"
 
 namespace jejak::testing {
@@ -30,7 +30,7 @@ TEST_CASE("api: token round trip, expiry and forgery") {
   auto reason = [](auto&& fn) {
     try {
       fn();
-    } catch (const events::Error& e) {
+    } catch (const base::Error& e) {
       return e.reason();
     }
     return std::string("none");
@@ -45,7 +45,7 @@ TEST_CASE("api: token round trip, expiry and forgery") {
   // A subject that is not UTF-8 is refused, not turned into another subject.
   api::Claims bad = c;
   bad.subject = "1987\xff";
-  CHECK_THROWS_AS(key.Issue(bad), events::Error);
+  CHECK_THROWS_AS(key.Issue(bad), base::Error);
 }
 
 TEST_CASE("api: expired, forged and malformed tokens get 401") {
@@ -121,7 +121,7 @@ TEST_CASE("api: staff of another agency get 404, auditors read every agency") {
 // A token of any header and claims, signed with secret as the server signs.
 std::string Sign(const std::string& secret, const std::string& header, const std::string& claims) {
   auto b64url = [](std::string_view bytes) {
-    std::string s = ledger::Base64Encode(bytes);
+    std::string s = base::Base64Encode(bytes);
     while (!s.empty() && s.back() == '=') s.pop_back();
     for (char& ch : s) ch = ch == '+' ? '-' : ch == '/' ? '_' : ch;
     return s;
@@ -146,8 +146,8 @@ TEST_CASE("api: tokens follow RFC 8725: alg, typ, crit, exp, nbf and iat") {
     try {
       key.Verify(Sign(secret, header, body), now);
       return std::string("ok");
-    } catch (const events::Error& e) {
-      CHECK(e.code() == events::ErrorCode::kPermissionDenied);
+    } catch (const base::Error& e) {
+      CHECK(e.code() == base::ErrorCode::kPermissionDenied);
       return e.reason() + ": " + e.what();
     }
   };

@@ -11,7 +11,7 @@
 #include "api/client_address.h"
 #include "api/guess_guard.h"
 #include "api/rate_limit.h"
-#include "events/error.h"
+#include "base/error.h"
 #include "tests/api/api_fixture.h"
 
 namespace jejak::testing {
@@ -94,7 +94,7 @@ TEST_CASE("api: trusted proxies: the client is the nearest untrusted X-Forwarded
   CHECK(api::ClientKey(a("::ffff:10.1.1.1")) == "10.1.1.1");
   for (const char* bad : {"10.0.0.0/33", "proxy.example", "", "10.0.0.1/8x"}) {
     CAPTURE(bad);
-    CHECK_THROWS_AS(api::TrustedProxies({bad}), events::Error);
+    CHECK_THROWS_AS(api::TrustedProxies({bad}), base::Error);
   }
 }
 

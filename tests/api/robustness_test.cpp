@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "api/router.h"
-#include "events/error.h"
+#include "base/error.h"
 #include "ledger/ledger.h"
 #include "tests/api/api_fixture.h"
 
@@ -151,10 +151,10 @@ TEST_CASE("api: router matches patterns and lists its routes") {
   r.Match(q)(q, [&](api::Response res) { answered = res.body; });
   CHECK(answered == "a+b");
   q.path = "/v1/requests/a/b";
-  CHECK_THROWS_AS(r.Match(q), events::Error);
+  CHECK_THROWS_AS(r.Match(q), base::Error);
   q.method = "PUT";
   q.path = "/v1/requests";
-  CHECK_THROWS_AS(r.Match(q), events::Error);
+  CHECK_THROWS_AS(r.Match(q), base::Error);
   CHECK(r.Routes().size() == 2);
   CHECK(api::ParseQuery("a=1&b=x%20y&c")["b"] == "x y");
   CHECK(api::ParseQuery("q=x+y%2B")["q"] == "x y+");

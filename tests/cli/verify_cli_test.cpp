@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "ledger/layout.h"
 #include "ledger/ledger.h"
 #include "tests/ledger_v1.h"
@@ -203,8 +203,8 @@ TEST_CASE("cli: a second writer gets the busy error while verify still works") {
     try {
       Ledger::Open(d.ledger());
       FAIL("a second writer opened the ledger");
-    } catch (const events::Error& e) {
-      CHECK(e.code() == events::ErrorCode::kBusy);
+    } catch (const base::Error& e) {
+      CHECK(e.code() == base::ErrorCode::kBusy);
     }
     RunResult r = Verify(d.data());
     CHECK(r.exit_code == 0);

@@ -8,9 +8,9 @@
 #include <set>
 #include <thread>
 
+#include "base/error.h"
 #include "engine/tracking_code.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "events/time.h"
 #include "events/vocabulary.h"
 #include "ledger/verify.h"
@@ -19,8 +19,8 @@
 namespace jejak::engine {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 
 constexpr char kWorkflowV1[] = R"(workflow: izin-uji
 version: 1
@@ -70,7 +70,7 @@ struct Fixture {
 
   Fixture() {
     Open();
-    engine->Deploy(ParseWorkflow(kWorkflowV1, "izin-uji.yaml"), admin);
+    engine->Deploy(workflow::ParseWorkflow(kWorkflowV1, "izin-uji.yaml"), admin);
   }
   void Open() {
     EngineOptions o;
@@ -384,11 +384,13 @@ TEST_CASE("deploying version 2 leaves running version-1 requests on version 1") 
   v2.replace(v2.find("version: 1"), 10, "version: 2");
   const std::string v1_rule = "to: diverifikasi, roles: [verifikator]";
   v2.replace(v2.find(v1_rule), v1_rule.size(), "to: diverifikasi, roles: [kasi]");
-  CHECK(fx.engine->Deploy(ParseWorkflow(v2, "v2.yaml"), fx.admin));
-  CHECK(!fx.engine->Deploy(ParseWorkflow(v2, "v2.yaml"), fx.admin));  // same content: no-op
+  CHECK(fx.engine->Deploy(workflow::ParseWorkflow(v2, "v2.yaml"), fx.admin));
+  CHECK(
+      !fx.engine->Deploy(workflow::ParseWorkflow(v2, "v2.yaml"), fx.admin));  // same content: no-op
   CheckRefused(
       [&] {
-        fx.engine->Deploy(ParseWorkflow(kWorkflowV1 + std::string("\n# x\n"), "v1.yaml"), fx.admin);
+        fx.engine->Deploy(workflow::ParseWorkflow(kWorkflowV1 + std::string("\n# x\n"), "v1.yaml"),
+                          fx.admin);
       },
       ErrorCode::kConflict, "version_exists");
   Accepted fresh = fx.SubmitOne("3273010101900005");

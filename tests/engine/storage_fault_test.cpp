@@ -9,21 +9,21 @@
 #include <thread>
 #include <vector>
 
+#include "base/error.h"
 #include "engine/engine.h"
-#include "engine/workflow.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "ledger/verify.h"
-#include "tests/engine/workflow_fixture.h"
 #include "tests/helpers/fault_injection_fs.h"
 #include "tests/testutil.h"
+#include "tests/workflow/fixture.h"
+#include "workflow/workflow.h"
 
 namespace jejak::engine {
 namespace {
 
 using namespace std::chrono_literals;
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using testing::FaultInjectionFs;
 
 struct FaultyEngine {
@@ -39,8 +39,8 @@ struct FaultyEngine {
     o.sla_interval = 0ms;
     o.ledger.env = env.get();
     engine = Engine::Open(o);
-    std::string yaml = std::string(fixture::kHead) + fixture::kTail;
-    engine->Deploy(ParseWorkflow(yaml, "uji.yaml"), events::Actor{"admin", "admin", "A"});
+    std::string yaml = std::string(workflow::fixture::kHead) + workflow::fixture::kTail;
+    engine->Deploy(workflow::ParseWorkflow(yaml, "uji.yaml"), events::Actor{"admin", "admin", "A"});
   }
 
   SubmitCommand Submit(std::string key = "") {

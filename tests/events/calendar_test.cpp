@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "events/time.h"
 
 namespace jejak::events {
@@ -27,7 +27,7 @@ TEST_CASE("calendar: durations parse in four units and print back") {
   }
   for (const char* bad : {"", "5", "h", "0d", "-1d", "5 wd", "5w", "5W", "1000000d", "1.5d"}) {
     CAPTURE(bad);
-    CHECK_THROWS_AS(Duration::Parse(bad), events::Error);
+    CHECK_THROWS_AS(Duration::Parse(bad), base::Error);
   }
 }
 

@@ -2,12 +2,15 @@
 // relies on it instead of Decode() + Encode() on every append.
 #include <doctest/doctest.h>
 
+#include "base/error.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "tests/testutil.h"
 
 namespace jejak::events {
 namespace {
+
+using base::Error;
+using base::ErrorCode;
 
 bool DecodeAccepts(std::string_view bytes) {
   try {

@@ -2,12 +2,15 @@
 
 #include <doctest/doctest.h>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "events/time.h"
 #include "tests/testutil.h"
 
 namespace jejak::events {
 namespace {
+
+using base::Error;
+using base::ErrorCode;
 
 TEST_CASE("encoding round-trips every field type") {
   Event e = testing::EventWithEveryFieldType();

@@ -2,12 +2,14 @@
 
 #include <doctest/doctest.h>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "events/time.h"
 #include "tests/testutil.h"
 
 namespace jejak::events {
 namespace {
+
+using base::Error;
 
 TEST_CASE("JSON form round-trips, seq included") {
   Event e = testing::SampleEvent(11);

@@ -1,13 +1,16 @@
 // The event-encoding test vectors of docs/FORMAT.md.
 #include <doctest/doctest.h>
 
+#include "base/hex.h"
 #include "events/encoding.h"
-#include "events/hex.h"
 #include "events/json.h"
 #include "tests/format_vectors.h"
 
 namespace jejak::events {
 namespace {
+
+using base::FromHex;
+using base::ToHex;
 
 TEST_CASE("FORMAT.md event vectors encode to the documented bytes") {
   auto vectors = testing::FormatVectors();

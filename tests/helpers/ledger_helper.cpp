@@ -21,8 +21,8 @@
 #include <thread>
 #include <vector>
 
+#include "base/error.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "ledger/ledger.h"
 #include "tests/testutil.h"
 
@@ -93,8 +93,8 @@ int main(int argc, char** argv) {
       try {
         ledger->AppendBatch({Bytes(10), Bytes(11)});
         Say("appended");
-      } catch (const jejak::events::Error& e) {
-        Say(fmt::format("{} {}", jejak::events::ErrorCodeName(e.code()), e.what()));
+      } catch (const jejak::base::Error& e) {
+        Say(fmt::format("{} {}", jejak::base::ErrorCodeName(e.code()), e.what()));
       }
       Say(fmt::format("size {}", ledger->size()));
       Say(fmt::format("health {}", static_cast<int>(ledger->Health().state)));
@@ -102,8 +102,8 @@ int main(int argc, char** argv) {
       Say("closed");
       return 0;
     }
-  } catch (const jejak::events::Error& e) {
-    Say(fmt::format("{} {}", jejak::events::ErrorCodeName(e.code()), e.what()));
+  } catch (const jejak::base::Error& e) {
+    Say(fmt::format("{} {}", jejak::base::ErrorCodeName(e.code()), e.what()));
     return 3;
   }
   fmt::print(stderr,

@@ -11,9 +11,9 @@
 #include <string>
 #include <thread>
 
-#include "engine/relay.h"
+#include "base/error.h"
 #include "events/encoding.h"
-#include "events/error.h"
+#include "kafka/relay.h"
 #include "ledger/ledger.h"
 #include "tests/testutil.h"
 
@@ -35,13 +35,13 @@ int main(int argc, char** argv) {
   try {
     std::string data = argv[1];
     auto ledger = ledger::Ledger::Open(data + "/ledger");
-    engine::RelayOptions o;
+    kafka::RelayOptions o;
     o.data_dir = data;
     o.bootstrap = argv[2];
     o.topic = argv[3];
     o.save_interval = std::chrono::milliseconds(20);  // many saves: more chances to die in one
     uint64_t total = std::stoull(argv[4]);
-    auto relay = engine::Relay::Start(*ledger, o);
+    auto relay = kafka::Relay::Start(*ledger, o);
     uint64_t published = 0;
     while (ledger->size() < total) {
       std::vector<std::string> batch;
@@ -60,8 +60,8 @@ int main(int argc, char** argv) {
     Say(fmt::format("published {}", relay->status().published));
     Say(drained ? "drained" : "not drained");
     return drained ? 0 : 1;
-  } catch (const events::Error& e) {
-    Say(fmt::format("{} {}", events::ErrorCodeName(e.code()), e.what()));
+  } catch (const base::Error& e) {
+    Say(fmt::format("{} {}", base::ErrorCodeName(e.code()), e.what()));
     return 3;
   }
 }

@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "events/kafka_message.h"
+#include "kafka/cloud_event.h"
 #include "tests/format_vectors.h"
 #include "tests/kafka_util.h"
 #include "tests/testutil.h"

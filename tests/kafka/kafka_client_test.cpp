@@ -1,15 +1,17 @@
-// events/kafka.h against the real broker: topic creation through the admin
+// kafka/client.h against the real broker: topic creation through the admin
 // API, the idempotent producer's delivery reports, and a consumer group
 // whose manual commits decide where the group resumes.
 #include <doctest/doctest.h>
 
-#include "events/error.h"
-#include "events/kafka.h"
+#include "base/error.h"
+#include "kafka/client.h"
 #include "tests/kafka_util.h"
 
-namespace jejak::events {
+namespace jejak::kafka {
 namespace {
 
+using base::Error;
+using base::ErrorCode;
 using namespace std::chrono_literals;
 using testing::KafkaBootstrap;
 using testing::UniqueName;
@@ -91,4 +93,4 @@ TEST_CASE("kafka: records keep key value and headers and a group resumes after i
 }
 
 }  // namespace
-}  // namespace jejak::events
+}  // namespace jejak::kafka

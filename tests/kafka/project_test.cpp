@@ -14,10 +14,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "engine/relay.h"
 #include "events/encoding.h"
-#include "events/kafka.h"
-#include "events/kafka_message.h"
+#include "kafka/client.h"
+#include "kafka/cloud_event.h"
+#include "kafka/relay.h"
 #include "ledger/ledger.h"
 #include "projections/projector.h"
 #include "tests/format_vectors.h"
@@ -109,27 +109,27 @@ void RepublishFrom(const std::string& data, const std::string& topic, uint64_t f
                {"last_error", ""},
                {"updated", "2026-11-28T00:00:00Z"}})
              .dump();
-  engine::RelayOptions o;
+  kafka::RelayOptions o;
   o.data_dir = relay_dir.path();
   o.bootstrap = KafkaBootstrap();
   o.topic = topic;
-  auto relay = engine::Relay::Start(*ledger, o);
+  auto relay = kafka::Relay::Start(*ledger, o);
   REQUIRE(relay->Drain(60s));
 }
 
 // Copies the n records of topic from into a new topic with 3 partitions,
 // through edit (which may change a record, or return false to leave it out).
 std::string CopyTopic(const std::string& from, size_t n,
-                      const std::function<bool(events::KafkaRecord&)>& edit) {
+                      const std::function<bool(kafka::KafkaRecord&)>& edit) {
   std::string to = UniqueName("project-copy");
-  events::CreateTopic(KafkaBootstrap(), {to, 3, 1});
-  events::KafkaConsumer consumer(KafkaBootstrap(), UniqueName("group"), {from});
+  kafka::CreateTopic(KafkaBootstrap(), {to, 3, 1});
+  kafka::KafkaConsumer consumer(KafkaBootstrap(), UniqueName("group"), {from});
   size_t delivered = 0, produced = 0;
-  events::KafkaProducer producer(KafkaBootstrap(), [&](const events::KafkaDelivery& d) {
+  kafka::KafkaProducer producer(KafkaBootstrap(), [&](const kafka::KafkaDelivery& d) {
     REQUIRE(d.ok);
     ++delivered;
   });
-  events::KafkaRecord r;
+  kafka::KafkaRecord r;
   for (size_t read = 0; read < n;) {
     if (!consumer.Poll(1s, &r)) continue;
     ++read;
@@ -146,8 +146,8 @@ std::string CopyTopic(const std::string& from, size_t n,
   return to;
 }
 
-uint64_t Seq(const events::KafkaRecord& r) {
-  return std::stoull(*r.Header(events::kafka_headers::kSeq));
+uint64_t Seq(const kafka::KafkaRecord& r) {
+  return std::stoull(*r.Header(kafka::kafka_headers::kSeq));
 }
 
 TEST_CASE("kafka project: the view built from Kafka equals the view built from the ledger") {
@@ -251,8 +251,8 @@ struct Published {
 TEST_CASE("kafka project: a missing event stops it at the gap with exit 8, never a wrong view") {
   Published src;
   constexpr uint64_t kMissing = 4;
-  events::KafkaRecord missing;
-  std::string gapped = CopyTopic(src.topic, src.n, [&](events::KafkaRecord& r) {
+  kafka::KafkaRecord missing;
+  std::string gapped = CopyTopic(src.topic, src.n, [&](kafka::KafkaRecord& r) {
     if (Seq(r) != kMissing) return true;
     missing = r;
     return false;
@@ -286,8 +286,8 @@ TEST_CASE("kafka project: a missing event stops it at the gap with exit 8, never
   // Once the missing record arrives, the same group resumes and completes.
   {
     bool ok = false;
-    events::KafkaProducer producer(KafkaBootstrap(),
-                                   [&](const events::KafkaDelivery& d) { ok = d.ok; });
+    kafka::KafkaProducer producer(KafkaBootstrap(),
+                                  [&](const kafka::KafkaDelivery& d) { ok = d.ok; });
     REQUIRE(producer.Produce(missing, 1));
     for (int i = 0; i < 300 && producer.outstanding() > 0; ++i) producer.Poll(100ms);
     REQUIRE(ok);
@@ -303,8 +303,8 @@ TEST_CASE("kafka project: an event out of its request's chain order is refused")
   Published src;
   // Entry 3 claims that its request had an earlier event (entry 1, another
   // request's): the stream does not follow the ledger.
-  std::string bad = CopyTopic(src.topic, src.n, [&](events::KafkaRecord& r) {
-    if (Seq(r) == 3) r.headers.push_back({events::kafka_headers::kPrev, "1"});
+  std::string bad = CopyTopic(src.topic, src.n, [&](kafka::KafkaRecord& r) {
+    if (Seq(r) == 3) r.headers.push_back({kafka::kafka_headers::kPrev, "1"});
     return true;
   });
   TempDir proj_dir;

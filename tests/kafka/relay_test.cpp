@@ -10,15 +10,15 @@
 #include <set>
 #include <thread>
 
-#include "engine/relay.h"
+#include "base/error.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "events/time.h"
+#include "kafka/relay.h"
 #include "ledger/ledger.h"
 #include "tests/kafka_util.h"
 #include "tests/testutil.h"
 
-namespace jejak::engine {
+namespace jejak::kafka {
 namespace {
 
 using namespace std::chrono_literals;
@@ -45,7 +45,7 @@ RelayOptions Options(const TempDir& dir, const std::string& topic) {
 }
 
 // Every seq from 0 to n-1 exactly once, and each request's events in order.
-void CheckExactlyOnceInOrder(const std::vector<events::PublishedEvent>& applied, uint64_t n) {
+void CheckExactlyOnceInOrder(const std::vector<kafka::PublishedEvent>& applied, uint64_t n) {
   std::set<uint64_t> seqs;
   std::map<std::string, uint64_t> last;
   for (const auto& p : applied) {
@@ -78,10 +78,10 @@ TEST_CASE("relay: publishes each ledger entry once in per-request order with Clo
   CHECK(saved[0].position == kN);
 
   // Raw records: a healthy run publishes each entry exactly once.
-  events::KafkaConsumer consumer(KafkaBootstrap(), UniqueName("group"), {topic});
-  std::vector<events::KafkaRecord> records;
+  kafka::KafkaConsumer consumer(KafkaBootstrap(), UniqueName("group"), {topic});
+  std::vector<kafka::KafkaRecord> records;
   auto deadline = std::chrono::steady_clock::now() + 60s;
-  events::KafkaRecord r;
+  kafka::KafkaRecord r;
   while (std::chrono::steady_clock::now() < deadline) {
     if (consumer.Poll(200ms, &r)) {
       records.push_back(r);
@@ -91,11 +91,11 @@ TEST_CASE("relay: publishes each ledger entry once in per-request order with Clo
   }
   REQUIRE(records.size() == kN);
   std::string source = "jejak:ledger:" + ledger::HashToHex(ledger->Get(0)->chain);
-  std::vector<events::PublishedEvent> applied;
+  std::vector<kafka::PublishedEvent> applied;
   std::map<std::string, uint64_t> last;
   std::set<int32_t> partitions;
   for (const auto& rec : records) {
-    events::PublishedEvent p = events::FromKafkaRecord(rec);
+    kafka::PublishedEvent p = kafka::FromKafkaRecord(rec);
     auto entry = ledger->Get(p.event.seq);
     REQUIRE(entry);
     events::Event expected = events::Decode(entry->bytes);
@@ -223,11 +223,10 @@ TEST_CASE("relay: refuses a saved position from another ledger") {
   o.data_dir = dir.path();
   o.bootstrap = "127.0.0.1:1";
   o.topic = "t";
-  CHECK_THROWS_WITH_AS(Relay::Start(*ledger, o), doctest::Contains("another ledger"),
-                       events::Error);
+  CHECK_THROWS_WITH_AS(Relay::Start(*ledger, o), doctest::Contains("another ledger"), base::Error);
   o.topic = "bad/topic";
-  CHECK_THROWS_AS(Relay::Start(*ledger, o), events::Error);
+  CHECK_THROWS_AS(Relay::Start(*ledger, o), base::Error);
 }
 
 }  // namespace
-}  // namespace jejak::engine
+}  // namespace jejak::kafka

@@ -7,8 +7,8 @@
 #include <functional>
 #include <string>
 
+#include "base/error.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
 #include "tests/testutil.h"
@@ -16,8 +16,8 @@
 namespace jejak::ledger {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using testing::RawDb;
 using testing::TempDir;
 namespace fs = std::filesystem;
@@ -38,7 +38,7 @@ void CheckRefused(const std::string& what, const std::string& dir,
   } catch (const Error& e) {
     std::string message = e.what();
     CAPTURE(message);
-    CHECK(events::ErrorCodeName(e.code()) == events::ErrorCodeName(code));
+    CHECK(base::ErrorCodeName(e.code()) == base::ErrorCodeName(code));
     CHECK(message.find(dir) != std::string::npos);
     CHECK(message.find(words) != std::string::npos);
   }

@@ -2,8 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "base/hex.h"
 #include "events/encoding.h"
-#include "events/hex.h"
 #include "events/json.h"
 #include "tests/format_vectors.h"
 
@@ -32,7 +32,7 @@ TEST_CASE("FORMAT.md chain vectors: the vectors form a ledger in order") {
   for (const auto& v : vectors) {
     CAPTURE(v["name"].get<std::string>());
     uint64_t seq = v["event"]["seq"].get<uint64_t>();
-    chain = ChainHash(seq, chain, events::FromHex(v["bytes"].get<std::string>()));
+    chain = ChainHash(seq, chain, base::FromHex(v["bytes"].get<std::string>()));
     CHECK(HashToHex(chain) == v["chain"].get<std::string>());
   }
 }

@@ -10,8 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "base/error.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "ledger/chain.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
@@ -22,8 +22,8 @@ namespace jejak::ledger {
 namespace {
 
 using namespace std::chrono_literals;
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using testing::FaultInjectionFs;
 using testing::SampleEvent;
 using testing::TempDir;

@@ -12,8 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "base/error.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "ledger/layout.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
@@ -151,8 +151,8 @@ TEST_CASE("indexer: a mark past the end is damage, and the writer refuses it") {
   try {
     Ledger::Open(f.dir.path());
     FAIL("opened a ledger whose index mark lies past its end");
-  } catch (const events::Error& e) {
-    CHECK(e.code() == events::ErrorCode::kCorruption);
+  } catch (const base::Error& e) {
+    CHECK(e.code() == base::ErrorCode::kCorruption);
   }
 }
 
@@ -256,8 +256,8 @@ TEST_CASE("indexer: a format v2 ledger moves its indexes out on the writer's ope
     try {
       open();
       FAIL("a v2 ledger opened for reading");
-    } catch (const events::Error& e) {
-      CHECK(e.code() == events::ErrorCode::kInvalidArgument);
+    } catch (const base::Error& e) {
+      CHECK(e.code() == base::ErrorCode::kInvalidArgument);
       CHECK(std::string(e.what()).find("jejak-ledger-v2") != std::string::npos);
       CHECK(std::string(e.what()).find("migrate") != std::string::npos);
     }
@@ -282,8 +282,8 @@ TEST_CASE("indexer: a migration cut short after the format marker ends on the ne
   try {
     Ledger::OpenReadOnly(dir.path());
     FAIL("opened a ledger without its index database");
-  } catch (const events::Error& e) {
-    CHECK(e.code() == events::ErrorCode::kCorruption);
+  } catch (const base::Error& e) {
+    CHECK(e.code() == base::ErrorCode::kCorruption);
     CHECK(std::string(e.what()).find("index database") != std::string::npos);
     CHECK(std::string(e.what()).find("rebuilds it") != std::string::npos);
   }

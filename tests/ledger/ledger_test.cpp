@@ -5,8 +5,8 @@
 #include <set>
 #include <thread>
 
+#include "base/error.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "ledger/chain.h"
 #include "ledger/verify.h"
 #include "tests/testutil.h"
@@ -14,8 +14,8 @@
 namespace jejak::ledger {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using testing::SampleEvent;
 using testing::TempDir;
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "events/error.h"
-#include "events/hex.h"
+#include "base/error.h"
+#include "base/hex.h"
 #include "ledger/tiles.h"
 
 namespace jejak::ledger {
@@ -52,7 +52,7 @@ struct MemoryTree {
   NodeSource Source() const {
     return [this](int level, uint64_t index) {
       auto it = nodes.find({level, index});
-      if (it == nodes.end()) throw events::Error(events::ErrorCode::kNotFound, "no node");
+      if (it == nodes.end()) throw base::Error(base::ErrorCode::kNotFound, "no node");
       return it->second;
     };
   }
@@ -106,7 +106,7 @@ TEST_CASE("merkle: RFC 6962 known-answer roots for sizes 0 to 8") {
   MemoryTree t;
   CHECK(MerkleRoot(t.Source(), 0) == MerkleEmptyRoot());
   for (size_t n = 1; n <= kLeavesHex.size(); ++n) {
-    t.Append(events::FromHex(kLeavesHex[n - 1]));
+    t.Append(base::FromHex(kLeavesHex[n - 1]));
     CAPTURE(n);
     CHECK(HashToHex(MerkleRoot(t.Source(), n)) == kRootsHex[n - 1]);
     CHECK(HashToHex(t.frontier.Root()) == kRootsHex[n - 1]);
@@ -115,7 +115,7 @@ TEST_CASE("merkle: RFC 6962 known-answer roots for sizes 0 to 8") {
 
 TEST_CASE("merkle: known-answer inclusion proofs") {
   MemoryTree t;
-  for (const auto& l : kLeavesHex) t.Append(events::FromHex(l));
+  for (const auto& l : kLeavesHex) t.Append(base::FromHex(l));
   struct Vector {
     uint64_t index, size;
     std::vector<std::string> proof;
@@ -146,14 +146,14 @@ TEST_CASE("merkle: known-answer inclusion proofs") {
     CAPTURE(v.size);
     std::vector<Hash> want = Hashes(v.proof);
     CHECK(InclusionProof(t.Source(), v.index, v.size) == want);
-    Hash leaf = MerkleLeafHash(events::FromHex(kLeavesHex[v.index]));
+    Hash leaf = MerkleLeafHash(base::FromHex(kLeavesHex[v.index]));
     CHECK(VerifyInclusion(v.index, v.size, leaf, want, HashFromHex(kRootsHex[v.size - 1])));
   }
 }
 
 TEST_CASE("merkle: known-answer consistency proofs") {
   MemoryTree t;
-  for (const auto& l : kLeavesHex) t.Append(events::FromHex(l));
+  for (const auto& l : kLeavesHex) t.Append(base::FromHex(l));
   struct Vector {
     uint64_t m, n;
     std::vector<std::string> proof;
@@ -205,8 +205,8 @@ TEST_CASE("merkle: verification edge cases from RFC 9162") {
   CHECK(VerifyInclusion(0, 1, a, {}, a));
   MemoryTree t;
   t.Append("x");
-  CHECK_THROWS_AS(InclusionProof(t.Source(), 1, 1), events::Error);
-  CHECK_THROWS_AS(ConsistencyProof(t.Source(), 2, 1), events::Error);
+  CHECK_THROWS_AS(InclusionProof(t.Source(), 1, 1), base::Error);
+  CHECK_THROWS_AS(ConsistencyProof(t.Source(), 2, 1), base::Error);
 }
 
 TEST_CASE("merkle: every inclusion and consistency proof up to 64 leaves matches the reference") {
@@ -294,7 +294,7 @@ TEST_CASE("tiles: a stored tile parses at every width, its empty rows included")
     }
   }
   CHECK(tiles::Tile::Parse(0, std::string_view(), 0).width() == 0);
-  CHECK_THROWS_AS(tiles::Tile::Parse(0, std::string_view(), 1), events::Error);
+  CHECK_THROWS_AS(tiles::Tile::Parse(0, std::string_view(), 1), base::Error);
 }
 
 }  // namespace

@@ -8,9 +8,9 @@
 #include <algorithm>
 #include <functional>
 
+#include "base/error.h"
+#include "base/hex.h"
 #include "events/encoding.h"
-#include "events/error.h"
-#include "events/hex.h"
 #include "ledger/checkpoint.h"
 #include "ledger/layout.h"
 #include "ledger/ledger.h"
@@ -25,8 +25,8 @@
 namespace jejak::ledger {
 namespace {
 
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using nlohmann::json;
 using testing::SampleEvent;
 using testing::TempDir;
@@ -403,7 +403,7 @@ TEST_CASE("export: every range verifies and changes fail") {
       CHECK(VerifyExport(doc, s.key.verifier).ok);
       if (to == from) continue;
       json bad = doc;
-      bad["entries"][0]["bytes"] = events::ToHex(Bytes(1000));
+      bad["entries"][0]["bytes"] = base::ToHex(Bytes(1000));
       CHECK(VerifyExport(bad, s.key.verifier).problem.find("entries[0].") == 0);
       if (from > 0) {
         bad = doc;

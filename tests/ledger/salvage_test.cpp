@@ -10,20 +10,24 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "base/error.h"
+#include "base/hex.h"
+#include "base/wal_reader.h"
 #include "events/encoding.h"
-#include "events/error.h"
-#include "events/hex.h"
 #include "ledger/checkpoint.h"
 #include "ledger/layout.h"
 #include "ledger/ledger.h"
 #include "ledger/note.h"
 #include "ledger/salvage.h"
 #include "ledger/verify.h"
-#include "ledger/wal_reader.h"
 #include "tests/testutil.h"
 
 namespace jejak::ledger {
 namespace {
+
+using base::ReadWal;
+using base::WalFiles;
+using base::WalRecord;
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -122,7 +126,7 @@ TEST_CASE("salvage: a damaged log record loses the entries from its damaged one 
     uint64_t seq = ack.first, n = ack.second;
     if (seq <= r.saved) continue;
     REQUIRE_MESSAGE(by_seq.count(seq) == 1, "acknowledged entry " << seq << " is not reported");
-    CHECK(by_seq[seq]["bytes"] == events::ToHex(Bytes(n)));
+    CHECK(by_seq[seq]["bytes"] == base::ToHex(Bytes(n)));
   }
 }
 
@@ -176,12 +180,12 @@ TEST_CASE("salvage: refuses a target that is not empty, and a ledger with a writ
   l->Append(Bytes(0));
   fs::create_directories(tmp.Sub("full"));
   std::ofstream(tmp.Sub("full/x")) << "x";
-  CHECK_THROWS_AS(Salvage(dir, tmp.Sub("full"), tmp.Sub("u.jsonl")), events::Error);
+  CHECK_THROWS_AS(Salvage(dir, tmp.Sub("full"), tmp.Sub("u.jsonl")), base::Error);
   try {
     Salvage(dir, tmp.Sub("new"), tmp.Sub("u.jsonl"));
     FAIL("salvaged beside a writer");
-  } catch (const events::Error& e) {
-    CHECK(e.code() == events::ErrorCode::kBusy);
+  } catch (const base::Error& e) {
+    CHECK(e.code() == base::ErrorCode::kBusy);
   }
   CHECK(!fs::exists(tmp.Sub("new")));
 }

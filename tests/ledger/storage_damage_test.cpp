@@ -12,20 +12,25 @@
 #include <sstream>
 #include <string>
 
+#include "base/error.h"
+#include "base/wal_reader.h"
 #include "events/encoding.h"
-#include "events/error.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
-#include "ledger/wal_reader.h"
 #include "tests/testutil.h"
 
 namespace jejak::ledger {
 namespace {
 
+using base::FindWalDamage;
+using base::ReadWal;
+using base::WalFiles;
+using base::WalRecord;
+
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using events::Error;
-using events::ErrorCode;
+using base::Error;
+using base::ErrorCode;
 using testing::TempDir;
 
 // Every file under dir but the RocksDB info logs, which each open appends to.

@@ -6,8 +6,8 @@
 
 #include <limits>
 
-#include "events/error.h"
-#include "events/hex.h"
+#include "base/error.h"
+#include "base/hex.h"
 #include "projections/records.h"
 #include "projections/store.h"
 #include "tests/testutil.h"
@@ -28,8 +28,8 @@ TEST_CASE("projections: a store of an older layout is started over, and readers 
   try {
     Store::OpenReadOnly(path);
     FAIL("a reader opened an old layout");
-  } catch (const events::Error& e) {
-    CHECK(e.code() == events::ErrorCode::kInvalidArgument);
+  } catch (const base::Error& e) {
+    CHECK(e.code() == base::ErrorCode::kInvalidArgument);
     CHECK(std::string(e.what()).find("jejak-projections-v2") != std::string::npos);
     CHECK(std::string(e.what()).find("jejak projections rebuild") != std::string::npos);
   }
@@ -47,7 +47,7 @@ TEST_CASE("projections: a store of an older layout is started over, and readers 
     s->Put("meta|format", "something else");
     s->Commit(1);
   }
-  CHECK_THROWS_AS(Store::Open(path), events::Error);
+  CHECK_THROWS_AS(Store::Open(path), base::Error);
 }
 
 TEST_CASE("projections: records survive their encoding and refuse truncation") {
@@ -70,7 +70,7 @@ TEST_CASE("projections: records survive their encoding and refuse truncation") {
   std::string bytes = r.Encode();
   // The bytes of layout v3: records of a store are read by later versions
   // until the layout version changes.
-  CHECK(events::ToHex(bytes) ==
+  CHECK(base::ToHex(bytes) ==
         "0108697a696e2d756a69030243310c64697665726966696b617369098080f281838985060980808080802007"
         "0e054e49502d410200ff02054e49502d41c0b802054e49502d41c6b80202091406616374696f6e0a766572"
         "6966696b6173690b7665726966696b61746f72055054472d580161016201630b170c736c615f627265616368"
@@ -85,7 +85,7 @@ TEST_CASE("projections: records survive their encoding and refuse truncation") {
   CHECK(back.History()[0].reason == "c");
   CHECK(back.History()[1].time == -12);
   CHECK(back.History()[1].officer == "sistem");
-  CHECK_THROWS_AS(RequestRecord::Decode(bytes.substr(0, bytes.size() - 1)), events::Error);
+  CHECK_THROWS_AS(RequestRecord::Decode(bytes.substr(0, bytes.size() - 1)), base::Error);
 
   OfficerDay od;
   od.actions["verifikasi"] = 2;
@@ -118,10 +118,10 @@ TEST_CASE("projections: records survive their encoding and refuse truncation") {
 // terabytes, and far-apart values overflowed a signed delta.
 TEST_CASE("projections: a damaged count is corrupt, and values far apart survive their encoding") {
   // The count 2^40 in a varint, then a few bytes.
-  std::string huge = events::FromHex("808080808020") + std::string(8, '\x01');
+  std::string huge = base::FromHex("808080808020") + std::string(8, '\x01');
   OfficerDay od;
-  CHECK_THROWS_AS(od.DecodeTimes(huge), events::Error);
-  CHECK_THROWS_AS(od.DecodeWaits(huge), events::Error);
+  CHECK_THROWS_AS(od.DecodeTimes(huge), base::Error);
+  CHECK_THROWS_AS(od.DecodeWaits(huge), base::Error);
   CHECK(od.times.capacity() < 1000);
 
   constexpr int64_t kMin = std::numeric_limits<int64_t>::min();

@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include "events/error.h"
+#include "base/error.h"
 #include "projections/model.h"
 
 namespace jejak::projections {
@@ -34,8 +34,8 @@ TEST_CASE("projections: parsed workflow models are shared per model text") {
   CHECK(other->title == "Izin B");
   CHECK(first->State("selesai")->terminal);
   CHECK(first->State("selesai")->depth == 1);
-  CHECK_THROWS_AS(WorkflowModel::FromJsonCached("{}"), events::Error);
-  CHECK_THROWS_AS(WorkflowModel::FromJsonCached("not json"), events::Error);
+  CHECK_THROWS_AS(WorkflowModel::FromJsonCached("{}"), base::Error);
+  CHECK_THROWS_AS(WorkflowModel::FromJsonCached("not json"), base::Error);
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ TEST_CASE("projections: requests handled count once in every period") {
   std::map<int, std::string> id;
   {
     auto eng = engine::Engine::Open(o);
-    eng->Deploy(engine::ParseWorkflow(kWorkflow, "izin-hari.yaml"), {"admin", "admin", ""});
+    eng->Deploy(workflow::ParseWorkflow(kWorkflow, "izin-hari.yaml"), {"admin", "admin", ""});
     for (int r = 1; r <= 5; ++r) {
       now = kDay1 - 3'600'000'000LL + r * 60'000'000LL;
       id[r] =

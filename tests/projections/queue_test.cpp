@@ -12,8 +12,8 @@
 #include <random>
 #include <tuple>
 
+#include "base/error.h"
 #include "engine/engine.h"
-#include "events/error.h"
 #include "events/vocabulary.h"
 #include "projections/keys.h"
 #include "projections/projector.h"
@@ -66,7 +66,7 @@ struct Office {
     o.sla_interval = std::chrono::milliseconds(0);
     auto eng = engine::Engine::Open(o);
     for (const char* w : {"antre-a", "antre-b"}) {
-      eng->Deploy(engine::ParseWorkflow(Workflow(w), "antre.yaml"), {"admin", "admin", ""});
+      eng->Deploy(workflow::ParseWorkflow(Workflow(w), "antre.yaml"), {"admin", "admin", ""});
     }
     auto submit = [&](int n, const char* workflow, int64_t minute) {
       now = kT0 + minute * kMinute;

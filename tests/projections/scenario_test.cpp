@@ -8,11 +8,11 @@
 
 #include <atomic>
 
+#include "base/error.h"
+#include "base/hex.h"
 #include "engine/engine.h"
 #include "engine/tracking_code.h"
 #include "events/encoding.h"
-#include "events/error.h"
-#include "events/hex.h"
 #include "events/time.h"
 #include "projections/projector.h"
 #include "projections/reports.h"
@@ -68,7 +68,7 @@ struct Day {
     o.clock = [this] { return now.load(); };
     o.sla_interval = std::chrono::milliseconds(0);
     auto eng = engine::Engine::Open(o);
-    eng->Deploy(engine::ParseWorkflow(kWorkflow, "izin-uji.yaml"), {"admin", "admin", ""});
+    eng->Deploy(workflow::ParseWorkflow(kWorkflow, "izin-uji.yaml"), {"admin", "admin", ""});
     for (int r = 1; r <= 12; ++r) {
       now = At(8, 0) + (r - 1) * 10 * kMinute;
       engine::SubmitCommand c{"izin-uji",
@@ -105,12 +105,12 @@ struct Day {
     act(14, 10, kB, 2, "setujui");
     act(14, 20, kB, 3, "setujui");
     now = At(14, 25);
-    CHECK_THROWS_AS(act(14, 25, kA, 4, "setujui"), events::Error);  // wrong role
+    CHECK_THROWS_AS(act(14, 25, kA, 4, "setujui"), base::Error);  // wrong role
     now = At(14, 30);
     CHECK(eng->CheckDeadlines().size() == 1);  // R9: 09:20 + 5h
     act(14, 40, kB, 12, "tolak", "Berkas tidak sesuai");
     events::Actor a_as_head{"NIP-A", "kadis", "DPMPTSP Kota Uji"};
-    CHECK_THROWS_AS(act(14, 50, a_as_head, 5, "setujui"), events::Error);  // four-eyes
+    CHECK_THROWS_AS(act(14, 50, a_as_head, 5, "setujui"), base::Error);  // four-eyes
     now = At(15, 0);
     eng->Withdraw({id[8], "C8", "Tidak jadi", std::nullopt, ""});
     act(16, 30, kB, 4, "setujui");  // after hours
@@ -246,7 +246,7 @@ TEST_CASE("projections: every report figure of the scripted day is exact") {
   CHECK((*r9)["overdue"] == true);
   CHECK((*r9)["queue_ahead"] == 0);
   CHECK((*r9)["history"].size() == 2);  // submitted, deadline passed
-  CHECK((*r9)["tracking_code_sha256"] == events::ToHex(engine::TrackingCodeDigest(day.code[9])));
+  CHECK((*r9)["tracking_code_sha256"] == base::ToHex(engine::TrackingCodeDigest(day.code[9])));
   auto r11 = RequestStatus(p->store(), day.id[11], At(15, 0));
   CHECK((*r11)["queue_ahead"] == 4);  // R5 R6 R7 R10 entered diverifikasi earlier
   CHECK((*r11)["next"][0]["roles"] == json({"kadis"}));
@@ -285,7 +285,7 @@ TEST_CASE("projections: an interrupted batch leaves nothing behind and the resta
     // commits none of it.
     std::vector<events::Event> broken(all.begin() + 10, all.begin() + 15);
     broken.push_back(all[20]);
-    CHECK_THROWS_AS(p.Apply(broken), events::Error);
+    CHECK_THROWS_AS(p.Apply(broken), base::Error);
     CHECK(p.next_seq() == 10);
     // Redelivered events are skipped.
     CHECK(p.Apply({all.begin(), all.begin() + 12}) == 2);
@@ -306,10 +306,10 @@ TEST_CASE("projections: an interrupted batch leaves nothing behind and the resta
     p.Apply({all.begin(), all.begin() + 5});
     int calls = 0;
     CHECK_THROWS_AS(p.CatchUp([&](uint64_t from, size_t max) {
-      if (++calls == 4) throw events::Error(events::ErrorCode::kIoError, "the source failed");
+      if (++calls == 4) throw base::Error(base::ErrorCode::kIoError, "the source failed");
       return read(from, max);
     }),
-                    events::Error);
+                    base::Error);
     CHECK(p.next_seq() == 5);
   }
   Projector again(Store::Open(out.Sub("y")));

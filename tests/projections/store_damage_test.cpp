@@ -7,8 +7,8 @@
 #include <fstream>
 #include <string>
 
-#include "events/error.h"
-#include "ledger/wal_reader.h"
+#include "base/error.h"
+#include "base/wal_reader.h"
 #include "projections/store.h"
 #include "tests/testutil.h"
 
@@ -29,10 +29,10 @@ TEST_CASE("projections: a damaged write-ahead log record refuses the open and ke
     // A copy of the store while open: what a crash would leave.
     fs::copy(path, copy, fs::copy_options::recursive);
   }
-  std::vector<std::string> logs = ledger::WalFiles(copy);
+  std::vector<std::string> logs = base::WalFiles(copy);
   REQUIRE(logs.size() == 1);
   uint64_t record = 0;
-  ledger::ReadWal(logs[0], [&](const ledger::WalRecord& r) {
+  base::ReadWal(logs[0], [&](const base::WalRecord& r) {
     if (record == 0 && r.offset > fs::file_size(logs[0]) / 2) record = r.offset;
   });
   REQUIRE(record > 0);
@@ -45,10 +45,10 @@ TEST_CASE("projections: a damaged write-ahead log record refuses the open and ke
   try {
     Store::Open(copy);
     FAIL("a damaged log was opened");
-  } catch (const events::Error& e) {
+  } catch (const base::Error& e) {
     std::string why = e.what();
     CAPTURE(why);
-    CHECK(e.code() == events::ErrorCode::kCorruption);
+    CHECK(e.code() == base::ErrorCode::kCorruption);
     CHECK(why.find(fs::path(logs[0]).filename().string()) != std::string::npos);
     CHECK(why.find("offset " + std::to_string(record)) != std::string::npos);
     CHECK(why.find("jejak projections rebuild") != std::string::npos);

@@ -1,0 +1,165 @@
+// Pass 2 of the workflow loader: names that refer to other parts of the
+// workflow, and the shape of the state graph.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+
+#include "workflow/internal.h"
+
+namespace jejak::workflow::internal {
+namespace {
+
+using Problems = std::vector<WorkflowProblem>;
+
+void CheckFieldRefs(const Workflow& wf, const ActionSpec& a, const ActionMarks& m, Problems* out) {
+  for (size_t i = 0; i < a.fields.size(); ++i) {
+    if (!wf.FindField(a.fields[i])) {
+      out->push_back({m.fields[i], fmt::format("action \"{}\" lists unknown field \"{}\" in fields",
+                                               a.name, a.fields[i])});
+    }
+  }
+  for (size_t i = 0; i < a.required_fields.size(); ++i) {
+    const std::string& f = a.required_fields[i];
+    if (!wf.FindField(f)) {
+      out->push_back(
+          {m.required_fields[i], fmt::format("action \"{}\" lists unknown field \"{}\" in "
+                                             "requires",
+                                             a.name, f)});
+    } else if (std::find(a.fields.begin(), a.fields.end(), f) == a.fields.end()) {
+      out->push_back(
+          {m.required_fields[i], fmt::format("action \"{}\" requires field \"{}\" but does not "
+                                             "list it in fields",
+                                             a.name, f)});
+    }
+  }
+  if (a.guard) {
+    for (const std::string& f : a.guard->fields()) {
+      if (!wf.FindField(f)) {
+        out->push_back(
+            {m.guard, fmt::format("guard of action \"{}\" uses unknown field \"{}\"", a.name, f)});
+      }
+    }
+  }
+  for (size_t i = 0; i < a.distinct_from.size(); ++i) {
+    if (!wf.FindAction(a.distinct_from[i])) {
+      out->push_back({m.four_eyes[i], fmt::format("four_eyes of action \"{}\" names unknown action "
+                                                  "\"{}\"",
+                                                  a.name, a.distinct_from[i])});
+    }
+  }
+}
+
+void CheckStateRefs(const Workflow& wf, const ActionSpec& a, const ActionMarks& m, Problems* out) {
+  for (size_t i = 0; i < a.from.size(); ++i) {
+    const StateSpec* s = wf.FindState(a.from[i]);
+    if (!s && a.from[i] != kWithdrawnState) {
+      out->push_back({m.from[i], fmt::format("action \"{}\" starts from unknown state \"{}\"",
+                                             a.name, a.from[i])});
+    } else if (!s || s->terminal) {
+      out->push_back({m.from[i], fmt::format("action \"{}\" leaves terminal state \"{}\"; a "
+                                             "terminal state has no outgoing actions",
+                                             a.name, a.from[i])});
+    }
+  }
+  if (!a.to.empty() && !wf.FindState(a.to) && a.to != kWithdrawnState) {
+    out->push_back(
+        {m.to, fmt::format("action \"{}\" leads to unknown state \"{}\"", a.name, a.to)});
+  }
+}
+
+// States reachable from start along actions, forwards or backwards.
+std::set<std::string> Reach(const Workflow& wf, const std::set<std::string>& start, bool forward) {
+  std::set<std::string> seen = start;
+  std::deque<std::string> queue(start.begin(), start.end());
+  while (!queue.empty()) {
+    std::string s = queue.front();
+    queue.pop_front();
+    for (const ActionSpec& a : wf.actions) {
+      for (const std::string& from : a.from) {
+        const std::string& src = forward ? from : a.to;
+        const std::string& dst = forward ? a.to : from;
+        if (src == s && seen.insert(dst).second) queue.push_back(dst);
+      }
+    }
+  }
+  return seen;
+}
+
+void CheckGraph(const ParsedWorkflow& p, Problems* out) {
+  const Workflow& wf = p.wf;
+  std::vector<size_t> initial;
+  std::set<std::string> terminal;
+  for (size_t i = 0; i < wf.states.size(); ++i) {
+    if (wf.states[i].initial) initial.push_back(i);
+    if (wf.states[i].terminal) terminal.insert(wf.states[i].name);
+  }
+  if (initial.empty()) {
+    out->push_back({p.states_key, "no initial state: mark exactly one state initial: true"});
+  }
+  for (size_t k = 1; k < initial.size(); ++k) {
+    out->push_back({p.state_marks[initial[k]].initial,
+                    fmt::format("several initial states: \"{}\" and \"{}\"; exactly one state is "
+                                "initial",
+                                wf.states[initial[0]].name, wf.states[initial[k]].name)});
+  }
+  if (terminal.empty()) {
+    out->push_back({p.states_key, "no terminal state: mark at least one state terminal: true"});
+  }
+  for (size_t i : initial) {
+    if (wf.states[i].terminal) {
+      out->push_back({wf.states[i].pos,
+                      fmt::format("initial state \"{}\" cannot be terminal", wf.states[i].name)});
+    }
+  }
+  if (initial.size() == 1) {
+    std::set<std::string> reached = Reach(wf, {wf.states[initial[0]].name}, true);
+    for (const StateSpec& s : wf.states) {
+      if (!reached.count(s.name)) {
+        out->push_back({s.pos, fmt::format("state \"{}\" cannot be reached from the initial "
+                                           "state \"{}\"",
+                                           s.name, wf.states[initial[0]].name)});
+      }
+    }
+  }
+  if (!terminal.empty()) {
+    // Withdrawal is always possible, so it does not count as a way out.
+    terminal.insert(kWithdrawnState);
+    std::set<std::string> finishing = Reach(wf, terminal, false);
+    for (const StateSpec& s : wf.states) {
+      if (!s.terminal && !finishing.count(s.name)) {
+        out->push_back(
+            {s.pos, fmt::format("state \"{}\" has no path to a terminal state", s.name)});
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void CheckWorkflowGraph(ParsedWorkflow* p, Problems* problems) {
+  Workflow& wf = p->wf;
+  for (size_t i = 0; i < wf.actions.size(); ++i) {
+    CheckFieldRefs(wf, wf.actions[i], p->action_marks[i], problems);
+    CheckStateRefs(wf, wf.actions[i], p->action_marks[i], problems);
+  }
+  if (p->states_ok) CheckGraph(*p, problems);
+  for (StateSpec& s : wf.states) {
+    for (const ActionSpec& a : wf.actions) {
+      if (std::find(a.from.begin(), a.from.end(), s.name) == a.from.end()) continue;
+      for (const std::string& role : a.roles) {
+        auto& r = s.responsible_roles;
+        if (std::find(r.begin(), r.end(), role) == r.end()) r.push_back(role);
+      }
+    }
+  }
+  StateSpec withdrawn;
+  withdrawn.name = kWithdrawnState;
+  withdrawn.title = "Dibatalkan oleh pemohon";
+  withdrawn.terminal = true;
+  wf.states.push_back(std::move(withdrawn));
+}
+
+}  // namespace jejak::workflow::internal

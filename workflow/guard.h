@@ -1,0 +1,56 @@
+// Guards: a small expression language over a request's fields, for rules
+// such as "capital >= 10000000000 and risk in ['menengah_tinggi', 'tinggi']".
+//
+//   expr    := or
+//   or      := and ("or" and)*
+//   and     := not ("and" not)*
+//   not     := "not" not | compare
+//   compare := operand (("==" | "!=" | "<" | "<=" | ">" | ">=") operand
+//                       | "in" "[" literal ("," literal)* "]")?
+//   operand := field-name | literal | "(" expr ")"
+//   literal := number | 'text' | "text" | true | false | null
+//
+// A field that the request does not have is null: comparisons with null are
+// false (and "!=" true), so guards can test for presence with "x != null".
+// Precisely: null == null holds, null equals nothing else, and null is
+// neither less nor greater than anything. Numbers are "-12.5"-style decimals;
+// text may use \' \" and \\ escapes. "and", "or" and "not" treat anything
+// but the boolean true as false, so "not premises_owned" holds when the field
+// is missing.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "events/event.h"
+
+namespace jejak::workflow {
+
+class Guard {
+ public:
+  // Throws Error(kInvalidArgument) with the 1-based column of the problem.
+  static Guard Parse(const std::string& text);
+  // Like Parse, but on a syntax error returns nullopt and reports the 1-based
+  // column and the bare message, so a caller can map it into its own file.
+  static std::optional<Guard> TryParse(const std::string& text, int* error_column,
+                                       std::string* error_message);
+
+  // Field names the expression reads, for validation against the workflow.
+  const std::set<std::string>& fields() const;
+  const std::string& text() const;
+
+  // Evaluates over field values. Numbers compare numerically (integers and
+  // decimals exactly), text and dates as text; a type mismatch is false.
+  bool Evaluate(const events::Fields& fields) const;
+
+  struct Node;  // the syntax tree, opaque outside guard.cpp
+
+ private:
+  std::shared_ptr<const Node> root_;
+  std::set<std::string> fields_;
+  std::string text_;
+};
+
+}  // namespace jejak::workflow
