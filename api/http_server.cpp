@@ -38,7 +38,6 @@ struct Context : asio::io_context {
 
 struct HttpServer::Impl {
   HttpOptions options;
-  TrustedProxies proxies;
   HandlerFn handler;
   // One io_context per thread, each run by its thread alone: a connection
   // lives on one of them, so its handlers never race and need no strand, and
@@ -140,9 +139,10 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     req.body = std::move(msg.body());
     req.remote = remote_;
-    if (!remote_.empty() && server_->proxies.Contains(peer_)) {
+    const TrustedProxies& proxies = server_->options.trusted_proxies;
+    if (!remote_.empty() && proxies.Contains(peer_)) {
       auto xff = req.headers.find("x-forwarded-for");
-      req.remote = ClientKey(server_->proxies.Client(
+      req.remote = ClientKey(proxies.Client(
           peer_, xff == req.headers.end() ? std::string_view() : std::string_view(xff->second)));
     }
     // The answer may come from another thread: the write goes to the
@@ -210,7 +210,6 @@ void HttpServer::Impl::Accept() {
 HttpServer::HttpServer(const HttpOptions& options, HandlerFn handler)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
-  impl_->proxies = TrustedProxies(options.trusted_proxies);
   impl_->handler = std::move(handler);
   for (int i = 0; i < std::max(1, options.threads); ++i) {
     impl_->iocs.push_back(std::make_unique<Context>());

@@ -13,8 +13,8 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <vector>
 
+#include "api/client_address.h"
 #include "api/router.h"
 
 namespace jejak::api {
@@ -26,9 +26,8 @@ struct HttpOptions {
   size_t body_limit = 1 << 20;
   size_t header_limit = 16 << 10;
   std::chrono::milliseconds timeout{30'000};  // to read a request, or to write a response
-  // Reverse proxies whose X-Forwarded-For names the client (client_address.h);
-  // addresses or CIDR networks. Throws Error(kInvalidArgument) on a bad one.
-  std::vector<std::string> trusted_proxies;
+  // Reverse proxies whose X-Forwarded-For names the client; none by default.
+  TrustedProxies trusted_proxies;
 };
 
 class HttpServer {

@@ -77,8 +77,7 @@ int RunServe(const Context& ctx, const ServeOptions& o) {
                         : static_cast<int>(std::max(4u, std::thread::hardware_concurrency() * 2));
   so.http.body_limit = o.body_limit;
   // A bad proxy is refused before the ledger opens.
-  [[maybe_unused]] api::TrustedProxies check(o.trusted_proxies);
-  so.http.trusted_proxies = o.trusted_proxies;
+  so.http.trusted_proxies = api::TrustedProxies(o.trusted_proxies);
   so.token_key = o.token_key;
   so.signing_key = o.signing_key;
   so.checkpoint_interval = ParseInterval(o.checkpoint_every);

@@ -103,7 +103,7 @@ TEST_CASE(
   TestServer t([](api::ServerOptions& o) {
     o.rate_per_s = 0.01;
     o.rate_burst = 2;
-    o.http.trusted_proxies = {"127.0.0.2"};
+    o.http.trusted_proxies = api::TrustedProxies({"127.0.0.2"});
   });
   auto via = [&](const char* from, const std::string& client) {
     return t.CallFrom(from, "GET", "/healthz", "", {{"X-Forwarded-For", client}}).status;
