@@ -4,7 +4,8 @@
 //
 // Input: a first byte choosing what the rest is:
 //   'n' a signed note (opened with the target's key, read as a checkpoint),
-//   's' a note's text, which the target signs and then opens,
+//   's' a note's text, which the target signs and then opens (a checkpoint's
+//       text, extension lines included, reads back byte for byte),
 //   'k' a key in its text form,
 //   anything else: base64 text.
 //

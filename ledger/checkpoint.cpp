@@ -36,7 +36,6 @@ bool ParseText(std::string_view text, Checkpoint* c, std::string* problem) {
     *problem = "a checkpoint must have an origin line, a size line and a root hash line";
     return false;
   }
-  // Extension lines may follow; jejak writes none and ignores them.
   uint64_t n = 0;
   auto [end, ec] = std::from_chars(size.data(), size.data() + size.size(), n);
   if (ec != std::errc() || end != size.data() + size.size() || size.empty() ||
@@ -49,16 +48,23 @@ bool ParseText(std::string_view text, Checkpoint* c, std::string* problem) {
     *problem = "the checkpoint's root hash line is not the base64 of 32 bytes";
     return false;
   }
+  // What follows are extension lines, which C2SP requires to be non-empty.
+  if (text.starts_with('\n') || text.find("\n\n") != std::string_view::npos) {
+    *problem = "the checkpoint has an empty extension line";
+    return false;
+  }
   c->origin = std::string(origin);
   c->size = n;
   std::memcpy(c->root.data(), raw.data(), 32);
+  c->extensions = std::string(text);
   return true;
 }
 
 }  // namespace
 
 std::string CheckpointText(const Checkpoint& c) {
-  return fmt::format("{}\n{}\n{}\n", c.origin, c.size, base::Base64Encode(AsBytes(c.root)));
+  return fmt::format("{}\n{}\n{}\n{}", c.origin, c.size, base::Base64Encode(AsBytes(c.root)),
+                     c.extensions);
 }
 
 std::string SignCheckpoint(const Checkpoint& c, const SigningKey& key) {
@@ -114,7 +120,7 @@ std::string MakeCheckpoint(Ledger& ledger, const SigningKey& key) {
   }
   uint64_t n = ledger.size();
   if (ParseCheckpoint(*latest).size == n) return *latest;
-  std::string note = SignCheckpoint({key.verifier.name, n, ledger.MerkleRoot(n)}, key);
+  std::string note = SignCheckpoint({key.verifier.name, n, ledger.MerkleRoot(n), ""}, key);
   ledger.PutCheckpoint(n, note);
   return note;
 }
@@ -125,7 +131,7 @@ std::string AnnounceAndCheckpoint(Ledger& ledger, const SigningKey& key,
   if (!latest || !NoteSignedBy(*latest, key.verifier)) {
     ledger.Append(events::Encode(SigningKeyEvent(key.verifier, actor, events::NowMicros())));
     uint64_t n = ledger.size();
-    std::string note = SignCheckpoint({key.verifier.name, n, ledger.MerkleRoot(n)}, key);
+    std::string note = SignCheckpoint({key.verifier.name, n, ledger.MerkleRoot(n), ""}, key);
     ledger.PutCheckpoint(n, note);
     return note;
   }

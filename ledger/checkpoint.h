@@ -1,6 +1,8 @@
 // Signed checkpoints in the C2SP tlog-checkpoint form (c2sp.org/tlog-checkpoint):
 // a signed note (note.h) whose text is
 //   <origin>\n<tree size, decimal>\n<base64 of the Merkle root>\n
+// followed by optional non-empty extension lines, which jejak keeps but
+// does not interpret.
 // The origin is the signing key's name, so a rotated key keeps the origin.
 // The ledger keeps every checkpoint it makes, by tree size (ledger.h).
 //
@@ -26,6 +28,7 @@ struct Checkpoint {
   std::string origin;
   uint64_t size = 0;
   Hash root{};
+  std::string extensions;  // zero or more lines, each ending in '\n'
 };
 
 std::string CheckpointText(const Checkpoint& c);

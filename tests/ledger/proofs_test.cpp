@@ -337,6 +337,23 @@ TEST_CASE("checkpoint: announces a new key once and keeps every checkpoint") {
   CHECK(s.ledger->size() == 14);
 }
 
+TEST_CASE("checkpoint: extension lines are kept byte for byte; an empty one is malformed") {
+  SigningKey k = GenerateSigningKey("jejak.go.id/test");
+  Checkpoint c{k.verifier.name, 7, Hash{}, "Timestamp: 1700000000\nanother line\n"};
+  c.root[0] = 1;
+  std::string note = SignCheckpoint(c, k);
+  Checkpoint read;
+  std::string problem;
+  REQUIRE(VerifyCheckpoint(note, k.verifier, &read, &problem));
+  CHECK(read.extensions == c.extensions);
+  CHECK(CheckpointText(read) == note.substr(0, note.find("\n\n") + 1));
+  CHECK(ParseCheckpoint(note).extensions == c.extensions);
+  // The text of a note holds no blank line, but a forged one may claim to.
+  std::string forged = CheckpointText({k.verifier.name, 7, c.root, ""}) + "\n" +
+                       "x\n\n\xE2\x80\x94 jejak.go.id/test AAAAAAAA\n";
+  CHECK_THROWS_AS(ParseCheckpoint(forged), Error);
+}
+
 TEST_CASE("receipt: verifies and any changed member fails naming it") {
   Signed s;
   json r = MakeReceipt(*s.ledger, 4, s.checkpoint);

@@ -152,7 +152,7 @@ TEST_CASE("verify chunks: a checkpoint inside a later chunk") {
   CHECK(r.ok);
   CHECK(r.checkpoints == 1);
   SUBCASE("with a wrong root") {
-    Checkpoint wrong{key.verifier.name, size, Sha256Of("not the root")};
+    Checkpoint wrong{key.verifier.name, size, Sha256Of("not the root"), ""};
     RawDb(dir.path(), LedgerFamilies())
         .Put(layout::kCheckpoints, layout::SeqKey(size), SignCheckpoint(wrong, key));
     FailsAt(dir.path(), size - 1, "the checkpoint of size 20001 does not match the entries");
