@@ -4,6 +4,7 @@
 
 #include "api/problem.h"
 #include "base/error.h"
+#include "base/reason.h"
 #include "workflow/workflow.h"
 
 namespace jejak::api {
@@ -16,8 +17,7 @@ std::optional<Claims> OptionalCaller(const Request& req, const TokenKey& key, in
   if (auth.empty()) return std::nullopt;
   constexpr std::string_view kBearer = "Bearer ";
   if (auth.size() <= kBearer.size() || auth.compare(0, kBearer.size(), kBearer) != 0) {
-    throw Error(ErrorCode::kPermissionDenied, "Authorization must be \"Bearer <token>\"",
-                reasons::kBadToken);
+    throw Error(base::reason::kBadToken, "Authorization must be \"Bearer <token>\"");
   }
   return key.Verify(auth.substr(kBearer.size()), now_s);
 }
@@ -25,17 +25,16 @@ std::optional<Claims> OptionalCaller(const Request& req, const TokenKey& key, in
 Claims RequireCaller(const Request& req, const TokenKey& key, int64_t now_s) {
   std::optional<Claims> c = OptionalCaller(req, key, now_s);
   if (!c) {
-    throw Error(ErrorCode::kPermissionDenied, "this endpoint needs a bearer token",
-                reasons::kMissingToken);
+    throw Error(base::reason::kMissingToken, "this endpoint needs a bearer token");
   }
   return *c;
 }
 
 void RequireRole(const Claims& claims, const std::string& role) {
   if (claims.role != role) {
-    throw Error(ErrorCode::kPermissionDenied,
-                fmt::format("this endpoint needs the role {}, the token has {}", role, claims.role),
-                reasons::kWrongRole);
+    throw Error(
+        base::reason::kWrongRole,
+        fmt::format("this endpoint needs the role {}, the token has {}", role, claims.role));
   }
 }
 

@@ -17,6 +17,7 @@
 #include "api/client_address.h"
 #include "api/problem.h"
 #include "base/error.h"
+#include "base/reason.h"
 
 namespace jejak::api {
 namespace {
@@ -112,10 +113,9 @@ class Session : public std::enable_shared_from_this<Session> {
       // stream cannot be trusted to be framed).
       bool too_large = ec == http::error::body_limit || ec == http::error::header_limit ||
                        ec == http::error::buffer_overflow;
-      Error err(ErrorCode::kInvalidArgument,
+      Error err(too_large ? base::reason::kBodyTooLarge : base::reason::kBadRequest,
                 too_large ? fmt::format("the request is larger than the limit ({})", ec.message())
-                          : fmt::format("malformed HTTP request: {}", ec.message()),
-                too_large ? reasons::kBodyTooLarge : reasons::kBadRequest);
+                          : fmt::format("malformed HTTP request: {}", ec.message()));
       server_->Begin();
       return Write(ProblemResponse(err), false, 11);
     }

@@ -5,6 +5,7 @@
 #include "api/problem.h"
 #include "api/server_core.h"
 #include "base/error.h"
+#include "base/reason.h"
 #include "ledger/checkpoint.h"
 #include "projections/report_options.h"
 #include "projections/reports.h"
@@ -36,8 +37,7 @@ Response OneWorkflow(ServerCore& core, const Request& req) {
   std::shared_ptr<const workflow::Workflow> wf;
   core.engine->Read([&](const engine::EngineState& s) { wf = s.Latest(name); });
   if (!wf) {
-    throw Error(ErrorCode::kNotFound, fmt::format("no workflow {} is deployed", name),
-                "unknown_workflow");
+    throw Error(base::reason::kUnknownWorkflow, fmt::format("no workflow {} is deployed", name));
   }
   return JsonResponse(200,
                       {{"name", wf->name},
@@ -51,9 +51,8 @@ Response Report(ServerCore& core, const Request& req, const std::string& kind) {
   // Given but empty is not absent: "to=" names no day.
   for (const char* day : {"from", "to"}) {
     if (req.Query(day) && req.Query(day)->empty()) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  fmt::format("query parameter {} must be a date (YYYY-MM-DD)", day),
-                  reasons::kBadRequest);
+      throw Error(base::reason::kBadRequest,
+                  fmt::format("query parameter {} must be a date (YYYY-MM-DD)", day));
     }
   }
   projections::ReportOptions ro = projections::ParseReportOptions(
@@ -76,8 +75,7 @@ Response Checkpoint(ServerCore& core) {
     note = core.engine->ledger().LatestCheckpoint();
   }
   if (!note) {
-    throw Error(ErrorCode::kNotFound, "no checkpoint yet: the server has no signing key",
-                "no_checkpoint");
+    throw Error(base::reason::kNoCheckpoint, "no checkpoint yet: the server has no signing key");
   }
   Response r;
   r.content_type = "text/plain; charset=utf-8";
@@ -95,7 +93,7 @@ json HexList(const std::vector<ledger::Hash>& hashes) {
 // parameters that are each valid but together ask for the impossible (a
 // proof from a larger tree to a smaller one) are 422.
 void CheckExists(bool ok, const std::string& what) {
-  if (!ok) throw Error(ErrorCode::kNotFound, what, "beyond_ledger");
+  if (!ok) throw Error(base::reason::kBeyondLedger, what);
 }
 
 Response Inclusion(ServerCore& core, const Request& req) {
@@ -104,8 +102,7 @@ Response Inclusion(ServerCore& core, const Request& req) {
   uint64_t size = QueryUint(req, "size", ledger_size);
   uint64_t seq = QueryUint(req, "seq");
   if (req.Query("size") && size == 0) {
-    throw Error(ErrorCode::kInvalidArgument, "query parameter size must be at least 1",
-                reasons::kBadRequest);
+    throw Error(base::reason::kBadRequest, "query parameter size must be at least 1");
   }
   CheckExists(size <= ledger_size,
               fmt::format("no tree of size {}: the ledger holds {} entries", size, ledger_size));
@@ -123,16 +120,15 @@ Response Consistency(ServerCore& core, const Request& req) {
   uint64_t from = QueryUint(req, "from");
   for (const char* name : {"from", "to"}) {
     if (req.Query(name) && (name[0] == 'f' ? from : to) == 0) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  fmt::format("query parameter {} must be at least 1", name), reasons::kBadRequest);
+      throw Error(base::reason::kBadRequest,
+                  fmt::format("query parameter {} must be at least 1", name));
     }
   }
   CheckExists(to <= ledger_size,
               fmt::format("no tree of size {}: the ledger holds {} entries", to, ledger_size));
   if (from > to) {
-    throw Error(ErrorCode::kInvalidArgument,
-                fmt::format("from ({}) must not exceed to ({}): a tree only grows", from, to),
-                "bad_range");
+    throw Error(base::reason::kBadRange,
+                fmt::format("from ({}) must not exceed to ({}): a tree only grows", from, to));
   }
   return JsonResponse(200, {{"from", from},
                             {"to", to},

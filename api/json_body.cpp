@@ -9,6 +9,7 @@
 
 #include "api/problem.h"
 #include "base/error.h"
+#include "base/reason.h"
 
 namespace jejak::api {
 namespace {
@@ -34,11 +35,13 @@ class Builder {
   bool string(json::string_t& v) {
     if (v.size() > limits_.max_string) {
       return Fail(fmt::format("{} is longer than {} bytes", Place(), limits_.max_string),
-                  reasons::kJsonLimit);
+                  base::reason::kJsonLimit);
     }
     return Put(std::move(v));
   }
-  bool binary(json::binary_t&) { return Fail("binary values are not JSON", reasons::kBadRequest); }
+  bool binary(json::binary_t&) {
+    return Fail("binary values are not JSON", base::reason::kBadRequest);
+  }
   bool start_object(size_t) { return Open(json::object()); }
   bool start_array(size_t) { return Open(json::array()); }
   bool end_object() { return Close(); }
@@ -49,17 +52,17 @@ class Builder {
     if (name.size() > limits_.max_name) {
       return Fail(
           fmt::format("{} has a member name longer than {} bytes", Place(), limits_.max_name),
-          reasons::kJsonLimit);
+          base::reason::kJsonLimit);
     }
     json::object_t& object = open_.back().value->get_ref<json::object_t&>();
     if (object.size() >= limits_.max_members) {
       return Fail(fmt::format("{} has more than {} members", Place(), limits_.max_members),
-                  reasons::kJsonLimit);
+                  base::reason::kJsonLimit);
     }
     auto [it, inserted] = object.emplace(std::move(name), nullptr);
     if (!inserted) {
       open_.back().name = &it->first;
-      return Fail(fmt::format("{} is given twice", Place()), reasons::kDuplicateKey);
+      return Fail(fmt::format("{} is given twice", Place()), base::reason::kDuplicateKey);
     }
     open_.back().name = &it->first;
     slot_ = &it->second;
@@ -72,7 +75,7 @@ class Builder {
     if (size_t end = why.find("] "); end != std::string::npos) why.erase(0, end + 2);
     if (why.size() > 200) why.resize(200);
     return Fail(fmt::format("{} is not valid JSON (byte {}): {}", what_, position, why),
-                reasons::kBadRequest);
+                base::reason::kBadRequest);
   }
 
  private:
@@ -81,8 +84,8 @@ class Builder {
     const std::string* name = nullptr;  // objects: the member being read
   };
 
-  bool Fail(std::string message, const char* reason) {
-    if (!error_) error_.emplace(ErrorCode::kInvalidArgument, std::move(message), reason);
+  bool Fail(std::string message, const base::Reason& reason) {
+    if (!error_) error_.emplace(reason, std::move(message));
     return false;
   }
 
@@ -115,7 +118,7 @@ class Builder {
       json::array_t& array = top.get_ref<json::array_t&>();
       if (array.size() >= limits_.max_members) {
         Fail(fmt::format("{} has more than {} elements", Place(), limits_.max_members),
-             reasons::kJsonLimit);
+             base::reason::kJsonLimit);
         return nullptr;
       }
       array.emplace_back(std::forward<Value>(v));
@@ -133,7 +136,7 @@ class Builder {
   bool Open(json container) {
     if (open_.size() >= limits_.max_depth) {
       return Fail(fmt::format("{} is nested deeper than {} levels", Place(), limits_.max_depth),
-                  reasons::kJsonLimit);
+                  base::reason::kJsonLimit);
     }
     json* added = Add(std::move(container));
     if (added == nullptr) return false;
@@ -161,8 +164,7 @@ json ParseStrictJson(std::string_view text, const char* what, const JsonLimits& 
   bool ok = json::sax_parse(text.begin(), text.end(), &b);
   if (!ok || b.error()) {
     if (b.error()) throw std::move(*b.error());
-    throw Error(ErrorCode::kInvalidArgument, fmt::format("{} is not valid JSON", what),
-                reasons::kBadRequest);
+    throw Error(base::reason::kBadRequest, fmt::format("{} is not valid JSON", what));
   }
   return std::move(b.root());
 }

@@ -1,8 +1,8 @@
 #include "api/problem.h"
+#include "base/reason.h"
 
 #include <nlohmann/json.hpp>
 
-#include <set>
 #include <string>
 
 namespace jejak::api {
@@ -41,27 +41,30 @@ const char* Title(int status) {
 
 int HttpStatusFor(const base::Error& error) {
   // Rule violations in the request's content (422) versus malformed input (400).
-  static const std::set<std::string> kUnprocessable = {
-      "unknown_action",  "unknown_field",     "invalid_field", "missing_field",
-      "reason_required", "missing_applicant", "bad_range"};
-  static const std::set<std::string> kUnauthenticated = {reasons::kMissingToken, reasons::kBadToken,
-                                                         reasons::kTokenExpired};
-  const std::string& reason = error.reason();
+  namespace r = base::reason;
+  auto is = [&error](std::initializer_list<base::Reason> reasons) {
+    for (const base::Reason& r : reasons)
+      if (error.reason() == r.name) return true;
+    return false;
+  };
   switch (error.code()) {
     case ErrorCode::kInvalidArgument:
-      if (reason == "method_not_allowed") return 405;
-      if (reason == reasons::kBodyTooLarge) return 413;
-      return kUnprocessable.count(reason) ? 422 : 400;
+      if (is({r::kMethodNotAllowed})) return 405;
+      if (is({r::kBodyTooLarge})) return 413;
+      return is({r::kUnknownAction, r::kUnknownField, r::kInvalidField, r::kMissingField,
+                 r::kReasonRequired, r::kMissingApplicant, r::kBadRange})
+                 ? 422
+                 : 400;
     case ErrorCode::kNotFound:
       return 404;
     case ErrorCode::kPermissionDenied:
-      return kUnauthenticated.count(reason) ? 401 : 403;
+      return is({r::kMissingToken, r::kBadToken, r::kTokenExpired}) ? 401 : 403;
     case ErrorCode::kRefused:
       return 422;
     case ErrorCode::kConflict:
       return 409;
     case ErrorCode::kUnavailable:
-      return reason == reasons::kRateLimited || reason == reasons::kTooManyGuesses ? 429 : 503;
+      return is({r::kRateLimited, r::kTooManyGuesses}) ? 429 : 503;
     case ErrorCode::kBusy:
     case ErrorCode::kIoError:  // a storage fault: the server goes on, retry later
       return 503;
@@ -89,7 +92,7 @@ Response ProblemResponse(const base::Error& error) {
   if (status == 401) r.headers["WWW-Authenticate"] = "Bearer realm=\"jejak\"";
   // A guess budget refills one check per 5 minutes (guess_guard.h).
   if (status == 429)
-    r.headers["Retry-After"] = error.reason() == reasons::kTooManyGuesses ? "300" : "1";
+    r.headers["Retry-After"] = error.reason() == base::reason::kTooManyGuesses.name ? "300" : "1";
   return r;
 }
 

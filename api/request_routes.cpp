@@ -9,6 +9,7 @@
 #include "api/server_core.h"
 #include "base/error.h"
 #include "base/hex.h"
+#include "base/reason.h"
 #include "engine/request_state.h"
 #include "engine/tracking_code.h"
 #include "events/encoding.h"
@@ -36,7 +37,7 @@ engine::FieldInputs Fields(const json& body) {
   auto fields = body.find("fields");
   if (fields == body.end()) return out;
   if (!fields->is_object()) {
-    throw Error(ErrorCode::kInvalidArgument, "\"fields\" must be an object", reasons::kBadRequest);
+    throw Error(base::reason::kBadRequest, "\"fields\" must be an object");
   }
   for (const auto& [k, v] : fields->items()) {
     if (v.is_string()) {
@@ -44,9 +45,8 @@ engine::FieldInputs Fields(const json& body) {
     } else if (v.is_number() || v.is_boolean()) {
       out[k] = v.dump();
     } else {
-      throw Error(ErrorCode::kInvalidArgument,
-                  fmt::format("\"fields.{}\" must be a string, a number or a boolean", k),
-                  reasons::kBadRequest);
+      throw Error(base::reason::kBadRequest,
+                  fmt::format("\"fields.{}\" must be a string, a number or a boolean", k));
     }
   }
   return out;
@@ -56,12 +56,11 @@ std::string Text(const json& body, const char* name, size_t max = kMaxName) {
   auto it = body.find(name);
   if (it == body.end() || it->is_null()) return "";
   if (!it->is_string()) {
-    throw Error(ErrorCode::kInvalidArgument, fmt::format("\"{}\" must be a string", name),
-                reasons::kBadRequest);
+    throw Error(base::reason::kBadRequest, fmt::format("\"{}\" must be a string", name));
   }
   if (it->get_ref<const std::string&>().size() > max) {
-    throw Error(ErrorCode::kInvalidArgument,
-                fmt::format("\"{}\" is longer than {} bytes", name, max), reasons::kBadRequest);
+    throw Error(base::reason::kBadRequest,
+                fmt::format("\"{}\" is longer than {} bytes", name, max));
   }
   return it->get<std::string>();
 }
@@ -70,9 +69,8 @@ std::string IdempotencyKey(const Request& req, const json& body) {
   std::string header = req.Header("idempotency-key");
   if (header.empty()) return Text(body, "idempotency_key");
   if (header.size() > kMaxName || !events::IsValidUtf8(header)) {
-    throw Error(ErrorCode::kInvalidArgument,
-                fmt::format("Idempotency-Key must be UTF-8 text of at most {} bytes", kMaxName),
-                reasons::kBadRequest);
+    throw Error(base::reason::kBadRequest,
+                fmt::format("Idempotency-Key must be UTF-8 text of at most {} bytes", kMaxName));
   }
   return header;
 }
@@ -194,8 +192,8 @@ void Submit(ServerCore& core, const Request& req, Reply reply) {
 [[noreturn]] void UnknownRequest(const std::string& id) {
   // The same answer for an unknown request, a wrong tracking code and a
   // request of another agency, so that none can probe which requests exist.
-  throw Error(ErrorCode::kNotFound, fmt::format("no request {} for these credentials", id),
-              "unknown_request");
+  throw Error(base::reason::kUnknownRequest,
+              fmt::format("no request {} for these credentials", id));
 }
 
 // An applicant's token is good for its own request only; staff tokens for
@@ -203,8 +201,7 @@ void Submit(ServerCore& core, const Request& req, Reply reply) {
 void CheckScope(ServerCore& core, const Claims& caller, const std::string& request_id) {
   if (!IsStaff(caller)) {
     if (caller.request != request_id) {
-      throw Error(ErrorCode::kPermissionDenied, "this token is for another request",
-                  "not_applicant");
+      throw Error(base::reason::kNotApplicant, "this token is for another request");
     }
     return;
   }
@@ -231,9 +228,8 @@ void Act(ServerCore& core, const Request& req, Reply reply) {
   if (auto v = body.find("expected_version"); v != body.end() && !v->is_null()) {
     // Checked before narrowing: 2^32 + 1 is not version 1.
     if (!v->is_number_unsigned() || v->get<uint64_t>() > UINT32_MAX) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  fmt::format("\"expected_version\" must be an integer from 0 to {}", UINT32_MAX),
-                  reasons::kBadRequest);
+      throw Error(base::reason::kBadRequest,
+                  fmt::format("\"expected_version\" must be an integer from 0 to {}", UINT32_MAX));
     }
     expect = static_cast<uint32_t>(v->get<uint64_t>());
   }
@@ -280,9 +276,8 @@ std::optional<Claims> AuthorizeRead(ServerCore& core, const Request& req,
   std::string code = req.Header("x-tracking-code");
   if (code.empty()) code = req.Query("code").value_or("");
   if (code.empty()) {
-    throw Error(ErrorCode::kPermissionDenied,
-                "give the tracking code (X-Tracking-Code or ?code=) or a bearer token",
-                reasons::kMissingToken);
+    throw Error(base::reason::kMissingToken,
+                "give the tracking code (X-Tracking-Code or ?code=) or a bearer token");
   }
   bool right =
       code_sha256 != nullptr && *code_sha256 == base::ToHex(engine::TrackingCodeDigest(code));
@@ -294,10 +289,9 @@ std::optional<Claims> AuthorizeRead(ServerCore& core, const Request& req,
     case GuessGuard::Outcome::kThrottled:
       break;
   }
-  throw Error(ErrorCode::kUnavailable,
+  throw Error(base::reason::kTooManyGuesses,
               "too many wrong tracking codes for this request or from this address; the code "
-              "was not checked, try again later",
-              reasons::kTooManyGuesses);
+              "was not checked, try again later");
 }
 
 std::optional<Claims> AuthorizeRead(ServerCore& core, const Request& req, const json& status) {
@@ -371,13 +365,12 @@ Response RequestReceipt(ServerCore& core, const Request& req) {
   std::optional<ledger::Entry> entry =
       seq < core.engine->ledger().size() ? core.engine->ledger().Get(seq) : std::nullopt;
   if (!entry || events::Decode(entry->bytes).request_id != id) {
-    throw Error(ErrorCode::kNotFound, fmt::format("request {} has no ledger entry {}", id, seq),
-                "unknown_entry");
+    throw Error(base::reason::kUnknownEntry,
+                fmt::format("request {} has no ledger entry {}", id, seq));
   }
   std::optional<json> receipt = core.Receipt(seq);
   if (!receipt) {
-    throw Error(ErrorCode::kNotFound, "no receipts: the server has no signing key",
-                "no_checkpoint");
+    throw Error(base::reason::kNoCheckpoint, "no receipts: the server has no signing key");
   }
   return JsonResponse(200, *receipt);
 }

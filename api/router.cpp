@@ -4,6 +4,7 @@
 
 #include "base/error.h"
 #include "base/hex.h"
+#include "base/reason.h"
 #include "events/field_value.h"
 
 namespace jejak::api {
@@ -79,18 +80,18 @@ const AsyncHandler& Router::Match(Request& req) const {
       std::string value = PercentDecode(segs[i]);
       std::string name = e.segments[i].substr(1, e.segments[i].size() - 2);
       if (!events::IsValidUtf8(value)) {
-        throw Error(ErrorCode::kInvalidArgument,
-                    fmt::format("the path's {{{}}} is not valid UTF-8", name), "bad_url");
+        throw Error(base::reason::kBadUrl,
+                    fmt::format("the path's {{{}}} is not valid UTF-8", name));
       }
       req.params[std::move(name)] = std::move(value);
     }
     return e.handler;
   }
   if (path_matched) {
-    throw Error(ErrorCode::kInvalidArgument,
-                fmt::format("{} is not allowed on {}", req.method, req.path), "method_not_allowed");
+    throw Error(base::reason::kMethodNotAllowed,
+                fmt::format("{} is not allowed on {}", req.method, req.path));
   }
-  throw Error(ErrorCode::kNotFound, fmt::format("no endpoint {}", req.path), "no_route");
+  throw Error(base::reason::kNoRoute, fmt::format("no endpoint {}", req.path));
 }
 
 std::string Router::Allowed(std::string_view path) const {
@@ -119,7 +120,7 @@ std::string PercentDecode(std::string_view text, PlusMeans plus) {
       int hi = i + 2 < text.size() ? base::HexDigitValue(text[i + 1]) : -1;
       int lo = i + 2 < text.size() ? base::HexDigitValue(text[i + 2]) : -1;
       if (hi < 0 || lo < 0) {
-        throw Error(ErrorCode::kInvalidArgument, "bad percent escape in the URL", "bad_url");
+        throw Error(base::reason::kBadUrl, "bad percent escape in the URL");
       }
       out += static_cast<char>(hi * 16 + lo);
       i += 2;
@@ -144,17 +145,15 @@ std::map<std::string, std::string> ParseQuery(std::string_view query) {
     std::string value =
         eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), PlusMeans::kSpace);
     if (!events::IsValidUtf8(name)) {
-      throw Error(ErrorCode::kInvalidArgument, "a query parameter's name is not valid UTF-8",
-                  "bad_url");
+      throw Error(base::reason::kBadUrl, "a query parameter's name is not valid UTF-8");
     }
     if (!events::IsValidUtf8(value)) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  fmt::format("query parameter {} is not valid UTF-8", name), "bad_url");
+      throw Error(base::reason::kBadUrl,
+                  fmt::format("query parameter {} is not valid UTF-8", name));
     }
     // One value per name: two readers must not take different ones.
     if (!out.emplace(name, std::move(value)).second) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  fmt::format("query parameter {} is given twice", name), "bad_url");
+      throw Error(base::reason::kBadUrl, fmt::format("query parameter {} is given twice", name));
     }
   }
   return out;

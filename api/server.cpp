@@ -13,6 +13,7 @@
 #include "api/problem.h"
 #include "api/server_core.h"
 #include "base/error.h"
+#include "base/reason.h"
 #include "events/time.h"
 #include "ledger/checkpoint.h"
 #include "ledger/receipt.h"
@@ -31,9 +32,8 @@ Response ProblemFor(std::exception_ptr error) noexcept {
     } catch (const Error& e) {
       return ProblemResponse(e);
     } catch (const json::exception& e) {
-      return ProblemResponse(Error(ErrorCode::kInvalidArgument,
-                                   fmt::format("bad JSON member: {}", e.what()),
-                                   reasons::kBadRequest));
+      return ProblemResponse(
+          Error(base::reason::kBadRequest, fmt::format("bad JSON member: {}", e.what())));
     } catch (const std::exception& e) {
       return ProblemResponse(
           Error(ErrorCode::kIoError, fmt::format("internal error: {}", e.what())));
@@ -59,8 +59,7 @@ void ServerCore::Handle(Request& req, Reply reply) {
   try {
     try {
       if (!address_limiter.Admit(req.remote)) {
-        throw Error(ErrorCode::kUnavailable, "too many requests from this address; slow down",
-                    reasons::kRateLimited);
+        throw Error(base::reason::kRateLimited, "too many requests from this address; slow down");
       }
       router.Match(req)(req, answer);
     } catch (...) {
@@ -77,8 +76,8 @@ void ServerCore::Handle(Request& req, Reply reply) {
 std::optional<Claims> ServerCore::OptionalCaller(const Request& req) {
   std::optional<Claims> caller = api::OptionalCaller(req, *tokens, NowS());
   if (caller && !identity_limiter.Admit(caller->subject)) {
-    throw Error(ErrorCode::kUnavailable, "too many requests for this token's subject; slow down",
-                reasons::kRateLimited);
+    throw Error(base::reason::kRateLimited,
+                "too many requests for this token's subject; slow down");
   }
   return caller;
 }
@@ -86,8 +85,7 @@ std::optional<Claims> ServerCore::OptionalCaller(const Request& req) {
 Claims ServerCore::RequireCaller(const Request& req) {
   std::optional<Claims> caller = OptionalCaller(req);
   if (!caller) {
-    throw Error(ErrorCode::kPermissionDenied, "this endpoint needs a bearer token",
-                reasons::kMissingToken);
+    throw Error(base::reason::kMissingToken, "this endpoint needs a bearer token");
   }
   return *caller;
 }
@@ -144,8 +142,7 @@ std::optional<json> ServerCore::Receipt(uint64_t seq) {
 json ParseJsonBody(const Request& req) {
   json body = ParseStrictJson(req.body, "the request body");
   if (!body.is_object()) {
-    throw Error(ErrorCode::kInvalidArgument, "the request body must be a JSON object",
-                reasons::kBadRequest);
+    throw Error(base::reason::kBadRequest, "the request body must be a JSON object");
   }
   return body;
 }
@@ -163,8 +160,8 @@ uint64_t ParseUint(std::string_view text, const std::string& what, uint64_t max)
                 std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (!digits || ec != std::errc() || end != text.data() + text.size() || v > max) {
-    throw Error(ErrorCode::kInvalidArgument,
-                fmt::format("{} must be an integer from 0 to {}", what, max), reasons::kBadRequest);
+    throw Error(base::reason::kBadRequest,
+                fmt::format("{} must be an integer from 0 to {}", what, max));
   }
   return v;
 }
@@ -173,8 +170,7 @@ uint64_t QueryUint(const Request& req, const std::string& name, std::optional<ui
   std::optional<std::string> v = req.Query(name);
   if (!v) {
     if (fallback) return *fallback;
-    throw Error(ErrorCode::kInvalidArgument, fmt::format("query parameter {} is required", name),
-                reasons::kBadRequest);
+    throw Error(base::reason::kBadRequest, fmt::format("query parameter {} is required", name));
   }
   return ParseUint(*v, "query parameter " + name);
 }

@@ -17,6 +17,7 @@
 #include "api/problem.h"
 #include "base/base64.h"
 #include "base/error.h"
+#include "base/reason.h"
 #include "events/field_value.h"
 
 namespace jejak::api {
@@ -44,7 +45,7 @@ bool FromB64Url(std::string_view text, std::string* out) {
 }
 
 [[noreturn]] void Bad(const std::string& why) {
-  throw Error(ErrorCode::kPermissionDenied, "invalid bearer token: " + why, reasons::kBadToken);
+  throw Error(base::reason::kBadToken, "invalid bearer token: " + why);
 }
 
 bool IsJwt(const nlohmann::json& typ) {
@@ -141,8 +142,7 @@ Claims TokenKey::Verify(const std::string& token, int64_t now_s) const {
   c.issued_at = Time(p, "iat").value_or(0);
   std::optional<int64_t> not_before = Time(p, "nbf");
   if (c.expires_at <= now_s) {
-    throw Error(ErrorCode::kPermissionDenied, "the bearer token has expired",
-                reasons::kTokenExpired);
+    throw Error(base::reason::kTokenExpired, "the bearer token has expired");
   }
   // Clocks of issuers and servers differ a little: kLeewayS.
   if (not_before && *not_before > now_s + kTokenLeewayS) Bad("the token is not valid yet (nbf)");

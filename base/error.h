@@ -24,13 +24,22 @@ enum class ErrorCode {
 // Stable lowercase name of a code, as used in JSON output ("invalid_argument").
 std::string_view ErrorCodeName(ErrorCode code);
 
+// A stable, machine-readable detail within a code, such as "four_eyes" for a
+// refused command. Each reason has one code; reason.h lists them all.
+struct Reason {
+  std::string_view name;
+  ErrorCode code;
+};
+
 class Error : public std::runtime_error {
  public:
-  // reason is an optional stable, machine-readable detail within the code,
-  // such as "four_eyes" for a kRefused command; APIs expose it verbatim.
-  Error(ErrorCode code, const std::string& message, std::string reason = {})
-      : std::runtime_error(message), code_(code), reason_(std::move(reason)) {}
+  explicit Error(ErrorCode code, const std::string& message)
+      : std::runtime_error(message), code_(code) {}
+  // APIs expose the reason's name verbatim.
+  Error(const Reason& reason, const std::string& message)
+      : std::runtime_error(message), code_(reason.code), reason_(reason.name) {}
   ErrorCode code() const { return code_; }
+  // The reason's name, or empty.
   const std::string& reason() const { return reason_; }
 
  private:

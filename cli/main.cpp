@@ -12,32 +12,6 @@
 
 namespace jejak::cli {
 
-ExitCode ExitCodeFor(base::ErrorCode code) {
-  using base::ErrorCode;
-  switch (code) {
-    case ErrorCode::kInvalidArgument:
-    case ErrorCode::kNotFound:
-      return kExitBadInput;
-    case ErrorCode::kConflict:
-      return kExitConflict;
-    case ErrorCode::kPermissionDenied:
-    case ErrorCode::kRefused:
-      return kExitRefused;
-    case ErrorCode::kBusy:
-      return kExitBusy;
-    case ErrorCode::kCorruption:
-    case ErrorCode::kIoError:
-      return kExitIoError;
-    case ErrorCode::kUnavailable:
-      return kExitUnavailable;
-  }
-  return kExitIoError;
-}
-
-ExitCode ExitCodeFor(const base::Error& e) {
-  return e.reason() == "stream_gap" ? kExitStreamGap : ExitCodeFor(e.code());
-}
-
 void AddCommonFlags(CLI::App* cmd, Context& ctx, bool data) {
   if (data) cmd->add_option("--data", ctx.data_dir, "Data directory (ledger and projections)");
   cmd->add_flag("--json", ctx.json, "Machine-readable JSON output on stdout");

@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "base/hex.h"
+#include "base/reason.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
@@ -115,8 +116,8 @@ int RunStatus(const Context& ctx, const StatusOptions& o) {
   // let anyone probe which requests exist.
   if (!status ||
       (*status)["tracking_code_sha256"] != base::ToHex(engine::TrackingCodeDigest(o.code))) {
-    throw Error(ErrorCode::kPermissionDenied,
-                fmt::format("no request {} with this tracking code", o.request), "bad_code");
+    throw Error(base::reason::kBadCode,
+                fmt::format("no request {} with this tracking code", o.request));
   }
   status->erase("tracking_code_sha256");
   json position = KafkaFedPosition(ctx, *store);

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "base/error.h"
+#include "base/reason.h"
 #include "events/time.h"
 #include "ledger/hash.h"
 #include "workflow/field_rules.h"
@@ -51,25 +52,23 @@ events::Event NewEvent(const std::string& type, const Workflow& wf, std::string 
 const RequestState& FindRequest(const EngineState& state, const std::string& id) {
   const RequestState* r = state.Request(id);
   if (r == nullptr) {
-    throw Error(ErrorCode::kNotFound, fmt::format("no request {}", id), "unknown_request");
+    throw Error(base::reason::kUnknownRequest, fmt::format("no request {}", id));
   }
   return *r;
 }
 
 void CheckVersion(const RequestState& r, const std::optional<uint32_t>& expected) {
   if (expected && *expected != r.version) {
-    throw Error(
-        ErrorCode::kConflict,
-        fmt::format("request {} is at version {}, not the expected {}", r.id, r.version, *expected),
-        "version_conflict");
+    throw Error(base::reason::kVersionConflict,
+                fmt::format("request {} is at version {}, not the expected {}", r.id, r.version,
+                            *expected));
   }
 }
 
 void CheckOpen(const RequestState& r) {
   if (r.terminal()) {
-    throw Error(ErrorCode::kRefused,
-                fmt::format("request {} is closed (state \"{}\")", r.id, r.state),
-                "request_closed");
+    throw Error(base::reason::kRequestClosed,
+                fmt::format("request {} is closed (state \"{}\")", r.id, r.state));
   }
 }
 
@@ -80,17 +79,16 @@ events::Fields CoerceInputs(const Workflow& wf, const FieldInputs& inputs,
   for (const auto& [name, text] : inputs) {
     const FieldSpec* spec = wf.FindField(name);
     if (spec == nullptr || (allowed != nullptr && !Contains(*allowed, name))) {
-      throw Error(ErrorCode::kInvalidArgument,
+      throw Error(base::reason::kUnknownField,
                   fmt::format("{} does not take field \"{}\"{}", what, name,
                               allowed == nullptr || allowed->empty()
                                   ? std::string()
-                                  : fmt::format(" (it takes: {})", fmt::join(*allowed, ", "))),
-                  "unknown_field");
+                                  : fmt::format(" (it takes: {})", fmt::join(*allowed, ", "))));
     }
     try {
       out.emplace(name, CoerceField(*spec, text));
     } catch (const Error& e) {
-      throw Error(ErrorCode::kInvalidArgument, e.what(), "invalid_field");
+      throw Error(base::reason::kInvalidField, e.what());
     }
   }
   return out;
@@ -100,8 +98,7 @@ void RequireFields(const events::Fields& given, const std::vector<std::string>& 
                    const std::string& what) {
   for (const auto& name : required) {
     if (!given.count(name)) {
-      throw Error(ErrorCode::kInvalidArgument, fmt::format("{} requires field \"{}\"", what, name),
-                  "missing_field");
+      throw Error(base::reason::kMissingField, fmt::format("{} requires field \"{}\"", what, name));
     }
   }
 }
@@ -133,17 +130,15 @@ std::optional<events::Event> DecideDeploy(const EngineState& state,
                                           const events::Actor& deployer, int64_t now) {
   if (auto existing = state.Find(wf->name, wf->version)) {
     if (existing->source_sha256 == wf->source_sha256) return std::nullopt;
-    throw Error(ErrorCode::kConflict,
+    throw Error(base::reason::kVersionExists,
                 fmt::format("{} version {} is already deployed with different content; deploy "
                             "the change as a new version",
-                            wf->name, wf->version),
-                "version_exists");
+                            wf->name, wf->version));
   }
   if (auto latest = state.Latest(wf->name); latest && latest->version > wf->version) {
-    throw Error(ErrorCode::kConflict,
+    throw Error(base::reason::kVersionNotNewer,
                 fmt::format("{} version {} is older than the deployed version {}", wf->name,
-                            wf->version, latest->version),
-                "version_not_newer");
+                            wf->version, latest->version));
   }
   events::Event e = NewEvent(t::kWorkflowDeployed, *wf, "", deployer, now, "");
   e.correlation_id.clear();
@@ -159,19 +154,18 @@ events::Event DecideSubmit(const EngineState& state, const SubmitCommand& cmd, i
                            const TrackingCodes& codes) {
   auto wf = state.Latest(cmd.workflow);
   if (!wf) {
-    throw Error(ErrorCode::kNotFound, fmt::format("no workflow \"{}\" is deployed", cmd.workflow),
-                "unknown_workflow");
+    throw Error(base::reason::kUnknownWorkflow,
+                fmt::format("no workflow \"{}\" is deployed", cmd.workflow));
   }
   if (cmd.applicant.empty()) {
-    throw Error(ErrorCode::kInvalidArgument, "a submission needs the applicant's id",
-                "missing_applicant");
+    throw Error(base::reason::kMissingApplicant, "a submission needs the applicant's id");
   }
   std::string what = fmt::format("submitting {}", wf->name);
   events::Fields fields = CoerceInputs(*wf, cmd.fields, nullptr, what);
   for (const auto& spec : wf->fields) {
     if (spec.required && !fields.count(spec.name)) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  fmt::format("{} requires field \"{}\"", what, spec.name), "missing_field");
+      throw Error(base::reason::kMissingField,
+                  fmt::format("{} requires field \"{}\"", what, spec.name));
     }
   }
   int year, local_offset = wf->calendar.utc_offset_minutes;
@@ -196,52 +190,45 @@ events::Event DecideAct(const EngineState& state, const ActCommand& cmd, int64_t
   const Workflow& wf = *r.workflow;
   const ActionSpec* action = wf.FindAction(cmd.action);
   if (action == nullptr) {
-    throw Error(ErrorCode::kInvalidArgument,
-                fmt::format("{} v{} has no action \"{}\"", wf.name, wf.version, cmd.action),
-                "unknown_action");
+    throw Error(base::reason::kUnknownAction,
+                fmt::format("{} v{} has no action \"{}\"", wf.name, wf.version, cmd.action));
   }
   if (!Contains(action->roles, cmd.actor.role)) {
-    throw Error(ErrorCode::kPermissionDenied,
+    throw Error(base::reason::kForbiddenRole,
                 fmt::format("role \"{}\" may not {} (allowed: {})", cmd.actor.role, action->name,
-                            fmt::join(action->roles, ", ")),
-                "forbidden_role");
+                            fmt::join(action->roles, ", ")));
   }
   if (cmd.actor.role == kApplicantRole && cmd.actor.subject != r.applicant) {
-    throw Error(ErrorCode::kPermissionDenied,
-                fmt::format("only the applicant of {} may {}", r.id, action->name),
-                "not_applicant");
+    throw Error(base::reason::kNotApplicant,
+                fmt::format("only the applicant of {} may {}", r.id, action->name));
   }
   if (!Contains(action->from, r.state)) {
-    throw Error(ErrorCode::kRefused,
+    throw Error(base::reason::kInvalidState,
                 fmt::format("{} is not allowed in state \"{}\" (only from: {})", action->name,
-                            r.state, fmt::join(action->from, ", ")),
-                "invalid_state");
+                            r.state, fmt::join(action->from, ", ")));
   }
   for (const auto& other : action->distinct_from) {
     auto it = r.performers.find(other);
     if (it != r.performers.end() && it->second.count(cmd.actor.subject)) {
-      throw Error(ErrorCode::kRefused,
+      throw Error(base::reason::kFourEyes,
                   fmt::format("four-eyes rule: {} already performed \"{}\" on {}, so someone "
                               "else must {}",
-                              cmd.actor.subject, other, r.id, action->name),
-                  "four_eyes");
+                              cmd.actor.subject, other, r.id, action->name));
     }
   }
   std::string what = fmt::format("action \"{}\"", action->name);
   events::Fields fields = CoerceInputs(wf, cmd.fields, &action->fields, what);
   RequireFields(fields, action->required_fields, what);
   if (action->reason_required && cmd.reason.empty()) {
-    throw Error(ErrorCode::kInvalidArgument, fmt::format("{} requires a reason", what),
-                "reason_required");
+    throw Error(base::reason::kReasonRequired, fmt::format("{} requires a reason", what));
   }
   if (action->guard) {
     events::Fields merged = r.fields;
     for (const auto& [name, value] : fields) merged.insert_or_assign(name, value);
     if (!action->guard->Evaluate(merged)) {
-      throw Error(ErrorCode::kRefused,
+      throw Error(base::reason::kGuardFailed,
                   fmt::format("{} is not allowed for {}: its condition \"{}\" does not hold",
-                              action->name, r.id, action->guard->text()),
-                  "guard_failed");
+                              action->name, r.id, action->guard->text()));
     }
   }
   events::Event e = NewEvent(t::kAction, wf, r.id, cmd.actor, now, cmd.idempotency_key);
@@ -256,8 +243,8 @@ events::Event DecideAct(const EngineState& state, const ActCommand& cmd, int64_t
 events::Event DecideWithdraw(const EngineState& state, const WithdrawCommand& cmd, int64_t now) {
   const RequestState& r = FindRequest(state, cmd.request_id);
   if (cmd.applicant != r.applicant) {
-    throw Error(ErrorCode::kPermissionDenied,
-                fmt::format("only the applicant of {} may withdraw it", r.id), "not_applicant");
+    throw Error(base::reason::kNotApplicant,
+                fmt::format("only the applicant of {} may withdraw it", r.id));
   }
   CheckVersion(r, cmd.expect_version);
   CheckOpen(r);
@@ -284,7 +271,8 @@ std::vector<events::Event> DecideBreaches(const EngineState& state, int64_t now)
 
 bool IsAuditedRefusal(const ActCommand& cmd, const Error& refusal) {
   return cmd.actor.role != kApplicantRole &&
-         (refusal.reason() == "forbidden_role" || refusal.reason() == "four_eyes");
+         (refusal.reason() == base::reason::kForbiddenRole.name ||
+          refusal.reason() == base::reason::kFourEyes.name);
 }
 
 events::Event RejectionEvent(const EngineState& state, const ActCommand& cmd, const Error& refusal,

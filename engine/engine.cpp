@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "base/error.h"
+#include "base/reason.h"
 #include "engine/decide.h"
 #include "engine/tracking_code.h"
 #include "events/encoding.h"
@@ -419,11 +420,10 @@ class EngineImpl final : public Engine {
     bool same = rec->type == type && rec->action == action &&
                 (request_id.empty() || rec->request_id == request_id);
     if (!same) {
-      throw Error(ErrorCode::kConflict,
+      throw Error(base::reason::kIdempotencyMismatch,
                   fmt::format("idempotency key \"{}\" was already used for a different command "
                               "({} on {})",
-                              key, rec->action.empty() ? rec->type : rec->action, rec->request_id),
-                  "idempotency_mismatch");
+                              key, rec->action.empty() ? rec->type : rec->action, rec->request_id));
     }
     task.replay_seq = rec->seq;
     task.replay_version = rec->request_version;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "base/error.h"
+#include "base/reason.h"
 
 namespace jejak::kafka {
 namespace {
@@ -57,13 +58,12 @@ void OrderedConsumer::CheckAssignment() {
   rebalanced_ = false;
   int total = consumer_.PartitionCount(o_.topic);
   if (total > 0 && assigned_ < total) {
-    throw Error(ErrorCode::kBusy,
+    throw Error(base::reason::kGroupShared,
                 fmt::format("consumer group {} gave this projection {} of the {} partitions of {}: "
                             "another member uses the group. A group belongs to one projection "
                             "instance, which reads every partition; stop the other one or choose "
                             "another --group",
-                            o_.group, assigned_, total, o_.topic),
-                "group_shared");
+                            o_.group, assigned_, total, o_.topic));
   }
 }
 
@@ -90,12 +90,11 @@ void OrderedConsumer::Take(const KafkaRecord& record) {
   } else {
     ++stats_.duplicates;
     if (it->second.chain_hex != p.chain_hex) {
-      throw Error(ErrorCode::kCorruption,
+      throw Error(base::reason::kChainOrder,
                   fmt::format("two records of ledger sequence {} carry different chain hashes "
                               "({} and {}, the latter at {}/{}@{}): the topic mixes ledgers",
                               seq, it->second.chain_hex, p.chain_hex, record.topic,
-                              record.partition, record.offset),
-                  "chain_order");
+                              record.partition, record.offset));
     }
   }
   part.needed.emplace_back(record.offset, seq);
@@ -110,7 +109,7 @@ std::vector<events::Event> OrderedConsumer::NextRun() {
       if (!run.empty()) break;  // apply what comes before it first
       std::optional<uint64_t> last = checker_.LastApplied(p.event.request_id);
       throw Error(
-          ErrorCode::kCorruption,
+          base::reason::kChainOrder,
           fmt::format("request {}: ledger sequence {} names {} as the request's previous event, "
                       "but {}: the stream does not follow the ledger's order; the view stays "
                       "at entry {}",
@@ -118,8 +117,7 @@ std::vector<events::Event> OrderedConsumer::NextRun() {
                       p.prev_seq ? std::to_string(*p.prev_seq) : "none",
                       last ? fmt::format("the last one applied is {}", *last)
                            : "no earlier event of it was applied",
-                      next_),
-          "chain_order");
+                      next_));
     }
     checker_.Applied(p);
     if (checker_.size() > kMaxCheckedRequests) {
@@ -191,13 +189,12 @@ OrderedConsumerStats OrderedConsumer::stats() const {
 
 Error OrderedConsumer::GapError() const {
   uint64_t from = buffer_.empty() ? next_ : buffer_.begin()->first;
-  return Error(ErrorCode::kUnavailable,
+  return Error(base::reason::kStreamGap,
                fmt::format("gap: waiting for ledger sequence {} ({} later event{} buffered, the "
                            "first is {}); the view stays at entry {}. The relay publishes a "
                            "missing entry again after a failed delivery: check `jejak kafka "
                            "status` where the ledger is, then run again to resume",
-                           next_, buffer_.size(), buffer_.size() == 1 ? "" : "s", from, next_),
-               "stream_gap");
+                           next_, buffer_.size(), buffer_.size() == 1 ? "" : "s", from, next_));
 }
 
 }  // namespace jejak::kafka

@@ -1,8 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <set>
 #include <string>
 
 #include "base/error.h"
+#include "base/reason.h"
 
 namespace jejak::base {
 namespace {
@@ -17,9 +19,21 @@ TEST_CASE("error: each code has its stable name") {
   CHECK(ErrorCodeName(ErrorCode::kPermissionDenied) == "permission_denied");
   CHECK(ErrorCodeName(ErrorCode::kRefused) == "refused");
   CHECK(ErrorCodeName(ErrorCode::kUnavailable) == "unavailable");
-  Error e(ErrorCode::kRefused, "not now", "four_eyes");
+  Error e(reason::kFourEyes, "not now");
   CHECK(std::string(e.what()) == "not now");
+  CHECK(e.code() == ErrorCode::kRefused);
   CHECK(e.reason() == "four_eyes");
+  CHECK(Error(ErrorCode::kIoError, "disk").reason().empty());
+}
+
+TEST_CASE("error: reasons are distinct lowercase names") {
+  std::set<std::string_view> seen;
+  for (const Reason& r : AllReasons()) {
+    CHECK_MESSAGE(seen.insert(r.name).second, r.name);
+    CHECK(!r.name.empty());
+    CHECK(r.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string_view::npos);
+  }
+  CHECK(seen.size() >= 39);
 }
 
 }  // namespace
