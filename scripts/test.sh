@@ -61,7 +61,7 @@ build_asan() {
   cmake -S . -B build-asan -G Ninja -DCMAKE_CXX_COMPILER=clang++ "${launcher[@]}" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only -DNDEBUG" \
-    -DJEJAK_SANITIZE=address,undefined -DJEJAK_FUZZ=ON -DJEJAK_BENCH=OFF >/dev/null &&
+    -DJEJAK_SANITIZE=address,undefined -DJEJAK_FUZZ=ON -DJEJAK_BUILD_BENCH=OFF >/dev/null &&
     ninja -C build-asan
 }
 

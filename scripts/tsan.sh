@@ -21,7 +21,7 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
 cmake -S . -B build-tsan -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only -DNDEBUG" \
-  -DJEJAK_SANITIZE=thread -DJEJAK_BENCH=OFF >/dev/null || exit 1
+  -DJEJAK_SANITIZE=thread -DJEJAK_BUILD_BENCH=OFF >/dev/null || exit 1
 targets=(jejak)
 for s in "${suites[@]}"; do targets+=("${s}_test"); done
 ninja -C build-tsan "${targets[@]}" ledger_helper relay_helper || exit 1
