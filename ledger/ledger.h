@@ -9,15 +9,12 @@
 //   one synced batch (as LevelDB's DBImpl::Write does).
 // - Each entry must be a canonical event encoding (events/encoding.h). The
 //   ledger checks that (events::CheckCanonical) and reads only the request id
-//   and actor subject, to index the entry by them. A writer checks and hashes
-//   large batches on two threads (prepare.h).
-// - The indexes are written behind the appends, off the synced path: a
-//   writer's background thread gathers an entry's index keys once it is
-//   durable and writes them to the index database dir/index within about a
-//   second (docs/FORMAT.md, "Ledger storage"). ReadRequest() and SeqsByActor()
-//   on the writer see the keys of every entry appended before the call; on a
-//   read-only instance they read the keys written, which may lag the entries
-//   by about a second. Keys a crash loses are written again by the next Open().
+//   and actor subject, to index the entry by them.
+// - The indexes are written behind the appends, off the synced path, within
+//   about a second (docs/FORMAT.md, "Ledger storage"). ReadRequest() and
+//   SeqsByActor() on the writer see every entry appended before the call; on
+//   a read-only instance they may lag the entries by about a second. Keys a
+//   crash loses are written again by the next Open().
 // - One writer process at a time. A second Open() of the same directory fails
 //   with Error(kBusy); OpenReadOnly() works beside a writer and sees entries
 //   appended after it opened once Refresh() is called.

@@ -50,7 +50,7 @@ std::string SignNote(std::string_view text, const SigningKey& key);
 // Signatures by other keys are ignored, as the spec requires.
 bool OpenNote(std::string_view note, const VerifierKey& key, std::string* text,
               std::string* problem);
-// The key ids of the note's signature lines named name, without checking.
+// Whether note carries a valid signature by key: OpenNote() without the text.
 bool NoteSignedBy(std::string_view note, const VerifierKey& key);
 
 }  // namespace jejak::ledger
