@@ -1,13 +1,16 @@
 // GET /track: the citizen's tracking page (api/track_page.html), a plain page
 // that calls the JSON API from the browser and checks the receipt there.
+#include <string_view>
+#include <utility>
+
 #include "api/server_core.h"
 
 namespace jejak::api {
 namespace {
 
-constexpr char kTrackPage[] =
+constexpr std::pair<std::string_view, std::string_view> kTrackPage[] = {
 #include "track_page.inc"
-    ;
+};
 
 }  // namespace
 
@@ -15,7 +18,7 @@ void AddTrackPage(ServerCore& core) {
   core.router.Add("GET", "/track", [](const Request&) {
     Response r;
     r.content_type = "text/html; charset=utf-8";
-    r.body = kTrackPage;
+    r.body = kTrackPage[0].second;
     // Only this server's API and the page's own script and style; the URL
     // may carry a tracking code, so no Referer leaves the page.
     r.headers["Content-Security-Policy"] =

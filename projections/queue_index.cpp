@@ -25,7 +25,8 @@ std::pair<std::string_view, std::string_view> Split(std::string_view key) {
 uint64_t QueueIndex::Before(std::string_view queue_key) const {
   auto [queue, entry] = Split(queue_key);
   auto it = queues_.find(queue);
-  return it == queues_.end() ? 0 : it->second.order_of_key(std::string(entry));
+  if (it == queues_.end()) return 0;
+  return it->second.rank(it->second.lower_bound(entry));
 }
 
 void QueueIndex::Add(std::string_view queue_key) {
@@ -39,7 +40,7 @@ void QueueIndex::Remove(std::string_view queue_key) {
   auto [queue, entry] = Split(queue_key);
   auto it = queues_.find(queue);
   if (it == queues_.end()) return;
-  it->second.erase(std::string(entry));
+  if (auto key = it->second.find(entry); key != it->second.end()) it->second.erase(key);
   if (it->second.empty()) queues_.erase(it);
 }
 

@@ -4,9 +4,10 @@
 // walking the queue. Not thread-safe; the store guards it.
 #pragma once
 
+#include <boost/multi_index/identity.hpp>
+#include <boost/multi_index/ranked_index.hpp>
+#include <boost/multi_index_container.hpp>
 #include <cstdint>
-#include <ext/pb_ds/assoc_container.hpp>
-#include <ext/pb_ds/tree_policy.hpp>
 #include <map>
 #include <string>
 #include <string_view>
@@ -24,10 +25,10 @@ class QueueIndex {
 
  private:
   // An ordered set whose nodes know their subtree's size, so the rank of a
-  // key is found on the way down (libstdc++'s policy-based red-black tree).
-  using RankedSet =
-      __gnu_pbds::tree<std::string, __gnu_pbds::null_type, std::less<std::string>,
-                       __gnu_pbds::rb_tree_tag, __gnu_pbds::tree_order_statistics_node_update>;
+  // key is found on the way down (Boost.MultiIndex's ranked index).
+  using RankedSet = boost::multi_index_container<
+      std::string, boost::multi_index::indexed_by<boost::multi_index::ranked_unique<
+                       boost::multi_index::identity<std::string>, std::less<>>>>;
   // By keys::QueuePrefix; each holds the rest of its keys (entry time, id).
   std::map<std::string, RankedSet, std::less<>> queues_;
 };
