@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <fstream>
 #include <map>
 #include <set>
 #include <thread>
