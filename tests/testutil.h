@@ -2,6 +2,7 @@
 // scratch directories, sample events, subprocesses, and raw RocksDB access.
 #pragma once
 
+#include "tests/helpers/paths.h"
 #include "tests/helpers/raw_db.h"
 #include "tests/helpers/samples.h"
 #include "tests/helpers/subprocess.h"

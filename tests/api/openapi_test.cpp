@@ -16,11 +16,6 @@
 namespace jejak::testing {
 namespace {
 
-std::string SourceDir() {
-  if (const char* dir = std::getenv("JEJAK_SOURCE_DIR")) return dir;
-  return JEJAK_DEFAULT_SOURCE_DIR;
-}
-
 TEST_CASE("api: every route is in docs/openapi.yaml and the other way round") {
   YAML::Node spec = YAML::LoadFile(SourceDir() + "/docs/openapi.yaml");
   std::set<std::string> documented, served;

@@ -6,23 +6,21 @@
 
 #include <fstream>
 #include <map>
-#include <vector>
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "api/problem.h"
 #include "base/error.h"
 #include "base/reason.h"
 #include "cli/exit_codes.h"
+#include "tests/helpers/paths.h"
 
 namespace jejak {
 namespace {
 
-std::string SourceDir() {
-  if (const char* dir = std::getenv("JEJAK_SOURCE_DIR")) return dir;
-  return JEJAK_DEFAULT_SOURCE_DIR;
-}
+using testing::SourceDir;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);

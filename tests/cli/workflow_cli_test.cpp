@@ -10,19 +10,12 @@
 namespace jejak::cli {
 namespace {
 
-std::string Bin() {
-  if (const char* bin = std::getenv("JEJAK_BIN")) return bin;
-  return JEJAK_DEFAULT_BIN;
-}
-
 std::string Example(const std::string& name) {
-  const char* dir = std::getenv("JEJAK_SOURCE_DIR");
-  return std::string(dir ? dir : JEJAK_DEFAULT_SOURCE_DIR) + "/examples/workflows/" + name;
+  return testing::SourceDir() + "/examples/workflows/" + name;
 }
 
 testing::RunResult Jejak(std::vector<std::string> args) {
-  args.insert(args.begin(), Bin());
-  return testing::Run(args);
+  return testing::RunJejak(std::move(args));
 }
 
 constexpr char kBad[] = R"(workflow: uji

@@ -1,5 +1,7 @@
 #include "tests/helpers/subprocess.h"
 
+#include "tests/helpers/paths.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -87,15 +89,6 @@ void Subprocess::Pump(std::chrono::steady_clock::time_point deadline,
       }
     }
   }
-}
-
-std::string JejakBin() {
-  if (const char* bin = std::getenv("JEJAK_BIN")) return bin;
-#ifdef JEJAK_DEFAULT_BIN
-  return JEJAK_DEFAULT_BIN;
-#else
-  throw std::runtime_error("JEJAK_BIN is not set");
-#endif
 }
 
 RunResult Run(const std::vector<std::string>& argv) {

@@ -45,10 +45,6 @@ class Subprocess {
   std::string out_, err_;
 };
 
-// The jejak executable: $JEJAK_BIN as ctest sets it, else the one built with
-// the tests.
-std::string JejakBin();
-
 struct RunResult {
   int exit_code;
   std::string out, err;

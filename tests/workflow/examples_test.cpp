@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/helpers/paths.h"
 #include "workflow/field_rules.h"
 #include "workflow/keys.h"
 #include "workflow/workflow.h"
@@ -14,14 +15,7 @@
 namespace jejak::workflow {
 namespace {
 
-std::string SourceDir() {
-  if (const char* dir = std::getenv("JEJAK_SOURCE_DIR")) return dir;
-#ifdef JEJAK_DEFAULT_SOURCE_DIR
-  return JEJAK_DEFAULT_SOURCE_DIR;
-#else
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().string();
-#endif
-}
+using testing::SourceDir;
 
 std::shared_ptr<const Workflow> Example(const std::string& name) {
   return LoadWorkflowFile(SourceDir() + "/examples/workflows/" + name);
