@@ -84,8 +84,8 @@ class Builder {
     const std::string* name = nullptr;  // objects: the member being read
   };
 
-  bool Fail(std::string message, const base::Reason& reason) {
-    if (!error_) error_.emplace(reason, std::move(message));
+  bool Fail(const std::string& message, const base::Reason& reason) {
+    if (!error_) error_.emplace(reason, message);
     return false;
   }
 

@@ -84,7 +84,7 @@ json AcceptedJson(const engine::Accepted& a) {
           {"event", events::ToJson(a.event)}};
 }
 
-std::string Outcome(std::exception_ptr error) {
+std::string Outcome(const std::exception_ptr& error) {
   try {
     std::rethrow_exception(error);
   } catch (const Error& e) {
@@ -142,7 +142,7 @@ void RunCommand(ServerCore& core, const char* name, Reply reply,
     }
   };
   try {
-    start([p, decided](engine::Accepted a, std::exception_ptr error) {
+    start([p, decided](engine::Accepted a, const std::exception_ptr& error) {
       // On the engine's committer thread: hand over at once. A refusal is
       // read here, so that the exception stays on the engine's threads: its
       // reference count lives in libstdc++, where ThreadSanitizer cannot see

@@ -48,9 +48,10 @@ std::optional<std::string> Request::Query(const std::string& name) const {
 }
 
 void Router::Add(std::string method, std::string pattern, Handler handler) {
-  AddAsync(
-      std::move(method), std::move(pattern),
-      [handler = std::move(handler)](const Request& req, Reply reply) { reply(handler(req)); });
+  AddAsync(std::move(method), std::move(pattern),
+           [handler = std::move(handler)](const Request& req, const Reply& reply) {
+             reply(handler(req));
+           });
 }
 
 void Router::AddAsync(std::string method, std::string pattern, AsyncHandler handler) {

@@ -108,8 +108,8 @@ void ServerCore::Wrote(const std::string& request_id, uint64_t seq) {
   }
 }
 
-void ServerCore::AfterWrites(const Request& req, const std::string& request_id, Reply reply,
-                             std::function<Response(const Request&)> read) {
+void ServerCore::AfterWrites(const Request& req, const std::string& request_id, const Reply& reply,
+                             const std::function<Response(const Request&)>& read) {
   uint64_t need = 0;
   // Wrote() updates written_max before the command is answered, so a read
   // that follows its client's write sees it here.

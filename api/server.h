@@ -44,7 +44,7 @@ struct ServerOptions {
   std::chrono::milliseconds checkpoint_interval{60'000};
   std::string kafka;  // HOST:PORT; empty: no relay
   std::string kafka_topic = "jejak.events";
-  int64_t applicant_token_ttl_s = 90 * 86'400;
+  int64_t applicant_token_ttl_s = int64_t{90} * 86'400;
   // Per verified token subject: requests per second, and the burst allowed
   // above it; 0 disables the limit. Per client address (IPv6: its /64)
   // likewise, by default with the same figures.

@@ -74,8 +74,8 @@ struct ServerCore {
   // for the request, or for any request if request_id is empty (reports),
   // at once if they do or after a short wait, so that a client reads its own
   // writes without commands waiting for projections.
-  void AfterWrites(const Request& req, const std::string& request_id, Reply reply,
-                   std::function<Response(const Request&)> read);
+  void AfterWrites(const Request& req, const std::string& request_id, const Reply& reply,
+                   const std::function<Response(const Request&)>& read);
   // The receipt of seq with a checkpoint covering it (receipt_checkpoints.h);
   // nullopt without a signing key.
   std::optional<nlohmann::json> Receipt(uint64_t seq);

@@ -26,7 +26,9 @@ void Context::RequireData() const {
 
 }  // namespace jejak::cli
 
-int main(int argc, char** argv) {
+namespace {
+
+int Main(int argc, char** argv) {
   using namespace jejak;
   CLI::App app{"jejak: an event-sourced workflow engine with a tamper-evident audit ledger"};
   app.footer(cli::kExitCodesHelp);
@@ -59,12 +61,24 @@ int main(int argc, char** argv) {
                            {{"code", base::ErrorCodeName(e.code())},
                             {"reason", e.reason()},
                             {"message", e.what()}}}};
-      std::cout << j.dump() << std::endl;
+      // The message may echo input that is not UTF-8.
+      std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
     }
     fmt::print(stderr, "jejak: {}\n", e.what());
     return cli::ExitCodeFor(e);
   } catch (const std::exception& e) {
     fmt::print(stderr, "jejak: internal error: {}\n", e.what());
     return cli::kExitIoError;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (...) {  // setting up the command line, or reporting an error, failed
+    std::fputs("jejak: internal error\n", stderr);
+    return jejak::cli::kExitIoError;
   }
 }

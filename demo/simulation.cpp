@@ -203,8 +203,9 @@ class Simulation {
     for (int64_t d = 0; d < calendar_days_; ++d) {
       for (int i = 0; i < options_.requests_per_day; ++i) {
         // Citizens submit online between 06:00 and 22:00 local time.
-        size_t w = static_cast<size_t>(Rand(0, workflows_.size() - 1));
-        int64_t local = Rand(6 * 60, 22 * 60 - 1) * kMinute + Rand(0, kMinute - 1);
+        size_t w = static_cast<size_t>(Rand(0, static_cast<int64_t>(workflows_.size()) - 1));
+        int64_t local =
+            Rand(int64_t{6} * 60, int64_t{22} * 60 - 1) * kMinute + Rand(0, kMinute - 1);
         // start is local midnight already.
         agenda_.push({start + d * kDay + local, Kind::kArrival, w, ""});
       }
@@ -304,9 +305,9 @@ class Simulation {
     }
     if (mine.empty()) return nullptr;
     if (Chance(0.03)) {  // queue-jumping
-      auto* q = mine[Rand(0, mine.size() - 1)];
+      auto* q = mine[Rand(0, static_cast<int64_t>(mine.size()) - 1)];
       auto it = q->begin();
-      std::advance(it, Rand(0, std::min<int64_t>(q->size(), 50) - 1));
+      std::advance(it, Rand(0, std::min<int64_t>(static_cast<int64_t>(q->size()), 50) - 1));
       return &requests_.at(it->second);
     }
     auto* best = *std::min_element(mine.begin(), mine.end(),
@@ -356,6 +357,7 @@ class Simulation {
     }
     if (options.empty()) return nullptr;
     std::vector<double> weights;
+    weights.reserve(options.size());
     for (auto& o : options) weights.push_back(o.second);
     const ActionSpec* a =
         options[std::discrete_distribution<size_t>(weights.begin(), weights.end())(rng_)].first;
@@ -445,7 +447,7 @@ class Simulation {
               e.request_id, e.actor.subject, FindWorkflow(e.workflow, e.workflow_version), "", 0,
               false,        a.tracking_code};
           if (Chance(0.01))
-            agenda_.push({now + Rand(60, 2 * 1440) * kMinute, Kind::kWithdraw, 0, r.id});
+            agenda_.push({now + Rand(60, int64_t{2} * 1440) * kMinute, Kind::kWithdraw, 0, r.id});
         } else {
           ++report_.actions;
         }
@@ -455,7 +457,8 @@ class Simulation {
         Release(r);
         if (Terminal(r)) ++finished_[r.state == workflow::kWithdrawnState ? "withdrawn" : r.state];
         if (Choose(*r.wf, r.state, {workflow::kApplicantRole}, &scratch_) != nullptr) {
-          agenda_.push({now + Rand(60, 2 * 1440) * kMinute, Kind::kApplicantTurn, 0, r.id});
+          agenda_.push(
+              {now + Rand(60, int64_t{2} * 1440) * kMinute, Kind::kApplicantTurn, 0, r.id});
         }
       } catch (const base::Error& e) {
         std::string reason(e.reason().empty() ? base::ErrorCodeName(e.code()) : e.reason());

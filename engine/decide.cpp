@@ -170,7 +170,7 @@ events::Event DecideSubmit(const EngineState& state, const SubmitCommand& cmd, i
   }
   int year, local_offset = wf->calendar.utc_offset_minutes;
   unsigned month, day;
-  events::CivilFromDays((now / 60'000'000 + local_offset) / (24 * 60), &year, &month, &day);
+  events::CivilFromDays((now / 60'000'000 + local_offset) / (int64_t{24} * 60), &year, &month, &day);
   std::string prefix = RequestIdPrefix(wf->name);
   std::string id = fmt::format("{}-{}-{:06}", prefix, year, state.NextNumber(prefix, year));
 

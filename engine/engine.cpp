@@ -120,19 +120,21 @@ class EngineImpl final : public Engine {
 
   // A command answers with exactly one result (or its refusal).
   static Finish Single(Done done) {
-    return [done = std::move(done)](std::vector<Accepted> results, std::exception_ptr error) {
-      if (error) return done(Accepted{}, error);
-      done(std::move(results.front()), nullptr);
-    };
+    return
+        [done = std::move(done)](std::vector<Accepted> results, const std::exception_ptr& error) {
+          if (error) return done(Accepted{}, error);
+          done(std::move(results.front()), nullptr);
+        };
   }
 
   std::future<std::vector<Accepted>> Enqueue(Command command) {
     auto promise = std::make_shared<std::promise<std::vector<Accepted>>>();
     auto future = promise->get_future();
-    Push(std::move(command), [promise](std::vector<Accepted> results, std::exception_ptr error) {
-      if (error) return promise->set_exception(error);
-      promise->set_value(std::move(results));
-    });
+    Push(std::move(command),
+         [promise](std::vector<Accepted> results, const std::exception_ptr& error) {
+           if (error) return promise->set_exception(error);
+           promise->set_value(std::move(results));
+         });
     return future;
   }
 

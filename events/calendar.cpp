@@ -12,7 +12,7 @@ using base::Error;
 using base::ErrorCode;
 
 constexpr int64_t kMinuteUs = 60'000'000;
-constexpr int64_t kDayUs = 24 * 60 * kMinuteUs;
+constexpr int64_t kDayUs = int64_t{24} * 60 * kMinuteUs;
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 

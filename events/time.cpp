@@ -150,8 +150,8 @@ int64_t ParseRfc3339(std::string_view text) {
   CivilFromDays(days, &cy, &cm, &cd);
   if (cy != year || cm != month || cd != day) Bad(text, "no such date");
   if (hour > 23 || minute > 59 || second > 59) Bad(text, "time of day out of range");
-  int64_t seconds =
-      days * kSecondsPerDay + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  int64_t seconds = days * kSecondsPerDay + int64_t{hour} * 3600 + int64_t{minute} * 60 + second -
+                    int64_t{offset_minutes} * 60;
   int64_t micros = seconds * kMicrosPerSecond + frac;
   if (!IsTimeInRange(micros)) Bad(text, "outside the years 0000 to 9999 in UTC");
   return micros;

@@ -71,7 +71,7 @@ std::string RequestRecord::Encode() const {
   size_t texts = workflow.size() + applicant.size() + state.size() +
                  (last_staff ? last_staff->size() : 0) + tracking_code_sha256.size();
   for (const auto& [officer, day] : officer_days) texts += officer.size() + 20;
-  w.Reserve(history_.size() + texts + 16 * 10);  // varints take up to 10 bytes
+  w.Reserve(history_.size() + texts + size_t{16} * 10);  // varints take up to 10 bytes
   w.U64(kRecordVersion);
   w.Str(workflow);
   w.U64(version);

@@ -21,7 +21,7 @@ using nlohmann::json;
 json Percentile(std::vector<int64_t>& values, double p) {
   if (values.empty()) return nullptr;
   size_t rank = static_cast<size_t>(std::ceil(p * values.size()));
-  auto nth = values.begin() + (std::max<size_t>(rank, 1) - 1);
+  auto nth = values.begin() + static_cast<std::ptrdiff_t>(std::max<size_t>(rank, 1) - 1);
   std::nth_element(values.begin(), nth, values.end());
   return *nth;
 }

@@ -8,6 +8,7 @@ packages=(
   librocksdb-dev librdkafka-dev libboost-dev libfmt-dev libcereal-dev
   doctest-dev libyaml-cpp-dev libssl-dev openssl nlohmann-json3-dev
   libcli11-dev libspdlog-dev libre2-dev python3 clang-format
+  clang-tidy  # scripts/tidy.sh, with .clang-tidy
   # The sanitizer build and the libFuzzer targets (scripts/test.sh, fuzz/);
   # llvm brings llvm-symbolizer for readable sanitizer reports.
   clang libclang-rt-14-dev llvm

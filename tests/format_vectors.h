@@ -11,12 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace jejak::testing {
+#include "tests/helpers/paths.h"
 
-inline std::string SourcePath(const std::string& relative) {
-  const char* root = std::getenv("JEJAK_SOURCE_DIR");
-  return std::string(root ? root : JEJAK_DEFAULT_SOURCE_DIR) + "/" + relative;
-}
+namespace jejak::testing {
 
 inline std::vector<nlohmann::json> FormatVectors() {
   std::ifstream in(SourcePath("docs/FORMAT.md"));

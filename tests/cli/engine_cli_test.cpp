@@ -59,6 +59,19 @@ TEST_CASE("cli: a 100,000-character pattern field is refused with exit 2") {
   CHECK(nlohmann::json::parse(next.out)["request_id"] == "OSS-2026-000002");
 }
 
+// Regression: --json reported an error whose message echoed bytes that are
+// not UTF-8 by throwing from the error path, and jejak aborted (exit 134).
+TEST_CASE("cli: --json reports an error echoing invalid UTF-8 without aborting") {
+  Office o;
+  std::vector<std::string> args = testing::OssSubmitArgs("3273010101900002");
+  args.insert(args.end(), {"--field", "\xff\xfe=x", "--json"});
+  RunResult r = o.Jejak(args);
+  CHECK(r.exit_code == 2);
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  CHECK(j["error"]["reason"] == "unknown_field");
+  CHECK(j["error"]["message"].get<std::string>().find("\xEF\xBF\xBD") != std::string::npos);
+}
+
 TEST_CASE("cli: submit prints the request id and tracking code and act moves the request") {
   Office o;
   CHECK(o.id == "OSS-2026-000001");

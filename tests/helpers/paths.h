@@ -9,5 +9,7 @@ namespace jejak::testing {
 std::string JejakBin();
 // The source tree (docs, examples): $JEJAK_SOURCE_DIR, else the one built.
 std::string SourceDir();
+// SourceDir() + "/" + relative.
+inline std::string SourcePath(const std::string& relative) { return SourceDir() + "/" + relative; }
 
 }  // namespace jejak::testing
