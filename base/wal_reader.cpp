@@ -1,13 +1,16 @@
 #include "base/wal_reader.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/crc.hpp>
+#include <cerrno>
 #include <filesystem>
-#include <fstream>
 
 #include "base/error.h"
+#include "base/files.h"
 
 namespace jejak::base {
 namespace {
@@ -138,15 +141,24 @@ bool GetSlice(std::string_view* in, std::string_view* out) {
 
 std::optional<WalDamage> ReadWal(const std::string& path,
                                  const std::function<void(const WalRecord&)>& fn) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::kIoError, fmt::format("cannot read {}", path));
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw SystemError(fmt::format("cannot read {}", path), errno);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
   uint64_t log_number = LogNumber(fs::path(path).filename().string());
   Assembler records(path, fn);
   std::string block(kBlockSize, '\0');
   for (uint64_t block_start = 0;; block_start += kBlockSize) {
-    in.read(block.data(), kBlockSize);
-    size_t n = static_cast<size_t>(in.gcount());
-    if (in.bad()) throw Error(ErrorCode::kIoError, fmt::format("cannot read {}", path));
+    size_t n = 0;
+    while (n < kBlockSize) {
+      ssize_t r = ::read(fd, block.data() + n, kBlockSize - n);
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) throw SystemError(fmt::format("cannot read {}", path), errno);
+      if (r == 0) break;
+      n += static_cast<size_t>(r);
+    }
     bool last = n < kBlockSize;  // the file ends in this block
     size_t pos = 0;
     while (pos + kHeaderSize <= n) {

@@ -1,8 +1,6 @@
 #include "kafka/relay.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -10,13 +8,12 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 #include <unordered_map>
 
 #include "base/error.h"
+#include "base/files.h"
 #include "events/encoding.h"
 #include "events/time.h"
 #include "kafka/cloud_event.h"
@@ -37,31 +34,8 @@ std::string PositionPath(const std::string& data_dir, const std::string& topic) 
   return data_dir + "/relay/" + topic + ".position";
 }
 
-// Writes path atomically: a temporary file, fsync, rename, fsync of the
-// directory. A crash leaves the old content or the new, never a mix.
-void WriteFileAtomically(const std::string& path, const std::string& content) {
-  fs::path p(path);
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error(ErrorCode::kIoError, fmt::format("cannot create {}", tmp));
-  bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
-            ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    throw Error(ErrorCode::kIoError, fmt::format("cannot write {}", path));
-  }
-  int dir = ::open(p.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
-}
-
 SavedRelayPosition ParsePosition(const std::string& path, std::string* chain_hex) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);
+  nlohmann::json j = nlohmann::json::parse(base::ReadFile(path), nullptr, false);
   SavedRelayPosition s;
   try {
     s.topic = j.at("topic").get<std::string>();
@@ -323,7 +297,7 @@ class RelayImpl : public Relay {
                         {"bootstrap", o_.bootstrap},
                         {"last_error", error},
                         {"updated", events::FormatRfc3339(events::NowMicros())}};
-    WriteFileAtomically(PositionPath(o_.data_dir, o_.topic), j.dump() + "\n");
+    base::WriteFileAtomically(PositionPath(o_.data_dir, o_.topic), j.dump() + "\n", 0644);
     std::lock_guard<std::mutex> l(mu_);
     saved_ = acked_;
     dirty_ = false;

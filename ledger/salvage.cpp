@@ -19,6 +19,7 @@
 #include <queue>
 
 #include "base/error.h"
+#include "base/files.h"
 #include "base/hex.h"
 #include "base/wal_reader.h"
 #include "events/encoding.h"
@@ -292,7 +293,9 @@ SalvageReport Salvage(const std::string& from, const std::string& to,
   Sources sources(from, &report);
   std::unique_ptr<Ledger> out = Ledger::Open(to);
   std::ofstream unsaved(unsaved_path, std::ios::trunc);
-  if (!unsaved) throw Error(ErrorCode::kIoError, fmt::format("cannot write {}", unsaved_path));
+  // The stream keeps no reason; errno holds that of the system call that
+  // failed (libstdc++'s streams call open(2) and write(2)).
+  if (!unsaved) throw base::SystemError(fmt::format("cannot write {}", unsaved_path), errno);
 
   Hash previous = kGenesisChain;
   bool broken = false;
@@ -382,8 +385,8 @@ SalvageReport Salvage(const std::string& from, const std::string& to,
       }
     }
   }
-  unsaved.flush();
-  if (!unsaved) throw Error(ErrorCode::kIoError, fmt::format("cannot write {}", unsaved_path));
+  unsaved.close();
+  if (!unsaved) throw base::SystemError(fmt::format("cannot write {}", unsaved_path), errno);
   return report;
 }
 
