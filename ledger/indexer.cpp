@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "base/error.h"
+#include "base/rocks_status.h"
 #include "events/encoding.h"
 #include "ledger/layout.h"
 #include "ledger/rocks.h"
@@ -52,7 +53,7 @@ std::optional<uint64_t> ReadIndexedMark(const RocksLedger& r) {
   rocksdb::Status s =
       r.index_db->Get(rocksdb::ReadOptions(), r.index_meta, layout::kIndexedKey, &value);
   if (s.IsNotFound()) return std::nullopt;
-  ThrowIfError(s, "reading the index mark");
+  base::ThrowIfError(s, "reading the index mark");
   uint64_t mark;
   if (!layout::ParseSeqKey(value, &mark)) {
     throw Error(ErrorCode::kCorruption, "the index mark is malformed");
@@ -70,7 +71,7 @@ Indexer::Indexer(RocksLedger& r, uint64_t size)
                                       layout::SeqKey(mark));
   if (!s.ok()) {
     r.index_guard->Failed(*r.index_db, s);
-    ThrowIfError(s, "writing the index mark");
+    base::ThrowIfError(s, "writing the index mark");
   }
   if (mark > size) {
     throw Error(ErrorCode::kCorruption,
@@ -105,7 +106,7 @@ Indexer::Indexer(RocksLedger& r, uint64_t size)
     chunks.back().Add(keys.request_id, keys.actor_subject);
     if (chunks.back().size() == kChunk) chunks.push_back(IndexIds{seq + 1, {}, {}});
   }
-  ThrowIfError(it->status(), "reading entries to index");
+  base::ThrowIfError(it->status(), "reading entries to index");
   if (seq != size) throw Error(ErrorCode::kCorruption, fmt::format("entry {} is missing", seq));
   std::error_code ec;
   fs::remove_all(ingest_dir_, ec);  // files a crash left before their ingestion

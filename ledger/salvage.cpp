@@ -21,6 +21,7 @@
 #include "base/error.h"
 #include "base/files.h"
 #include "base/hex.h"
+#include "base/rocks_files.h"
 #include "base/wal_reader.h"
 #include "events/encoding.h"
 #include "ledger/chain.h"
@@ -93,14 +94,7 @@ uint64_t Be64(std::string_view b) {
 class Sources {
  public:
   Sources(const std::string& dir, SalvageReport* report) : report_(report) {
-    std::vector<std::string> tables;
-    std::error_code ec;
-    for (const auto& f : fs::directory_iterator(dir, ec)) {
-      if (f.path().extension() == ".sst") tables.push_back(f.path().string());
-    }
-    if (ec) throw Error(ErrorCode::kIoError, fmt::format("cannot list {}: {}", dir, ec.message()));
-    std::sort(tables.begin(), tables.end());
-    for (const auto& path : tables) ReadTable(path);
+    for (const auto& path : base::RocksFiles(dir, ".sst")) ReadTable(path);
     for (const auto& path : WalFiles(dir)) ReadLog(path);
   }
 
