@@ -9,9 +9,9 @@
 #include <deque>
 #include <filesystem>
 #include <mutex>
-#include <thread>
 #include <unordered_map>
 
+#include "base/background_thread.h"
 #include "base/error.h"
 #include "base/files.h"
 #include "events/encoding.h"
@@ -56,17 +56,10 @@ class RelayImpl : public Relay {
   RelayImpl(ledger::Ledger& ledger, RelayOptions o) : ledger_(ledger), o_(std::move(o)) {
     fs::create_directories(o_.data_dir + "/relay");
     LoadPosition();
-    thread_ = std::thread([this] { Run(); });
+    thread_.Start("jejak-relay", [this] { Run(); });
   }
 
-  ~RelayImpl() override {
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
+  ~RelayImpl() override { thread_.Stop(); }
 
   bool Drain(std::chrono::milliseconds timeout) override {
     uint64_t target = ledger_.size();
@@ -84,6 +77,10 @@ class RelayImpl : public Relay {
     s.topic_ready = topic_ready_;
     s.failed = failed_;
     s.last_error = last_error_;
+    if (std::string problem = thread_.problem(); !problem.empty()) {
+      s.failed = true;  // something else than a base::Error stopped it
+      s.last_error = problem;
+    }
     return s;
   }
 
@@ -109,16 +106,6 @@ class RelayImpl : public Relay {
     acked_ = next_ = saved_ = published_ = cache_from_ = s.position;
   }
 
-  bool Stopping() {
-    std::lock_guard<std::mutex> l(mu_);
-    return stop_;
-  }
-
-  void SleepFor(std::chrono::milliseconds d) {
-    std::unique_lock<std::mutex> l(mu_);
-    cv_.wait_for(l, d, [&] { return stop_; });
-  }
-
   void SetError(const std::string& e) {
     std::lock_guard<std::mutex> l(mu_);
     if (last_error_ != e) dirty_ = true;
@@ -127,7 +114,7 @@ class RelayImpl : public Relay {
 
   void Run() {
     auto backoff = o_.min_backoff;
-    while (!Stopping()) {
+    while (!thread_.stopping()) {
       try {
         if (!topic_ready_) {
           kafka::CreateTopic(o_.bootstrap, {o_.topic, o_.partitions, o_.replication},
@@ -155,7 +142,7 @@ class RelayImpl : public Relay {
           Rewind();
         } else if (retry_ && producer_->outstanding() == 0) {
           Rewind();
-          SleepFor(backoff);
+          thread_.SleepFor(backoff);
           backoff = std::min(backoff * 2, o_.max_backoff);
         }
         Save(false);
@@ -166,7 +153,7 @@ class RelayImpl : public Relay {
           failed_ = true;
           break;
         }
-        SleepFor(backoff);
+        thread_.SleepFor(backoff);
         backoff = std::min(backoff * 2, o_.max_backoff);
       }
     }
@@ -320,10 +307,10 @@ class RelayImpl : public Relay {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  bool stop_ = false, failed_ = false, topic_ready_ = false, dirty_ = false;
+  bool failed_ = false, topic_ready_ = false, dirty_ = false;
   uint64_t published_ = 0, saved_ = 0, ledger_size_ = 0;
   std::string last_error_;
-  std::thread thread_;
+  base::BackgroundThread thread_;  // runs Run(); last, so that it stops first
 };
 
 }  // namespace

@@ -113,17 +113,10 @@ Indexer::Indexer(RocksLedger& r, uint64_t size)
   for (IndexIds& ids : chunks) Buffer(std::move(ids));
   if (!buffer_.empty()) WriteBuffer();
   indexed_ = size;
-  thread_ = std::thread([this] { Run(); });
+  thread_.Start("jejak-indexer", [this] { Run(); });
 }
 
-Indexer::~Indexer() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
-}
+Indexer::~Indexer() { thread_.Stop(); }
 
 void Indexer::Add(IndexIds ids) {
   std::unique_lock lock(mu_);
@@ -131,7 +124,8 @@ void Indexer::Add(IndexIds ids) {
   if (error_) return;
   queued_ += ids.size();
   queue_.push_back(std::move(ids));
-  cv_.notify_all();
+  lock.unlock();
+  thread_.Notify();
 }
 
 void Indexer::WaitFor(uint64_t size) const {
@@ -167,18 +161,14 @@ void Indexer::LookupBuffered(IndexBuffer::Index index, std::string_view id,
 
 void Indexer::Run() {
   LowerThisThreadsPriority();
-  std::unique_lock lock(mu_);
   for (;;) {
-    auto ready = [&] { return stop_ || !queue_.empty(); };
-    if (buffer_.empty()) {
-      cv_.wait(lock, ready);
-    } else {
-      cv_.wait_until(lock, buffered_since_ + kMaxBufferAge, ready);
-    }
+    // Add() notifies; buffered keys wait kMaxBufferAge at most.
+    bool stopping =
+        buffer_.empty() ? !thread_.Wait() : !thread_.WaitUntil(buffered_since_ + kMaxBufferAge);
+    std::unique_lock lock(mu_);
     std::deque<IndexIds> work;
     work.swap(queue_);
     uint64_t n = queued_;
-    bool stopping = stop_;
     lock.unlock();
     std::exception_ptr error;
     uint64_t end = 0;
