@@ -53,8 +53,8 @@ SavedRelayPosition ParsePosition(const std::string& path, std::string* chain_hex
 
 class RelayImpl : public Relay {
  public:
-  RelayImpl(ledger::Ledger& ledger, RelayOptions o) : ledger_(ledger), o_(std::move(o)) {
-    fs::create_directories(o_.data_dir + "/relay");
+  RelayImpl(ledger::Ledger& ledger, RelayOptions o) : ledger_(ledger), options_(std::move(o)) {
+    fs::create_directories(options_.data_dir + "/relay");
     LoadPosition();
     thread_.Start("jejak-relay", [this] { Run(); });
   }
@@ -71,7 +71,7 @@ class RelayImpl : public Relay {
   RelayStatus status() const override {
     std::lock_guard<std::mutex> l(mu_);
     RelayStatus s;
-    s.topic = o_.topic;
+    s.topic = options_.topic;
     s.published = published_;
     s.ledger_size = std::max(ledger_size_, ledger_.size());
     s.topic_ready = topic_ready_;
@@ -86,7 +86,7 @@ class RelayImpl : public Relay {
 
  private:
   void LoadPosition() {
-    std::string path = PositionPath(o_.data_dir, o_.topic);
+    std::string path = PositionPath(options_.data_dir, options_.topic);
     if (!fs::exists(path)) return;
     std::string chain;
     SavedRelayPosition s = ParsePosition(path, &chain);
@@ -113,24 +113,25 @@ class RelayImpl : public Relay {
   }
 
   void Run() {
-    auto backoff = o_.min_backoff;
+    auto backoff = options_.min_backoff;
     while (!thread_.stopping()) {
       try {
         if (!topic_ready_) {
-          kafka::CreateTopic(o_.bootstrap, {o_.topic, o_.partitions, o_.replication},
+          kafka::CreateTopic(options_.bootstrap,
+                             {options_.topic, options_.partitions, options_.replication},
                              kAdminTimeout);
           std::lock_guard<std::mutex> l(mu_);
           topic_ready_ = true;
         }
         if (!producer_) {
           producer_ = std::make_unique<kafka::KafkaProducer>(
-              o_.bootstrap, [this](const kafka::KafkaDelivery& d) { OnDelivery(d); },
-              o_.producer_properties);
+              options_.bootstrap, [this](const kafka::KafkaDelivery& d) { OnDelivery(d); },
+              options_.producer_properties);
         }
         uint64_t before = acked_;
         Pump();
         if (acked_ > before) {
-          backoff = o_.min_backoff;
+          backoff = options_.min_backoff;
           SetError("");
         } else if (!producer_->last_error().empty() && next_ > acked_) {
           SetError(producer_->last_error());
@@ -143,7 +144,7 @@ class RelayImpl : public Relay {
         } else if (retry_ && producer_->outstanding() == 0) {
           Rewind();
           thread_.SleepFor(backoff);
-          backoff = std::min(backoff * 2, o_.max_backoff);
+          backoff = std::min(backoff * 2, options_.max_backoff);
         }
         Save(false);
       } catch (const Error& e) {
@@ -154,7 +155,7 @@ class RelayImpl : public Relay {
           break;
         }
         thread_.SleepFor(backoff);
-        backoff = std::min(backoff * 2, o_.max_backoff);
+        backoff = std::min(backoff * 2, options_.max_backoff);
       }
     }
     if (producer_) producer_->Poll(std::chrono::milliseconds(0));  // reports already in
@@ -177,8 +178,8 @@ class RelayImpl : public Relay {
       ledger_size_ = size;
     }
     bool full = false;
-    while (!retry_ && !full && next_ < size && next_ - acked_ < o_.max_in_flight) {
-      uint64_t end = std::min({size, acked_ + o_.max_in_flight, next_ + kScanChunk});
+    while (!retry_ && !full && next_ < size && next_ - acked_ < options_.max_in_flight) {
+      uint64_t end = std::min({size, acked_ + options_.max_in_flight, next_ + kScanChunk});
       ledger_.Scan(next_, end, [&](const ledger::Entry& entry) {
         if (!Produce(entry)) {
           full = true;
@@ -211,10 +212,11 @@ class RelayImpl : public Relay {
     const std::string& request = p.event.request_id;
     if (!request.empty()) p.prev_seq = PreviousOf(request, entry.seq);
     if (source_.empty()) {
-      source_ = !o_.source.empty() ? o_.source
-                                   : "jejak:ledger:" + ledger::HashToHex(ledger_.Get(0)->chain);
+      source_ = !options_.source.empty()
+                    ? options_.source
+                    : "jejak:ledger:" + ledger::HashToHex(ledger_.Get(0)->chain);
     }
-    kafka::ToKafkaRecord(p, o_.topic, source_, &record_);
+    kafka::ToKafkaRecord(p, options_.topic, source_, &record_);
     if (!producer_->Produce(record_, entry.seq)) return false;
     if (!request.empty()) {
       if (last_by_request_.size() >= kMaxCachedRequests) {
@@ -277,14 +279,15 @@ class RelayImpl : public Relay {
       dirty = dirty_ || acked_ != saved_;
       error = last_error_;
     }
-    if (!dirty || (!force && now - last_save_ < o_.save_interval)) return;
-    nlohmann::json j = {{"topic", o_.topic},
+    if (!dirty || (!force && now - last_save_ < options_.save_interval)) return;
+    nlohmann::json j = {{"topic", options_.topic},
                         {"position", acked_},
                         {"chain", acked_ ? ledger::HashToHex(ledger_.Get(acked_ - 1)->chain) : ""},
-                        {"bootstrap", o_.bootstrap},
+                        {"bootstrap", options_.bootstrap},
                         {"last_error", error},
                         {"updated", events::FormatRfc3339(events::NowMicros())}};
-    base::WriteFileAtomically(PositionPath(o_.data_dir, o_.topic), j.dump() + "\n", 0644);
+    base::WriteFileAtomically(PositionPath(options_.data_dir, options_.topic), j.dump() + "\n",
+                              0644);
     std::lock_guard<std::mutex> l(mu_);
     saved_ = acked_;
     dirty_ = false;
@@ -292,7 +295,7 @@ class RelayImpl : public Relay {
   }
 
   ledger::Ledger& ledger_;
-  const RelayOptions o_;
+  const RelayOptions options_;
   std::string source_;
   std::unique_ptr<kafka::KafkaProducer> producer_;
   kafka::KafkaRecord record_;  // reused for each entry: its buffers stay allocated
