@@ -1,8 +1,7 @@
-// A thread that runs one loop of its owner's in the background: the live
-// projector, the indexer, the checkpointers, the relay, the engine's SLA
-// checks. It starts on Start() and stops when its owner says so or is
-// destroyed; in between the loop sleeps in its Wait calls, which Notify()
-// and Stop() end early.
+// A thread that runs its owner's loop in the background, for loops that wait
+// for work or for time. It starts on Start() and stops when its owner says
+// so or is destroyed; in between the loop sleeps in its Wait calls, which
+// Notify() and Stop() end early.
 //
 // An exception that escapes the loop ends the thread, never the process: it
 // is kept for the owner (error(), problem()) and reported on stderr once,
