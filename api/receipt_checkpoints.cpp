@@ -8,15 +8,17 @@
 namespace jejak::api {
 
 ReceiptCheckpoints::ReceiptCheckpoints(ledger::Ledger& ledger, ledger::SigningKey key)
-    : ledger_(ledger), key_(std::move(key)), thread_([this] { Run(); }) {}
+    : ledger_(ledger), key_(std::move(key)) {
+  thread_.Start("jejak-receipts", [this] { Run(); });
+}
 
 ReceiptCheckpoints::~ReceiptCheckpoints() {
   {
+    // Under mu_, so that no waiter is added after the last round.
     std::lock_guard lock(mu_);
     stop_ = true;
   }
-  cv_.notify_all();
-  thread_.join();
+  thread_.Stop();
 }
 
 std::string ReceiptCheckpoints::Make() {
@@ -44,19 +46,24 @@ void ReceiptCheckpoints::WhenCovered(uint64_t seq, std::function<void()> fn) {
     std::lock_guard lock(mu_);
     if (size_ <= seq && !stop_) {
       waiters_.emplace_back(seq, std::move(fn));
-      cv_.notify_all();
-      return;
+      fn = nullptr;
     }
   }
-  fn();
+  if (fn) return fn();
+  thread_.Notify();
 }
 
 void ReceiptCheckpoints::Run() {
-  for (;;) {
+  for (bool running = true;;) {
+    bool idle;
     {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stop_ || !waiters_.empty(); });
-      if (waiters_.empty()) return;
+      std::lock_guard lock(mu_);
+      idle = waiters_.empty();
+    }
+    if (idle) {
+      if (!running) return;
+      running = thread_.Wait();
+      continue;
     }
     // Every waiter's entry is durable, so a checkpoint of the ledger's
     // current size covers them all; commands answered meanwhile wait for

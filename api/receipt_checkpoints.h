@@ -11,13 +11,12 @@
 // once; fn must be quick. The destructor answers every waiter.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "base/background_thread.h"
 #include "ledger/ledger.h"
 #include "ledger/note.h"
 
@@ -44,12 +43,11 @@ class ReceiptCheckpoints {
   const ledger::SigningKey key_;
   std::mutex make_mu_;  // one checkpoint made at a time
   std::mutex mu_;       // guards the members below
-  std::condition_variable cv_;
-  std::string note_;   // the newest checkpoint made here
-  uint64_t size_ = 0;  // its tree size
+  std::string note_;    // the newest checkpoint made here
+  uint64_t size_ = 0;   // its tree size
   std::vector<std::pair<uint64_t, std::function<void()>>> waiters_;
   bool stop_ = false;
-  std::thread thread_;
+  base::BackgroundThread thread_;  // runs Run(), notified of each new waiter
 };
 
 }  // namespace jejak::api

@@ -186,7 +186,10 @@ std::vector<std::shared_ptr<const workflow::Workflow>> LoadWorkflows(const std::
     std::string ext = f.path().extension().string();
     if (ext == ".yaml" || ext == ".yml") files.push_back(f.path().string());
   }
-  if (ec) throw Error(ErrorCode::kNotFound, fmt::format("cannot read workflows in {}", dir));
+  if (ec) {
+    throw Error(ErrorCode::kNotFound,
+                fmt::format("cannot read workflows in {}: {}", dir, ec.message()));
+  }
   std::sort(files.begin(), files.end());
   for (const auto& f : files) out.push_back(workflow::LoadWorkflowFile(f));
   // Versions of one workflow must be deployed in order.

@@ -1,13 +1,16 @@
 #include "base/wal_reader.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
-#include <algorithm>
 #include <boost/crc.hpp>
+#include <cerrno>
 #include <filesystem>
-#include <fstream>
 
 #include "base/error.h"
+#include "base/files.h"
+#include "base/rocks_files.h"
 
 namespace jejak::base {
 namespace {
@@ -37,17 +40,6 @@ uint32_t Fixed32(const char* p) {
 uint32_t Unmask(uint32_t masked) {
   uint32_t rot = masked - kMaskDelta;
   return (rot >> 17) | (rot << 15);
-}
-
-// Parses a log file's number from its name (NNNNNN.log); 0 if it is not one.
-uint64_t LogNumber(const std::string& name) {
-  if (name.size() <= 4 || !name.ends_with(".log")) return 0;
-  uint64_t n = 0;
-  for (size_t i = 0; i + 4 < name.size(); ++i) {
-    if (name[i] < '0' || name[i] > '9' || n > (UINT64_MAX - 9) / 10) return 0;
-    n = n * 10 + static_cast<uint64_t>(name[i] - '0');
-  }
-  return n;
 }
 
 // Assembles fragments into records, noting damage; a helper of ReadWal.
@@ -138,15 +130,24 @@ bool GetSlice(std::string_view* in, std::string_view* out) {
 
 std::optional<WalDamage> ReadWal(const std::string& path,
                                  const std::function<void(const WalRecord&)>& fn) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::kIoError, fmt::format("cannot read {}", path));
-  uint64_t log_number = LogNumber(fs::path(path).filename().string());
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw SystemError(fmt::format("cannot read {}", path), errno);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  uint64_t log_number = RocksFileNumber(fs::path(path).filename().string(), ".log");
   Assembler records(path, fn);
   std::string block(kBlockSize, '\0');
   for (uint64_t block_start = 0;; block_start += kBlockSize) {
-    in.read(block.data(), kBlockSize);
-    size_t n = static_cast<size_t>(in.gcount());
-    if (in.bad()) throw Error(ErrorCode::kIoError, fmt::format("cannot read {}", path));
+    size_t n = 0;
+    while (n < kBlockSize) {
+      ssize_t r = ::read(fd, block.data() + n, kBlockSize - n);
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) throw SystemError(fmt::format("cannot read {}", path), errno);
+      if (r == 0) break;
+      n += static_cast<size_t>(r);
+    }
     bool last = n < kBlockSize;  // the file ends in this block
     size_t pos = 0;
     while (pos + kHeaderSize <= n) {
@@ -187,18 +188,7 @@ std::optional<WalDamage> ReadWal(const std::string& path,
   return records.Finish();
 }
 
-std::vector<std::string> WalFiles(const std::string& dir) {
-  std::vector<std::pair<uint64_t, std::string>> logs;
-  std::error_code ec;
-  for (const auto& f : fs::directory_iterator(dir, ec)) {
-    uint64_t n = LogNumber(f.path().filename().string());
-    if (n != 0 && f.is_regular_file(ec)) logs.emplace_back(n, f.path().string());
-  }
-  std::sort(logs.begin(), logs.end());
-  std::vector<std::string> out;
-  for (auto& l : logs) out.push_back(std::move(l.second));
-  return out;
-}
+std::vector<std::string> WalFiles(const std::string& dir) { return RocksFiles(dir, ".log"); }
 
 std::optional<WalDamage> FindWalDamage(const std::string& dir) {
   for (const auto& path : WalFiles(dir)) {

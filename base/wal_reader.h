@@ -41,7 +41,8 @@ struct WalDamage {
 std::optional<WalDamage> ReadWal(const std::string& path,
                                  const std::function<void(const WalRecord&)>& fn);
 
-// The write-ahead logs in dir (NNNNNN.log), in number order.
+// The write-ahead logs in dir (NNNNNN.log), in number order: RocksFiles(dir,
+// ".log") of base/rocks_files.h.
 std::vector<std::string> WalFiles(const std::string& dir);
 
 // The first damage in dir's write-ahead logs, or nullopt.

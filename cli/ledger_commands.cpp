@@ -3,13 +3,14 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "base/error.h"
+#include "base/files.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
+#include "cli/proof_files.h"
 #include "ledger/layout.h"
 #include "ledger/ledger.h"
 #include "ledger/salvage.h"
@@ -126,7 +127,7 @@ int RunSalvage(const Context& ctx, const std::string& out) {
       {"checkpoints", r.checkpoints},
       {"damaged_files", r.damaged_files},
       {"ledger", ledger_out}};
-  std::ofstream(out + "/salvage/report.json") << j.dump(2) << "\n";
+  base::WriteFileAtomically(out + "/salvage/report.json", j.dump(2) + "\n", kOutputFileMode);
   if (ctx.json) {
     std::cout << j.dump() << std::endl;
   } else {

@@ -1,13 +1,13 @@
 // Commands of the verifiable ledger: jejak keys generate, jejak checkpoint
 // [verify], jejak receipt verify|show, jejak ledger prove|export|verify-export.
 #include <fmt/format.h>
-#include <sys/stat.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <iostream>
 
 #include "base/error.h"
+#include "base/files.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/proof_files.h"
@@ -34,10 +34,11 @@ int RunKeysGenerate(const Context& ctx, const ProofOptions& o) {
     throw Error(ErrorCode::kConflict, fmt::format("{} exists; refusing to overwrite a key", skey));
   }
   ledger::SigningKey key = ledger::GenerateSigningKey(o.name);
-  WriteFile(skey, ledger::FormatSigningKey(key) + "\n");
-  chmod(skey.c_str(), 0600);
+  // 0600 from its creation; kFail keeps a key made meanwhile by another run.
+  base::WriteFileAtomically(skey, ledger::FormatSigningKey(key) + "\n", 0600,
+                            base::IfExists::kFail);
   std::string pub = ledger::FormatVerifierKey(key.verifier);
-  WriteFile(vkey, pub + "\n");
+  base::WriteFileAtomically(vkey, pub + "\n", kOutputFileMode);
   if (ctx.json) {
     std::cout << nlohmann::json{{"signing_key", skey},
                                 {"verifier_key", vkey},
@@ -58,7 +59,7 @@ int RunCheckpoint(const Context& ctx, const ProofOptions& o) {
   ledger::SigningKey key = ledger::LoadSigningKey(*key_path);
   auto ledger = ledger::Ledger::Open(ctx.LedgerDir());
   std::string note = ledger::AnnounceAndCheckpoint(*ledger, key, {o.subject, "admin", ""});
-  if (!o.out.empty()) WriteFile(o.out, note);
+  if (!o.out.empty()) base::WriteFileAtomically(o.out, note, kOutputFileMode);
   if (ctx.json) {
     ledger::Checkpoint c = ledger::ParseCheckpoint(note);
     std::cout << nlohmann::json{{"size", c.size},
@@ -86,8 +87,9 @@ int Report(const Context& ctx, const ledger::OfflineCheck& check, const std::str
 }
 
 int RunCheckpointVerify(const Context& ctx, const ProofOptions& o) {
-  auto check = ledger::VerifyConsistencyDoc(ReadFile(o.old_checkpoint), ReadFile(o.new_checkpoint),
-                                            ReadJsonFile(o.proof), ledger::LoadVerifierKey(o.key));
+  auto check = ledger::VerifyConsistencyDoc(base::ReadFile(o.old_checkpoint),
+                                            base::ReadFile(o.new_checkpoint), ReadJsonFile(o.proof),
+                                            ledger::LoadVerifierKey(o.key));
   return Report(ctx, check, "the new checkpoint's ledger extends the old one's");
 }
 
@@ -107,7 +109,7 @@ std::string LatestCheckpoint(const ledger::Ledger& ledger) {
 }
 
 void Output(const Context& ctx, const std::string& out, const nlohmann::json& doc) {
-  if (!out.empty()) WriteFile(out, doc.dump(2) + "\n");
+  if (!out.empty()) base::WriteFileAtomically(out, doc.dump(2) + "\n", kOutputFileMode);
   if (out.empty() || ctx.json) std::cout << doc.dump(out.empty() && !ctx.json ? 2 : -1) << "\n";
 }
 
@@ -120,7 +122,7 @@ int RunReceiptShow(const Context& ctx, const ProofOptions& o) {
 
 int RunProve(const Context& ctx, const ProofOptions& o) {
   ctx.RequireData();
-  ledger::Checkpoint old_cp = ledger::ParseCheckpoint(ReadFile(o.old_checkpoint));
+  ledger::Checkpoint old_cp = ledger::ParseCheckpoint(base::ReadFile(o.old_checkpoint));
   auto ledger = ledger::Ledger::OpenReadOnly(ctx.LedgerDir());
   std::string latest = LatestCheckpoint(*ledger);
   if (old_cp.size > ledger->size()) {
@@ -135,7 +137,8 @@ int RunProve(const Context& ctx, const ProofOptions& o) {
                old_cp.size);
     return kExitCheckFailed;
   }
-  if (!o.checkpoint_out.empty()) WriteFile(o.checkpoint_out, latest);
+  if (!o.checkpoint_out.empty())
+    base::WriteFileAtomically(o.checkpoint_out, latest, kOutputFileMode);
   Output(ctx, o.out, ledger::MakeConsistency(*ledger, old_cp.size, latest));
   return kExitOk;
 }
@@ -146,7 +149,7 @@ int RunExport(const Context& ctx, const ProofOptions& o) {
   std::string latest = LatestCheckpoint(*ledger);
   uint64_t to = o.to ? *o.to : ledger::ParseCheckpoint(latest).size;
   nlohmann::json doc = ledger::MakeExport(*ledger, o.from.value_or(0), to, latest);
-  WriteFile(o.out, doc.dump(1) + "\n");
+  base::WriteFileAtomically(o.out, doc.dump(1) + "\n", kOutputFileMode);
   if (ctx.json) {
     std::cout << nlohmann::json{{"file", o.out}, {"from", doc["from"]}, {"to", to}}.dump()
               << std::endl;

@@ -3,10 +3,9 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "base/error.h"
+#include "base/files.h"
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/receipt.h"
@@ -16,23 +15,8 @@ namespace jejak::cli {
 using base::Error;
 using base::ErrorCode;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::kNotFound, fmt::format("cannot read {}", path));
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void WriteFile(const std::string& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-  out.close();
-  if (!out) throw Error(ErrorCode::kIoError, fmt::format("cannot write {}", path));
-}
-
 nlohmann::json ReadJsonFile(const std::string& path) {
-  std::string text = ReadFile(path);
+  std::string text = base::ReadFile(path);
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
@@ -74,7 +58,7 @@ std::optional<nlohmann::json> IssueReceipt(const Context& ctx, const ReceiptOpti
   std::string checkpoint =
       ledger::AnnounceAndCheckpoint(*ledger, key, events::Actor{"system", "system", ""});
   nlohmann::json receipt = ledger::MakeReceipt(*ledger, seq, checkpoint);
-  if (!o.file.empty()) WriteFile(o.file, receipt.dump(2) + "\n");
+  if (!o.file.empty()) base::WriteFileAtomically(o.file, receipt.dump(2) + "\n", kOutputFileMode);
   return receipt;
 }
 

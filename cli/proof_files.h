@@ -2,6 +2,7 @@
 // receipts of submit, act and withdraw (engine_commands.cpp).
 #pragma once
 
+#include <sys/types.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -13,10 +14,12 @@
 
 namespace jejak::cli {
 
-// Throw Error(kNotFound / kIoError) naming the file.
-std::string ReadFile(const std::string& path);
-void WriteFile(const std::string& path, const std::string& content);
-// ReadFile, then parse; Error(kInvalidArgument) if it is not JSON.
+// The mode of the files the commands write for users (receipts,
+// checkpoints, proofs, exports), less the umask, as any program's output;
+// keys get 0600 instead.
+constexpr mode_t kOutputFileMode = 0666;
+
+// base::ReadFile, then parse; Error(kInvalidArgument) if it is not JSON.
 nlohmann::json ReadJsonFile(const std::string& path);
 
 // The signing key: --key if given, else DATA/keys/jejak.key if it exists.

@@ -10,6 +10,7 @@
 #include <thread>
 #include <variant>
 
+#include "base/background_thread.h"
 #include "base/error.h"
 #include "base/reason.h"
 #include "engine/decide.h"
@@ -62,7 +63,7 @@ class EngineImpl final : public Engine {
     writer_ = std::thread([this] { WriterLoop(); });
     committer_ = std::thread([this] { CommitLoop(); });
     CheckDeadlines();  // catch up on deadlines that passed while we were down
-    if (options_.sla_interval.count() > 0) sla_ = std::thread([this] { SlaLoop(); });
+    if (options_.sla_interval.count() > 0) sla_.Start("jejak-sla", [this] { SlaLoop(); });
   }
 
   ~EngineImpl() override {
@@ -71,7 +72,7 @@ class EngineImpl final : public Engine {
       stopping_ = true;
     }
     cv_.notify_all();
-    if (sla_.joinable()) sla_.join();
+    sla_.Stop();
     writer_.join();
     committer_.join();
   }
@@ -162,9 +163,7 @@ class EngineImpl final : public Engine {
   static constexpr std::chrono::seconds kRecoverInterval{1};
 
   void SlaLoop() {
-    std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, options_.sla_interval, [&] { return stopping_; })) {
-      lock.unlock();
+    while (sla_.WaitFor(options_.sla_interval)) {
       try {
         CheckDeadlines();
         // Index writes that stopped (their disk was full) restart here; the
@@ -175,7 +174,6 @@ class EngineImpl final : public Engine {
       } catch (const Error&) {
         // The writer reports its failure to every command; nothing to add.
       }
-      lock.lock();
     }
   }
 
@@ -474,9 +472,14 @@ class EngineImpl final : public Engine {
   std::exception_ptr failed_;                            // set once a write fails, until Recover()
   std::chrono::steady_clock::time_point next_recovery_;  // the decider's
 
-  std::thread writer_;     // decides
-  std::thread committer_;  // writes and answers
-  std::thread sla_;
+  // The decider and the committer are a pipeline, not loops that wait for a
+  // signal: each hands batches to the other through its own queue and
+  // condition variable, and on stopping each drains what it holds, so that
+  // every queued command is answered. base::BackgroundThread would add a
+  // second stop flag and wait beside theirs.
+  std::thread writer_;          // decides
+  std::thread committer_;       // writes and answers
+  base::BackgroundThread sla_;  // runs SlaLoop() if options_.sla_interval is set
 };
 
 }  // namespace

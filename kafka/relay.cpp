@@ -1,8 +1,6 @@
 #include "kafka/relay.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -10,13 +8,12 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
-#include <sstream>
-#include <thread>
 #include <unordered_map>
 
+#include "base/background_thread.h"
 #include "base/error.h"
+#include "base/files.h"
 #include "events/encoding.h"
 #include "events/time.h"
 #include "kafka/cloud_event.h"
@@ -37,31 +34,8 @@ std::string PositionPath(const std::string& data_dir, const std::string& topic) 
   return data_dir + "/relay/" + topic + ".position";
 }
 
-// Writes path atomically: a temporary file, fsync, rename, fsync of the
-// directory. A crash leaves the old content or the new, never a mix.
-void WriteFileAtomically(const std::string& path, const std::string& content) {
-  fs::path p(path);
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error(ErrorCode::kIoError, fmt::format("cannot create {}", tmp));
-  bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
-            ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    throw Error(ErrorCode::kIoError, fmt::format("cannot write {}", path));
-  }
-  int dir = ::open(p.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
-}
-
 SavedRelayPosition ParsePosition(const std::string& path, std::string* chain_hex) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);
+  nlohmann::json j = nlohmann::json::parse(base::ReadFile(path), nullptr, false);
   SavedRelayPosition s;
   try {
     s.topic = j.at("topic").get<std::string>();
@@ -79,20 +53,13 @@ SavedRelayPosition ParsePosition(const std::string& path, std::string* chain_hex
 
 class RelayImpl : public Relay {
  public:
-  RelayImpl(ledger::Ledger& ledger, RelayOptions o) : ledger_(ledger), o_(std::move(o)) {
-    fs::create_directories(o_.data_dir + "/relay");
+  RelayImpl(ledger::Ledger& ledger, RelayOptions o) : ledger_(ledger), options_(std::move(o)) {
+    fs::create_directories(options_.data_dir + "/relay");
     LoadPosition();
-    thread_ = std::thread([this] { Run(); });
+    thread_.Start("jejak-relay", [this] { Run(); });
   }
 
-  ~RelayImpl() override {
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
+  ~RelayImpl() override { thread_.Stop(); }
 
   bool Drain(std::chrono::milliseconds timeout) override {
     uint64_t target = ledger_.size();
@@ -104,18 +71,22 @@ class RelayImpl : public Relay {
   RelayStatus status() const override {
     std::lock_guard<std::mutex> l(mu_);
     RelayStatus s;
-    s.topic = o_.topic;
+    s.topic = options_.topic;
     s.published = published_;
     s.ledger_size = std::max(ledger_size_, ledger_.size());
     s.topic_ready = topic_ready_;
     s.failed = failed_;
     s.last_error = last_error_;
+    if (std::string problem = thread_.problem(); !problem.empty()) {
+      s.failed = true;  // something else than a base::Error stopped it
+      s.last_error = problem;
+    }
     return s;
   }
 
  private:
   void LoadPosition() {
-    std::string path = PositionPath(o_.data_dir, o_.topic);
+    std::string path = PositionPath(options_.data_dir, options_.topic);
     if (!fs::exists(path)) return;
     std::string chain;
     SavedRelayPosition s = ParsePosition(path, &chain);
@@ -135,16 +106,6 @@ class RelayImpl : public Relay {
     acked_ = next_ = saved_ = published_ = cache_from_ = s.position;
   }
 
-  bool Stopping() {
-    std::lock_guard<std::mutex> l(mu_);
-    return stop_;
-  }
-
-  void SleepFor(std::chrono::milliseconds d) {
-    std::unique_lock<std::mutex> l(mu_);
-    cv_.wait_for(l, d, [&] { return stop_; });
-  }
-
   void SetError(const std::string& e) {
     std::lock_guard<std::mutex> l(mu_);
     if (last_error_ != e) dirty_ = true;
@@ -152,24 +113,25 @@ class RelayImpl : public Relay {
   }
 
   void Run() {
-    auto backoff = o_.min_backoff;
-    while (!Stopping()) {
+    auto backoff = options_.min_backoff;
+    while (!thread_.stopping()) {
       try {
         if (!topic_ready_) {
-          kafka::CreateTopic(o_.bootstrap, {o_.topic, o_.partitions, o_.replication},
+          kafka::CreateTopic(options_.bootstrap,
+                             {options_.topic, options_.partitions, options_.replication},
                              kAdminTimeout);
           std::lock_guard<std::mutex> l(mu_);
           topic_ready_ = true;
         }
         if (!producer_) {
           producer_ = std::make_unique<kafka::KafkaProducer>(
-              o_.bootstrap, [this](const kafka::KafkaDelivery& d) { OnDelivery(d); },
-              o_.producer_properties);
+              options_.bootstrap, [this](const kafka::KafkaDelivery& d) { OnDelivery(d); },
+              options_.producer_properties);
         }
         uint64_t before = acked_;
         Pump();
         if (acked_ > before) {
-          backoff = o_.min_backoff;
+          backoff = options_.min_backoff;
           SetError("");
         } else if (!producer_->last_error().empty() && next_ > acked_) {
           SetError(producer_->last_error());
@@ -181,8 +143,8 @@ class RelayImpl : public Relay {
           Rewind();
         } else if (retry_ && producer_->outstanding() == 0) {
           Rewind();
-          SleepFor(backoff);
-          backoff = std::min(backoff * 2, o_.max_backoff);
+          thread_.SleepFor(backoff);
+          backoff = std::min(backoff * 2, options_.max_backoff);
         }
         Save(false);
       } catch (const Error& e) {
@@ -192,8 +154,8 @@ class RelayImpl : public Relay {
           failed_ = true;
           break;
         }
-        SleepFor(backoff);
-        backoff = std::min(backoff * 2, o_.max_backoff);
+        thread_.SleepFor(backoff);
+        backoff = std::min(backoff * 2, options_.max_backoff);
       }
     }
     if (producer_) producer_->Poll(std::chrono::milliseconds(0));  // reports already in
@@ -216,8 +178,8 @@ class RelayImpl : public Relay {
       ledger_size_ = size;
     }
     bool full = false;
-    while (!retry_ && !full && next_ < size && next_ - acked_ < o_.max_in_flight) {
-      uint64_t end = std::min({size, acked_ + o_.max_in_flight, next_ + kScanChunk});
+    while (!retry_ && !full && next_ < size && next_ - acked_ < options_.max_in_flight) {
+      uint64_t end = std::min({size, acked_ + options_.max_in_flight, next_ + kScanChunk});
       ledger_.Scan(next_, end, [&](const ledger::Entry& entry) {
         if (!Produce(entry)) {
           full = true;
@@ -250,10 +212,11 @@ class RelayImpl : public Relay {
     const std::string& request = p.event.request_id;
     if (!request.empty()) p.prev_seq = PreviousOf(request, entry.seq);
     if (source_.empty()) {
-      source_ = !o_.source.empty() ? o_.source
-                                   : "jejak:ledger:" + ledger::HashToHex(ledger_.Get(0)->chain);
+      source_ = !options_.source.empty()
+                    ? options_.source
+                    : "jejak:ledger:" + ledger::HashToHex(ledger_.Get(0)->chain);
     }
-    kafka::ToKafkaRecord(p, o_.topic, source_, &record_);
+    kafka::ToKafkaRecord(p, options_.topic, source_, &record_);
     if (!producer_->Produce(record_, entry.seq)) return false;
     if (!request.empty()) {
       if (last_by_request_.size() >= kMaxCachedRequests) {
@@ -316,14 +279,15 @@ class RelayImpl : public Relay {
       dirty = dirty_ || acked_ != saved_;
       error = last_error_;
     }
-    if (!dirty || (!force && now - last_save_ < o_.save_interval)) return;
-    nlohmann::json j = {{"topic", o_.topic},
+    if (!dirty || (!force && now - last_save_ < options_.save_interval)) return;
+    nlohmann::json j = {{"topic", options_.topic},
                         {"position", acked_},
                         {"chain", acked_ ? ledger::HashToHex(ledger_.Get(acked_ - 1)->chain) : ""},
-                        {"bootstrap", o_.bootstrap},
+                        {"bootstrap", options_.bootstrap},
                         {"last_error", error},
                         {"updated", events::FormatRfc3339(events::NowMicros())}};
-    WriteFileAtomically(PositionPath(o_.data_dir, o_.topic), j.dump() + "\n");
+    base::WriteFileAtomically(PositionPath(options_.data_dir, options_.topic), j.dump() + "\n",
+                              0644);
     std::lock_guard<std::mutex> l(mu_);
     saved_ = acked_;
     dirty_ = false;
@@ -331,7 +295,7 @@ class RelayImpl : public Relay {
   }
 
   ledger::Ledger& ledger_;
-  const RelayOptions o_;
+  const RelayOptions options_;
   std::string source_;
   std::unique_ptr<kafka::KafkaProducer> producer_;
   kafka::KafkaRecord record_;  // reused for each entry: its buffers stay allocated
@@ -346,10 +310,10 @@ class RelayImpl : public Relay {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  bool stop_ = false, failed_ = false, topic_ready_ = false, dirty_ = false;
+  bool failed_ = false, topic_ready_ = false, dirty_ = false;
   uint64_t published_ = 0, saved_ = 0, ledger_size_ = 0;
   std::string last_error_;
-  std::thread thread_;
+  base::BackgroundThread thread_;  // runs Run(); last, so that it stops first
 };
 
 }  // namespace

@@ -3,11 +3,9 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <condition_variable>
 #include <cstring>
-#include <mutex>
-#include <thread>
 
+#include "base/background_thread.h"
 #include "base/base64.h"
 #include "base/error.h"
 #include "events/encoding.h"
@@ -144,37 +142,24 @@ struct PeriodicCheckpointer::State {
   Ledger& ledger;
   SigningKey key;
   std::chrono::milliseconds interval;
-  std::mutex mu;
-  std::condition_variable cv;
-  bool stopping = false;
-  std::thread thread;
+  base::BackgroundThread thread;
 };
 
 PeriodicCheckpointer::PeriodicCheckpointer(Ledger& ledger, SigningKey key,
                                            std::chrono::milliseconds interval)
     : state_(std::make_unique<State>(ledger, std::move(key), interval)) {
   MakeCheckpoint(ledger, state_->key);  // fails now if the key is not announced
-  state_->thread = std::thread([s = state_.get()] {
-    std::unique_lock lock(s->mu);
-    while (!s->cv.wait_for(lock, s->interval, [&] { return s->stopping; })) {
-      lock.unlock();
+  state_->thread.Start("jejak-checkpts", [s = state_.get()] {
+    while (s->thread.WaitFor(s->interval)) {
       try {
         MakeCheckpoint(s->ledger, s->key);
       } catch (const Error&) {
         // A failed write is retried at the next interval.
       }
-      lock.lock();
     }
   });
 }
 
-PeriodicCheckpointer::~PeriodicCheckpointer() {
-  {
-    std::lock_guard lock(state_->mu);
-    state_->stopping = true;
-  }
-  state_->cv.notify_all();
-  state_->thread.join();
-}
+PeriodicCheckpointer::~PeriodicCheckpointer() { state_->thread.Stop(); }
 
 }  // namespace jejak::ledger

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "base/error.h"
+#include "base/rocks_status.h"
 #include "events/encoding.h"
 #include "ledger/layout.h"
 #include "ledger/tree_check.h"
@@ -78,7 +79,7 @@ void Chunk::Read(rocksdb::Iterator* it, TileReader* tiles) {
       return Stop(seq, "the entry is shorter than its chain hash");
     AddEntry(seq, value, tiles);
   }
-  ThrowIfError(it->status(), "reading the ledger");
+  base::ThrowIfError(it->status(), "reading the ledger");
   // After a full chunk, the next worker seeks to the next chunk's first key,
   // so damage between the two (a gap, a malformed key) is found here.
   if (it->Valid()) {

@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "base/error.h"
+#include "base/rocks_status.h"
 #include "ledger/layout.h"
 #include "ledger/rocks.h"
 
@@ -65,18 +66,18 @@ class IndexBuffer::KeyGroups {
     // Not dropping the pages from the cache: recent requests are read most.
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, cf,
                                   /*invalidate_page_cache=*/false);
-    ThrowIfError(writer.Open(path), fmt::format("creating {}", path));
+    base::ThrowIfError(writer.Open(path), fmt::format("creating {}", path));
     ForEachInKeyOrder([&](const std::string& key, const std::string& value) {
-      ThrowIfError(writer.Put(key, value), fmt::format("writing {}", path));
+      base::ThrowIfError(writer.Put(key, value), fmt::format("writing {}", path));
     });
-    ThrowIfError(writer.Finish(), fmt::format("writing {}", path));  // synced
+    base::ThrowIfError(writer.Finish(), fmt::format("writing {}", path));  // synced
   }
 
   // Puts the keys into batch, under cf.
   void PutAll(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* cf) const {
     // Sorted too: a memtable takes sorted keys faster than random ones.
     ForEachInKeyOrder([&](const std::string& key, const std::string& value) {
-      ThrowIfError(batch->Put(cf, key, value), "building an index batch");
+      base::ThrowIfError(batch->Put(cf, key, value), "building an index batch");
     });
   }
 
@@ -176,9 +177,10 @@ void IndexBuffer::WriteTo(RocksLedger& r, const std::string& tmp_dir) const {
   }
   // Not synced: the entries are durable already, and keys (or a mark) lost in
   // a crash are written again by the next Open().
-  ThrowIfError(batch.Put(r.index_meta, layout::kIndexedKey, layout::SeqKey(end_seq())),
-               "building an index batch");
-  ThrowIfError(r.index_db->Write(rocksdb::WriteOptions(), &batch), "writing the ledger's indexes");
+  base::ThrowIfError(batch.Put(r.index_meta, layout::kIndexedKey, layout::SeqKey(end_seq())),
+                     "building an index batch");
+  base::ThrowIfError(r.index_db->Write(rocksdb::WriteOptions(), &batch),
+                     "writing the ledger's indexes");
 }
 
 void IndexBuffer::Ingest(RocksLedger& r, const std::string& tmp_dir) const {
@@ -204,7 +206,7 @@ void IndexBuffer::Ingest(RocksLedger& r, const std::string& tmp_dir) const {
       o.verify_checksums_before_ingest = false;  // written just now, by us
     }
     if (!args.empty()) {
-      ThrowIfError(r.index_db->IngestExternalFiles(args), "ingesting index keys");
+      base::ThrowIfError(r.index_db->IngestExternalFiles(args), "ingesting index keys");
     }
   } catch (...) {
     for (const auto& a : args) fs::remove(a.external_files[0], ec);

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "base/error.h"
+#include "base/rocks_status.h"
 #include "events/encoding.h"
 #include "ledger/layout.h"
 #include "ledger/rocks.h"
@@ -52,7 +53,7 @@ std::optional<uint64_t> ReadIndexedMark(const RocksLedger& r) {
   rocksdb::Status s =
       r.index_db->Get(rocksdb::ReadOptions(), r.index_meta, layout::kIndexedKey, &value);
   if (s.IsNotFound()) return std::nullopt;
-  ThrowIfError(s, "reading the index mark");
+  base::ThrowIfError(s, "reading the index mark");
   uint64_t mark;
   if (!layout::ParseSeqKey(value, &mark)) {
     throw Error(ErrorCode::kCorruption, "the index mark is malformed");
@@ -70,7 +71,7 @@ Indexer::Indexer(RocksLedger& r, uint64_t size)
                                       layout::SeqKey(mark));
   if (!s.ok()) {
     r.index_guard->Failed(*r.index_db, s);
-    ThrowIfError(s, "writing the index mark");
+    base::ThrowIfError(s, "writing the index mark");
   }
   if (mark > size) {
     throw Error(ErrorCode::kCorruption,
@@ -105,24 +106,17 @@ Indexer::Indexer(RocksLedger& r, uint64_t size)
     chunks.back().Add(keys.request_id, keys.actor_subject);
     if (chunks.back().size() == kChunk) chunks.push_back(IndexIds{seq + 1, {}, {}});
   }
-  ThrowIfError(it->status(), "reading entries to index");
+  base::ThrowIfError(it->status(), "reading entries to index");
   if (seq != size) throw Error(ErrorCode::kCorruption, fmt::format("entry {} is missing", seq));
   std::error_code ec;
   fs::remove_all(ingest_dir_, ec);  // files a crash left before their ingestion
   for (IndexIds& ids : chunks) Buffer(std::move(ids));
   if (!buffer_.empty()) WriteBuffer();
   indexed_ = size;
-  thread_ = std::thread([this] { Run(); });
+  thread_.Start("jejak-indexer", [this] { Run(); });
 }
 
-Indexer::~Indexer() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
-}
+Indexer::~Indexer() { thread_.Stop(); }
 
 void Indexer::Add(IndexIds ids) {
   std::unique_lock lock(mu_);
@@ -130,7 +124,8 @@ void Indexer::Add(IndexIds ids) {
   if (error_) return;
   queued_ += ids.size();
   queue_.push_back(std::move(ids));
-  cv_.notify_all();
+  lock.unlock();
+  thread_.Notify();
 }
 
 void Indexer::WaitFor(uint64_t size) const {
@@ -166,18 +161,14 @@ void Indexer::LookupBuffered(IndexBuffer::Index index, std::string_view id,
 
 void Indexer::Run() {
   LowerThisThreadsPriority();
-  std::unique_lock lock(mu_);
   for (;;) {
-    auto ready = [&] { return stop_ || !queue_.empty(); };
-    if (buffer_.empty()) {
-      cv_.wait(lock, ready);
-    } else {
-      cv_.wait_until(lock, buffered_since_ + kMaxBufferAge, ready);
-    }
+    // Add() notifies; buffered keys wait kMaxBufferAge at most.
+    bool stopping =
+        buffer_.empty() ? !thread_.Wait() : !thread_.WaitUntil(buffered_since_ + kMaxBufferAge);
+    std::unique_lock lock(mu_);
     std::deque<IndexIds> work;
     work.swap(queue_);
     uint64_t n = queued_;
-    bool stopping = stop_;
     lock.unlock();
     std::exception_ptr error;
     uint64_t end = 0;

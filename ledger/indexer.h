@@ -19,9 +19,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
+#include "base/background_thread.h"
 #include "ledger/index_buffer.h"
 
 namespace jejak::ledger {
@@ -78,7 +78,6 @@ class Indexer {
   uint64_t queued_ = 0;   // entries in queue_ and being buffered
   uint64_t indexed_ = 0;  // entries whose keys are buffered or written
   std::exception_ptr error_;
-  bool stop_ = false;
 
   // Changed only by the thread (and the constructor), which reads it without
   // the lock; readers take it.
@@ -86,7 +85,7 @@ class Indexer {
   IndexBuffer buffer_;
   std::chrono::steady_clock::time_point buffered_since_;  // the oldest key's arrival
 
-  std::thread thread_;
+  base::BackgroundThread thread_;  // runs Run(), notified by Add()
 };
 
 }  // namespace jejak::ledger

@@ -11,6 +11,7 @@
 #include <shared_mutex>
 
 #include "base/error.h"
+#include "base/rocks_status.h"
 #include "ledger/chain.h"
 #include "ledger/indexer.h"
 #include "ledger/layout.h"
@@ -115,7 +116,7 @@ class LedgerImpl final : public Ledger {
     rocksdb::Status s =
         rocks_->db->Get(rocksdb::ReadOptions(), rocks_->entries, layout::SeqKey(seq), &value);
     if (s.IsNotFound()) return std::nullopt;
-    ThrowIfError(s, fmt::format("reading entry {}", seq));
+    base::ThrowIfError(s, fmt::format("reading entry {}", seq));
     return ToEntry(seq, value);
   }
 
@@ -133,7 +134,7 @@ class LedgerImpl final : public Ledger {
       }
       if (!fn(ToEntry(seq, it->value().ToStringView()))) return;
     }
-    ThrowIfError(it->status(), "scanning the ledger");
+    base::ThrowIfError(it->status(), "scanning the ledger");
   }
 
   std::vector<Entry> ReadRequest(std::string_view request_id) const override {
@@ -161,9 +162,9 @@ class LedgerImpl final : public Ledger {
     if (writable_) return;
     // The indexes lag the entries anyway (ledger.h), so catching up with them
     // second loses nothing.
-    ThrowIfError(rocks_->db->TryCatchUpWithPrimary(), "catching up with the writer");
-    ThrowIfError(rocks_->index_db->TryCatchUpWithPrimary(),
-                 "catching up with the writer's indexes");
+    base::ThrowIfError(rocks_->db->TryCatchUpWithPrimary(), "catching up with the writer");
+    base::ThrowIfError(rocks_->index_db->TryCatchUpWithPrimary(),
+                       "catching up with the writer's indexes");
     LoadHead();
   }
 
@@ -269,7 +270,7 @@ class LedgerImpl final : public Ledger {
     return e;
   }
 
-  static void Check(const rocksdb::Status& s) { ThrowIfError(s, "building a ledger batch"); }
+  static void Check(const rocksdb::Status& s) { base::ThrowIfError(s, "building a ledger batch"); }
 
   // Empties a batch of the last group for the next, keeping its memory: a
   // fresh batch for every group cost a page fault per 4 KB of it. One that a
@@ -295,7 +296,7 @@ class LedgerImpl final : public Ledger {
                                         layout::kFormatValue);
     if (!s.ok()) {
       rocks_->guard->Failed(*rocks_->db, s);
-      ThrowIfError(s, "writing to the ledger");
+      base::ThrowIfError(s, "writing to the ledger");
     }
   }
 
@@ -348,7 +349,7 @@ class LedgerImpl final : public Ledger {
                     fmt::format("index key of \"{}\" at entry {} has a malformed value", id, seq));
       }
     }
-    ThrowIfError(it->status(), "reading an index");
+    base::ThrowIfError(it->status(), "reading an index");
     // Buffered seqs come first, and two keys' lists overlap if entries were
     // indexed twice (a crash between an ingestion and its mark, or a mark
     // lowered by hand).
@@ -363,7 +364,7 @@ class LedgerImpl final : public Ledger {
     std::unique_ptr<rocksdb::Iterator> it(
         rocks_->db->NewIterator(rocksdb::ReadOptions(), rocks_->entries));
     it->SeekToLast();
-    ThrowIfError(it->status(), "reading the ledger head");
+    base::ThrowIfError(it->status(), "reading the ledger head");
     std::lock_guard lock(head_mu_);
     if (!it->Valid()) {
       size_ = 0;

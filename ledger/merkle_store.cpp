@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/rocks_status.h"
 #include "ledger/layout.h"
 #include "ledger/rocks.h"
 
@@ -53,7 +54,7 @@ uint64_t LastLeaf(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
   // Level 0 keys sort first; the last of them holds the last leaf.
   it->SeekForPrev(layout::MerkleKey(0, UINT64_MAX));
-  ThrowIfError(it->status(), "reading the Merkle tree");
+  base::ThrowIfError(it->status(), "reading the Merkle tree");
   int level;
   uint64_t index;
   if (!it->Valid() || !layout::ParseMerkleKey(it->key().ToStringView(), &level, &index) ||
@@ -89,7 +90,7 @@ std::optional<std::string> MerkleStore::ReadTile(int tile_level, uint64_t index)
   rocksdb::Status s =
       db_->Get(rocksdb::ReadOptions(), cf_, rocksdb::Slice(key, sizeof(key)), &value);
   if (s.IsNotFound()) return std::nullopt;
-  ThrowIfError(s, "reading a Merkle tile");
+  base::ThrowIfError(s, "reading a Merkle tile");
   return value;
 }
 
@@ -153,7 +154,7 @@ void MerkleWriter::Put(int tile_level, const tiles::Tile& tile, rocksdb::WriteBa
     rows[r] = rocksdb::Slice(reinterpret_cast<const char*>(tile.rows[r].data()),
                              tile.rows[r].size() * 32);
   }
-  ThrowIfError(
+  base::ThrowIfError(
       batch->Put(cf_, rocksdb::SliceParts(&key_part, 1), rocksdb::SliceParts(rows, tiles::kHeight)),
       "building a ledger batch");
 }
@@ -204,17 +205,17 @@ MerkleWriter BuildMerkleTree(RocksLedger& r, uint64_t size) {
       writer.Append(MerkleLeafHash(value.substr(layout::kChainSize)), &batch);
       if ((expected + 1) % (1 << 18) == 0) {
         writer.Finish(&batch);
-        ThrowIfError(r.db->Write(wo, &batch), "writing the Merkle tree");
+        base::ThrowIfError(r.db->Write(wo, &batch), "writing the Merkle tree");
         batch.Clear();
       }
     }
-    ThrowIfError(it->status(), "reading the ledger");
+    base::ThrowIfError(it->status(), "reading the ledger");
     if (expected != size) {
       throw Error(ErrorCode::kCorruption,
                   fmt::format("building the Merkle tree: entry {} is missing", expected));
     }
     writer.Finish(&batch);
-    ThrowIfError(r.db->Write(wo, &batch), "writing the Merkle tree");
+    base::ThrowIfError(r.db->Write(wo, &batch), "writing the Merkle tree");
   }
   if (r.format == 1) {
     if (v1_root && MerkleRoot(store.Source(), v1_size) != *v1_root) {
@@ -224,12 +225,12 @@ MerkleWriter BuildMerkleTree(RocksLedger& r, uint64_t size) {
                               "wrote it",
                               v1_size));
     }
-    ThrowIfError(r.db->Put(wo, r.meta, layout::kFormatKey, layout::kFormatValue),
-                 "writing the format marker");
+    base::ThrowIfError(r.db->Put(wo, r.meta, layout::kFormatKey, layout::kFormatValue),
+                       "writing the format marker");
     r.format = layout::kFormatVersion;
   }
   if (r.merkle_v1 != nullptr) {
-    ThrowIfError(r.db->DropColumnFamily(r.merkle_v1), "dropping the v1 Merkle nodes");
+    base::ThrowIfError(r.db->DropColumnFamily(r.merkle_v1), "dropping the v1 Merkle nodes");
     r.merkle_v1 = nullptr;
   }
   return writer;
@@ -238,7 +239,8 @@ MerkleWriter BuildMerkleTree(RocksLedger& r, uint64_t size) {
 void PutCheckpointNote(RocksLedger& r, uint64_t size, const std::string& note) {
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  ThrowIfError(r.db->Put(wo, r.checkpoints, layout::SeqKey(size), note), "storing a checkpoint");
+  base::ThrowIfError(r.db->Put(wo, r.checkpoints, layout::SeqKey(size), note),
+                     "storing a checkpoint");
 }
 
 std::optional<std::string> GetCheckpointNote(const RocksLedger& r, uint64_t size) {
@@ -246,7 +248,7 @@ std::optional<std::string> GetCheckpointNote(const RocksLedger& r, uint64_t size
   std::string note;
   rocksdb::Status s = r.db->Get(rocksdb::ReadOptions(), r.checkpoints, layout::SeqKey(size), &note);
   if (s.IsNotFound()) return std::nullopt;
-  ThrowIfError(s, "reading a checkpoint");
+  base::ThrowIfError(s, "reading a checkpoint");
   return note;
 }
 
@@ -254,7 +256,7 @@ std::optional<std::string> LatestCheckpointNote(const RocksLedger& r) {
   if (r.checkpoints == nullptr) return std::nullopt;
   std::unique_ptr<rocksdb::Iterator> it(r.db->NewIterator(rocksdb::ReadOptions(), r.checkpoints));
   it->SeekToLast();
-  ThrowIfError(it->status(), "reading the checkpoints");
+  base::ThrowIfError(it->status(), "reading the checkpoints");
   if (!it->Valid()) return std::nullopt;
   return it->value().ToString();
 }

@@ -6,12 +6,11 @@
 
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "base/base64.h"
 #include "base/error.h"
+#include "base/files.h"
 #include "base/hex.h"
 #include "ledger/hash.h"
 
@@ -97,11 +96,7 @@ void ParseIdAndKey(std::string_view rest, const char* what, uint32_t* id,
 }
 
 std::string ReadTrimmed(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::kNotFound, fmt::format("cannot read key file {}", path));
-  std::stringstream s;
-  s << in.rdbuf();
-  std::string text = s.str();
+  std::string text = base::ReadFile(path, "key file");
   size_t b = text.find_first_not_of(" \t\r\n"), e = text.find_last_not_of(" \t\r\n");
   return b == std::string::npos ? "" : text.substr(b, e - b + 1);
 }

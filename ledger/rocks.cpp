@@ -8,6 +8,7 @@
 
 #include "base/error.h"
 #include "base/rocks_log.h"
+#include "base/rocks_status.h"
 #include "base/wal_reader.h"
 #include "ledger/layout.h"
 #include "ledger/rocks_options.h"
@@ -144,7 +145,7 @@ void CheckFormatMarker(RocksLedger& r, const std::string& dir) {
     throw Error(ErrorCode::kInvalidArgument,
                 fmt::format("{} is not a jejak ledger (no format marker)", dir));
   }
-  ThrowIfError(s, "reading the format marker");
+  base::ThrowIfError(s, "reading the format marker");
   if (value == layout::kFormatValue) {
     r.format = 3;
   } else if (value == layout::kFormatV2) {
@@ -266,16 +267,7 @@ void ThrowIfOpenError(const rocksdb::Status& s, const std::string& what, const s
     if (!wal.empty()) throw Error(ErrorCode::kCorruption, fmt::format("{}: {}", what, wal));
     CheckTableFiles(db_dir, what, derived);
   }
-  ThrowIfError(s, what);
-}
-
-void ThrowIfError(const rocksdb::Status& s, const std::string& what) {
-  if (s.ok()) return;
-  std::string message = fmt::format("{}: {}", what, s.ToString());
-  if (s.IsCorruption()) throw Error(ErrorCode::kCorruption, message);
-  if (s.IsNotFound()) throw Error(ErrorCode::kNotFound, message);
-  if (s.IsInvalidArgument()) throw Error(ErrorCode::kInvalidArgument, message);
-  throw Error(ErrorCode::kIoError, message);
+  base::ThrowIfError(s, what);
 }
 
 std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mode,
@@ -305,8 +297,8 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
     options.info_log = NewRocksLogger(r->secondary_dir + "/LOG");
     rocksdb::DB* db = nullptr;
     std::vector<std::string> families;
-    ThrowIfError(rocksdb::DB::ListColumnFamilies(DbOptions(env), dir, &families),
-                 fmt::format("opening ledger {} for reading", dir));
+    base::ThrowIfError(rocksdb::DB::ListColumnFamilies(DbOptions(env), dir, &families),
+                       fmt::format("opening ledger {} for reading", dir));
     s = rocksdb::DB::OpenAsSecondary(options, dir, r->secondary_dir,
                                      Descriptors(families, mode == OpenMode::kVerify), &r->handles,
                                      &db);
@@ -339,8 +331,8 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
   if (exists) {
     // A family of format v1 must be opened too, to migrate and drop it.
     std::vector<std::string> families;
-    ThrowIfError(rocksdb::DB::ListColumnFamilies(DbOptions(env), dir, &families),
-                 fmt::format("opening ledger {}", dir));
+    base::ThrowIfError(rocksdb::DB::ListColumnFamilies(DbOptions(env), dir, &families),
+                       fmt::format("opening ledger {}", dir));
     for (const auto& f : families) {
       if (std::find(names.begin(), names.end(), f) == names.end()) names.push_back(f);
     }
@@ -348,7 +340,7 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
   rocksdb::DB* db = nullptr;
   s = rocksdb::DB::Open(options, dir, Descriptors(names), &r->handles, &db);
   r->db.reset(db);
-  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+  if (base::IsLocked(s)) {
     throw Error(ErrorCode::kBusy,
                 fmt::format("the ledger in {} is open for writing in another process; stop it "
                             "first (read-only commands such as 'jejak ledger verify' work beside "
@@ -360,8 +352,8 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
   if (!exists) {
     rocksdb::WriteOptions wo;
     wo.sync = true;
-    ThrowIfError(r->db->Put(wo, r->meta, layout::kFormatKey, layout::kFormatValue),
-                 "writing the format marker");
+    base::ThrowIfError(r->db->Put(wo, r->meta, layout::kFormatKey, layout::kFormatValue),
+                       "writing the format marker");
   }
   CheckFormatMarker(*r, dir);
   r->dir = dir;
@@ -381,8 +373,8 @@ void OpenIndexForWriting(RocksLedger& r) {
   rocksdb::WriteOptions wo;
   wo.sync = true;
   if (r.format == 2) {
-    ThrowIfError(r.db->Put(wo, r.meta, layout::kFormatKey, layout::kFormatValue),
-                 "writing the format marker");
+    base::ThrowIfError(r.db->Put(wo, r.meta, layout::kFormatKey, layout::kFormatValue),
+                       "writing the format marker");
     r.format = 3;
   }
   bool dropped = false;
@@ -391,14 +383,15 @@ void OpenIndexForWriting(RocksLedger& r) {
       ++it;
       continue;
     }
-    ThrowIfError(r.db->DropColumnFamily(*it),
-                 fmt::format("dropping the old index {}", (*it)->GetName()));
+    base::ThrowIfError(r.db->DropColumnFamily(*it),
+                       fmt::format("dropping the old index {}", (*it)->GetName()));
     r.db->DestroyColumnFamilyHandle(*it);
     it = r.handles.erase(it);
     dropped = true;
   }
   if (dropped) {
-    ThrowIfError(r.db->Delete(wo, r.meta, layout::kIndexedKey), "dropping the old index mark");
+    base::ThrowIfError(r.db->Delete(wo, r.meta, layout::kIndexedKey),
+                       "dropping the old index mark");
   }
   OpenIndex(r, r.dir, OpenMode::kWrite);
 }

@@ -1,5 +1,5 @@
 // Internal: opening the ledger's RocksDB with its column families, and
-// turning RocksDB statuses into jejak errors. Used by ledger.cpp and verify.cpp.
+// the errors of opening it. Used by ledger.cpp and verify.cpp.
 #pragma once
 
 #include <rocksdb/db.h>
@@ -68,9 +68,8 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
 // whenever they are there.
 void OpenIndexForWriting(RocksLedger& r);
 
-// Throws the matching base::Error if !s.ok(); what names the operation.
-void ThrowIfError(const rocksdb::Status& s, const std::string& what);
-// The same for opening the database in db_dir: a corruption names the damaged
+// base::ThrowIfError (base/rocks_status.h) for opening the database in
+// db_dir: a corruption names the damaged
 // write-ahead log and offset, or the missing or short table file, if one is,
 // and what to do (derived: the index database, which a writable open
 // rebuilds, not the ledger).

@@ -19,7 +19,9 @@
 #include <queue>
 
 #include "base/error.h"
+#include "base/files.h"
 #include "base/hex.h"
+#include "base/rocks_files.h"
 #include "base/wal_reader.h"
 #include "events/encoding.h"
 #include "ledger/chain.h"
@@ -92,14 +94,7 @@ uint64_t Be64(std::string_view b) {
 class Sources {
  public:
   Sources(const std::string& dir, SalvageReport* report) : report_(report) {
-    std::vector<std::string> tables;
-    std::error_code ec;
-    for (const auto& f : fs::directory_iterator(dir, ec)) {
-      if (f.path().extension() == ".sst") tables.push_back(f.path().string());
-    }
-    if (ec) throw Error(ErrorCode::kIoError, fmt::format("cannot list {}: {}", dir, ec.message()));
-    std::sort(tables.begin(), tables.end());
-    for (const auto& path : tables) ReadTable(path);
+    for (const auto& path : base::RocksFiles(dir, ".sst")) ReadTable(path);
     for (const auto& path : WalFiles(dir)) ReadLog(path);
   }
 
@@ -292,7 +287,9 @@ SalvageReport Salvage(const std::string& from, const std::string& to,
   Sources sources(from, &report);
   std::unique_ptr<Ledger> out = Ledger::Open(to);
   std::ofstream unsaved(unsaved_path, std::ios::trunc);
-  if (!unsaved) throw Error(ErrorCode::kIoError, fmt::format("cannot write {}", unsaved_path));
+  // The stream keeps no reason; errno holds that of the system call that
+  // failed (libstdc++'s streams call open(2) and write(2)).
+  if (!unsaved) throw base::SystemError(fmt::format("cannot write {}", unsaved_path), errno);
 
   Hash previous = kGenesisChain;
   bool broken = false;
@@ -382,8 +379,8 @@ SalvageReport Salvage(const std::string& from, const std::string& to,
       }
     }
   }
-  unsaved.flush();
-  if (!unsaved) throw Error(ErrorCode::kIoError, fmt::format("cannot write {}", unsaved_path));
+  unsaved.close();
+  if (!unsaved) throw base::SystemError(fmt::format("cannot write {}", unsaved_path), errno);
   return report;
 }
 

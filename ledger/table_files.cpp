@@ -3,11 +3,10 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "base/error.h"
+#include "base/files.h"
 #include "base/wal_reader.h"
 
 namespace jejak::ledger {
@@ -163,18 +162,10 @@ bool Apply(std::string_view record, Files* files) {
   return true;
 }
 
-std::string ReadSmallFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::kCorruption, fmt::format("cannot read {}", path));
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 std::vector<TableFile> LiveTableFiles(const std::string& dir) {
-  std::string current = ReadSmallFile(dir + "/CURRENT");
+  std::string current = base::ReadFile(dir + "/CURRENT");
   if (current.empty() || current.back() != '\n' || current.find('/') != std::string::npos) {
     throw Error(ErrorCode::kCorruption, fmt::format("{}/CURRENT is malformed", dir));
   }

@@ -24,10 +24,10 @@ struct TableFile {
 };
 
 // The live table files of the database in dir, as its current MANIFEST
-// (named by CURRENT) records them. Throws base::Error(kCorruption) if
-// CURRENT or the MANIFEST cannot be read or parsed, and
-// Error(kInvalidArgument) for a MANIFEST with records this reader does not
-// know (blob files).
+// (named by CURRENT) records them. Throws base::Error if CURRENT or the
+// MANIFEST cannot be read (kNotFound, kIoError), Error(kCorruption) if
+// CURRENT is malformed, and Error(kInvalidArgument) for a MANIFEST with
+// records this reader does not know (blob files).
 std::vector<TableFile> LiveTableFiles(const std::string& dir);
 
 // What is wrong with the first live table file of the database in dir that

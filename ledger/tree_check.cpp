@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/error.h"
+#include "base/rocks_status.h"
 #include "ledger/checkpoint.h"
 #include "ledger/layout.h"
 #include "ledger/tiles.h"
@@ -45,7 +46,7 @@ bool TileReader::Check(int level, uint64_t index, const Hash& hash, std::string*
       c.width = tiles::WidthOf(c.it->value().size());
       if (c.width < 0) c.width = kMalformed;
     }
-    ThrowIfError(c.it->status(), "reading the Merkle tree");
+    base::ThrowIfError(c.it->status(), "reading the Merkle tree");
   }
   if (c.width == kMalformed) {
     *problem =
@@ -74,7 +75,7 @@ TreeChecker::TreeChecker(RocksLedger& r) : r_(r), tiles_(r) {
     layout::ParseSeqKey(it->key().ToStringView(), &size);
     checkpoints_[size] = it->value().ToString();
   }
-  ThrowIfError(it->status(), "reading the checkpoints");
+  base::ThrowIfError(it->status(), "reading the checkpoints");
 }
 
 TreeChecker::~TreeChecker() = default;
@@ -168,7 +169,7 @@ bool TreeChecker::Finish(std::string* problem) {
       return false;
     }
   }
-  ThrowIfError(it->status(), "reading the Merkle tree");
+  base::ThrowIfError(it->status(), "reading the Merkle tree");
   return true;
 }
 

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/rocks_status.h"
 #include "ledger/chain.h"
 #include "ledger/entry_chunks.h"
 #include "ledger/layout.h"
@@ -106,7 +107,7 @@ class Verifier {
     std::string value;
     rocksdb::Status s = r_.db->Get(rocksdb::ReadOptions(), r_.meta, layout::kHeadKey, &value);
     if (s.IsNotFound()) return false;
-    ThrowIfError(s, "reading the head record");
+    base::ThrowIfError(s, "reading the head record");
     if (value.size() != 8 + layout::kChainSize || !layout::ParseSeqKey(value.substr(0, 8), size)) {
       *size = 0;
       *malformed = true;
@@ -125,7 +126,7 @@ class Verifier {
     rocksdb::Status s =
         r_.index_db->Get(rocksdb::ReadOptions(), r_.index_meta, layout::kIndexedKey, &value);
     if (s.IsNotFound()) return true;
-    ThrowIfError(s, "reading the index mark");
+    base::ThrowIfError(s, "reading the index mark");
     return layout::ParseSeqKey(value, mark);
   }
 
@@ -245,7 +246,7 @@ class Verifier {
         }
       }
     }
-    ThrowIfError(it->status(), fmt::format("reading index {}", name));
+    base::ThrowIfError(it->status(), fmt::format("reading index {}", name));
     for (uint64_t seq = 0; seq < std::min<uint64_t>(mark, fingerprints.size()); ++seq) {
       if (fingerprints[seq] != 0 && !found[seq]) {
         note(seq, fmt::format("index {} has no key for entry {}", name, seq));

@@ -17,25 +17,19 @@ LiveProjector::LiveProjector(const ledger::Ledger& ledger, const std::string& di
       interval_(interval),
       projector_(std::make_unique<Projector>(Store::Open(dir, env))) {
   CatchUpOnce();
-  thread_ = std::thread([this] { Run(); });
+  thread_.Start("jejak-projector", [this] { Run(); });
 }
 
 LiveProjector::~LiveProjector() {
   {
+    // Under mu_, so that no waiter is added after the last round.
     std::lock_guard lock(mu_);
     stop_ = true;
   }
-  cv_.notify_all();
-  thread_.join();
+  thread_.Stop();
 }
 
-void LiveProjector::Notify() {
-  {
-    std::lock_guard lock(mu_);
-    notified_ = true;
-  }
-  cv_.notify_one();
-}
+void LiveProjector::Notify() { thread_.Notify(); }
 
 bool LiveProjector::WaitFor(uint64_t seq, std::chrono::milliseconds timeout) {
   Notify();
@@ -50,12 +44,11 @@ void LiveProjector::WhenApplied(uint64_t seq, std::chrono::milliseconds timeout,
     std::lock_guard lock(mu_);
     if (applied_ < seq && !stop_) {
       waiters_.push_back({seq, std::chrono::steady_clock::now() + timeout, std::move(fn)});
-      notified_ = true;
       fn = nullptr;
     }
   }
   if (fn) return fn();
-  cv_.notify_one();
+  thread_.Notify();
 }
 
 void LiveProjector::RunWaiters(bool all) {
@@ -92,8 +85,27 @@ void LiveProjector::CatchUpOnce() {
 }
 
 std::string LiveProjector::problem() const {
+  if (std::string stopped = thread_.problem(); !stopped.empty()) return stopped;
   std::lock_guard lock(mu_);
   return problem_;
+}
+
+void LiveProjector::CatchUpOnceOrStop() {
+  try {
+    CatchUpOnce();
+  } catch (const base::Error&) {
+    throw;  // retried
+  } catch (...) {
+    // Not a storage fault, so not retried: the thread stops (base/
+    // background_thread.h reports it), and no waiter is left waiting for it.
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    RunWaiters(true);
+    applied_cv_.notify_all();
+    throw;
+  }
 }
 
 void LiveProjector::Run() {
@@ -101,20 +113,11 @@ void LiveProjector::Run() {
   constexpr auto kMaxBackoff = std::chrono::milliseconds(30'000);
   std::chrono::milliseconds backoff{0};
   for (;;) {
-    bool stopping;
-    {
-      std::unique_lock lock(mu_);
-      if (backoff.count() > 0) {
-        // Commands notify as usual; retrying at once would only fail again.
-        cv_.wait_for(lock, backoff, [&] { return stop_; });
-      } else {
-        cv_.wait_for(lock, interval_, [&] { return notified_ || stop_; });
-      }
-      notified_ = false;
-      stopping = stop_;
-    }
+    // Commands notify as usual while backing off; retrying at once would only
+    // fail again.
+    bool stopping = backoff.count() > 0 ? !thread_.SleepFor(backoff) : !thread_.WaitFor(interval_);
     try {
-      CatchUpOnce();
+      CatchUpOnceOrStop();
       if (backoff.count() > 0) fmt::print(stderr, "jejak serve: projections: writing again\n");
       backoff = std::chrono::milliseconds(0);
       std::lock_guard lock(mu_);

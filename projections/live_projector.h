@@ -21,9 +21,9 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "base/background_thread.h"
 #include "ledger/ledger.h"
 #include "projections/projector.h"
 
@@ -53,7 +53,8 @@ class LiveProjector {
   // Entries [0, next_seq()) are applied. Lock-free: reads check it on every
   // request.
   uint64_t next_seq() const { return applied_.load(std::memory_order_acquire); }
-  // Why the last catch-up failed, or "" if it succeeded.
+  // Why the last catch-up failed (or the thread stopped), or "" if it
+  // succeeded.
   std::string problem() const;
   // Failed catch-ups since the start.
   uint64_t errors() const { return errors_.load(std::memory_order_relaxed); }
@@ -61,6 +62,9 @@ class LiveProjector {
  private:
   void Run();
   void CatchUpOnce();
+  // CatchUpOnce(); an exception other than base::Error also answers every
+  // waiter, now and later, before it ends the thread.
+  void CatchUpOnceOrStop();
   void RunWaiters(bool all);
 
   struct Waiter {
@@ -73,15 +77,15 @@ class LiveProjector {
   std::chrono::milliseconds interval_;
   mutable std::shared_mutex store_mu_;  // guards projector_
   std::unique_ptr<Projector> projector_;
-  mutable std::mutex mu_;  // guards the flags below
-  std::condition_variable cv_, applied_cv_;
-  bool notified_ = false, stop_ = false;
+  mutable std::mutex mu_;  // guards the members below
+  std::condition_variable applied_cv_;
+  bool stop_ = false;
   // Written under mu_ (for the waits), read without it by next_seq().
   std::atomic<uint64_t> applied_ = 0;
   std::vector<Waiter> waiters_;
   std::string problem_;  // guarded by mu_
   std::atomic<uint64_t> errors_ = 0;
-  std::thread thread_;
+  base::BackgroundThread thread_;  // runs Run()
 };
 
 }  // namespace jejak::projections

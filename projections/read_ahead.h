@@ -48,6 +48,11 @@ class ReadAhead {
   std::vector<Chunk> done_;
   std::exception_ptr error_;
   bool end_ = false, stop_ = false;
+  // A plain thread, not base::BackgroundThread: it is one side of a bounded
+  // queue, waking on the consumer's state (room in ready_, chunks in done_)
+  // under the mutex and condition variable that Next() waits on, and it hands
+  // every exception to the consumer, in order, through Next(). A second
+  // lock and wake-up flag would only add a way to get the two out of step.
   std::thread thread_;
 };
 

@@ -16,6 +16,7 @@
 
 #include "base/error.h"
 #include "base/rocks_log.h"
+#include "base/rocks_status.h"
 #include "base/wal_reader.h"
 #include "base/write_guard.h"
 #include "projections/keys.h"
@@ -36,13 +37,6 @@ constexpr char kFormatKey[] = "meta|format";
 // data: the caller's catch-up replays the stream from entry 0).
 constexpr char kFormatPrefix[] = "jejak-projections-v";
 constexpr char kFormat[] = "jejak-projections-v3";
-
-void Check(const rocksdb::Status& s, const std::string& what) {
-  if (s.ok()) return;
-  std::string message = fmt::format("{}: {}", what, s.ToString());
-  if (s.IsCorruption()) throw Error(ErrorCode::kCorruption, message);
-  throw Error(ErrorCode::kIoError, message);
-}
 
 // Staged changes live in an ordered map (nullopt = deleted) until Commit, so
 // a key changed many times in a batch is written once, with its last value.
@@ -82,7 +76,7 @@ class RocksStore final : public Store {
     rocksdb::Status s =
         db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
     if (s.IsNotFound()) return std::nullopt;
-    Check(s, "reading projections");
+    base::ThrowIfError(s, "reading projections");
     return value;
   }
 
@@ -127,7 +121,7 @@ class RocksStore final : public Store {
         it->Next();
       }
     }
-    Check(it->status(), "scanning projections");
+    base::ThrowIfError(it->status(), "scanning projections");
   }
 
   uint64_t QueueKeysBefore(std::string_view queue_key) const override {
@@ -178,7 +172,7 @@ class RocksStore final : public Store {
 
   void Refresh() override {
     if (secondary_.empty()) return;
-    Check(db_->TryCatchUpWithPrimary(), "catching up with the projection writer");
+    base::ThrowIfError(db_->TryCatchUpWithPrimary(), "catching up with the projection writer");
     LoadNextSeq();
     ForgetQueues();
   }
@@ -241,7 +235,7 @@ class RocksStore final : public Store {
     rocksdb::WriteOptions wo;  // WAL on; the view can be rebuilt, so no fsync
     rocksdb::Status s = db_->Write(wo, &batch);
     if (!s.ok() && guard_) guard_->Failed(*db_, s);
-    Check(s, "writing projections");
+    base::ThrowIfError(s, "writing projections");
   }
 
   // Waits for the write in the background, if any; throws its error, and
@@ -286,7 +280,7 @@ class RocksStore final : public Store {
     for (it->Seek(kQueueTable); it->Valid() && it->key().starts_with(kQueueTable); it->Next()) {
       queues_.Add(it->key().ToStringView());
     }
-    Check(it->status(), "reading the projection queues");
+    base::ThrowIfError(it->status(), "reading the projection queues");
     if (writing_) IndexQueueKeys(writing_->staged);
     queues_loaded_.store(true, std::memory_order_release);
   }
@@ -339,7 +333,7 @@ std::unique_ptr<rocksdb::DB> OpenDb(const std::string& dir,
   o.listeners.push_back(guard);
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(o, dir, &db);
-  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+  if (base::IsLocked(s)) {
     throw Error(ErrorCode::kBusy,
                 fmt::format("the projections in {} are open for writing in another process", dir));
   }
@@ -358,7 +352,7 @@ std::unique_ptr<rocksdb::DB> OpenDb(const std::string& dir,
                             "from the ledger: 'jejak projections rebuild' makes them again",
                             dir, what));
   }
-  Check(s, fmt::format("opening projections {}", dir));
+  base::ThrowIfError(s, fmt::format("opening projections {}", dir));
   return std::unique_ptr<rocksdb::DB>(db);
 }
 
@@ -381,7 +375,8 @@ std::unique_ptr<Store> Store::Open(const std::string& dir, rocksdb::Env* env) {
     // uses it), to be rebuilt by catching up from entry 0.
     db->Close();
     db.reset();
-    Check(rocksdb::DestroyDB(dir, rocksdb::Options()), fmt::format("clearing projections {}", dir));
+    base::ThrowIfError(rocksdb::DestroyDB(dir, rocksdb::Options()),
+                       fmt::format("clearing projections {}", dir));
     guard = std::make_shared<base::WriteGuard>("the projections database");
     db = OpenDb(dir, guard, env);
     exists = false;
@@ -393,7 +388,8 @@ std::unique_ptr<Store> Store::Open(const std::string& dir, rocksdb::Env* env) {
   }
   // On every open: it marks a new store, and leaves the memtables not empty,
   // so that a failed write can be resumed from (base/write_guard.h).
-  Check(db->Put(rocksdb::WriteOptions(), kFormatKey, kFormat), "writing the format marker");
+  base::ThrowIfError(db->Put(rocksdb::WriteOptions(), kFormatKey, kFormat),
+                     "writing the format marker");
   return std::make_unique<RocksStore>(std::move(db), "", std::move(guard));
 }
 
@@ -409,8 +405,8 @@ std::unique_ptr<Store> Store::OpenReadOnly(const std::string& dir) {
   rocksdb::Options o = Options(secondary);
   o.max_open_files = -1;
   rocksdb::DB* db = nullptr;
-  Check(rocksdb::DB::OpenAsSecondary(o, dir, secondary, &db),
-        fmt::format("opening projections {} for reading", dir));
+  base::ThrowIfError(rocksdb::DB::OpenAsSecondary(o, dir, secondary, &db),
+                     fmt::format("opening projections {} for reading", dir));
   auto store = std::make_unique<RocksStore>(std::unique_ptr<rocksdb::DB>(db), secondary);
   std::string format = store->Get(kFormatKey).value_or("");
   if (format != kFormat) {

@@ -3,11 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include "base/error.h"
+#include "base/files.h"
 #include "events/field_value.h"
 #include "ledger/hash.h"
 #include "workflow/internal.h"
@@ -103,16 +101,7 @@ std::shared_ptr<const Workflow> ParseWorkflow(const std::string& yaml_text,
 }
 
 std::string ReadWorkflowText(const std::string& path) {
-  std::error_code ec;
-  std::ifstream in;
-  if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
-  std::string text;
-  if (in) text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (!in.is_open() || in.bad()) {
-    throw base::Error(base::ErrorCode::kNotFound,
-                      fmt::format("cannot read workflow file {}", path));
-  }
-  return text;
+  return base::ReadFile(path, "workflow file");
 }
 
 std::shared_ptr<const Workflow> LoadWorkflowFile(const std::string& path) {

@@ -110,7 +110,8 @@ WorkflowCheck CheckWorkflow(const std::string& yaml_text);
 // "file:line:column: message" lines, one per problem, joined by '\n'.
 std::string FormatProblems(const std::string& file, const std::vector<WorkflowProblem>& problems);
 
-// Reads a whole file. Throws Error(kNotFound) if it cannot be read.
+// Reads a whole workflow file (base::ReadFile): Error(kNotFound) if there is
+// none, Error(kIoError) if it cannot be read.
 std::string ReadWorkflowText(const std::string& path);
 
 // Parses and validates YAML text. file names the source in error messages.

@@ -1,8 +1,11 @@
 // Keys, checkpoints, receipts, consistency proofs and exports through the
 // jejak executable, and the independent Python verifier on the same files.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -104,6 +107,32 @@ TEST_CASE("proof cli: a receipt verifies in jejak and in the Python verifier") {
   REQUIRE(s.J({"keys", "generate", "--out", other.path(), "--name", "jejak.go.id/uji"}).exit_code ==
           0);
   CHECK(s.J({"receipt", "verify", receipt, "--key", other.Sub("jejak.pub")}).exit_code == 1);
+}
+
+TEST_CASE("proof cli: a signing key is private from its creation and never replaced") {
+  TempDir dir;
+  mode_t old_mask = ::umask(022);  // the child inherits it
+  RunResult r = testing::RunJejak({"keys", "generate", "--out", dir.path()});
+  ::umask(old_mask);
+  REQUIRE(r.exit_code == 0);
+  auto mode = [](const std::string& path) {
+    struct stat st;
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    return st.st_mode & 07777;
+  };
+  CHECK(mode(dir.Sub("jejak.key")) == 0600);
+  CHECK(mode(dir.Sub("jejak.pub")) == 0644);
+  std::string key = ReadAll(dir.Sub("jejak.key"));
+  CHECK(key.starts_with("PRIVATE+KEY+"));
+  RunResult again = testing::RunJejak({"keys", "generate", "--out", dir.path()});
+  CHECK(again.exit_code == 4);  // conflict
+  CHECK(ReadAll(dir.Sub("jejak.key")) == key);
+  std::vector<std::string> names;
+  for (const auto& f : std::filesystem::directory_iterator(dir.path())) {
+    names.push_back(f.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"jejak.key", "jejak.pub"});  // no temporary file
 }
 
 TEST_CASE("proof cli: consistency from an old checkpoint and an export") {
