@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <fstream>
+
 #include "ledger/checkpoint.h"
 #include "ledger/note.h"
 #include "ledger/receipt.h"

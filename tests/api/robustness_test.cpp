@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <fstream>
 #include <mutex>
 #include <thread>
 

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+
 #include "tests/format_vectors.h"
 #include "tests/testutil.h"
 

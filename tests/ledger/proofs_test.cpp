@@ -337,7 +337,7 @@ TEST_CASE("checkpoint: announces a new key once and keeps every checkpoint") {
   CHECK(s.ledger->size() == 14);
 }
 
-TEST_CASE("checkpoint: extension lines are kept byte for byte; an empty one is malformed") {
+TEST_CASE("checkpoint: extension lines are kept byte for byte and an empty one is malformed") {
   SigningKey k = GenerateSigningKey("jejak.go.id/test");
   Checkpoint c{k.verifier.name, 7, Hash{}, "Timestamp: 1700000000\nanother line\n"};
   c.root[0] = 1;
