@@ -60,7 +60,7 @@ class EngineImpl final : public Engine {
       : options_(std::move(options)), ledger_(std::move(ledger)), codes_(std::move(codes)) {
     Replay();
     next_seq_ = ledger_->size();
-    writer_ = std::thread([this] { WriterLoop(); });
+    decider_ = std::thread([this] { DecideLoop(); });
     committer_ = std::thread([this] { CommitLoop(); });
     CheckDeadlines();  // catch up on deadlines that passed while we were down
     if (options_.sla_interval.count() > 0) sla_.Start("jejak-sla", [this] { SlaLoop(); });
@@ -73,7 +73,7 @@ class EngineImpl final : public Engine {
     }
     cv_.notify_all();
     sla_.Stop();
-    writer_.join();
+    decider_.join();
     committer_.join();
   }
 
@@ -179,7 +179,7 @@ class EngineImpl final : public Engine {
 
   // The decider: takes queued commands, decides them into a batch and hands
   // it to the committer, then decides the next batch while that one syncs.
-  void WriterLoop() {
+  void DecideLoop() {
     for (;;) {
       Decided d;
       {
@@ -451,7 +451,7 @@ class EngineImpl final : public Engine {
   std::unique_ptr<ledger::Ledger> ledger_;
   TrackingCodes codes_;
 
-  mutable std::shared_mutex state_mu_;  // writer: exclusive while deciding
+  mutable std::shared_mutex state_mu_;  // the decider: exclusive while deciding
   EngineState state_;
 
   std::mutex mu_;  // guards queue_ and stopping_
@@ -477,7 +477,7 @@ class EngineImpl final : public Engine {
   // condition variable, and on stopping each drains what it holds, so that
   // every queued command is answered. base::BackgroundThread would add a
   // second stop flag and wait beside theirs.
-  std::thread writer_;          // decides
+  std::thread decider_;         // decides
   std::thread committer_;       // writes and answers
   base::BackgroundThread sla_;  // runs SlaLoop() if options_.sla_interval is set
 };

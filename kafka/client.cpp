@@ -72,7 +72,7 @@ std::string FatalText(rd_kafka_t* rk) {
 // Static trampolines from librdkafka's C callbacks to the wrappers.
 struct KafkaCallbacks {
   static void Delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-    auto* self = static_cast<KafkaProducer*>(opaque);
+    auto* self = static_cast<Producer*>(opaque);
     KafkaDelivery d;
     d.tag = reinterpret_cast<uintptr_t>(m->_private);
     d.ok = m->err == RD_KAFKA_RESP_ERR_NO_ERROR;
@@ -83,18 +83,18 @@ struct KafkaCallbacks {
     if (self->on_delivery_) self->on_delivery_(d);
   }
   static void ProducerError(rd_kafka_t*, int err, const char* reason, void* opaque) {
-    auto* self = static_cast<KafkaProducer*>(opaque);
+    auto* self = static_cast<Producer*>(opaque);
     self->last_error_ =
         fmt::format("{}: {}", rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)), reason);
   }
   static void ConsumerError(rd_kafka_t*, int err, const char* reason, void* opaque) {
-    auto* self = static_cast<KafkaConsumer*>(opaque);
+    auto* self = static_cast<Consumer*>(opaque);
     self->last_error_ =
         fmt::format("{}: {}", rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)), reason);
   }
   static void Rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                         rd_kafka_topic_partition_list_t* parts, void* opaque) {
-    auto* self = static_cast<KafkaConsumer*>(opaque);
+    auto* self = static_cast<Consumer*>(opaque);
     bool cooperative = std::string_view(rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE";
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
       if (cooperative) {
@@ -128,8 +128,8 @@ const std::string* KafkaRecord::Header(std::string_view name) const {
   return nullptr;
 }
 
-KafkaProducer::KafkaProducer(const std::string& bootstrap, DeliveryFn on_delivery,
-                             const KafkaProperties& extra)
+Producer::Producer(const std::string& bootstrap, DeliveryFn on_delivery,
+                   const KafkaProperties& extra)
     : on_delivery_(std::move(on_delivery)) {
   ConfPtr conf = NewConf(bootstrap,
                          {{"enable.idempotence", "true"},
@@ -147,14 +147,14 @@ KafkaProducer::KafkaProducer(const std::string& bootstrap, DeliveryFn on_deliver
   rk_ = NewHandle(RD_KAFKA_PRODUCER, std::move(conf)).release();
 }
 
-KafkaProducer::~KafkaProducer() {
+Producer::~Producer() {
   on_delivery_ = nullptr;  // the owner may be half destroyed
   rd_kafka_purge(rk_, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
   rd_kafka_flush(rk_, 1000);
   rd_kafka_destroy(rk_);
 }
 
-bool KafkaProducer::Produce(const KafkaRecord& r, uint64_t tag) {
+bool Producer::Produce(const KafkaRecord& r, uint64_t tag) {
   // On the stack for the usual few headers: this runs once per message.
   constexpr size_t kInline = 24;
   size_t count = 5 + r.headers.size();
@@ -196,17 +196,15 @@ bool KafkaProducer::Produce(const KafkaRecord& r, uint64_t tag) {
               fmt::format("kafka: cannot produce to {}: {}", r.topic, text));
 }
 
-void KafkaProducer::Poll(std::chrono::milliseconds timeout) {
+void Producer::Poll(std::chrono::milliseconds timeout) {
   rd_kafka_poll(rk_, static_cast<int>(timeout.count()));
 }
 
-size_t KafkaProducer::outstanding() const { return static_cast<size_t>(rd_kafka_outq_len(rk_)); }
+size_t Producer::outstanding() const { return static_cast<size_t>(rd_kafka_outq_len(rk_)); }
 
-void KafkaProducer::Purge() {
-  rd_kafka_purge(rk_, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-}
+void Producer::Purge() { rd_kafka_purge(rk_, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT); }
 
-std::string KafkaProducer::FatalError() const { return FatalText(rk_); }
+std::string Producer::FatalError() const { return FatalText(rk_); }
 
 bool CreateTopic(const std::string& bootstrap, const TopicSpec& spec,
                  std::chrono::milliseconds timeout) {
@@ -258,9 +256,9 @@ bool CreateTopic(const std::string& bootstrap, const TopicSpec& spec,
                           spec.name, spec.partitions, spec.replication, text));
 }
 
-KafkaConsumer::KafkaConsumer(const std::string& bootstrap, const std::string& group,
-                             const std::vector<std::string>& topics, const KafkaProperties& extra,
-                             RebalanceFn on_rebalance)
+Consumer::Consumer(const std::string& bootstrap, const std::string& group,
+                   const std::vector<std::string>& topics, const KafkaProperties& extra,
+                   RebalanceFn on_rebalance)
     : on_rebalance_(std::move(on_rebalance)) {
   ConfPtr conf = NewConf(bootstrap,
                          {{"group.id", group},
@@ -284,13 +282,13 @@ KafkaConsumer::KafkaConsumer(const std::string& bootstrap, const std::string& gr
   rk_ = rk.release();
 }
 
-KafkaConsumer::~KafkaConsumer() {
+Consumer::~Consumer() {
   rd_kafka_commit(rk_, nullptr, 0);
   rd_kafka_consumer_close(rk_);
   rd_kafka_destroy(rk_);
 }
 
-bool KafkaConsumer::Poll(std::chrono::milliseconds timeout, KafkaRecord* record) {
+bool Consumer::Poll(std::chrono::milliseconds timeout, KafkaRecord* record) {
   rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, static_cast<int>(timeout.count()));
   if (!m) return false;
   std::unique_ptr<rd_kafka_message_t, Deleter<rd_kafka_message_t, rd_kafka_message_destroy>> owner(
@@ -322,18 +320,18 @@ bool KafkaConsumer::Poll(std::chrono::milliseconds timeout, KafkaRecord* record)
   return true;
 }
 
-void KafkaConsumer::Store(const KafkaRecord& record) {
+void Consumer::Store(const KafkaRecord& record) {
   Store(record.topic, record.partition, record.offset + 1);
 }
 
-void KafkaConsumer::Store(const std::string& topic, int32_t partition, int64_t next_offset) {
+void Consumer::Store(const std::string& topic, int32_t partition, int64_t next_offset) {
   PartsPtr list(rd_kafka_topic_partition_list_new(1));
   rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = next_offset;
   // Fails only if the partition was just revoked: another member resumes it.
   rd_kafka_offsets_store(rk_, list.get());
 }
 
-int64_t KafkaConsumer::Lag() const {
+int64_t Consumer::Lag() const {
   rd_kafka_topic_partition_list_t* raw = nullptr;
   if (rd_kafka_assignment(rk_, &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return -1;
   PartsPtr parts(raw);
@@ -369,7 +367,7 @@ int64_t KafkaConsumer::Lag() const {
   return lag;
 }
 
-int KafkaConsumer::PartitionCount(const std::string& topic, std::chrono::milliseconds timeout) {
+int Consumer::PartitionCount(const std::string& topic, std::chrono::milliseconds timeout) {
   std::unique_ptr<rd_kafka_topic_t, Deleter<rd_kafka_topic_t, rd_kafka_topic_destroy>> t(
       rd_kafka_topic_new(rk_, topic.c_str(), nullptr));
   const rd_kafka_metadata_t* md = nullptr;
@@ -387,7 +385,7 @@ int KafkaConsumer::PartitionCount(const std::string& topic, std::chrono::millise
   return n;
 }
 
-void KafkaConsumer::Commit() {
+void Consumer::Commit() {
   rd_kafka_resp_err_t e = rd_kafka_commit(rk_, nullptr, 0);
   if (e == RD_KAFKA_RESP_ERR_NO_ERROR || e == RD_KAFKA_RESP_ERR__NO_OFFSET) return;
   throw Error(ErrorCode::kUnavailable,

@@ -40,7 +40,7 @@ struct KafkaRecord {
   const std::string* Header(std::string_view name) const;
 };
 
-// The outcome of one produced message, reported by KafkaProducer::Poll.
+// The outcome of one produced message, reported by Producer::Poll.
 struct KafkaDelivery {
   uint64_t tag = 0;  // what the caller passed to Produce
   bool ok = false;
@@ -54,16 +54,15 @@ struct KafkaDelivery {
 // partitioned with murmur2, as Java clients do, so that equal keys share a
 // partition and keep their order. Not thread-safe: one thread produces and
 // polls.
-class KafkaProducer {
+class Producer {
  public:
   using DeliveryFn = std::function<void(const KafkaDelivery&)>;
   // Throws Error(kInvalidArgument) on a bad bootstrap list or property.
-  KafkaProducer(const std::string& bootstrap, DeliveryFn on_delivery,
-                const KafkaProperties& extra = {});
+  Producer(const std::string& bootstrap, DeliveryFn on_delivery, const KafkaProperties& extra = {});
   // Unsent messages are dropped and reported as failed.
-  ~KafkaProducer();
-  KafkaProducer(const KafkaProducer&) = delete;
-  KafkaProducer& operator=(const KafkaProducer&) = delete;
+  ~Producer();
+  Producer(const Producer&) = delete;
+  Producer& operator=(const Producer&) = delete;
 
   // Queues a message (its topic, key, value, headers); false when the local
   // queue is full: Poll, then try again.
@@ -111,18 +110,18 @@ struct KafkaRebalance {
 // only by Store() (after the caller processed a record) and committed only
 // by Commit(), and before partitions are taken away in a rebalance. New
 // groups start at the earliest offset. Not thread-safe.
-class KafkaConsumer {
+class Consumer {
  public:
   // on_rebalance, if given, runs inside Poll whenever partitions are
   // assigned or revoked; it must not throw.
   using RebalanceFn = std::function<void(const KafkaRebalance&)>;
-  KafkaConsumer(const std::string& bootstrap, const std::string& group,
-                const std::vector<std::string>& topics, const KafkaProperties& extra = {},
-                RebalanceFn on_rebalance = {});
+  Consumer(const std::string& bootstrap, const std::string& group,
+           const std::vector<std::string>& topics, const KafkaProperties& extra = {},
+           RebalanceFn on_rebalance = {});
   // Leaves the group; stored offsets not yet committed are committed.
-  ~KafkaConsumer();
-  KafkaConsumer(const KafkaConsumer&) = delete;
-  KafkaConsumer& operator=(const KafkaConsumer&) = delete;
+  ~Consumer();
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
 
   // The next record, or false after timeout. Transient errors (broker down)
   // are retried inside librdkafka and show in last_error(); a fatal one

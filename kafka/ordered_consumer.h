@@ -111,7 +111,7 @@ class OrderedConsumer {
   OrderedConsumerStats stats_;
   bool started_ = false, rebalanced_ = false, broken_ = false;
   int assigned_ = 0;
-  KafkaConsumer consumer_;  // last: its callbacks use the members above
+  Consumer consumer_;  // last: its callbacks use the members above
 };
 
 }  // namespace jejak::kafka

@@ -124,7 +124,7 @@ class RelayImpl : public Relay {
           topic_ready_ = true;
         }
         if (!producer_) {
-          producer_ = std::make_unique<kafka::KafkaProducer>(
+          producer_ = std::make_unique<kafka::Producer>(
               options_.bootstrap, [this](const kafka::KafkaDelivery& d) { OnDelivery(d); },
               options_.producer_properties);
         }
@@ -297,7 +297,7 @@ class RelayImpl : public Relay {
   ledger::Ledger& ledger_;
   const RelayOptions options_;
   std::string source_;
-  std::unique_ptr<kafka::KafkaProducer> producer_;
+  std::unique_ptr<kafka::Producer> producer_;
   kafka::KafkaRecord record_;  // reused for each entry: its buffers stay allocated
   // Relay thread only: [acked_, next_) is produced, window_[i] says whether
   // acked_ + i was delivered; acked_ is the first entry not yet delivered.

@@ -93,7 +93,7 @@ class SequencedConsumer {
   ApplyFn apply_;
   GapFn on_gap_;
   SequenceChecker checker_;
-  KafkaConsumer consumer_;
+  Consumer consumer_;
   ConsumerStats stats_;
   size_t uncommitted_ = 0;
   std::chrono::steady_clock::time_point last_commit_;

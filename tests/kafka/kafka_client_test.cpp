@@ -43,7 +43,7 @@ TEST_CASE("kafka: records keep key value and headers and a group resumes after i
   REQUIRE(CreateTopic(KafkaBootstrap(), {topic, 1, 1}));
   std::vector<KafkaDelivery> reports;
   {
-    KafkaProducer producer(KafkaBootstrap(), [&](const KafkaDelivery& d) { reports.push_back(d); });
+    Producer producer(KafkaBootstrap(), [&](const KafkaDelivery& d) { reports.push_back(d); });
     for (uint64_t i = 0; i < 50; ++i) {
       KafkaRecord r{topic,
                     -1,
@@ -66,7 +66,7 @@ TEST_CASE("kafka: records keep key value and headers and a group resumes after i
 
   std::string group = UniqueName("group");
   auto read = [&](size_t want, size_t store) {
-    KafkaConsumer consumer(KafkaBootstrap(), group, {topic});
+    Consumer consumer(KafkaBootstrap(), group, {topic});
     std::vector<KafkaRecord> got;
     KafkaRecord r;
     auto deadline = std::chrono::steady_clock::now() + 30s;

@@ -123,9 +123,9 @@ std::string CopyTopic(const std::string& from, size_t n,
                       const std::function<bool(kafka::KafkaRecord&)>& edit) {
   std::string to = UniqueName("project-copy");
   kafka::CreateTopic(KafkaBootstrap(), {to, 3, 1});
-  kafka::KafkaConsumer consumer(KafkaBootstrap(), UniqueName("group"), {from});
+  kafka::Consumer consumer(KafkaBootstrap(), UniqueName("group"), {from});
   size_t delivered = 0, produced = 0;
-  kafka::KafkaProducer producer(KafkaBootstrap(), [&](const kafka::KafkaDelivery& d) {
+  kafka::Producer producer(KafkaBootstrap(), [&](const kafka::KafkaDelivery& d) {
     REQUIRE(d.ok);
     ++delivered;
   });
@@ -286,8 +286,7 @@ TEST_CASE("kafka project: a missing event stops it at the gap with exit 8, never
   // Once the missing record arrives, the same group resumes and completes.
   {
     bool ok = false;
-    kafka::KafkaProducer producer(KafkaBootstrap(),
-                                  [&](const kafka::KafkaDelivery& d) { ok = d.ok; });
+    kafka::Producer producer(KafkaBootstrap(), [&](const kafka::KafkaDelivery& d) { ok = d.ok; });
     REQUIRE(producer.Produce(missing, 1));
     for (int i = 0; i < 300 && producer.outstanding() > 0; ++i) producer.Poll(100ms);
     REQUIRE(ok);

@@ -79,7 +79,7 @@ TEST_CASE("relay: publishes each ledger entry once in per-request order with Clo
   CHECK(saved[0].position == kN);
 
   // Raw records: a healthy run publishes each entry exactly once.
-  kafka::KafkaConsumer consumer(KafkaBootstrap(), UniqueName("group"), {topic});
+  kafka::Consumer consumer(KafkaBootstrap(), UniqueName("group"), {topic});
   std::vector<kafka::KafkaRecord> records;
   auto deadline = std::chrono::steady_clock::now() + 60s;
   kafka::KafkaRecord r;
