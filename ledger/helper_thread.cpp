@@ -13,8 +13,8 @@ namespace {
 // How long Wait() polls for the work's end before it sleeps on the condition
 // variable: the caller waits for the helper's share of a batch, which ends
 // within tens of microseconds of its own, and waking a sleeping thread costs
-// 25-70 us on the development machine (a VM). The helper itself sleeps at
-// once: polling there took a core from busy appenders (engine rows).
+// as much. The helper itself sleeps at once: polling there would take a core
+// from busy appenders.
 constexpr auto kSpin = std::chrono::microseconds(100);
 
 // Polls done() until it holds or kSpin passes; returns done().

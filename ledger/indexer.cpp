@@ -36,9 +36,8 @@ constexpr std::chrono::seconds kMaxBufferAge{1};
 // the nice value is a thread's own, and raising it needs no privilege): it
 // must not take a core from the appenders' synced path, and it catches up
 // while they wait for the disk. Not so RocksDB's flushes and compactions:
-// starved of the cores by many busy appenders, they let the memtables fill
-// and stall every write (engine bench rows: p99 8 ms -> 20 ms, commands/s
-// halved).
+// starved of the cores by busy appenders, they would let the memtables fill
+// and stall every write.
 void LowerThisThreadsPriority() {
   auto tid = static_cast<id_t>(gettid());
   errno = 0;

@@ -39,11 +39,9 @@ rocksdb::Options DbOptions(rocksdb::Env* env) {
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   o.paranoid_checks = true;  // the default: a failed write stops all writes
   o.IncreaseParallelism(2);
-  // Not enable_pipelined_write: it let the group-commit leader's synced
-  // batches skip waiting for the indexer's memtable inserts (+10% on the
-  // single-appender bench row), but with many appenders it brought 12 ms
-  // stalls (engine rows: p99 1 ms -> 12 ms, commands/s halved). The index
-  // database of format v3 does that better: its writes have a queue of their own.
+  // Not enable_pipelined_write: with many appenders it stalls synced writes
+  // behind memtable inserts. The index database (format v3) keeps the
+  // indexer's writes off this queue instead.
   o.max_background_jobs = 2;
   o.write_buffer_size = 64 << 20;
   o.keep_log_file_num = 3;

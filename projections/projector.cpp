@@ -61,8 +61,8 @@ size_t Projector::Apply(const std::vector<events::Event>& batch) {
 void Projector::CatchUp(const ReadFn& read, const std::function<void(uint64_t)>& progress) {
   // Large commits write each touched record once for many events. Eight
   // chunks read ahead carry the applying thread through the moments when a
-  // background commit takes the reader's core (3 left it waiting for 12% of
-  // a rebuild; 16 spread the events beyond the caches).
+  // background commit takes the reader's core; fewer leave it waiting, more
+  // spread the events beyond the caches.
   constexpr size_t kChunk = 4096, kDepth = 8;
   uint64_t next = store_->next_seq();
   size_t staged = 0;
