@@ -6,7 +6,11 @@
 // - Append() and AppendBatch() return only after the entries are durable: the
 //   RocksDB write that holds them was synced. Concurrent callers are
 //   group-committed: one leader writes the queued entries of many callers in
-//   one synced batch (as LevelDB's DBImpl::Write does).
+//   one synced batch (as LevelDB's DBImpl::Write does). In `jejak serve` the
+//   engine already batches commands and is the only caller, so a group is
+//   one batch; the queue stays because it is also what orders appends with
+//   Recover(), and any other caller (the CLI, a tool, a test) still gets one
+//   synced write per group rather than one per call.
 // - Each entry must be a canonical event encoding (events/encoding.h). The
 //   ledger checks that (events::CheckCanonical) and reads only the request id
 //   and actor subject, to index the entry by them.
