@@ -4,7 +4,6 @@
 
 #include "api/json_writer.h"
 #include "projections/keys.h"
-#include "projections/records.h"
 #include "projections/status.h"
 
 namespace jejak::api {
@@ -23,10 +22,10 @@ std::optional<StatusText> StatusCache::Get(const projections::Store& store, cons
       if (overdue == e.overdue && store.QueueKeysBefore(e.queue_key) == e.ahead) return e.text;
     }
   }
-  projections::RequestRecord rec = projections::RequestRecord::Decode(*record);
+  projections::StatusDependencies depends = projections::RequestStatusDependencies(*record, id);
   Entry e;
-  e.queue_key = projections::keys::Queue(rec.workflow, rec.state, rec.entered_at, id);
-  e.deadline = rec.deadline;
+  e.queue_key = std::move(depends.queue_key);
+  e.deadline = depends.deadline;
   e.overdue = e.deadline && now_us > *e.deadline;
   e.ahead = store.QueueKeysBefore(e.queue_key);
   std::optional<nlohmann::json> doc = projections::RequestStatus(store, id, now_us);

@@ -10,11 +10,16 @@
 #include "projections/apply.h"
 #include "projections/keys.h"
 #include "projections/read_ahead.h"
+#include "projections/view_state.h"
 
 namespace jejak::projections {
 
 Projector::Projector(std::unique_ptr<Store> store, size_t commit_every)
-    : store_(std::move(store)), commit_every_(commit_every), state_(*store_) {}
+    : store_(std::move(store)),
+      commit_every_(commit_every),
+      state_(std::make_unique<ViewState>(*store_)) {}
+
+Projector::~Projector() = default;
 
 size_t Projector::Stage(const std::vector<events::Event>& batch, uint64_t* next) {
   size_t applied = 0;
@@ -34,12 +39,12 @@ size_t Projector::Stage(const std::vector<events::Event>& batch, uint64_t* next)
 }
 
 void Projector::Commit(uint64_t next) {
-  state_.Flush();
+  state_->Flush();
   store_->Commit(next);
 }
 
 void Projector::Abandon() {
-  state_.Clear();
+  state_->Clear();
   store_->Discard();
   models_.clear();  // may hold a model staged in the discarded batch
   last_model_ = nullptr;
@@ -76,7 +81,7 @@ void Projector::CatchUp(const ReadFn& read, const std::function<void(uint64_t)>&
       reader.Done(std::move(batch));
       if (staged >= commit_every_) {
         // Written while the next chunks are applied.
-        state_.Flush();
+        state_->Flush();
         store_->CommitInBackground(next);
         writing = true;
         staged = 0;
@@ -130,7 +135,7 @@ void Projector::ApplyOne(const events::Event& e) {
     return;  // a type from a newer version: nothing to show yet
   }
   const WorkflowModel& m = Model(e.workflow, e.workflow_version);
-  apply::Target target{*store_, state_};
+  apply::Target target{*store_, *state_};
   if (type == t::kSubmitted) return apply::Submitted(target, m, e);
   if (type == t::kSlaBreached) return apply::SlaBreached(target, m, e);
   if (type == t::kCommandRejected) return apply::CommandRejected(target, m, e);

@@ -15,15 +15,17 @@
 #include "events/event.h"
 #include "projections/model.h"
 #include "projections/store.h"
-#include "projections/view_state.h"
 
 namespace jejak::projections {
+
+class ViewState;
 
 class Projector {
  public:
   // Takes a store opened for writing. Catch-ups commit every commit_every
   // events or so (tests make it small).
   explicit Projector(std::unique_ptr<Store> store, size_t commit_every = 65536);
+  ~Projector();
 
   // Applies events (seq set) in one atomic commit; returns how many were new.
   // Throws Error(kCorruption) on a gap in seq, and then commits nothing.
@@ -55,7 +57,7 @@ class Projector {
   size_t commit_every_;
   std::map<std::pair<std::string, uint32_t>, WorkflowModel> models_;
   const WorkflowModel* last_model_ = nullptr;  // the one used last, in models_
-  ViewState state_;
+  std::unique_ptr<ViewState> state_;  // internal (view_state.h)
 };
 
 // A short public code for an officer, so citizens see who acted without

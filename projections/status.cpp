@@ -88,4 +88,9 @@ std::optional<json> RequestStatus(const Store& store, const std::string& id, int
   return out;
 }
 
+StatusDependencies RequestStatusDependencies(std::string_view record, std::string_view request_id) {
+  RequestRecord rec = RequestRecord::Decode(record);
+  return {keys::Queue(rec.workflow, rec.state, rec.entered_at, request_id), rec.deadline};
+}
+
 }  // namespace jejak::projections

@@ -17,4 +17,14 @@ namespace jejak::projections {
 std::optional<nlohmann::json> RequestStatus(const Store& store, const std::string& request_id,
                                             int64_t now_us);
 
+// What a request's status document depends on besides its stored record:
+// its queue key (keys::Queue, whose place Store::QueueKeysBefore() counts)
+// and its deadline. record is the stored request record (keys::Request(id)).
+// Throws Error(kCorruption) if the record is malformed.
+struct StatusDependencies {
+  std::string queue_key;
+  std::optional<int64_t> deadline;
+};
+StatusDependencies RequestStatusDependencies(std::string_view record, std::string_view request_id);
+
 }  // namespace jejak::projections
