@@ -119,7 +119,11 @@ Claims TokenKey::Verify(const std::string& token, int64_t now_s) const {
   } catch (const Error& e) {
     Bad(e.what());
   }
-  if (!h.is_object() || h.value("alg", "") != "HS256") Bad("alg must be HS256");
+  if (!h.is_object()) Bad("the header must be a JSON object");
+  // Not h.value("alg", ""): it throws when alg is there but not a string.
+  if (auto alg = h.find("alg"); alg == h.end() || !alg->is_string() || *alg != "HS256") {
+    Bad("alg must be HS256");
+  }
   // RFC 8725: "typ" is JWT when given, and no extension must be understood.
   if (auto typ = h.find("typ"); typ != h.end() && !(typ->is_string() && IsJwt(*typ))) {
     Bad("typ must be JWT");

@@ -161,6 +161,10 @@ TEST_CASE("api: tokens follow RFC 8725: alg, typ, crit, exp, nbf and iat") {
   CHECK(verdict(R"({"alg":"HS256","typ":"jwt"})", claims("")) == "ok");
   refused(R"({"alg":"HS512","typ":"JWT"})", claims(""), "alg must be HS256");
   refused(R"({"alg":"none"})", claims(""), "alg must be HS256");
+  // Regression (fuzz_token): an alg that is not a string threw nlohmann's
+  // type_error out of Verify.
+  refused(R"({"alg":800})", claims(""), "alg must be HS256");
+  refused(R"([1])", claims(""), "must be a JSON object");
   refused(R"({"alg":"HS256","typ":"at+jwt"})", claims(""), "typ must be JWT");
   refused(R"({"alg":"HS256","typ":1})", claims(""), "typ must be JWT");
   refused(R"({"alg":"HS256","crit":["exp"]})", claims(""), "crit");
