@@ -4,7 +4,6 @@
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -13,6 +12,7 @@
 
 #include "api/problem.h"
 #include "base/error.h"
+#include "base/files.h"
 #include "base/reason.h"
 #include "cli/exit_codes.h"
 #include "tests/helpers/paths.h"
@@ -21,14 +21,6 @@ namespace jejak {
 namespace {
 
 using testing::SourceDir;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  REQUIRE_MESSAGE(in, path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 struct Row {
   std::string code, exit, http;
@@ -63,7 +55,7 @@ std::vector<std::string> Cells(const std::string& line) {
 
 // reason -> its row, from the tables of the "## Reasons" section.
 std::map<std::string, Row> DocumentedReasons() {
-  std::string doc = ReadFile(SourceDir() + "/docs/ENGINE.md");
+  std::string doc = base::ReadFile(SourceDir() + "/docs/ENGINE.md");
   size_t begin = doc.find("\n## Reasons\n");
   REQUIRE(begin != std::string::npos);
   size_t end = doc.find("\n## ", begin + 1);
@@ -84,7 +76,7 @@ std::map<std::string, Row> DocumentedReasons() {
 }
 
 TEST_CASE("reasons: every constant of base/reason.h is in AllReasons()") {
-  std::string header = ReadFile(SourceDir() + "/base/reason.h");
+  std::string header = base::ReadFile(SourceDir() + "/base/reason.h");
   std::set<std::string> declared;
   const std::string decl = "inline constexpr Reason k";
   for (size_t at = header.find(decl); at != std::string::npos; at = header.find(decl, at + 1)) {
