@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  librocksdb-dev librdkafka-dev libboost-dev libfmt-dev libcereal-dev
+  librocksdb-dev librdkafka-dev libboost-dev libfmt-dev
   doctest-dev libyaml-cpp-dev libssl-dev openssl nlohmann-json3-dev
   libcli11-dev libspdlog-dev libre2-dev python3 clang-format
   clang-tidy  # scripts/tidy.sh, with .clang-tidy
