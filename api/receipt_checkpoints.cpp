@@ -7,8 +7,9 @@
 
 namespace jejak::api {
 
-ReceiptCheckpoints::ReceiptCheckpoints(ledger::Ledger& ledger, ledger::SigningKey key)
-    : ledger_(ledger), key_(std::move(key)) {
+ReceiptCheckpoints::ReceiptCheckpoints(ledger::Ledger& ledger, ledger::SigningKey key,
+                                       ledger::RecordFn record)
+    : ledger_(ledger), key_(std::move(key)), record_(std::move(record)) {
   thread_.Start("jejak-receipts", [this] { Run(); });
 }
 
@@ -23,7 +24,7 @@ ReceiptCheckpoints::~ReceiptCheckpoints() {
 
 std::string ReceiptCheckpoints::Make() {
   std::lock_guard make(make_mu_);
-  std::string note = ledger::MakeCheckpoint(ledger_, key_);
+  std::string note = ledger::MakeCheckpoint(ledger_, key_, record_);
   uint64_t size = ledger::ParseCheckpoint(note).size;
   std::lock_guard lock(mu_);
   if (size > size_) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/background_thread.h"
+#include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/note.h"
 
@@ -25,7 +26,8 @@ namespace jejak::api {
 class ReceiptCheckpoints {
  public:
   // The key must be announced in ledger already. ledger must outlive this.
-  ReceiptCheckpoints(ledger::Ledger& ledger, ledger::SigningKey key);
+  // record appends the checkpoints' records (ledger::RecordFn).
+  ReceiptCheckpoints(ledger::Ledger& ledger, ledger::SigningKey key, ledger::RecordFn record);
   ~ReceiptCheckpoints();
   ReceiptCheckpoints(const ReceiptCheckpoints&) = delete;
   ReceiptCheckpoints& operator=(const ReceiptCheckpoints&) = delete;
@@ -41,6 +43,7 @@ class ReceiptCheckpoints {
 
   ledger::Ledger& ledger_;
   const ledger::SigningKey key_;
+  const ledger::RecordFn record_;
   std::mutex make_mu_;  // one checkpoint made at a time
   std::mutex mu_;       // guards the members below
   std::string note_;    // the newest checkpoint made here

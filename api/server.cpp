@@ -228,10 +228,11 @@ std::unique_ptr<ServerCore> StartCore(ServerOptions options) {
       options.ledger.env);
   if (core->signing && options.checkpoint_interval.count() > 0) {
     core->checkpointer = std::make_unique<ledger::PeriodicCheckpointer>(
-        core->engine->ledger(), *core->signing, options.checkpoint_interval);
+        core->engine->ledger(), *core->signing, options.checkpoint_interval, core->Recorder());
   }
   if (core->signing) {
-    core->receipts = std::make_unique<ReceiptCheckpoints>(core->engine->ledger(), *core->signing);
+    core->receipts = std::make_unique<ReceiptCheckpoints>(core->engine->ledger(), *core->signing,
+                                                          core->Recorder());
   }
   if (!options.kafka.empty()) {
     kafka::RelayOptions ro;
@@ -286,7 +287,8 @@ void Server::Stop() {
   if (core_->checkpointer) {
     core_->checkpointer.reset();
     try {
-      ledger::MakeCheckpoint(core_->engine->ledger(), *core_->signing);  // if the ledger grew
+      // If the ledger grew.
+      ledger::MakeCheckpoint(core_->engine->ledger(), *core_->signing, core_->Recorder());
     } catch (const Error& e) {
       fmt::print(stderr, "jejak serve: last checkpoint: {}\n", e.what());
     }

@@ -41,6 +41,10 @@ struct ServerCore {
   // With a signing key:
   std::unique_ptr<ledger::PeriodicCheckpointer> checkpointer;
   std::unique_ptr<ReceiptCheckpoints> receipts;
+  // Records checkpoints through the engine, the ledger's only appender.
+  ledger::RecordFn Recorder() {
+    return [e = engine.get()](events::Event event) { e->Record(std::move(event)); };
+  }
   std::unique_ptr<TokenKey> tokens;
   std::optional<ledger::SigningKey> signing;
   Metrics metrics;

@@ -61,7 +61,8 @@ int CreateTemporary(const std::string& path, mode_t mode, std::string* tmp) {
   }
 }
 
-// fsyncs the directory that holds path, so that a rename or link in it lasts.
+}  // namespace
+
 void SyncDirectoryOf(const std::string& path) {
   fs::path dir = fs::path(path).parent_path();
   if (dir.empty()) dir = ".";
@@ -72,8 +73,6 @@ void SyncDirectoryOf(const std::string& path) {
     throw SystemError(fmt::format("cannot sync directory {}", dir.string()), errno);
   }
 }
-
-}  // namespace
 
 Error SystemError(const std::string& what, int errnum, ErrorCode code) {
   return Error(code, fmt::format("{}: {}", what, std::system_category().message(errnum)));

@@ -23,6 +23,10 @@ Error SystemError(const std::string& what, int errnum, ErrorCode code = ErrorCod
 // file's role in the message ("key file"); empty: just "cannot read <path>".
 std::string ReadFile(const std::string& path, std::string_view what = {});
 
+// fsyncs the directory that holds path, so that a rename or link in it lasts.
+// Throws Error(kIoError) naming the directory.
+void SyncDirectoryOf(const std::string& path);
+
 enum class IfExists {
   kReplace,  // path gets the new content
   kFail,     // Error(kConflict): a file created once, such as a key, stays

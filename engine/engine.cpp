@@ -29,9 +29,12 @@ struct DeployCommand {
   events::Actor deployer;
 };
 struct BreachCheck {};
+struct RecordCommand {
+  events::Event event;
+};
 
-using Command =
-    std::variant<DeployCommand, SubmitCommand, ActCommand, WithdrawCommand, BreachCheck>;
+using Command = std::variant<DeployCommand, SubmitCommand, ActCommand, WithdrawCommand, BreachCheck,
+                             RecordCommand>;
 
 // Answers a task: its results, or the error that refused it.
 using Finish = std::function<void(std::vector<Accepted> results, std::exception_ptr error)>;
@@ -103,6 +106,8 @@ class EngineImpl final : public Engine {
   }
 
   std::vector<Accepted> CheckDeadlines() override { return Enqueue(BreachCheck{}).get(); }
+
+  void Record(events::Event event) override { Enqueue(RecordCommand{std::move(event)}).get(); }
 
   void Read(const std::function<void(const EngineState&)>& fn) const override {
     std::shared_lock lock(state_mu_);
@@ -391,6 +396,8 @@ class EngineImpl final : public Engine {
             }
           } else if constexpr (std::is_same_v<T, BreachCheck>) {
             task.events = DecideBreaches(state_, now);
+          } else if constexpr (std::is_same_v<T, RecordCommand>) {
+            task.events.push_back(std::move(cmd.event));
           } else if constexpr (std::is_same_v<T, SubmitCommand>) {
             if (!CheckReplay(task, cmd.applicant, cmd.idempotency_key, "", "submitted", "")) {
               task.events.push_back(DecideSubmit(state_, cmd, now, codes_));

@@ -82,6 +82,11 @@ class Engine {
 
   // Appends sla_breached events for deadlines passed by now; returns them.
   virtual std::vector<Accepted> CheckDeadlines() = 0;
+  // Appends one of the ledger's own events (a checkpoint_signed record,
+  // ledger/checkpoint.h) in command order, returning once it is durable: the
+  // engine numbers events before they are written, so nothing else may
+  // append to its ledger. Throws like a command's ledger write.
+  virtual void Record(events::Event event) = 0;
 
   // Runs fn with the state under a read lock. The state may include the
   // events of batches not yet durable.

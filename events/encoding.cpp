@@ -272,7 +272,7 @@ EventKeys CheckCanonical(std::string_view bytes) {
   keys.request_id = r.TextView("request_id");
   r.TextView("workflow");
   r.U32("workflow_version");
-  r.TextView("type");
+  keys.type = r.TextView("type");
   keys.actor_subject = r.TextView("actor.subject");
   r.TextView("actor.role");
   r.TextView("actor.agency");

@@ -24,6 +24,7 @@ Event Decode(std::string_view bytes);
 // The parts of an event that the ledger indexes, as views into its bytes.
 struct EventKeys {
   std::string_view request_id;
+  std::string_view type;
   std::string_view actor_subject;
 };
 

@@ -4,10 +4,26 @@ namespace jejak::events {
 
 bool IsReservedFieldName(std::string_view name) {
   using namespace fields;
-  for (std::string_view reserved :
-       {kDefinition, kDefinitionSha256, kModel, kAction, kFrom, kTo, kReason, kDeadline,
-        kTrackingCodeSha256, kState, kEnteredAt, kAttempted, kRefusal, kMessage, kKeyName, kKeyId,
-        kPublicKey, kVerifierKey}) {
+  for (std::string_view reserved : {kDefinition,
+                                    kDefinitionSha256,
+                                    kModel,
+                                    kAction,
+                                    kFrom,
+                                    kTo,
+                                    kReason,
+                                    kDeadline,
+                                    kTrackingCodeSha256,
+                                    kState,
+                                    kEnteredAt,
+                                    kAttempted,
+                                    kRefusal,
+                                    kMessage,
+                                    kKeyName,
+                                    kKeyId,
+                                    kPublicKey,
+                                    kVerifierKey,
+                                    kCheckpoint,
+                                    kIndexMark}) {
     if (name == reserved) return true;
   }
   return false;

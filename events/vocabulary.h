@@ -15,6 +15,7 @@ inline constexpr char kWithdrawn[] = "withdrawn";
 inline constexpr char kSlaBreached[] = "sla_breached";
 inline constexpr char kCommandRejected[] = "command_rejected";
 inline constexpr char kSigningKeyAdded[] = "signing_key_added";
+inline constexpr char kCheckpointSigned[] = "checkpoint_signed";
 }  // namespace types
 
 namespace fields {
@@ -41,6 +42,9 @@ inline constexpr char kKeyName[] = "key_name";          // string: the key's (an
 inline constexpr char kKeyId[] = "key_id";              // bytes: the 4-byte signed-note key id
 inline constexpr char kPublicKey[] = "public_key";      // bytes: the 32-byte Ed25519 public key
 inline constexpr char kVerifierKey[] = "verifier_key";  // string: the key in vkey form
+// checkpoint_signed: a checkpoint the ledger signed (docs/FORMAT.md, "Checkpoints")
+inline constexpr char kCheckpoint[] = "checkpoint";  // string: the whole signed note
+inline constexpr char kIndexMark[] = "index_mark";   // integer: entries indexed when it was signed
 }  // namespace fields
 
 // True for the payload names above, which workflow fields may not use.

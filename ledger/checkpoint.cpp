@@ -108,7 +108,65 @@ events::Event SigningKeyEvent(const VerifierKey& key, const events::Actor& actor
   return e;
 }
 
-std::string MakeCheckpoint(Ledger& ledger, const SigningKey& key) {
+events::Event CheckpointEvent(std::string note, uint64_t index_mark, const events::Actor& actor,
+                              int64_t time_us) {
+  events::Event e;
+  e.id = events::EventId::New();
+  e.type = events::types::kCheckpointSigned;
+  e.actor = actor;
+  e.time_us = time_us;
+  e.fields.emplace(events::fields::kCheckpoint, events::FieldValue::String(std::move(note)));
+  e.fields.emplace(events::fields::kIndexMark,
+                   events::FieldValue::Integer(static_cast<int64_t>(index_mark)));
+  return e;
+}
+
+std::string RecordedCheckpoint(const events::Event& e) {
+  auto it = e.fields.find(events::fields::kCheckpoint);
+  if (e.type != events::types::kCheckpointSigned || it == e.fields.end() ||
+      it->second.type() != events::FieldType::kString) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("a {} event with a string field \"{}\" was expected",
+                            events::types::kCheckpointSigned, events::fields::kCheckpoint));
+  }
+  return it->second.text();
+}
+
+events::Actor SystemActor() { return events::Actor{"system", "system", ""}; }
+
+namespace {
+
+// Signs a checkpoint of the ledger's size and records it.
+std::string SignAndRecord(Ledger& ledger, const SigningKey& key, const events::Actor& actor,
+                          const RecordFn& record) {
+  uint64_t n = ledger.size();
+  std::string note = SignCheckpoint({key.verifier.name, n, ledger.MerkleRoot(n), ""}, key);
+  events::Event e = CheckpointEvent(note, ledger.indexed(), actor, events::NowMicros());
+  if (record) {
+    record(std::move(e));
+  } else {
+    ledger.Append(events::Encode(e));
+  }
+  return note;
+}
+
+// Whether entries n.. are only the checkpoint_signed event of the checkpoint
+// of size n: then a new checkpoint would cover nothing new.
+bool OnlyItsRecordFollows(const Ledger& ledger, uint64_t n) {
+  uint64_t size = ledger.size();
+  if (size == n) return true;
+  if (size != n + 1) return false;
+  std::optional<Entry> next = ledger.Get(n);
+  if (!next) return false;
+  try {
+    return ParseCheckpoint(RecordedCheckpoint(events::Decode(next->bytes))).size == n;
+  } catch (const Error&) {
+    return false;  // another event
+  }
+}
+
+std::string CheckpointBy(Ledger& ledger, const SigningKey& key, const events::Actor& actor,
+                         const RecordFn& record) {
   std::optional<std::string> latest = ledger.LatestCheckpoint();
   if (!latest || !NoteSignedBy(*latest, key.verifier)) {
     throw Error(ErrorCode::kInvalidArgument,
@@ -116,11 +174,14 @@ std::string MakeCheckpoint(Ledger& ledger, const SigningKey& key) {
                             "'jejak checkpoint --key' announces it",
                             key.verifier.id, key.verifier.name));
   }
-  uint64_t n = ledger.size();
-  if (ParseCheckpoint(*latest).size == n) return *latest;
-  std::string note = SignCheckpoint({key.verifier.name, n, ledger.MerkleRoot(n), ""}, key);
-  ledger.PutCheckpoint(n, note);
-  return note;
+  if (OnlyItsRecordFollows(ledger, ParseCheckpoint(*latest).size)) return *latest;
+  return SignAndRecord(ledger, key, actor, record);
+}
+
+}  // namespace
+
+std::string MakeCheckpoint(Ledger& ledger, const SigningKey& key, const RecordFn& record) {
+  return CheckpointBy(ledger, key, SystemActor(), record);
 }
 
 std::string AnnounceAndCheckpoint(Ledger& ledger, const SigningKey& key,
@@ -128,31 +189,29 @@ std::string AnnounceAndCheckpoint(Ledger& ledger, const SigningKey& key,
   std::optional<std::string> latest = ledger.LatestCheckpoint();
   if (!latest || !NoteSignedBy(*latest, key.verifier)) {
     ledger.Append(events::Encode(SigningKeyEvent(key.verifier, actor, events::NowMicros())));
-    uint64_t n = ledger.size();
-    std::string note = SignCheckpoint({key.verifier.name, n, ledger.MerkleRoot(n), ""}, key);
-    ledger.PutCheckpoint(n, note);
-    return note;
+    return SignAndRecord(ledger, key, actor, {});
   }
-  return MakeCheckpoint(ledger, key);
+  return CheckpointBy(ledger, key, actor, {});
 }
 
 struct PeriodicCheckpointer::State {
-  State(Ledger& l, SigningKey k, std::chrono::milliseconds i)
-      : ledger(l), key(std::move(k)), interval(i) {}
+  State(Ledger& l, SigningKey k, std::chrono::milliseconds i, RecordFn r)
+      : ledger(l), key(std::move(k)), interval(i), record(std::move(r)) {}
   Ledger& ledger;
   SigningKey key;
   std::chrono::milliseconds interval;
+  RecordFn record;
   base::BackgroundThread thread;
 };
 
 PeriodicCheckpointer::PeriodicCheckpointer(Ledger& ledger, SigningKey key,
-                                           std::chrono::milliseconds interval)
-    : state_(std::make_unique<State>(ledger, std::move(key), interval)) {
-  MakeCheckpoint(ledger, state_->key);  // fails now if the key is not announced
+                                           std::chrono::milliseconds interval, RecordFn record)
+    : state_(std::make_unique<State>(ledger, std::move(key), interval, std::move(record))) {
+  MakeCheckpoint(ledger, state_->key, state_->record);  // fails now if the key is not announced
   state_->thread.Start("jejak-checkpts", [s = state_.get()] {
     while (s->thread.WaitFor(s->interval)) {
       try {
-        MakeCheckpoint(s->ledger, s->key);
+        MakeCheckpoint(s->ledger, s->key, s->record);
       } catch (const Error&) {
         // A failed write is retried at the next interval.
       }

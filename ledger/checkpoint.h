@@ -4,15 +4,18 @@
 // followed by optional non-empty extension lines, which jejak keeps but
 // does not interpret.
 // The origin is the signing key's name, so a rotated key keeps the origin.
-// The ledger keeps every checkpoint it makes, by tree size (ledger.h).
 //
 // A key signs checkpoints only after the ledger announced it with a
 // signing_key_added event (docs/FORMAT.md, "Event types"), so that anyone
-// reading the ledger can follow a key rotation.
+// reading the ledger can follow a key rotation. Every checkpoint the ledger
+// signs is then recorded in it by a checkpoint_signed event, which the ledger
+// also stores by tree size (ledger.h): deleting a stored checkpoint, or one
+// signed by a key never announced, is a finding of 'jejak ledger verify'.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,16 +45,32 @@ bool VerifyCheckpoint(std::string_view note, const VerifierKey& key, Checkpoint*
 
 // The signing_key_added event announcing key, by actor at time_us.
 events::Event SigningKeyEvent(const VerifierKey& key, const events::Actor& actor, int64_t time_us);
+// The checkpoint_signed event recording note, signed when the ledger's index
+// mark was index_mark (Ledger::indexed()), by actor at time_us. The mark is
+// recorded so that lowering the stored one cannot excuse missing index keys
+// below it ('jejak ledger verify').
+events::Event CheckpointEvent(std::string note, uint64_t index_mark, const events::Actor& actor,
+                              int64_t time_us);
+// The note a checkpoint_signed event records. Throws Error(kInvalidArgument)
+// if e is another type or has no note.
+std::string RecordedCheckpoint(const events::Event& e);
+// Who checkpoints on its own: actor "system", role "system".
+events::Actor SystemActor();
 
-// Makes, stores and returns a checkpoint of the ledger's current size, or
-// returns the latest stored one if it is of that size and signed by key.
+// Appends a checkpoint_signed event durably. Empty: Ledger::Append; where
+// an engine writes the ledger, engine::Engine::Record, which orders it among
+// the commands.
+using RecordFn = std::function<void(events::Event)>;
+
+// Makes, records and returns a checkpoint of the ledger's current size, or
+// returns the latest stored one if it is signed by key and nothing but its
+// own checkpoint_signed event was appended after it.
 // Throws Error(kInvalidArgument) if the latest checkpoint is not signed by
 // key (the key was not announced: use AnnounceAndCheckpoint).
-std::string MakeCheckpoint(Ledger& ledger, const SigningKey& key);
+std::string MakeCheckpoint(Ledger& ledger, const SigningKey& key, const RecordFn& record = {});
 // Appends a signing_key_added event for key unless the latest checkpoint is
-// already signed by it, then checkpoints. It appends to the ledger directly:
-// call it only when no engine writes this ledger (the CLI does; a server
-// does it before it opens its engine).
+// already signed by it, then checkpoints; actor is recorded as who did both.
+// It appends to the ledger directly: call it where no engine writes it.
 std::string AnnounceAndCheckpoint(Ledger& ledger, const SigningKey& key,
                                   const events::Actor& actor);
 
@@ -59,7 +78,8 @@ std::string AnnounceAndCheckpoint(Ledger& ledger, const SigningKey& key,
 // must be announced already. Errors are retried at the next interval.
 class PeriodicCheckpointer {
  public:
-  PeriodicCheckpointer(Ledger& ledger, SigningKey key, std::chrono::milliseconds interval);
+  PeriodicCheckpointer(Ledger& ledger, SigningKey key, std::chrono::milliseconds interval,
+                       RecordFn record = {});
   ~PeriodicCheckpointer();  // stops the thread
   PeriodicCheckpointer(const PeriodicCheckpointer&) = delete;
   PeriodicCheckpointer& operator=(const PeriodicCheckpointer&) = delete;

@@ -8,6 +8,7 @@
 #include "base/error.h"
 #include "base/rocks_status.h"
 #include "events/encoding.h"
+#include "events/vocabulary.h"
 #include "ledger/layout.h"
 #include "ledger/tree_check.h"
 
@@ -44,6 +45,7 @@ void Chunk::Fill(rocksdb::Iterator* it, uint64_t index, TileReader* tiles) {
   request.clear();
   actor.clear();
   not_event.clear();
+  ledger_events.clear();
   frontier_ = MerkleFrontier();
   for (auto& level : nodes_) level.clear();
   try {
@@ -98,6 +100,10 @@ void Chunk::AddEntry(uint64_t seq, std::string_view value, TileReader* tiles) {
     events::EventKeys keys = events::CheckCanonical(bytes);
     request.push_back(keys.request_id.empty() ? 0 : Fingerprint(keys.request_id));
     actor.push_back(Fingerprint(keys.actor_subject));
+    if (keys.type == events::types::kSigningKeyAdded ||
+        keys.type == events::types::kCheckpointSigned) {
+      ledger_events.emplace_back(size() - 1, events::Decode(bytes));
+    }
   } catch (const base::Error& e) {
     not_event.emplace_back(size() - 1, e.what());
     request.push_back(0);

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "events/event.h"
 #include "ledger/hash.h"
 #include "ledger/merkle.h"
 #include "ledger/rocks.h"
@@ -66,11 +67,13 @@ class Chunk {
   void Subtrees(size_t m, std::vector<Hash>* out) const;
 
   // Per entry: the stored chain hash, SHA-256(bytes), and the fingerprints
-  // of its request id (0 if none) and actor subject; and the entries that
-  // are not canonical events, with the reason, in order.
+  // of its request id (0 if none) and actor subject. In order: the entries
+  // that are not canonical events, with the reason, and the ledger's own
+  // events (signing_key_added, checkpoint_signed), decoded.
   std::vector<Hash> stored_chain, entry_hash;
   std::vector<uint64_t> request, actor;
   std::vector<std::pair<size_t, std::string>> not_event;
+  std::vector<std::pair<size_t, events::Event>> ledger_events;
 
  private:
   void Stop(uint64_t seq, std::string problem);

@@ -112,6 +112,7 @@ Indexer::Indexer(RocksLedger& r, uint64_t size)
   for (IndexIds& ids : chunks) Buffer(std::move(ids));
   if (!buffer_.empty()) WriteBuffer();
   indexed_ = size;
+  written_.store(size, std::memory_order_release);
   thread_.Start("jejak-indexer", [this] { Run(); });
 }
 
@@ -208,6 +209,7 @@ void Indexer::Buffer(IndexIds ids) {
 
 void Indexer::WriteBuffer() {
   buffer_.WriteTo(r_, ingest_dir_);
+  written_.store(buffer_.end_seq(), std::memory_order_release);
   std::lock_guard lock(buffer_mu_);
   buffer_.Clear();
 }

@@ -10,6 +10,7 @@
 // Open() writes them again.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -53,6 +54,9 @@ class Indexer {
   // Blocks until the keys of every entry below size are in the buffer or
   // written. Throws Error(kIoError) if indexing failed.
   void WaitFor(uint64_t size) const;
+  // The mark last written: the keys of every entry below it are in the
+  // index database.
+  uint64_t written() const { return written_.load(std::memory_order_acquire); }
   // Why indexing failed (the thread then stops), or "" if it did not. A
   // failed indexer is replaced by a new one, which writes the dropped keys.
   std::string problem() const;
@@ -85,6 +89,7 @@ class Indexer {
   IndexBuffer buffer_;
   std::chrono::steady_clock::time_point buffered_since_;  // the oldest key's arrival
 
+  std::atomic<uint64_t> written_{0};
   base::BackgroundThread thread_;  // runs Run(), notified by Add()
 };
 

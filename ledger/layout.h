@@ -31,10 +31,24 @@ inline constexpr char kMerkleV1[] = "merkle";
 
 // Metadata keys in "default".
 inline constexpr char kFormatKey[] = "jejak.ledger.format";
-inline constexpr char kFormatValue[] = "jejak-ledger-v3";  // indexes in DIR/index
-inline constexpr int kFormatVersion = 3;
-inline constexpr char kFormatV2[] = "jejak-ledger-v2";   // Merkle tiles, indexes beside entries
-inline constexpr char kFormatV1[] = "jejak-ledger-v1";   // one key per Merkle node
+inline constexpr char kFormatValue[] = "jejak-ledger-v4";  // checkpoints recorded by events
+inline constexpr int kFormatVersion = 4;
+inline constexpr char kFormatV3[] = "jejak-ledger-v3";  // indexes in DIR/index
+inline constexpr char kFormatV2[] = "jejak-ledger-v2";  // Merkle tiles, indexes beside entries
+inline constexpr char kFormatV1[] = "jejak-ledger-v1";  // one key per Merkle node
+// The marker of format version 1 .. kFormatVersion.
+inline const char* FormatMarker(int version) {
+  switch (version) {
+    case 1:
+      return kFormatV1;
+    case 2:
+      return kFormatV2;
+    case 3:
+      return kFormatV3;
+    default:
+      return kFormatValue;
+  }
+}
 inline constexpr char kHeadKey[] = "jejak.ledger.head";  // be64(size) || chain[size-1]
 // In the index database's "default" (v1, v2: the main one's): be64(n), the
 // index keys of every entry below n are written (indexer.h).

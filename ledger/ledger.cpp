@@ -12,7 +12,10 @@
 
 #include "base/error.h"
 #include "base/rocks_status.h"
+#include "events/encoding.h"
+#include "events/time.h"
 #include "ledger/chain.h"
+#include "ledger/checkpoint.h"
 #include "ledger/indexer.h"
 #include "ledger/layout.h"
 #include "ledger/merkle_store.h"
@@ -73,6 +76,7 @@ class LedgerImpl final : public Ledger {
       helper_ = std::make_unique<HelperThread>();
       rocks_->flush_on_close = true;  // only once open: a failed open writes nothing
       Prime();
+      if (rocks_->format == 3) RecordStoredCheckpoints();
     }
   }
 
@@ -88,6 +92,16 @@ class LedgerImpl final : public Ledger {
     // here, so that the leader's serial work per entry is a chain link and its puts.
     std::vector<Prepared> prepared = PrepareBatch(entries, helper_.get());
     if (prepared.empty()) return {};
+    // Entry i goes at size() + i or later: a checkpoint no larger covers no
+    // entry after its record.
+    for (size_t i = 0, before = size(); i < prepared.size(); ++i) {
+      if (prepared[i].checkpoint && prepared[i].checkpoint->first > before + i) {
+        throw Error(ErrorCode::kInvalidArgument,
+                    fmt::format("batch entry {} records a checkpoint of size {}, but the ledger "
+                                "holds {} entries before it",
+                                i, prepared[i].checkpoint->first, before + i));
+      }
+    }
     IndexIds ids;  // filled by the leader (LeadGroup)
 
     Writer w;
@@ -158,6 +172,11 @@ class LedgerImpl final : public Ledger {
     return IndexLookup(IndexBuffer::Index::kByActor, subject);
   }
 
+  uint64_t indexed() const override {
+    std::shared_lock lock(indexer_mu_);
+    return indexer_ ? indexer_->written() : 0;
+  }
+
   void Refresh() override {
     if (writable_) return;
     // The indexes lag the entries anyway (ledger.h), so catching up with them
@@ -189,23 +208,6 @@ class LedgerImpl final : public Ledger {
                   fmt::format("no complete Merkle subtree (level {}, index {})", level, index));
     }
     return Nodes().Node(level, index);
-  }
-
-  void PutCheckpoint(uint64_t size, const std::string& note) override {
-    if (!writable_) throw Error(ErrorCode::kInvalidArgument, "the ledger is open read-only");
-    std::shared_lock gate(gate_);
-    if (rocks_->guard->state() != WriteGuard::State::kOk) {
-      throw Error(ErrorCode::kIoError, fmt::format("{}; checkpoints are refused until it can",
-                                                   rocks_->guard->problem()));
-    }
-    try {
-      PutCheckpointNote(*rocks_, size, note);
-    } catch (const Error& e) {
-      if (e.code() == ErrorCode::kIoError) {
-        rocks_->guard->Failed(*rocks_->db, rocksdb::Status::IOError(e.what()));
-      }
-      throw;
-    }
   }
 
   WriteHealth Health() const override {
@@ -293,16 +295,43 @@ class LedgerImpl final : public Ledger {
   // compares it with the entries (a truncated tail).
   void Prime() {
     rocksdb::Status s = rocks_->db->Put(rocksdb::WriteOptions(), rocks_->meta, layout::kFormatKey,
-                                        layout::kFormatValue);
+                                        layout::FormatMarker(rocks_->format));
     if (!s.ok()) {
       rocks_->guard->Failed(*rocks_->db, s);
       base::ThrowIfError(s, "writing to the ledger");
     }
   }
 
+  // Migrates format v3 to v4: appends a checkpoint_signed event for every
+  // stored checkpoint, which v3 kept without one, then writes the marker. A
+  // crash in between records them again on the next open; a verifier takes
+  // equal records of one checkpoint as one.
+  void RecordStoredCheckpoints() {
+    std::vector<std::string> records;
+    std::unique_ptr<rocksdb::Iterator> it(
+        rocks_->db->NewIterator(rocksdb::ReadOptions(), rocks_->checkpoints));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      records.push_back(events::Encode(
+          CheckpointEvent(it->value().ToString(), indexed(), SystemActor(), events::NowMicros())));
+    }
+    base::ThrowIfError(it->status(), "reading the checkpoints");
+    it.reset();
+    try {
+      AppendBatch(std::move(records));
+    } catch (const Error& e) {
+      throw Error(e.code(), fmt::format("upgrading the ledger to {}: recording its stored "
+                                        "checkpoints failed: {}",
+                                        layout::kFormatValue, e.what()));
+    }
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    base::ThrowIfError(rocks_->db->Put(wo, rocks_->meta, layout::kFormatKey, layout::kFormatValue),
+                       "writing the format marker");
+    rocks_->format = layout::kFormatVersion;
+  }
+
   // Recover() at the front of the queue: no append runs.
   bool RecoverLeading() {
-    std::unique_lock gate(gate_);
     bool was_ok = rocks_->guard->state() == WriteGuard::State::kOk;
     if (rocks_->guard->Resume(*rocks_->db) != WriteGuard::State::kOk) return false;
     if (!was_ok || tree_stale_) {
@@ -395,6 +424,10 @@ class LedgerImpl final : public Ledger {
         rocksdb::Slice value_parts[2] = {rocksdb::Slice(AsBytes(*chain)), rocksdb::Slice(*p.bytes)};
         Check(batch->Put(rocks_->entries, rocksdb::SliceParts(&key_part, 1),
                          rocksdb::SliceParts(value_parts, 2)));
+        if (p.checkpoint) {
+          Check(batch->Put(rocks_->checkpoints, layout::SeqKey(p.checkpoint->first),
+                           p.checkpoint->second));
+        }
         w->results.push_back(Appended{*seq, *chain});
         ++*seq;
       }
@@ -515,9 +548,6 @@ class LedgerImpl final : public Ledger {
 
   std::mutex mu_;              // guards queue_
   std::deque<Writer*> queue_;  // front is the current or next leader
-  // Checkpoints are written beside the queue: shared by them, exclusive by
-  // Recover(), which must not resume RocksDB under a write.
-  std::shared_mutex gate_;
 
   mutable std::mutex head_mu_;  // guards size_ and head_ for readers
   uint64_t size_ = 0;

@@ -13,7 +13,9 @@
 //   synced write per group rather than one per call.
 // - Each entry must be a canonical event encoding (events/encoding.h). The
 //   ledger checks that (events::CheckCanonical) and reads only the request id
-//   and actor subject, to index the entry by them.
+//   and actor subject, to index the entry by them, and the type: a
+//   checkpoint_signed event's note (checkpoint.h) is also stored by its tree
+//   size, in the same synced write.
 // - The indexes are written behind the appends, off the synced path, within
 //   about a second (docs/FORMAT.md, "Ledger storage"). ReadRequest() and
 //   SeqsByActor() on the writer see every entry appended before the call; on
@@ -36,8 +38,7 @@
 //   written in the same synced batch as the entry. Open() for writing builds
 //   the tree of a ledger that has none (made before it existed) and migrates
 //   older storage formats (docs/FORMAT.md); OpenReadOnly() of a ledger in an
-//   older format throws Error(kInvalidArgument) saying so. It also keeps
-//   every signed checkpoint (checkpoint.h) by size.
+//   older format throws Error(kInvalidArgument) saying so.
 #pragma once
 
 #include <cstdint>
@@ -102,7 +103,8 @@ class Ledger {
 
   virtual ~Ledger() = default;
 
-  // Throws Error(kInvalidArgument) if an entry is not a canonical event (then
+  // Throws Error(kInvalidArgument) if an entry is not a canonical event, or
+  // records a checkpoint that is malformed or larger than the ledger (then
   // nothing of the batch is appended), Error(kIoError) if the write failed.
   virtual Appended Append(std::string bytes) = 0;
   virtual std::vector<Appended> AppendBatch(std::vector<std::string> entries) = 0;
@@ -121,6 +123,10 @@ class Ledger {
   virtual std::vector<Entry> ReadRequest(std::string_view request_id) const = 0;
   // Sequence numbers of entries whose actor subject is subject, in order.
   virtual std::vector<uint64_t> SeqsByActor(std::string_view subject) const = 0;
+
+  // The writer's index mark (indexer.h): the index keys of every entry below
+  // it are written. 0 on a read-only instance.
+  virtual uint64_t indexed() const = 0;
 
   // Read-only instances: catch up with the writer. No-op for the writer.
   virtual void Refresh() = 0;
@@ -144,9 +150,7 @@ class Ledger {
   // The stored hash of the complete subtree (level, index) (merkle.h).
   virtual Hash MerkleNode(int level, uint64_t index) const = 0;
 
-  // Signed checkpoints, kept forever by tree size. PutCheckpoint() (writer
-  // only) returns after a synced write.
-  virtual void PutCheckpoint(uint64_t size, const std::string& note) = 0;
+  // The checkpoints recorded by checkpoint_signed events, by tree size.
   virtual std::optional<std::string> GetCheckpoint(uint64_t size) const = 0;
   virtual std::optional<std::string> LatestCheckpoint() const = 0;
 };

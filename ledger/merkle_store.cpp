@@ -225,22 +225,16 @@ MerkleWriter BuildMerkleTree(RocksLedger& r, uint64_t size) {
                               "wrote it",
                               v1_size));
     }
-    base::ThrowIfError(r.db->Put(wo, r.meta, layout::kFormatKey, layout::kFormatValue),
+    // Indexes and checkpoint records migrate next (rocks.h, ledger.cpp).
+    base::ThrowIfError(r.db->Put(wo, r.meta, layout::kFormatKey, layout::kFormatV3),
                        "writing the format marker");
-    r.format = layout::kFormatVersion;
+    r.format = 3;
   }
   if (r.merkle_v1 != nullptr) {
     base::ThrowIfError(r.db->DropColumnFamily(r.merkle_v1), "dropping the v1 Merkle nodes");
     r.merkle_v1 = nullptr;
   }
   return writer;
-}
-
-void PutCheckpointNote(RocksLedger& r, uint64_t size, const std::string& note) {
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  base::ThrowIfError(r.db->Put(wo, r.checkpoints, layout::SeqKey(size), note),
-                     "storing a checkpoint");
 }
 
 std::optional<std::string> GetCheckpointNote(const RocksLedger& r, uint64_t size) {

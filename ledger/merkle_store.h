@@ -70,12 +70,12 @@ struct RocksLedger;
 // the store lacks (all of them for a ledger made before the tree existed),
 // in synced batches. A ledger of format v1 has its nodes migrated to tiles:
 // recomputed from the entries, checked against the v1 tree's root, then the
-// format marker says v2 and the v1 family is dropped (a crash in between
+// format marker says v3 (indexes and checkpoint records follow, rocks.h and
+// ledger.cpp) and the v1 family is dropped (a crash in between
 // resumes on the next open). Returns the writer at size.
 MerkleWriter BuildMerkleTree(RocksLedger& r, uint64_t size);
 
 // Checkpoints in column family "checkpoints": be64(size) -> note.
-void PutCheckpointNote(RocksLedger& r, uint64_t size, const std::string& note);
 std::optional<std::string> GetCheckpointNote(const RocksLedger& r, uint64_t size);
 std::optional<std::string> LatestCheckpointNote(const RocksLedger& r);
 

@@ -9,6 +9,8 @@
 
 #include "base/error.h"
 #include "events/encoding.h"
+#include "events/vocabulary.h"
+#include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
 
 namespace jejak::ledger {
@@ -33,8 +35,18 @@ void PrepareOne(const std::string& bytes, size_t i, Prepared* out) {
     throw Error(ErrorCode::kInvalidArgument,
                 fmt::format("not a canonical event (batch entry {}): {}", i, err.what()));
   }
-  *out =
-      Prepared{&bytes, Sha256Of(bytes), MerkleLeafHash(bytes), keys.request_id, keys.actor_subject};
+  *out = Prepared{&bytes,          Sha256Of(bytes),    MerkleLeafHash(bytes),
+                  keys.request_id, keys.actor_subject, nullptr};
+  if (keys.type == events::types::kCheckpointSigned) {
+    try {
+      std::string note = RecordedCheckpoint(events::Decode(bytes));
+      uint64_t size = ParseCheckpoint(note).size;
+      out->checkpoint = std::make_unique<std::pair<uint64_t, std::string>>(size, std::move(note));
+    } catch (const Error& err) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("batch entry {} records no checkpoint: {}", i, err.what()));
+    }
+  }
 }
 
 // The error of the lowest entry a thread failed on.

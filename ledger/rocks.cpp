@@ -147,17 +147,17 @@ void CheckFormatMarker(RocksLedger& r, const std::string& dir) {
   }
   base::ThrowIfError(s, "reading the format marker");
   if (value == layout::kFormatValue) {
+    r.format = layout::kFormatVersion;
+  } else if (value == layout::kFormatV3) {
     r.format = 3;
   } else if (value == layout::kFormatV2) {
     r.format = 2;
   } else if (value == layout::kFormatV1) {
     r.format = 1;
   } else {
-    throw Error(
-        ErrorCode::kInvalidArgument,
-        fmt::format("{} holds ledger format \"{}\"; this jejak reads \"{}\", \"{}\" "
-                    "and \"{}\"",
-                    dir, value, layout::kFormatValue, layout::kFormatV2, layout::kFormatV1));
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("{} holds ledger format \"{}\"; this jejak reads \"{}\" to \"{}\"", dir,
+                            value, layout::kFormatV1, layout::kFormatValue));
   }
 }
 
@@ -168,8 +168,7 @@ void RequireCurrentFormat(const RocksLedger& r, const std::string& dir) {
               fmt::format("{} holds ledger format \"{}\"; open it for writing once with this "
                           "jejak to upgrade it to \"{}\" ('jejak ledger migrate --data DIR', or "
                           "any command that writes)",
-                          dir, r.format == 1 ? layout::kFormatV1 : layout::kFormatV2,
-                          layout::kFormatValue));
+                          dir, layout::FormatMarker(r.format), layout::kFormatValue));
 }
 
 // The main database's handles; the old index families are left out.
@@ -361,7 +360,7 @@ std::unique_ptr<RocksLedger> OpenRocksLedger(const std::string& dir, OpenMode mo
 }
 
 void OpenIndexForWriting(RocksLedger& r) {
-  if (r.format < layout::kFormatVersion) {
+  if (r.format < 3) {
     // Not expected, but a stale index database must not survive the rebuild.
     std::error_code ec;
     fs::remove_all(IndexDir(r.dir), ec);
@@ -373,7 +372,7 @@ void OpenIndexForWriting(RocksLedger& r) {
   rocksdb::WriteOptions wo;
   wo.sync = true;
   if (r.format == 2) {
-    base::ThrowIfError(r.db->Put(wo, r.meta, layout::kFormatKey, layout::kFormatValue),
+    base::ThrowIfError(r.db->Put(wo, r.meta, layout::kFormatKey, layout::kFormatV3),
                        "writing the format marker");
     r.format = 3;
   }

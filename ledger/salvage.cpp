@@ -24,6 +24,7 @@
 #include "base/rocks_files.h"
 #include "base/wal_reader.h"
 #include "events/encoding.h"
+#include "events/time.h"
 #include "ledger/chain.h"
 #include "ledger/checkpoint.h"
 #include "ledger/layout.h"
@@ -363,14 +364,20 @@ SalvageReport Salvage(const std::string& from, const std::string& to,
                     report.saved, report.expected);
   }
   // Checkpoints within the saved entries stay valid: their roots are the new
-  // ledger's.
+  // ledger's. The saved checkpoint_signed events stored theirs again; one
+  // stored without its record (the record was not saved, or a v3 ledger had
+  // none) is recorded now, after the saved entries.
+  std::vector<std::string> records;
   for (const auto& [size, notes] : sources.checkpoints()) {
     if (size == 0 || size > report.saved) continue;
     for (const auto& note : notes) {
       try {
         if (ParseCheckpoint(note).size == size &&
             ParseCheckpoint(note).root == out->MerkleRoot(size)) {
-          out->PutCheckpoint(size, note);
+          if (out->GetCheckpoint(size) != note) {
+            records.push_back(events::Encode(
+                CheckpointEvent(note, out->indexed(), SystemActor(), events::NowMicros())));
+          }
           ++report.checkpoints;
           break;
         }
@@ -379,6 +386,7 @@ SalvageReport Salvage(const std::string& from, const std::string& to,
       }
     }
   }
+  out->AppendBatch(std::move(records));
   unsaved.close();
   if (!unsaved) throw base::SystemError(fmt::format("cannot write {}", unsaved_path), errno);
   return report;

@@ -58,6 +58,8 @@ class TreeChecker {
 
   Hash root() const;
   uint64_t checkpoints() const { return checked_checkpoints_; }
+  // Every stored checkpoint, by size.
+  const std::map<uint64_t, std::string>& stored_checkpoints() const { return checkpoints_; }
 
  private:
   // The root of the tree of size_ entries, the last of which is entry i of c.
@@ -70,7 +72,7 @@ class TreeChecker {
   // are the derived nodes of level Chunk::kLevel and above.
   MerkleFrontier upper_;
   std::vector<Hash> tail_;  // the subtrees of a partial last chunk, largest first
-  std::map<uint64_t, std::string> checkpoints_;  // size -> note, not yet checked
+  std::map<uint64_t, std::string> checkpoints_;  // size -> note
   uint64_t checked_checkpoints_ = 0;
 };
 

@@ -5,11 +5,15 @@
 #include <cstring>
 #include <future>
 #include <optional>
+#include <set>
 #include <utility>
 #include <vector>
 
+#include "base/error.h"
 #include "base/rocks_status.h"
+#include "events/vocabulary.h"
 #include "ledger/chain.h"
+#include "ledger/checkpoint.h"
 #include "ledger/entry_chunks.h"
 #include "ledger/layout.h"
 #include "ledger/rocks.h"
@@ -65,25 +69,30 @@ class Verifier {
     }
     std::optional<uint64_t> bad;
     std::string problem;
-    uint64_t mark = report_.entries;
+    if (!CheckRecordedCheckpoints(&bad, &problem)) return Fail(*bad, problem);
+    std::optional<uint64_t> mark;
     if (!ReadIndexedMark(&mark)) return Fail(last, "the index mark is malformed");
+    // Every entry below the stored mark, or below one a checkpoint recorded,
+    // must be indexed: lowering the stored mark cannot excuse older entries.
+    uint64_t indexed =
+        std::min(report_.entries, std::max(mark.value_or(UINT64_MAX), recorded_index_mark_));
     // The two indexes side by side; on the same sequence number the request
     // index's problem is named.
     std::optional<uint64_t> bad_actor;
     std::string actor_problem;
     std::future<void> actors = std::async(std::launch::async, [&] {
-      CheckIndex(r_.by_actor, layout::kByActor, fp_.actor, mark, &bad_actor, &actor_problem);
+      CheckIndex(r_.by_actor, layout::kByActor, fp_.actor, indexed, &bad_actor, &actor_problem);
     });
-    CheckIndex(r_.by_request, layout::kByRequest, fp_.request, mark, &bad, &problem);
+    CheckIndex(r_.by_request, layout::kByRequest, fp_.request, indexed, &bad, &problem);
     actors.get();
     if (bad_actor && (!bad || *bad_actor < *bad)) {
       bad = bad_actor;
       problem = std::move(actor_problem);
     }
-    if (mark > report_.entries && (!bad || *bad > report_.entries)) {
+    if (mark && *mark > report_.entries && (!bad || *bad > report_.entries)) {
       bad = report_.entries;
       problem = fmt::format("the index mark says {} entries are indexed, but the ledger holds {}",
-                            mark, report_.entries);
+                            *mark, report_.entries);
     }
     if (bad) return Fail(*bad, problem);
     // Last: a truncated tail leaves nodes and checkpoints beyond the entries,
@@ -120,14 +129,115 @@ class Verifier {
   // The writer's indexer writes index keys after their entries are durable,
   // with a mark below which all are written (ledger/indexer.h). A ledger
   // without a mark predates it: its keys were written with the entries, and
-  // *mark keeps the caller's default. Returns false if the mark is malformed.
-  bool ReadIndexedMark(uint64_t* mark) {
+  // *mark stays empty. Returns false if the mark is malformed.
+  bool ReadIndexedMark(std::optional<uint64_t>* mark) {
     std::string value;
     rocksdb::Status s =
         r_.index_db->Get(rocksdb::ReadOptions(), r_.index_meta, layout::kIndexedKey, &value);
     if (s.IsNotFound()) return true;
     base::ThrowIfError(s, "reading the index mark");
-    return layout::ParseSeqKey(value, mark);
+    uint64_t n = 0;
+    if (!layout::ParseSeqKey(value, &n)) return false;
+    *mark = n;
+    return true;
+  }
+
+  // A signing_key_added event announces a key; a checkpoint_signed event
+  // records a checkpoint, which must be signed by a key announced within the
+  // tree it covers, cover no entry after its record, and be the one stored
+  // at its size (the store's roots are checked by tree_). Returns false, with
+  // *problem, at the first that is not.
+  bool CheckLedgerEvent(uint64_t seq, const events::Event& e, std::string* problem) {
+    namespace f = events::fields;
+    if (e.type == events::types::kSigningKeyAdded) {
+      auto it = e.fields.find(f::kVerifierKey);
+      if (it == e.fields.end()) {
+        *problem = "this signing_key_added event announces no key";
+        return false;
+      }
+      try {
+        keys_.emplace_back(ParseVerifierKey(it->second.text()), seq);
+      } catch (const base::Error& err) {
+        *problem = fmt::format("the key this signing_key_added event announces is malformed: {}",
+                               err.what());
+        return false;
+      }
+      return true;
+    }
+    std::string note;
+    Checkpoint c;
+    try {
+      note = RecordedCheckpoint(e);
+      c = ParseCheckpoint(note);
+    } catch (const base::Error& err) {
+      *problem = fmt::format("this checkpoint_signed event records no checkpoint: {}", err.what());
+      return false;
+    }
+    auto mark = e.fields.find(f::kIndexMark);
+    if (mark == e.fields.end() || mark->second.type() != events::FieldType::kInteger ||
+        mark->second.number() < 0 || static_cast<uint64_t>(mark->second.number()) > seq) {
+      *problem = "this checkpoint_signed event records no index mark, or one beyond itself";
+      return false;
+    }
+    if (c.size > seq) {
+      *problem = fmt::format(
+          "the checkpoint of size {} is recorded at entry {}, before entries "
+          "it covers",
+          c.size, seq);
+      return false;
+    }
+    std::string why =
+        fmt::format("origin \"{}\" was never announced before size {}", c.origin, c.size);
+    bool signed_ok = false;
+    for (const auto& [key, announced] : keys_) {
+      Checkpoint parsed;
+      if (announced >= c.size || key.name != c.origin) continue;
+      if (VerifyCheckpoint(note, key, &parsed, &why)) {
+        signed_ok = true;
+        break;
+      }
+    }
+    if (!signed_ok) {
+      *problem = fmt::format(
+          "the checkpoint of size {} recorded here is not signed by a key the "
+          "ledger announced before it ({})",
+          c.size, why);
+      return false;
+    }
+    const auto& stored = tree_.stored_checkpoints();
+    auto it = stored.find(c.size);
+    if (it == stored.end()) {
+      *problem = fmt::format(
+          "the checkpoint of size {} recorded here is missing from the "
+          "stored checkpoints (deleted?)",
+          c.size);
+      return false;
+    }
+    if (it->second != note) {
+      *problem =
+          fmt::format("the stored checkpoint of size {} is not the one recorded here", c.size);
+      return false;
+    }
+    recorded_.insert(c.size);
+    recorded_index_mark_ =
+        std::max(recorded_index_mark_, static_cast<uint64_t>(mark->second.number()));
+    return true;
+  }
+
+  // Every stored checkpoint must be recorded by a checkpoint_signed event.
+  bool CheckRecordedCheckpoints(std::optional<uint64_t>* bad, std::string* problem) const {
+    for (const auto& [size, note] : tree_.stored_checkpoints()) {
+      // Those beyond the entries are named so by tree_.Finish().
+      if (size <= report_.entries && recorded_.count(size) == 0) {
+        *bad = size;
+        *problem = fmt::format(
+            "the stored checkpoint of size {} is recorded by no "
+            "checkpoint_signed event in the ledger",
+            size);
+        return false;
+      }
+    }
+    return true;
   }
 
   // The entry pass: continuity, chain hashes, canonical events, the tree.
@@ -147,6 +257,7 @@ class Verifier {
   // The in-order work on a filled chunk. Returns false at the first problem.
   bool Link(const Chunk& chunk, Hash* chain, uint64_t total) {
     std::string tree_problem;
+    size_t next_event = 0;
     for (size_t i = 0; i < chunk.size(); ++i) {
       uint64_t seq = chunk.first() + i;
       Hash derived = ChainLink(seq, *chain, chunk.entry_hash[i]);
@@ -162,6 +273,13 @@ class Verifier {
       if (!tree_.Add(chunk, i, &tree_problem)) {
         Fail(seq, tree_problem);
         return false;
+      }
+      if (next_event < chunk.ledger_events.size() && chunk.ledger_events[next_event].first == i) {
+        if (!CheckLedgerEvent(seq, chunk.ledger_events[next_event].second, &tree_problem)) {
+          Fail(seq, tree_problem);
+          return false;
+        }
+        ++next_event;
       }
       *chain = derived;
       report_.entries = seq + 1;
@@ -260,6 +378,9 @@ class Verifier {
   VerifyReport report_;
   Fingerprints fp_;
   TreeChecker tree_;
+  uint64_t recorded_index_mark_ = 0;  // the largest a checkpoint_signed event recorded
+  std::vector<std::pair<VerifierKey, uint64_t>> keys_;  // announced keys, with their entry
+  std::set<uint64_t> recorded_;                         // sizes of the checkpoints recorded so far
 };
 
 }  // namespace

@@ -5,13 +5,16 @@
 // It checks, in order: sequence continuity (no gap), each chain hash, that
 // each entry decodes as a canonical event, that every stored Merkle node and
 // every checkpoint's root match the tree derived from the entries (and that
-// none lies beyond them), the head record, and that the request and actor
-// indexes hold one key per entry below the index mark (entries above it are
-// not indexed yet) and no key that points elsewhere or past the end. Checkpoint
-// signatures are not checked here: 'jejak checkpoint verify' does that.
+// none lies beyond them); that every checkpoint_signed event's checkpoint is
+// signed by a key a signing_key_added event announced within the tree it
+// covers and is the one stored at its size, and that every stored checkpoint
+// is recorded so; the head record; and that the request and actor indexes
+// hold no key that points elsewhere or past the end, and one key per entry
+// except recent ones above the index mark, which may not be indexed yet.
 //
 // A hash chain cannot tell a rewritten suffix whose hashes were all
-// recomputed from the original; signed checkpoints exist for that.
+// recomputed from the original, nor can signatures by a key kept on the same
+// host: checkpoints kept elsewhere (receipts, witnesses) exist for that.
 #pragma once
 
 #include <cstdint>

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/files.h"
 #include "base/rocks_log.h"
 #include "base/rocks_status.h"
 #include "base/wal_reader.h"
@@ -356,16 +357,40 @@ std::unique_ptr<rocksdb::DB> OpenDb(const std::string& dir,
   return std::unique_ptr<rocksdb::DB>(db);
 }
 
+// Makes an empty store with its marker in dir, which must not exist or be
+// empty. It is made in a sibling directory and renamed into place, so that a
+// crash never leaves a half-made store, which the next open would refuse.
+void CreateStore(const std::string& dir, rocksdb::Env* env) {
+  std::string staging = dir + ".creating";
+  std::error_code ec;
+  fs::remove_all(staging, ec);  // an interrupted creation's
+  fs::create_directories(staging, ec);
+  {
+    auto guard = std::make_shared<base::WriteGuard>("the projections database");
+    std::unique_ptr<rocksdb::DB> db = OpenDb(staging, guard, env);
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    base::ThrowIfError(db->Put(wo, kFormatKey, kFormat), "writing the format marker");
+    base::ThrowIfError(db->Close(), fmt::format("creating projections {}", dir));
+  }
+  fs::rename(staging, dir, ec);  // replaces an empty directory
+  if (ec) {
+    throw Error(ErrorCode::kIoError, fmt::format("creating projections {}: {}", dir, ec.message()));
+  }
+  base::SyncDirectoryOf(dir);
+}
+
 }  // namespace
 
 std::unique_ptr<Store> Store::Open(const std::string& dir, rocksdb::Env* env) {
   std::error_code ec;
-  bool exists = fs::exists(fs::path(dir) / "CURRENT");
-  if (!exists && fs::exists(dir) && !fs::is_empty(dir, ec)) {
-    throw Error(ErrorCode::kInvalidArgument,
-                fmt::format("{} is not empty and holds no jejak projections", dir));
+  if (!fs::exists(fs::path(dir) / "CURRENT")) {
+    if (fs::exists(dir) && !fs::is_empty(dir, ec)) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("{} is not empty and holds no jejak projections", dir));
+    }
+    CreateStore(dir, env);
   }
-  fs::create_directories(dir, ec);
   auto guard = std::make_shared<base::WriteGuard>("the projections database");
   std::unique_ptr<rocksdb::DB> db = OpenDb(dir, guard, env);
   std::string format;
@@ -377,12 +402,14 @@ std::unique_ptr<Store> Store::Open(const std::string& dir, rocksdb::Env* env) {
     db.reset();
     base::ThrowIfError(rocksdb::DestroyDB(dir, rocksdb::Options()),
                        fmt::format("clearing projections {}", dir));
+    fs::remove_all(dir, ec);
+    CreateStore(dir, env);
     guard = std::make_shared<base::WriteGuard>("the projections database");
     db = OpenDb(dir, guard, env);
-    exists = false;
-    s = rocksdb::Status::NotFound();
+    format = kFormat;
+    s = rocksdb::Status::OK();
   }
-  if (!(s.IsNotFound() && !exists) && (!s.ok() || format != kFormat)) {
+  if (!s.ok() || format != kFormat) {
     throw Error(ErrorCode::kInvalidArgument,
                 fmt::format("{} does not hold jejak projections ({})", dir, kFormat));
   }

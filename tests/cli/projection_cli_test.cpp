@@ -79,7 +79,8 @@ TEST_CASE("cli projections: killing a catch-up mid-way changes no result") {
   for (int round = 0; round < 3; ++round) {
     std::filesystem::remove_all(dir.Sub("projections"));
     testing::Subprocess p({JejakBin(), "report", "agency", "--json", "--data", dir.path()});
-    std::this_thread::sleep_for(std::chrono::milliseconds(50 + rng() % 250));
+    // From the store's creation (the first few ms) to well into the catch-up.
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 + rng() % 250));
     p.Kill(SIGKILL);
     p.Wait();
     json after_kill = Reports(dir);  // resumes from whatever was committed

@@ -141,6 +141,8 @@ TEST_CASE("proof cli: consistency from an old checkpoint and an export") {
   std::string proof = s.dir.Sub("proof.json"), exp = s.dir.Sub("export.json");
   REQUIRE(s.Submit("3273010101900001", s.dir.Sub("r1.json")).exit_code == 0);
   REQUIRE(s.J({"checkpoint", "--data", s.data, "--out", old_cp}).exit_code == 0);
+  std::string rolled = s.dir.Sub("rolled-back");  // the ledger as it was then
+  std::filesystem::copy(s.data, rolled, std::filesystem::copy_options::recursive);
   REQUIRE(s.Submit("3273010101900002", s.dir.Sub("r2.json")).exit_code == 0);
   REQUIRE(s.Submit("3273010101900003", s.dir.Sub("r3.json")).exit_code == 0);
   RunResult p = s.J({"ledger", "prove", "--since", old_cp, "--data", s.data, "--out", proof,
@@ -157,6 +159,13 @@ TEST_CASE("proof cli: consistency from an old checkpoint and an export") {
   CHECK(s.J({"checkpoint", "verify", s.dir.Sub("forged.txt"), new_cp, "--proof", proof, "--key",
              s.pub})
             .exit_code == 1);
+  // A ledger rolled back behind a checkpoint its auditor holds is a tamper
+  // finding (exit 1), not bad input.
+  RunResult rollback = s.J({"ledger", "prove", "--since", new_cp, "--data", rolled});
+  CHECK(rollback.exit_code == 1);
+  CHECK(rollback.err.find("rolled back") != std::string::npos);
+  CHECK(s.J({"checkpoint", "verify", new_cp, old_cp, "--proof", proof, "--key", s.pub}).exit_code ==
+        1);
 
   REQUIRE(s.J({"ledger", "export", "--from", "1", "--out", exp, "--data", s.data}).exit_code == 0);
   CHECK(s.J({"ledger", "verify-export", exp, "--key", s.pub}).exit_code == 0);

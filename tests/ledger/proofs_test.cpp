@@ -313,9 +313,10 @@ struct Signed {
   }
 };
 
-TEST_CASE("checkpoint: announces a new key once and keeps every checkpoint") {
+TEST_CASE("checkpoint: announces a new key once and records every checkpoint") {
   Signed s;
-  CHECK(s.ledger->size() == 12);  // the signing_key_added event
+  // The signing_key_added event, then the checkpoint's record.
+  CHECK(s.ledger->size() == 13);
   auto e = events::Decode(s.ledger->Get(11)->bytes);
   CHECK(e.type == "signing_key_added");
   CHECK(e.fields.at("verifier_key").text() == FormatVerifierKey(s.key.verifier));
@@ -324,17 +325,74 @@ TEST_CASE("checkpoint: announces a new key once and keeps every checkpoint") {
   REQUIRE(VerifyCheckpoint(s.checkpoint, s.key.verifier, &c, &problem));
   CHECK(c.size == 12);
   CHECK(c.root == s.ledger->MerkleRoot(12));
-  CHECK(MakeCheckpoint(*s.ledger, s.key) == s.checkpoint);  // nothing new
+  auto record = events::Decode(s.ledger->Get(12)->bytes);
+  CHECK(record.type == "checkpoint_signed");
+  CHECK(RecordedCheckpoint(record) == s.checkpoint);
+  CHECK(s.ledger->GetCheckpoint(12) == s.checkpoint);
+  // Nothing but its own record follows it: nothing new to sign.
+  CHECK(MakeCheckpoint(*s.ledger, s.key) == s.checkpoint);
+  CHECK(s.ledger->size() == 13);
   s.ledger->Append(Bytes(99));
   std::string second = AnnounceAndCheckpoint(*s.ledger, s.key, {"admin", "admin", ""});
-  CHECK(s.ledger->size() == 13);  // no second announcement
+  CHECK(s.ledger->size() == 15);  // no second announcement; one record
+  CHECK(ParseCheckpoint(second).size == 14);
   CHECK(s.ledger->GetCheckpoint(12) == s.checkpoint);
   CHECK(s.ledger->LatestCheckpoint() == second);
   // A rotated key is announced before it signs.
   SigningKey next = GenerateSigningKey("jejak.go.id/test");
   CHECK_THROWS_AS(MakeCheckpoint(*s.ledger, next), Error);
   AnnounceAndCheckpoint(*s.ledger, next, {"admin", "admin", ""});
-  CHECK(s.ledger->size() == 14);
+  CHECK(s.ledger->size() == 17);
+  VerifyReport r = VerifyLedger(s.dir.path());
+  CAPTURE(r.problem);
+  CHECK(r.ok);
+  CHECK(r.checkpoints == 3);
+}
+
+TEST_CASE("checkpoint: a v3 ledger's stored checkpoints are recorded when it is upgraded") {
+  TempDir dir;
+  SigningKey key = GenerateSigningKey("jejak.go.id/test");
+  std::string note;
+  {
+    auto ledger = Ledger::Open(dir.path());
+    ledger->Append(events::Encode(SigningKeyEvent(key.verifier, {"admin", "admin", ""}, 1)));
+    for (uint64_t i = 0; i < 5; ++i) ledger->Append(Bytes(i));
+    note = SignCheckpoint({key.verifier.name, 6, ledger->MerkleRoot(6), ""}, key);
+  }
+  {
+    // What format v3 kept: the checkpoint, without a record.
+    testing::RawDb raw(dir.path(), testing::LedgerFamilies());
+    raw.Put(layout::kCheckpoints, layout::SeqKey(6), note);
+    raw.Put("default", layout::kFormatKey, layout::kFormatV3);
+  }
+  CHECK_THROWS_WITH_AS(Ledger::OpenReadOnly(dir.path()), doctest::Contains("jejak-ledger-v3"),
+                       Error);
+  {
+    auto ledger = Ledger::Open(dir.path());
+    REQUIRE(ledger->size() == 7);
+    auto record = events::Decode(ledger->Get(6)->bytes);
+    CHECK(RecordedCheckpoint(record) == note);
+  }
+  VerifyReport r = VerifyLedger(dir.path());
+  CAPTURE(r.problem);
+  CHECK(r.ok);
+  CHECK(r.checkpoints == 1);
+  CHECK(testing::RawDb(dir.path(), testing::LedgerFamilies()).Get("default", layout::kFormatKey) ==
+        layout::kFormatValue);
+}
+
+TEST_CASE("checkpoint: a record must be a well-formed checkpoint that covers no entry after it") {
+  TempDir dir;
+  SigningKey key = GenerateSigningKey("jejak.go.id/test");
+  auto ledger = Ledger::Open(dir.path());
+  for (uint64_t i = 0; i < 3; ++i) ledger->Append(Bytes(i));
+  events::Actor system{"system", "system", ""};
+  std::string ahead = SignCheckpoint({key.verifier.name, 5, Hash{}, ""}, key);
+  CHECK_THROWS_AS(ledger->Append(events::Encode(CheckpointEvent(ahead, 0, system, 1))), Error);
+  CHECK_THROWS_AS(ledger->Append(events::Encode(CheckpointEvent("not a note", 0, system, 1))),
+                  Error);
+  CHECK(ledger->size() == 3);
+  CHECK(!ledger->LatestCheckpoint());
 }
 
 TEST_CASE("checkpoint: extension lines are kept byte for byte and an empty one is malformed") {

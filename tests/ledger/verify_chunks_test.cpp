@@ -146,16 +146,16 @@ TEST_CASE("verify chunks: a checkpoint inside a later chunk") {
     size = ledger->size();
     AppendRange(*ledger, 20000, kSize);
   }
-  REQUIRE(size == 20001);
+  REQUIRE(size == 20002);  // the key's announcement and the checkpoint's record
   VerifyReport r = VerifyLedger(dir.path());
   CAPTURE(r.problem);
   CHECK(r.ok);
   CHECK(r.checkpoints == 1);
   SUBCASE("with a wrong root") {
-    Checkpoint wrong{key.verifier.name, size, Sha256Of("not the root"), ""};
+    Checkpoint wrong{key.verifier.name, 20001, Sha256Of("not the root"), ""};
     RawDb(dir.path(), LedgerFamilies())
-        .Put(layout::kCheckpoints, layout::SeqKey(size), SignCheckpoint(wrong, key));
-    FailsAt(dir.path(), size - 1, "the checkpoint of size 20001 does not match the entries");
+        .Put(layout::kCheckpoints, layout::SeqKey(20001), SignCheckpoint(wrong, key));
+    FailsAt(dir.path(), 20000, "the checkpoint of size 20001 does not match the entries");
   }
 }
 

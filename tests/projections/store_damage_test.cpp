@@ -7,6 +7,8 @@
 #include <fstream>
 #include <string>
 
+#include <rocksdb/db.h>
+
 #include "base/error.h"
 #include "base/wal_reader.h"
 #include "projections/store.h"
@@ -57,6 +59,34 @@ TEST_CASE("projections: a damaged write-ahead log record refuses the open and ke
   std::erase_if(before, [](const auto& f) { return f.first.starts_with("LOG"); });
   std::erase_if(after, [](const auto& f) { return f.first.starts_with("LOG"); });
   CHECK(after == before);
+}
+
+TEST_CASE("projections: a creation killed half-way leaves nothing the next open refuses") {
+  testing::TempDir dir;
+  std::string path = dir.Sub("proj");
+  // What a kill during the creation leaves: a half-made store beside an
+  // empty directory.
+  {
+    rocksdb::Options o;
+    o.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(o, path + ".creating", &raw).ok());
+    delete raw;
+  }
+  fs::create_directories(path);
+  {
+    auto s = Store::Open(path);
+    s->Put("rq|IZIN-1", "x");
+    s->Commit(1);
+  }
+  CHECK(!fs::exists(path + ".creating"));
+  auto again = Store::Open(path);
+  CHECK(again->Get("rq|IZIN-1") == "x");
+  // A directory with other content is still refused, and kept.
+  fs::create_directories(dir.Sub("other"));
+  std::ofstream(dir.Sub("other") + "/file") << "x";
+  CHECK_THROWS_AS(Store::Open(dir.Sub("other")), base::Error);
+  CHECK(fs::exists(dir.Sub("other") + "/file"));
 }
 
 }  // namespace
