@@ -20,8 +20,24 @@ namespace {
 using base::Error;
 using base::ErrorCode;
 
-constexpr uint8_t kAlgEd25519 = 0x01;
 constexpr char kSigPrefix[] = "\xE2\x80\x94 ";  // U+2014 em dash, then a space
+
+// The message a cosignature signs (c2sp.org/tlog-cosignature).
+std::string CosignedMessage(std::string_view text, uint64_t timestamp) {
+  return fmt::format("cosignature/v1\ntime {}\n{}", timestamp, text);
+}
+
+std::string Be64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(v >> (56 - 8 * i));
+  return out;
+}
+
+uint64_t ReadBe64(std::string_view b) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = v << 8 | static_cast<uint8_t>(b[i]);
+  return v;
+}
 
 struct PkeyFree {
   void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
@@ -76,18 +92,19 @@ std::string Be32(uint32_t v) {
           static_cast<char>(v)};
 }
 
-// "<hex id>+<base64(0x01 || 32 bytes)>" after the name; fills id and bytes.
-void ParseIdAndKey(std::string_view rest, const char* what, uint32_t* id,
+// "<hex id>+<base64(type || 32 bytes)>" after the name; fills id, type and bytes.
+void ParseIdAndKey(std::string_view rest, const char* what, uint32_t* id, uint8_t* type,
                    std::array<uint8_t, 32>* bytes) {
   size_t plus = rest.find('+');
   std::string raw;
   if (plus != 8 || !base::Base64Decode(rest.substr(9), &raw) || raw.size() != 33 ||
-      static_cast<uint8_t>(raw[0]) != kAlgEd25519) {
+      (static_cast<uint8_t>(raw[0]) != kNoteSigner && static_cast<uint8_t>(raw[0]) != kCosigner)) {
     throw Error(ErrorCode::kInvalidArgument,
-                fmt::format("malformed {}: expected <name>+<8 hex digits>+<base64 of 0x01 and a "
-                            "32-byte Ed25519 key>",
+                fmt::format("malformed {}: expected <name>+<8 hex digits>+<base64 of 0x01 (a "
+                            "log's key) or 0x04 (a witness's) and a 32-byte Ed25519 key>",
                             what));
   }
+  *type = static_cast<uint8_t>(raw[0]);
   std::string id_bytes = base::FromHex(rest.substr(0, 8));
   *id = static_cast<uint32_t>(static_cast<uint8_t>(id_bytes[0])) << 24 |
         static_cast<uint8_t>(id_bytes[1]) << 16 | static_cast<uint8_t>(id_bytes[2]) << 8 |
@@ -114,21 +131,23 @@ void CheckKeyName(std::string_view name) {
   }
 }
 
-uint32_t Ed25519KeyId(std::string_view name, const std::array<uint8_t, 32>& public_key) {
+uint32_t KeyId(std::string_view name, uint8_t type, const std::array<uint8_t, 32>& public_key) {
   Sha256 sha;
+  const char sep[2] = {'\n', static_cast<char>(type)};
   Hash h = sha.Update(name)
-               .Update(std::string_view("\n\x01", 2))
+               .Update(std::string_view(sep, 2))
                .Update(std::string_view(reinterpret_cast<const char*>(public_key.data()), 32))
                .Finish();
   return uint32_t{h[0]} << 24 | uint32_t{h[1]} << 16 | uint32_t{h[2]} << 8 | h[3];
 }
 
-SigningKey GenerateSigningKey(std::string name) {
+SigningKey GenerateSigningKey(std::string name, uint8_t type) {
   CheckKeyName(name);
   SigningKey k;
   if (RAND_bytes(k.seed.data(), 32) != 1) throw Crypto("drawing random bytes");
+  k.verifier.type = type;
   k.verifier.public_key = PublicFromSeed(k.seed);
-  k.verifier.id = Ed25519KeyId(name, k.verifier.public_key);
+  k.verifier.id = KeyId(name, type, k.verifier.public_key);
   k.verifier.name = std::move(name);
   return k;
 }
@@ -148,9 +167,9 @@ SigningKey ParseSigningKey(std::string_view text) {
   SigningKey k;
   k.verifier.name = std::string(text.substr(0, plus));
   CheckKeyName(k.verifier.name);
-  ParseIdAndKey(text.substr(plus + 1), "signing key", &k.verifier.id, &k.seed);
+  ParseIdAndKey(text.substr(plus + 1), "signing key", &k.verifier.id, &k.verifier.type, &k.seed);
   k.verifier.public_key = PublicFromSeed(k.seed);
-  if (Ed25519KeyId(k.verifier.name, k.verifier.public_key) != k.verifier.id) {
+  if (KeyId(k.verifier.name, k.verifier.type, k.verifier.public_key) != k.verifier.id) {
     throw Error(ErrorCode::kInvalidArgument, "signing key: the key id does not match the key");
   }
   return k;
@@ -166,21 +185,21 @@ VerifierKey ParseVerifierKey(std::string_view text) {
   VerifierKey k;
   k.name = std::string(text.substr(0, plus));
   CheckKeyName(k.name);
-  ParseIdAndKey(text.substr(plus + 1), "verifier key", &k.id, &k.public_key);
-  if (Ed25519KeyId(k.name, k.public_key) != k.id) {
+  ParseIdAndKey(text.substr(plus + 1), "verifier key", &k.id, &k.type, &k.public_key);
+  if (KeyId(k.name, k.type, k.public_key) != k.id) {
     throw Error(ErrorCode::kInvalidArgument, "verifier key: the key id does not match the key");
   }
   return k;
 }
 
 std::string FormatVerifierKey(const VerifierKey& k) {
-  std::string raw(1, static_cast<char>(kAlgEd25519));
+  std::string raw(1, static_cast<char>(k.type));
   raw.append(reinterpret_cast<const char*>(k.public_key.data()), 32);
   return fmt::format("{}+{:08x}+{}", k.name, k.id, base::Base64Encode(raw));
 }
 
 std::string FormatSigningKey(const SigningKey& k) {
-  std::string raw(1, static_cast<char>(kAlgEd25519));
+  std::string raw(1, static_cast<char>(k.verifier.type));
   raw.append(reinterpret_cast<const char*>(k.seed.data()), 32);
   return fmt::format("PRIVATE+KEY+{}+{:08x}+{}", k.verifier.name, k.verifier.id,
                      base::Base64Encode(raw));
@@ -205,13 +224,29 @@ std::string SignNote(std::string_view text, const SigningKey& key) {
                 "a note's text must end in a newline and hold no "
                 "blank line");
   }
+  if (key.verifier.type != kNoteSigner) {
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("{} is a witness's cosigning key, not a log's signing key", key.verifier.name));
+  }
   std::string blob = Be32(key.verifier.id) + Sign(text, key);
   return fmt::format("{}\n{}{} {}\n", text, kSigPrefix, key.verifier.name,
                      base::Base64Encode(blob));
 }
 
+std::string CosignatureLine(std::string_view text, const SigningKey& key, uint64_t timestamp) {
+  if (key.verifier.type != kCosigner || timestamp > uint64_t{INT64_MAX}) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("{} cannot cosign: not a cosigning key, or a time past 2^63 - 1",
+                            key.verifier.name));
+  }
+  std::string blob =
+      Be32(key.verifier.id) + Be64(timestamp) + Sign(CosignedMessage(text, timestamp), key);
+  return fmt::format("{}{} {}\n", kSigPrefix, key.verifier.name, base::Base64Encode(blob));
+}
+
 bool OpenNote(std::string_view note, const VerifierKey& key, std::string* text,
-              std::string* problem) {
+              std::string* problem, uint64_t* timestamp) {
   size_t split = note.rfind("\n\n");
   if (split == std::string_view::npos || note.empty() || note.back() != '\n') {
     *problem = "not a signed note: no blank line before the signature lines";
@@ -239,7 +274,17 @@ bool OpenNote(std::string_view note, const VerifierKey& key, std::string* text,
     if (line.substr(0, space) != key.name) continue;
     named = true;
     if (blob.substr(0, 4) != Be32(key.id)) continue;
-    if (blob.size() != 68 || !Verify(body, std::string_view(blob).substr(4), key)) {
+    std::string_view sig = std::string_view(blob).substr(4);
+    bool ok = false;
+    if (key.type == kCosigner) {
+      uint64_t time = sig.size() == 72 ? ReadBe64(sig) : 0;
+      ok = sig.size() == 72 && time <= uint64_t{INT64_MAX} &&
+           Verify(CosignedMessage(body, time), sig.substr(8), key);
+      if (ok && timestamp) *timestamp = time;
+    } else {
+      ok = sig.size() == 64 && Verify(body, sig, key);
+    }
+    if (!ok) {
       *problem = fmt::format(
           "the signature by {} (key id {:08x}) does not verify: the signed "
           "text or the signature was changed",
