@@ -38,5 +38,6 @@ void AddProofCommands(CLI::App& app, Context& ctx);
 void AddProjectionCommands(CLI::App& app, Context& ctx);
 void AddProjectCommand(CLI::App& app, Context& ctx);
 void AddServeCommands(CLI::App& app, Context& ctx);
+void AddWitnessCommands(CLI::App& app, Context& ctx);
 
 }  // namespace jejak::cli

@@ -46,6 +46,7 @@ int Main(int argc, char** argv) {
   cli::AddProjectionCommands(app, ctx);
   cli::AddProjectCommand(app, ctx);
   cli::AddServeCommands(app, ctx);
+  cli::AddWitnessCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

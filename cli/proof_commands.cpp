@@ -25,15 +25,22 @@ struct ProofOptions {
   std::string out, name = "jejak.go.id/ledger", key, subject = "admin";
   std::string file, old_checkpoint, new_checkpoint, proof, checkpoint_out;
   std::optional<uint64_t> from, to, seq;
+  bool witness = false;
 };
 
 int RunKeysGenerate(const Context& ctx, const ProofOptions& o) {
+  if (o.witness && o.name == ProofOptions().name) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "a witness key needs its own --name, e.g. ombudsman.go.id/saksi");
+  }
   std::filesystem::create_directories(o.out);
-  std::string skey = o.out + "/jejak.key", vkey = o.out + "/jejak.pub";
+  std::string base = o.out + (o.witness ? "/witness" : "/jejak");
+  std::string skey = base + ".key", vkey = base + ".pub";
   if (std::filesystem::exists(skey)) {
     throw Error(ErrorCode::kConflict, fmt::format("{} exists; refusing to overwrite a key", skey));
   }
-  ledger::SigningKey key = ledger::GenerateSigningKey(o.name);
+  ledger::SigningKey key =
+      ledger::GenerateSigningKey(o.name, o.witness ? ledger::kCosigner : ledger::kNoteSigner);
   // 0600 from its creation; kFail keeps a key made meanwhile by another run.
   base::WriteFileAtomically(skey, ledger::FormatSigningKey(key) + "\n", 0600,
                             base::IfExists::kFail);
@@ -186,6 +193,8 @@ void AddProofCommands(CLI::App& app, Context& ctx) {
   gen->add_option("--out", o.out, "Directory for the key files (e.g. DATA/keys)")->required();
   gen->add_option("--name", o.name, "Key name, also the checkpoints' origin line")
       ->capture_default_str();
+  gen->add_flag("--witness", o.witness,
+                "A witness's cosigning key instead (DIR/witness.key and .pub; needs --name)");
   AddCommonFlags(gen, ctx, false);
   OnRun(gen, ctx, [](const Context& c) { return RunKeysGenerate(c, o); });
 

@@ -17,6 +17,7 @@
 #include "base/error.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "cli/listen.h"
 #include "cli/signals.h"
 #include "events/time.h"
 #include "projections/report_options.h"
@@ -62,16 +63,7 @@ int RunServe(const Context& ctx, const ServeOptions& o) {
   api::ServerOptions so;
   so.data_dir = ctx.data_dir;
   so.workflows_dir = o.workflows;
-  size_t colon = o.listen.rfind(':');
-  if (colon == std::string::npos) {
-    throw Error(ErrorCode::kInvalidArgument, "--listen must look like HOST:PORT");
-  }
-  so.http.host = o.listen.substr(0, colon);
-  try {
-    so.http.port = static_cast<uint16_t>(std::stoul(o.listen.substr(colon + 1)));
-  } catch (const std::exception&) {
-    throw Error(ErrorCode::kInvalidArgument, "--listen must look like HOST:PORT");
-  }
+  ParseListen(o.listen, &so.http);
   so.http.threads = o.threads > 0
                         ? o.threads
                         : static_cast<int>(std::max(4u, std::thread::hardware_concurrency() * 2));
