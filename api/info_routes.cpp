@@ -79,7 +79,7 @@ Response Checkpoint(ServerCore& core) {
   }
   Response r;
   r.content_type = "text/plain; charset=utf-8";
-  r.body = *note;
+  r.body = ledger::WithCosignatures(core.engine->ledger(), *note);
   return r;
 }
 

@@ -14,6 +14,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/receipt.h"
+#include "witness/cosigner.h"
 
 namespace jejak::cli {
 namespace {
@@ -26,7 +27,30 @@ struct ProofOptions {
   std::string file, old_checkpoint, new_checkpoint, proof, checkpoint_out;
   std::optional<uint64_t> from, to, seq;
   bool witness = false;
+  std::vector<std::string> witnesses;  // jejak checkpoint: NAME=KEY@URL
+  std::optional<size_t> quorum;
+  std::vector<std::string> witness_keys;  // verifiers: trusted witnesses
 };
+
+// The witnesses a verify command trusts, and how many must have cosigned
+// (default: all of them).
+ledger::WitnessQuorum TrustedWitnesses(const ProofOptions& o) {
+  ledger::WitnessQuorum q;
+  for (const auto& k : o.witness_keys) {
+    q.keys.push_back(ledger::LoadVerifierKey(k));
+    if (q.keys.back().type != ledger::kCosigner) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("--witness-key {}: not a witness's cosigning key", k));
+    }
+  }
+  q.quorum = o.quorum.value_or(q.keys.size());
+  if (q.quorum > q.keys.size()) {
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("--quorum {} exceeds the {} --witness-key given", q.quorum, q.keys.size()));
+  }
+  return q;
+}
 
 int RunKeysGenerate(const Context& ctx, const ProofOptions& o) {
   if (o.witness && o.name == ProofOptions().name) {
@@ -64,19 +88,45 @@ int RunCheckpoint(const Context& ctx, const ProofOptions& o) {
   auto key_path = SigningKeyPath(ctx, o.key);
   if (!key_path) throw Error(ErrorCode::kInvalidArgument, "--key FILE is required");
   ledger::SigningKey key = ledger::LoadSigningKey(*key_path);
+  std::vector<witness::WitnessConfig> witnesses;
+  for (const auto& w : o.witnesses) witnesses.push_back(witness::ParseWitnessOption(w));
+  size_t quorum = o.quorum.value_or(witnesses.size());
+  if (quorum > witnesses.size()) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("--witness-quorum {} exceeds the {} witnesses given", quorum,
+                            witnesses.size()));
+  }
   auto ledger = ledger::Ledger::Open(ctx.LedgerDir());
   std::string note = ledger::AnnounceAndCheckpoint(*ledger, key, {o.subject, "admin", ""});
+  witness::CosignResult cosigned{note, 0, {}};
+  if (!witnesses.empty()) {
+    witness::Cosigner cosigner(std::move(witnesses), [&](uint64_t m, uint64_t n) {
+      return ledger->ConsistencyProof(m, n);
+    });
+    cosigned = cosigner.Cosign(note);
+    ledger::Checkpoint c = ledger::ParseCheckpoint(note);
+    if (cosigned.note.size() > note.size()) {
+      ledger->AddCosignatures(c.size, cosigned.note.substr(note.size()));
+    }
+    for (const auto& refusal : cosigned.refusals) fmt::print(stderr, "jejak: {}\n", refusal);
+  }
+  note = ledger::WithCosignatures(*ledger, note);
   if (!o.out.empty()) base::WriteFileAtomically(o.out, note, kOutputFileMode);
   if (ctx.json) {
     ledger::Checkpoint c = ledger::ParseCheckpoint(note);
     std::cout << nlohmann::json{{"size", c.size},
                                 {"root", ledger::HashToHex(c.root)},
-                                {"checkpoint", note}}
+                                {"checkpoint", note},
+                                {"cosignatures", cosigned.cosignatures},
+                                {"refusals", cosigned.refusals}}
                      .dump()
               << std::endl;
   } else {
     fmt::print("{}", note);
   }
+  // A refusal is a finding: the log may have been rewritten, or a witness
+  // saw a fork.
+  if (!cosigned.refusals.empty() || cosigned.cosignatures < quorum) return kExitCheckFailed;
   return kExitOk;
 }
 
@@ -96,12 +146,13 @@ int Report(const Context& ctx, const ledger::OfflineCheck& check, const std::str
 int RunCheckpointVerify(const Context& ctx, const ProofOptions& o) {
   auto check = ledger::VerifyConsistencyDoc(base::ReadFile(o.old_checkpoint),
                                             base::ReadFile(o.new_checkpoint), ReadJsonFile(o.proof),
-                                            ledger::LoadVerifierKey(o.key));
+                                            ledger::LoadVerifierKey(o.key), TrustedWitnesses(o));
   return Report(ctx, check, "the new checkpoint's ledger extends the old one's");
 }
 
 int RunReceiptVerify(const Context& ctx, const ProofOptions& o) {
-  auto check = ledger::VerifyReceipt(ReadJsonFile(o.file), ledger::LoadVerifierKey(o.key));
+  auto check = ledger::VerifyReceipt(ReadJsonFile(o.file), ledger::LoadVerifierKey(o.key),
+                                     TrustedWitnesses(o));
   return Report(ctx, check, "the entry is in the ledger");
 }
 
@@ -147,8 +198,10 @@ int RunProve(const Context& ctx, const ProofOptions& o) {
                old_cp.size);
     return kExitCheckFailed;
   }
-  if (!o.checkpoint_out.empty())
-    base::WriteFileAtomically(o.checkpoint_out, latest, kOutputFileMode);
+  if (!o.checkpoint_out.empty()) {
+    base::WriteFileAtomically(o.checkpoint_out, ledger::WithCosignatures(*ledger, latest),
+                              kOutputFileMode);
+  }
   Output(ctx, o.out, ledger::MakeConsistency(*ledger, old_cp.size, latest));
   return kExitOk;
 }
@@ -170,7 +223,8 @@ int RunExport(const Context& ctx, const ProofOptions& o) {
 }
 
 int RunVerifyExport(const Context& ctx, const ProofOptions& o) {
-  auto check = ledger::VerifyExport(ReadJsonFile(o.file), ledger::LoadVerifierKey(o.key));
+  auto check = ledger::VerifyExport(ReadJsonFile(o.file), ledger::LoadVerifierKey(o.key),
+                                    TrustedWitnesses(o));
   return Report(ctx, check, "every exported entry is in the ledger");
 }
 
@@ -185,6 +239,12 @@ void OnRun(CLI::App* cmd, Context& ctx, Fn fn) {
 void AddProofCommands(CLI::App& app, Context& ctx) {
   static ProofOptions o;  // lives as long as the parsed command line
   const char* pub_help = "Verifier key: the .pub file made by 'jejak keys generate', or its text";
+  auto AddWitnessFlags = [](CLI::App* cmd) {
+    cmd->add_option("--witness-key", o.witness_keys,
+                    "A trusted witness's key (.pub file or text, repeatable): the checkpoint "
+                    "must be cosigned by --quorum of them");
+    cmd->add_option("--quorum", o.quorum, "Cosignatures needed (default: every --witness-key)");
+  };
 
   auto* keys = app.add_subcommand("keys", "Signing keys for checkpoints");
   keys->require_subcommand(1);
@@ -205,6 +265,11 @@ void AddProofCommands(CLI::App& app, Context& ctx) {
   cp->add_option("--key", o.key, "Signing key (default: DATA/keys/jejak.key)");
   cp->add_option("--out", o.out, "Also write the checkpoint to FILE");
   cp->add_option("--as", o.subject, "Who announces a new key (recorded as the actor)");
+  cp->add_option("--witness", o.witnesses,
+                 "Have the checkpoint cosigned by a witness: NAME=VERIFIER_KEY@URL (repeatable; "
+                 "the key as text or its .pub file). A refusal exits 1");
+  cp->add_option("--witness-quorum", o.quorum,
+                 "Cosignatures needed, else exit 1 (default: every --witness)");
   AddCommonFlags(cp, ctx);
   cp->callback([&ctx, cp] {
     if (cp->get_subcommands().empty()) ctx.run = [&ctx] { return RunCheckpoint(ctx, o); };
@@ -215,6 +280,7 @@ void AddProofCommands(CLI::App& app, Context& ctx) {
   cpv->add_option("NEW", o.new_checkpoint, "The newer checkpoint file")->required();
   cpv->add_option("--proof", o.proof, "Consistency proof from 'jejak ledger prove'")->required();
   cpv->add_option("--key", o.key, pub_help)->required();
+  AddWitnessFlags(cpv);
   AddCommonFlags(cpv, ctx, false);
   OnRun(cpv, ctx, [](const Context& c) { return RunCheckpointVerify(c, o); });
 
@@ -224,6 +290,7 @@ void AddProofCommands(CLI::App& app, Context& ctx) {
       "verify", "Check a receipt offline: event and bytes, chain hash, inclusion, signature");
   rv->add_option("FILE", o.file, "Receipt JSON file")->required();
   rv->add_option("--key", o.key, pub_help)->required();
+  AddWitnessFlags(rv);
   AddCommonFlags(rv, ctx, false);
   OnRun(rv, ctx, [](const Context& c) { return RunReceiptVerify(c, o); });
   auto* rs = receipt->add_subcommand(
@@ -253,6 +320,7 @@ void AddProofCommands(CLI::App& app, Context& ctx) {
   auto* ve = ledger->add_subcommand("verify-export", "Check an export file offline");
   ve->add_option("FILE", o.file, "Export file")->required();
   ve->add_option("--key", o.key, pub_help)->required();
+  AddWitnessFlags(ve);
   AddCommonFlags(ve, ctx, false);
   OnRun(ve, ctx, [](const Context& c) { return RunVerifyExport(c, o); });
 }

@@ -1,6 +1,7 @@
 #include "ledger/checkpoint.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <charconv>
 #include <cstring>
@@ -192,6 +193,28 @@ std::string AnnounceAndCheckpoint(Ledger& ledger, const SigningKey& key,
     return SignAndRecord(ledger, key, actor, {});
   }
   return CheckpointBy(ledger, key, actor, {});
+}
+
+bool CheckCosignatures(std::string_view note, const WitnessQuorum& q, std::string* problem) {
+  size_t cosigned = 0;
+  std::vector<std::string> missing;
+  for (const auto& key : q.keys) {
+    std::string text, why;
+    if (OpenNote(note, key, &text, &why)) {
+      ++cosigned;
+    } else {
+      missing.push_back(key.name);
+    }
+  }
+  if (cosigned >= q.quorum) return true;
+  *problem = fmt::format("{} of the {} trusted witnesses cosigned it, fewer than the quorum of {} "
+                         "(missing: {})",
+                         cosigned, q.keys.size(), q.quorum, fmt::join(missing, ", "));
+  return false;
+}
+
+std::string WithCosignatures(const Ledger& ledger, const std::string& note) {
+  return note + ledger.Cosignatures(ParseCheckpoint(note).size);
 }
 
 struct PeriodicCheckpointer::State {

@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "events/event.h"
 #include "ledger/hash.h"
@@ -73,6 +74,19 @@ std::string MakeCheckpoint(Ledger& ledger, const SigningKey& key, const RecordFn
 // It appends to the ledger directly: call it where no engine writes it.
 std::string AnnounceAndCheckpoint(Ledger& ledger, const SigningKey& key,
                                   const events::Actor& actor);
+
+// Witnesses a verifier trusts: at least quorum of them, distinct keys, must
+// have cosigned a checkpoint (c2sp.org/tlog-cosignature).
+struct WitnessQuorum {
+  std::vector<VerifierKey> keys;  // cosigner keys
+  size_t quorum = 0;
+};
+// Counts the keys of q with a valid cosignature in note; false, with
+// *problem naming the count and the quorum, if it is below the quorum.
+bool CheckCosignatures(std::string_view note, const WitnessQuorum& q, std::string* problem);
+
+// note (a stored checkpoint) followed by the cosignatures kept for it.
+std::string WithCosignatures(const Ledger& ledger, const std::string& note);
 
 // A thread that checkpoints the ledger every interval while it grew. The key
 // must be announced already. Errors are retried at the next interval.

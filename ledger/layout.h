@@ -50,6 +50,9 @@ inline const char* FormatMarker(int version) {
   }
 }
 inline constexpr char kHeadKey[] = "jejak.ledger.head";  // be64(size) || chain[size-1]
+// kCosignaturesPrefix || be64(size): witnesses' cosignature lines of the
+// checkpoint of that size (c2sp.org/tlog-cosignature).
+inline constexpr char kCosignaturesPrefix[] = "jejak.ledger.cosignatures/";
 // In the index database's "default" (v1, v2: the main one's): be64(n), the
 // index keys of every entry below n are written (indexer.h).
 inline constexpr char kIndexedKey[] = "jejak.ledger.indexed";

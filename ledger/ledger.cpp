@@ -252,6 +252,32 @@ class LedgerImpl final : public Ledger {
     return ok;
   }
 
+  void AddCosignatures(uint64_t size, const std::string& lines) override {
+    if (!writable_) throw Error(ErrorCode::kInvalidArgument, "the ledger is open read-only");
+    if (rocks_->guard->state() != WriteGuard::State::kOk) {
+      throw Error(ErrorCode::kIoError, fmt::format("{}; cosignatures are refused until it can",
+                                                   rocks_->guard->problem()));
+    }
+    std::lock_guard lock(cosignatures_mu_);  // read, then write
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    rocksdb::Status s = rocks_->db->Put(wo, rocks_->meta, CosignaturesKey(size),
+                                        Cosignatures(size) + lines);
+    if (!s.ok()) {
+      rocks_->guard->Failed(*rocks_->db, s);
+      base::ThrowIfError(s, "storing cosignatures");
+    }
+  }
+
+  std::string Cosignatures(uint64_t size) const override {
+    std::string lines;
+    rocksdb::Status s =
+        rocks_->db->Get(rocksdb::ReadOptions(), rocks_->meta, CosignaturesKey(size), &lines);
+    if (s.IsNotFound()) return "";
+    base::ThrowIfError(s, "reading cosignatures");
+    return lines;
+  }
+
   std::optional<std::string> GetCheckpoint(uint64_t size) const override {
     return GetCheckpointNote(*rocks_, size);
   }
@@ -273,6 +299,10 @@ class LedgerImpl final : public Ledger {
   }
 
   static void Check(const rocksdb::Status& s) { base::ThrowIfError(s, "building a ledger batch"); }
+
+  static std::string CosignaturesKey(uint64_t size) {
+    return layout::kCosignaturesPrefix + layout::SeqKey(size);
+  }
 
   // Empties a batch of the last group for the next, keeping its memory: a
   // fresh batch for every group cost a page fault per 4 KB of it. One that a
@@ -549,6 +579,7 @@ class LedgerImpl final : public Ledger {
   std::mutex mu_;              // guards queue_
   std::deque<Writer*> queue_;  // front is the current or next leader
 
+  std::mutex cosignatures_mu_;  // one AddCosignatures() at a time
   mutable std::mutex head_mu_;  // guards size_ and head_ for readers
   uint64_t size_ = 0;
   Hash head_{};

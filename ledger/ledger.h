@@ -152,6 +152,13 @@ class Ledger {
 
   // The checkpoints recorded by checkpoint_signed events, by tree size.
   virtual std::optional<std::string> GetCheckpoint(uint64_t size) const = 0;
+  // Witnesses' cosignatures of the checkpoint of size: note signature lines,
+  // each ending in '\n', kept beside it (not in an entry: each verifies on its
+  // own, with its witness's key). AddCosignatures() (writer only) appends
+  // lines to those kept, in a synced write; Error(kIoError) while appends are
+  // refused.
+  virtual void AddCosignatures(uint64_t size, const std::string& lines) = 0;
+  virtual std::string Cosignatures(uint64_t size) const = 0;
   virtual std::optional<std::string> LatestCheckpoint() const = 0;
 };
 

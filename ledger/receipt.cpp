@@ -157,10 +157,12 @@ struct Checker {
     return true;
   }
 
-  bool SignedCheckpoint(const json& doc, const VerifierKey& key, Checkpoint* c) {
+  bool SignedCheckpoint(const json& doc, const VerifierKey& key, const WitnessQuorum& witnesses,
+                        Checkpoint* c) {
     std::string note, why;
     if (!String(doc, "checkpoint", &note)) return false;
     if (!VerifyCheckpoint(note, key, c, &why)) return Fail("checkpoint: " + why);
+    if (!CheckCosignatures(note, witnesses, &why)) return Fail("checkpoint: " + why);
     return true;
   }
 };
@@ -176,7 +178,7 @@ json MakeReceipt(const Ledger& ledger, uint64_t seq, const std::string& checkpoi
   json r = {{"format", kReceiptFormat}};
   r.update(EntryJson(GetEntry(ledger, seq)));
   r["previous_chain"] = HashToHex(PreviousChain(ledger, seq));
-  r["checkpoint"] = checkpoint;
+  r["checkpoint"] = WithCosignatures(ledger, checkpoint);
   r["inclusion_proof"] = HashesJson(ledger.InclusionProof(seq, c.size));
   return r;
 }
@@ -204,7 +206,7 @@ json MakeExport(const Ledger& ledger, uint64_t from, uint64_t to, const std::str
           {"previous_chain", HashToHex(PreviousChain(ledger, from))},
           {"left_subtrees", HashesJson(left)},
           {"entries", std::move(entries)},
-          {"checkpoint", checkpoint},
+          {"checkpoint", WithCosignatures(ledger, checkpoint)},
           {"consistency_proof", HashesJson(ledger.ConsistencyProof(to, c.size))}};
 }
 
@@ -213,11 +215,11 @@ json MakeConsistency(const Ledger& ledger, uint64_t old_size, const std::string&
   return {{"format", kConsistencyFormat},
           {"old_size", old_size},
           {"new_size", c.size},
-          {"new_checkpoint", checkpoint},
+          {"new_checkpoint", WithCosignatures(ledger, checkpoint)},
           {"proof", HashesJson(ledger.ConsistencyProof(old_size, c.size))}};
 }
 
-OfflineCheck VerifyReceipt(const json& r, const VerifierKey& key) {
+OfflineCheck VerifyReceipt(const json& r, const VerifierKey& key, const WitnessQuorum& witnesses) {
   Checker c;
   uint64_t seq;
   Hash previous, chain;
@@ -228,7 +230,7 @@ OfflineCheck VerifyReceipt(const json& r, const VerifierKey& key) {
   bool ok = c.Format(r, kReceiptFormat) && c.Uint(r, "seq", &seq) &&
             c.HashMember(r, "previous_chain", &previous) &&
             c.EntryMembers(r, seq, previous, &chain, &bytes, "") &&
-            c.SignedCheckpoint(r, key, &cp) && c.Hashes(r, "inclusion_proof", &proof);
+            c.SignedCheckpoint(r, key, witnesses, &cp) && c.Hashes(r, "inclusion_proof", &proof);
   if (ok && seq >= cp.size) {
     ok = c.Fail(
         fmt::format("checkpoint: its tree of {} entries does not include entry {}", cp.size, seq));
@@ -241,7 +243,7 @@ OfflineCheck VerifyReceipt(const json& r, const VerifierKey& key) {
   return Result(c, ok, cp.size);
 }
 
-OfflineCheck VerifyExport(const json& doc, const VerifierKey& key) {
+OfflineCheck VerifyExport(const json& doc, const VerifierKey& key, const WitnessQuorum& witnesses) {
   Checker c;
   uint64_t from, to;
   Hash chain;
@@ -252,7 +254,8 @@ OfflineCheck VerifyExport(const json& doc, const VerifierKey& key) {
   bool ok = c.Format(doc, kExportFormat) && c.Uint(doc, "from", &from) && c.Uint(doc, "to", &to) &&
             c.HashMember(doc, "previous_chain", &chain) && c.Hashes(doc, "left_subtrees", &left) &&
             c.Member(doc, "entries", json::value_t::array, &entries) &&
-            c.SignedCheckpoint(doc, key, &cp) && c.Hashes(doc, "consistency_proof", &proof);
+            c.SignedCheckpoint(doc, key, witnesses, &cp) &&
+            c.Hashes(doc, "consistency_proof", &proof);
   if (!ok) return Result(c, false, 0);
   if (from > to || entries->size() != to - from) {
     return Result(c, c.Fail("entries: there must be exactly to - from of them"), cp.size);
@@ -292,7 +295,7 @@ OfflineCheck VerifyExport(const json& doc, const VerifierKey& key) {
 
 OfflineCheck VerifyConsistencyDoc(const std::string& old_checkpoint,
                                   const std::string& new_checkpoint, const json& proof_doc,
-                                  const VerifierKey& key) {
+                                  const VerifierKey& key, const WitnessQuorum& witnesses) {
   Checker c;
   Checkpoint old_cp, new_cp;
   std::string why;
@@ -301,7 +304,8 @@ OfflineCheck VerifyConsistencyDoc(const std::string& old_checkpoint,
   if (!VerifyCheckpoint(old_checkpoint, key, &old_cp, &why)) {
     return Result(c, c.Fail("old checkpoint: " + why), 0);
   }
-  if (!VerifyCheckpoint(new_checkpoint, key, &new_cp, &why)) {
+  if (!VerifyCheckpoint(new_checkpoint, key, &new_cp, &why) ||
+      !CheckCosignatures(new_checkpoint, witnesses, &why)) {
     return Result(c, c.Fail("new checkpoint: " + why), 0);
   }
   bool ok = proof_doc.is_object() && c.Format(proof_doc, kConsistencyFormat) &&

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <string>
 
+#include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/note.h"
 
@@ -41,12 +42,16 @@ struct OfflineCheck {
   uint64_t tree_size = 0;  // of the checkpoint checked
 };
 
-OfflineCheck VerifyReceipt(const nlohmann::json& receipt, const VerifierKey& key);
-OfflineCheck VerifyExport(const nlohmann::json& doc, const VerifierKey& key);
+// Each also checks that the (newer) checkpoint is cosigned by a quorum of
+// witnesses (none by default).
+OfflineCheck VerifyReceipt(const nlohmann::json& receipt, const VerifierKey& key,
+                           const WitnessQuorum& witnesses = {});
+OfflineCheck VerifyExport(const nlohmann::json& doc, const VerifierKey& key,
+                          const WitnessQuorum& witnesses = {});
 // Checks both checkpoints' signatures and the proof (a kConsistencyFormat
 // document) from the old to the new checkpoint.
 OfflineCheck VerifyConsistencyDoc(const std::string& old_checkpoint,
                                   const std::string& new_checkpoint, const nlohmann::json& proof,
-                                  const VerifierKey& key);
+                                  const VerifierKey& key, const WitnessQuorum& witnesses = {});
 
 }  // namespace jejak::ledger

@@ -4,8 +4,11 @@ docs/FORMAT.md alone, with the Python standard library only.
 
   python3 scripts/jejak_verify.py receipt FILE --key PUBKEY
   python3 scripts/jejak_verify.py export FILE --key PUBKEY
+      [--witness-key WITNESS_PUBKEY]... [--quorum N]
 
-PUBKEY is a verifier key file (DATA/keys/jejak.pub) or its text. Signatures
+PUBKEY is a verifier key file (DATA/keys/jejak.pub) or its text. With
+--witness-key, the checkpoint must also carry cosignatures (C2SP
+tlog-cosignature) by at least N of those witnesses (default: all). Signatures
 are checked with the `openssl` command (Ed25519, `pkeyutl -verify -rawin`);
 without it the verifier says clearly that they were NOT checked.
 Exit status: 0 verified, 1 a check failed, 2 bad usage or unreadable input.
@@ -212,16 +215,58 @@ def frontier_append(subtrees, leaf):
 # ---- Keys, signed notes, checkpoints -------------------------------------
 
 class Key:
-    def __init__(self, text):
+    """A verifier key: type 1 signs a log's checkpoints, type 4 a witness's
+    cosignatures (tlog-cosignature, cosignature/v1)."""
+
+    def __init__(self, text, kind=1):
         parts = text.strip().split("+", 2)
         if len(parts) != 3 or len(parts[1]) != 8:
             raise ValueError("not a verifier key <name>+<key id>+<base64 key>")
         self.name, raw = parts[0], base64.b64decode(parts[2], validate=True)
-        if len(raw) != 33 or raw[0] != 1:
-            raise ValueError("not an Ed25519 verifier key")
+        if len(raw) != 33 or raw[0] != kind:
+            raise ValueError("not an Ed25519 %s key (type %d)" %
+                             ("witness" if kind == 4 else "log", kind))
         self.pub, self.id = raw[1:], bytes.fromhex(parts[1])
-        if sha256(self.name.encode() + b"\n\x01" + self.pub)[:4] != self.id:
+        if sha256(self.name.encode() + b"\n" + bytes([kind]) + self.pub)[:4] != self.id:
             raise ValueError("the key id does not match the key")
+
+
+def load_key(path_or_text, kind=1):
+    text = open(path_or_text).read() if os.path.isfile(path_or_text) else path_or_text
+    return Key(text, kind)
+
+
+def cosigned_by(note, key):
+    """True/False (None without openssl): whether note carries a valid
+    cosignature by witness key: be64(time) || Ed25519 over
+    "cosignature/v1\\ntime <time>\\n" + the checkpoint text."""
+    split = note.rfind("\n\n")
+    text, sigs = note[:split + 1], note[split + 2:].splitlines()
+    for line in sigs:
+        name, _, b64 = line[2:].partition(" ")
+        try:
+            blob = base64.b64decode(b64, validate=True)
+        except ValueError:
+            continue
+        if name != key.name or blob[:4] != key.id or len(blob) != 4 + 8 + 64:
+            continue
+        t = struct.unpack(">Q", blob[4:12])[0]
+        msg = b"cosignature/v1\ntime %d\n" % t + text.encode()
+        return openssl_verify(key.pub, msg, blob[12:])
+    return False
+
+
+def check_quorum(note, witnesses, quorum, status):
+    count = 0
+    for w in witnesses:
+        ok = cosigned_by(note, w)
+        if ok is None:
+            status["signatures"] = False
+            ok = True
+        count += 1 if ok else 0
+    if count < quorum:
+        raise Failed("checkpoint: %d of the %d trusted witnesses cosigned it, fewer than the "
+                     "quorum of %d" % (count, len(witnesses), quorum))
 
 
 def openssl_verify(pub, msg, sig):
@@ -343,6 +388,7 @@ def verify_receipt(doc, key, status):
     previous = hexhash(doc, "previous_chain")
     _, b = check_entry(doc, seq, previous)
     size, root = open_checkpoint(doc.get("checkpoint"), key, status)
+    check_quorum(doc["checkpoint"], status["witnesses"], status["quorum"], status)
     proof = hashes(doc, "inclusion_proof")
     if seq >= size:
         raise Failed("checkpoint: its tree of %d entries does not include entry %d" % (size, seq))
@@ -360,6 +406,7 @@ def verify_export(doc, key, status):
     left = hashes(doc, "left_subtrees")
     entries = member(doc, "entries", list)
     size, root = open_checkpoint(doc.get("checkpoint"), key, status)
+    check_quorum(doc["checkpoint"], status["witnesses"], status["quorum"], status)
     proof = hashes(doc, "consistency_proof")
     if start > end or len(entries) != end - start:
         raise Failed("entries: there must be exactly to - from of them")
@@ -383,12 +430,21 @@ def main():
     ap.add_argument("kind", choices=["receipt", "export"])
     ap.add_argument("file")
     ap.add_argument("--key", required=True, help="verifier key file or text")
+    ap.add_argument("--witness-key", action="append", default=[],
+                    help="a trusted witness's key, file or text (repeatable)")
+    ap.add_argument("--quorum", type=int, default=None,
+                    help="cosignatures needed (default: every --witness-key)")
     a = ap.parse_args()
     try:
-        text = open(a.key).read() if os.path.isfile(a.key) else a.key
-        key = Key(text)
+        key = load_key(a.key)
+        witnesses = [load_key(w, 4) for w in a.witness_key]
     except (OSError, ValueError) as e:
-        print("jejak_verify: bad --key: %s" % e, file=sys.stderr)
+        print("jejak_verify: bad --key or --witness-key: %s" % e, file=sys.stderr)
+        return 2
+    quorum = len(witnesses) if a.quorum is None else a.quorum
+    if quorum < 0 or quorum > len(witnesses):
+        print("jejak_verify: --quorum must be between 0 and the number of --witness-key",
+              file=sys.stderr)
         return 2
     try:
         with open(a.file, encoding="utf-8") as f:
@@ -396,7 +452,7 @@ def main():
     except (OSError, ValueError) as e:
         print("jejak_verify: cannot read %s: %s" % (a.file, e), file=sys.stderr)
         return 2
-    status = {"signatures": True}
+    status = {"signatures": True, "witnesses": witnesses, "quorum": quorum}
     try:
         what = (verify_receipt if a.kind == "receipt" else verify_export)(doc, key, status)
     except Failed as e:
