@@ -151,6 +151,12 @@ Response MetricsText(ServerCore& core) {
     g.relay_lag = g.ledger_size > s.published ? g.ledger_size - s.published : 0;
     g.relay_published = s.published;
   }
+  if (core.witnessing) {
+    witness::WitnessingStatus w = core.witnessing->status();
+    g.witnesses = w.witnesses;
+    g.witness_cosignatures = w.cosignatures;
+    g.witness_refusals = w.refusals;
+  }
   Response r;
   r.content_type = "text/plain; version=0.0.4";
   r.body = core.metrics.Render(g);
@@ -167,10 +173,16 @@ Response Health(ServerCore& core) {
   json ledger = {{"writable", h.appends}, {"state", kStates[h.state]}, {"write_errors", h.errors}};
   if (!h.problem.empty()) ledger["problem"] = h.problem;
   bool ok = h.state == ledger::WriteHealth::kOk && projections.empty();
-  json out = {{"status", ok ? "ok" : "degraded"},
-              {"ledger_size", core.engine->ledger().size()},
-              {"ledger", ledger}};
+  json out = {{"ledger_size", core.engine->ledger().size()}, {"ledger", ledger}};
   if (!projections.empty()) out["projections"] = {{"problem", projections}};
+  if (core.witnessing) {
+    witness::WitnessingStatus w = core.witnessing->status();
+    out["witnesses"] = {{"configured", w.witnesses},    {"quorum", w.quorum},
+                        {"checkpoint_size", w.size},    {"cosignatures", w.cosignatures},
+                        {"refusals_total", w.refusals}, {"last_refusals", w.last_refusals}};
+    ok = ok && !w.below_quorum();
+  }
+  out["status"] = ok ? "ok" : "degraded";
   return JsonResponse(200, out);
 }
 

@@ -86,6 +86,14 @@ std::string Metrics::Render(const Gauges& g) const {
     Gauge(out, "jejak_relay_published_entries", "Ledger entries known to be in Kafka.",
           g.relay_published);
   }
+  if (g.witnesses > 0) {
+    Gauge(out, "jejak_witnesses", "Witnesses configured (jejak serve --witness).", g.witnesses);
+    Gauge(out, "jejak_witness_cosignatures",
+          "Cosignatures of the latest checkpoint sent to the witnesses.", g.witness_cosignatures);
+    Describe(out, "jejak_witness_refusals_total", "counter",
+             "Checkpoints a witness refused or could not be asked about (each is logged).");
+    out += fmt::format("jejak_witness_refusals_total {}\n", g.witness_refusals);
+  }
   return out;
 }
 

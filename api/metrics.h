@@ -27,7 +27,10 @@ class Metrics {
     uint64_t relay_published = 0;
     bool ledger_degraded = false;  // the ledger cannot write (ledger::WriteHealth)
     uint64_t ledger_write_errors = 0;
-    uint64_t projection_errors = 0;  // failed catch-ups (LiveProjector)
+    uint64_t projection_errors = 0;   // failed catch-ups (LiveProjector)
+    size_t witnesses = 0;             // configured (jejak serve --witness)
+    size_t witness_cosignatures = 0;  // of the latest checkpoint sent to them
+    uint64_t witness_refusals = 0;
   };
   std::string Render(const Gauges& gauges) const;
 

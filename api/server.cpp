@@ -234,6 +234,14 @@ std::unique_ptr<ServerCore> StartCore(ServerOptions options) {
     core->receipts = std::make_unique<ReceiptCheckpoints>(core->engine->ledger(), *core->signing,
                                                           core->Recorder());
   }
+  if (!options.witnesses.empty()) {
+    if (!core->signing) {
+      throw Error(ErrorCode::kInvalidArgument, "--witness needs a signing key (--key)");
+    }
+    core->witnessing = std::make_unique<witness::LogWitnessing>(
+        core->engine->ledger(), options.witnesses, options.witness_quorum, options.witness_interval,
+        [](const std::string& line) { fmt::print(stderr, "jejak serve: {}\n", line); });
+  }
   if (!options.kafka.empty()) {
     kafka::RelayOptions ro;
     ro.data_dir = options.data_dir;
@@ -292,6 +300,14 @@ void Server::Stop() {
     } catch (const Error& e) {
       fmt::print(stderr, "jejak serve: last checkpoint: {}\n", e.what());
     }
+  }
+  if (core_->witnessing) {
+    try {
+      core_->witnessing->CosignLatest();  // the last checkpoint too
+    } catch (const Error& e) {
+      fmt::print(stderr, "jejak serve: last cosigning: {}\n", e.what());
+    }
+    core_->witnessing.reset();
   }
   // The engine may still answer a command that outlived the grace period:
   // its answer is posted to the stopped server and dropped, so the HTTP

@@ -26,6 +26,7 @@
 #include "api/http_server.h"
 #include "api/router.h"
 #include "ledger/ledger.h"
+#include "witness/cosigner.h"
 
 namespace jejak::api {
 
@@ -42,6 +43,12 @@ struct ServerOptions {
   // How often a signed checkpoint is made while the ledger grows (receipts
   // make their own as well); zero: only on demand and for receipts.
   std::chrono::milliseconds checkpoint_interval{60'000};
+  // With a signing key: witnesses that cosign the latest checkpoint, looked
+  // for every witness_interval (witness/log_witnessing.h); /healthz says
+  // degraded while the latest got fewer than witness_quorum cosignatures.
+  std::vector<witness::WitnessConfig> witnesses;
+  size_t witness_quorum = 0;
+  std::chrono::milliseconds witness_interval{1000};
   std::string kafka;  // HOST:PORT; empty: no relay
   std::string kafka_topic = "jejak.events";
   int64_t applicant_token_ttl_s = int64_t{90} * 86'400;

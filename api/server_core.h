@@ -29,6 +29,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/note.h"
 #include "projections/live_projector.h"
+#include "witness/log_witnessing.h"
 
 namespace jejak::api {
 
@@ -41,6 +42,7 @@ struct ServerCore {
   // With a signing key:
   std::unique_ptr<ledger::PeriodicCheckpointer> checkpointer;
   std::unique_ptr<ReceiptCheckpoints> receipts;
+  std::unique_ptr<witness::LogWitnessing> witnessing;  // with --witness
   // Records checkpoints through the engine, the ledger's only appender.
   ledger::RecordFn Recorder() {
     return [e = engine.get()](events::Event event) { e->Record(std::move(event)); };

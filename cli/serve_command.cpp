@@ -21,6 +21,7 @@
 #include "cli/signals.h"
 #include "events/time.h"
 #include "projections/report_options.h"
+#include "witness/cosigner.h"
 
 namespace jejak::cli {
 namespace {
@@ -37,6 +38,8 @@ struct ServeOptions {
   std::optional<double> address_rate, address_burst;
   std::vector<std::string> trusted_proxies;
   size_t status_cache = 32'768;
+  std::vector<std::string> witnesses;
+  std::optional<size_t> witness_quorum;
 };
 
 // "500ms", "60s", "5m", "1h", or "0" (off).
@@ -80,6 +83,13 @@ int RunServe(const Context& ctx, const ServeOptions& o) {
   so.address_rate_per_s = o.address_rate;
   so.address_rate_burst = o.address_burst;
   so.status_cache_entries = o.status_cache;
+  for (const auto& w : o.witnesses) so.witnesses.push_back(witness::ParseWitnessOption(w));
+  so.witness_quorum = o.witness_quorum.value_or(so.witnesses.size());
+  if (so.witness_quorum > so.witnesses.size()) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("--witness-quorum {} exceeds the {} witnesses given", so.witness_quorum,
+                            so.witnesses.size()));
+  }
   auto server = api::Server::Start(std::move(so));
   if (ctx.json) {
     std::cout << nlohmann::json({{"url", server->url()}}).dump() << std::endl;
@@ -165,6 +175,12 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
   serve->add_option("--status-cache", so.status_cache,
                     "Status documents kept for citizens polling, a few kB each (default 32768; "
                     "0: none)");
+  serve->add_option("--witness", so.witnesses,
+                    "Keep the latest checkpoint cosigned by a witness: NAME=VERIFIER_KEY@URL "
+                    "(repeatable); refusals are logged, counted in /metrics, and /healthz says "
+                    "degraded below --witness-quorum");
+  serve->add_option("--witness-quorum", so.witness_quorum,
+                    "Cosignatures the latest checkpoint needs (default: every --witness)");
   AddCommonFlags(serve, ctx);
   serve->callback([&ctx] { ctx.run = [&ctx] { return RunServe(ctx, so); }; });
 
