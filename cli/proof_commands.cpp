@@ -262,7 +262,9 @@ void AddProofCommands(CLI::App& app, Context& ctx) {
       "checkpoint",
       "Sign and store a checkpoint of the ledger now (announcing a new key in the ledger first)");
   cp->require_subcommand(0, 1);
-  cp->add_option("--key", o.key, "Signing key (default: DATA/keys/jejak.key)");
+  cp->add_option("--key", o.key,
+                 "Signing key: a key file kept off the data host, or a pkcs11: URI naming a key "
+                 "on a token (default: DATA/keys/jejak.key, with a warning)");
   cp->add_option("--out", o.out, "Also write the checkpoint to FILE");
   cp->add_option("--as", o.subject, "Who announces a new key (recorded as the actor)");
   cp->add_option("--witness", o.witnesses,

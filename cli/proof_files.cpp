@@ -8,6 +8,7 @@
 #include "base/files.h"
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
+#include "ledger/pkcs11_signer.h"
 #include "ledger/receipt.h"
 
 namespace jejak::cli {
@@ -24,13 +25,36 @@ nlohmann::json ReadJsonFile(const std::string& path) {
   }
 }
 
-std::optional<std::string> SigningKeyPath(const Context& ctx, const std::string& key_flag) {
-  if (!key_flag.empty()) return key_flag;
-  if (ctx.data_dir.empty()) return std::nullopt;
-  std::string path = ctx.data_dir + "/keys/jejak.key";
+namespace {
+
+void WarnIfInData(const Context& ctx, const std::string& key) {
+  if (ctx.data_dir.empty() || ledger::IsPkcs11Uri(key)) return;
+  namespace fs = std::filesystem;
   std::error_code ec;
-  if (std::filesystem::exists(path, ec)) return path;
-  return std::nullopt;
+  std::string k = fs::weakly_canonical(key, ec).string();
+  std::string d = fs::weakly_canonical(ctx.data_dir, ec).string();
+  if (ec || !k.starts_with(d + "/")) return;
+  fmt::print(stderr,
+             "jejak: warning: the signing key {} lies inside the data directory {}: whoever can "
+             "rewrite the ledger there can re-sign it too. Keep the key on another host or on a "
+             "token (--key pkcs11:...), and have witnesses cosign (--witness).\n",
+             key, ctx.data_dir);
+}
+
+}  // namespace
+
+std::optional<std::string> SigningKeyPath(const Context& ctx, const std::string& key_flag) {
+  std::optional<std::string> path;
+  if (!key_flag.empty()) {
+    path = key_flag;
+  } else if (!ctx.data_dir.empty()) {
+    std::error_code ec;
+    if (std::filesystem::exists(ctx.data_dir + "/keys/jejak.key", ec)) {
+      path = ctx.data_dir + "/keys/jejak.key";
+    }
+  }
+  if (path) WarnIfInData(ctx, *path);
+  return path;
 }
 
 void AddReceiptOptions(CLI::App* cmd, ReceiptOptions& o) {

@@ -22,7 +22,9 @@ constexpr mode_t kOutputFileMode = 0666;
 // base::ReadFile, then parse; Error(kInvalidArgument) if it is not JSON.
 nlohmann::json ReadJsonFile(const std::string& path);
 
-// The signing key: --key if given, else DATA/keys/jejak.key if it exists.
+// The signing key: --key if given (a file or a pkcs11: URI), else
+// DATA/keys/jejak.key if it exists. A key file inside the data directory
+// draws a warning on stderr that says why it should live elsewhere.
 std::optional<std::string> SigningKeyPath(const Context& ctx, const std::string& key_flag);
 
 struct ReceiptOptions {

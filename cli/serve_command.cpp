@@ -18,6 +18,7 @@
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/listen.h"
+#include "cli/proof_files.h"
 #include "cli/signals.h"
 #include "events/time.h"
 #include "projections/report_options.h"
@@ -74,7 +75,7 @@ int RunServe(const Context& ctx, const ServeOptions& o) {
   // A bad proxy is refused before the ledger opens.
   so.http.trusted_proxies = api::TrustedProxies(o.trusted_proxies);
   so.token_key = o.token_key;
-  so.signing_key = o.signing_key;
+  so.signing_key = SigningKeyPath(ctx, o.signing_key).value_or("");
   so.checkpoint_interval = ParseInterval(o.checkpoint_every);
   so.kafka = o.kafka;
   so.kafka_topic = o.topic;
@@ -153,7 +154,9 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
                     "HS256 secret of bearer tokens (default DATA/token.key, created if absent)");
   serve->add_option(
       "--key", so.signing_key,
-      "Signing key for checkpoints and receipts (default DATA/keys/jejak.key if it exists)");
+      "Signing key for checkpoints and receipts: a key file kept off the data host, or a "
+      "pkcs11: URI naming a key on a token (default DATA/keys/jejak.key if it exists, with a "
+      "warning)");
   serve->add_option("--checkpoint-every", so.checkpoint_every,
                     "With a signing key, sign a checkpoint this often while the ledger grows: "
                     "500ms, 60s, 5m, 1h (default 60s; 0: only on demand and for receipts)");

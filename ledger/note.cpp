@@ -13,6 +13,7 @@
 #include "base/files.h"
 #include "base/hex.h"
 #include "ledger/hash.h"
+#include "ledger/pkcs11_signer.h"
 
 namespace jejak::ledger {
 namespace {
@@ -64,6 +65,7 @@ std::array<uint8_t, 32> PublicFromSeed(const std::array<uint8_t, 32>& seed) {
 }
 
 std::string Sign(std::string_view msg, const SigningKey& k) {
+  if (k.external) return k.external->Sign(msg);
   Pkey key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, k.seed.data(), 32));
   MdCtx ctx(EVP_MD_CTX_new());
   std::string sig(64, '\0');
@@ -199,13 +201,20 @@ std::string FormatVerifierKey(const VerifierKey& k) {
 }
 
 std::string FormatSigningKey(const SigningKey& k) {
+  if (k.external) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("the key {} is on a token and cannot be written out", k.verifier.name));
+  }
   std::string raw(1, static_cast<char>(k.verifier.type));
   raw.append(reinterpret_cast<const char*>(k.seed.data()), 32);
   return fmt::format("PRIVATE+KEY+{}+{:08x}+{}", k.verifier.name, k.verifier.id,
                      base::Base64Encode(raw));
 }
 
-SigningKey LoadSigningKey(const std::string& path) { return ParseSigningKey(ReadTrimmed(path)); }
+SigningKey LoadSigningKey(const std::string& path) {
+  if (IsPkcs11Uri(path)) return LoadPkcs11Key(path);
+  return ParseSigningKey(ReadTrimmed(path));
+}
 
 VerifierKey LoadVerifierKey(const std::string& path_or_key) {
   std::error_code ec;

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -28,9 +29,19 @@ struct VerifierKey {
   uint8_t type = kNoteSigner;
 };
 
+// Signs with a private key held elsewhere, such as a PKCS#11 token
+// (pkcs11_signer.h): the 64-byte Ed25519 signature of msg. Thread-safe.
+class ExternalSigner {
+ public:
+  virtual ~ExternalSigner() = default;
+  // Throws Error(kIoError) if the token fails.
+  virtual std::string Sign(std::string_view msg) const = 0;
+};
+
 struct SigningKey {
   VerifierKey verifier;
-  std::array<uint8_t, 32> seed{};  // the Ed25519 private key
+  std::array<uint8_t, 32> seed{};                  // the Ed25519 private key, unless external
+  std::shared_ptr<const ExternalSigner> external;  // signs instead of seed when set
 };
 
 // Throws Error(kInvalidArgument) unless name is a valid key name: non-empty
@@ -43,10 +54,12 @@ SigningKey GenerateSigningKey(std::string name, uint8_t type = kNoteSigner);
 // key id that does not match the key.
 SigningKey ParseSigningKey(std::string_view text);
 VerifierKey ParseVerifierKey(std::string_view text);
+// Throws Error(kInvalidArgument) for a key on a token, which never leaves it.
 std::string FormatSigningKey(const SigningKey& key);
 std::string FormatVerifierKey(const VerifierKey& key);
-// Reads a key file (surrounding whitespace ignored). For verifier keys, a
-// text that is not an existing file is taken as the key itself.
+// Reads a key file (surrounding whitespace ignored), or opens a key on a
+// PKCS#11 token when path is a pkcs11: URI (pkcs11_signer.h). For verifier
+// keys, a text that is not an existing file is taken as the key itself.
 SigningKey LoadSigningKey(const std::string& path);
 VerifierKey LoadVerifierKey(const std::string& path_or_key);
 

@@ -10,9 +10,13 @@ bash scripts/build.sh jejak
 data="${JEJAK_DEMO_DATA:-./demo-data}"
 listen="${JEJAK_DEMO_LISTEN:-127.0.0.1:8080}"
 ./build/cli/jejak demo --data "$data" "$@"
-# A signing key lets the server hand out receipts, which /track checks.
-[ -f "$data/keys/jejak.key" ] || ./build/cli/jejak keys generate --out "$data/keys" >/dev/null
+# A signing key lets the server hand out receipts, which /track checks. It
+# lives outside the data directory: whoever can rewrite the ledger must not
+# be able to re-sign it (README, "Witnesses"; a token works too: --key pkcs11:...).
+keys="${JEJAK_DEMO_KEYS:-./demo-keys}"
+[ -f "$keys/jejak.key" ] || ./build/cli/jejak keys generate --out "$keys" >/dev/null
 echo
 echo "Tracking page: http://$listen/track (enter a request id and its tracking code,"
 echo "e.g. the one printed above under 'try'). Ctrl-C stops the server."
-exec ./build/cli/jejak serve --data "$data" --workflows examples/workflows --listen "$listen"
+exec ./build/cli/jejak serve --data "$data" --key "$keys/jejak.key" --workflows examples/workflows \
+  --listen "$listen"

@@ -8,6 +8,8 @@ packages=(
   librocksdb-dev librdkafka-dev libboost-dev libfmt-dev
   doctest-dev libyaml-cpp-dev libssl-dev openssl nlohmann-json3-dev
   libcli11-dev libspdlog-dev libre2-dev python3 clang-format
+  libp11-kit-dev          # the PKCS#11 header: signing keys on a token (ledger/pkcs11_signer.h)
+  softhsm2 opensc         # tests only: a software token and pkcs11-tool to make a key on it
   clang-tidy  # scripts/tidy.sh, with .clang-tidy
   # The sanitizer build and the libFuzzer targets (scripts/test.sh, fuzz/);
   # llvm brings llvm-symbolizer for readable sanitizer reports.
