@@ -15,6 +15,7 @@
 #include "base/error.h"
 #include "base/reason.h"
 #include "events/time.h"
+#include "kafka/checkpoint_publisher.h"
 #include "ledger/checkpoint.h"
 #include "ledger/receipt.h"
 
@@ -238,9 +239,16 @@ std::unique_ptr<ServerCore> StartCore(ServerOptions options) {
     if (!core->signing) {
       throw Error(ErrorCode::kInvalidArgument, "--witness needs a signing key (--key)");
     }
+    std::function<void(const std::string&)> publish;
+    if (!options.kafka.empty()) {
+      auto publisher = std::make_shared<kafka::CheckpointPublisher>(
+          options.kafka, options.kafka_checkpoints_topic);
+      publish = [publisher](const std::string& note) { publisher->Publish(note); };
+    }
     core->witnessing = std::make_unique<witness::LogWitnessing>(
         core->engine->ledger(), options.witnesses, options.witness_quorum, options.witness_interval,
-        [](const std::string& line) { fmt::print(stderr, "jejak serve: {}\n", line); });
+        [](const std::string& line) { fmt::print(stderr, "jejak serve: {}\n", line); },
+        std::move(publish));
   }
   if (!options.kafka.empty()) {
     kafka::RelayOptions ro;

@@ -51,6 +51,8 @@ struct ServerOptions {
   std::chrono::milliseconds witness_interval{1000};
   std::string kafka;  // HOST:PORT; empty: no relay
   std::string kafka_topic = "jejak.events";
+  // With kafka and witnesses: where cosigned checkpoints are published.
+  std::string kafka_checkpoints_topic = "jejak.checkpoints";
   int64_t applicant_token_ttl_s = int64_t{90} * 86'400;
   // Per verified token subject: requests per second, and the burst allowed
   // above it; 0 disables the limit. Per client address (IPv6: its /64)

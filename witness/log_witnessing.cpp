@@ -10,10 +10,11 @@ namespace jejak::witness {
 
 struct LogWitnessing::State {
   State(ledger::Ledger& l, std::vector<WitnessConfig> w, size_t q,
-        std::function<void(const std::string&)> r)
+        std::function<void(const std::string&)> r, std::function<void(const std::string&)> c)
       : ledger(l),
         cosigner(std::move(w), [&l](uint64_t m, uint64_t n) { return l.ConsistencyProof(m, n); }),
-        report(std::move(r)) {
+        report(std::move(r)),
+        cosigned(std::move(c)) {
     status.witnesses = cosigner.witnesses();
     status.quorum = q;
   }
@@ -31,6 +32,13 @@ struct LogWitnessing::State {
     CosignResult r = cosigner.Cosign(*note);
     if (r.note.size() > note->size()) ledger.AddCosignatures(size, r.note.substr(note->size()));
     for (const auto& refusal : r.refusals) report(refusal);
+    if (cosigned && r.cosignatures > 0) {
+      try {
+        cosigned(r.note);
+      } catch (const base::Error& e) {
+        report(std::string("publishing the cosigned checkpoint: ") + e.what());
+      }
+    }
     std::lock_guard lock(mu);
     status.size = size;
     status.cosignatures = r.cosignatures;
@@ -41,6 +49,7 @@ struct LogWitnessing::State {
   ledger::Ledger& ledger;
   Cosigner cosigner;
   std::function<void(const std::string&)> report;
+  std::function<void(const std::string&)> cosigned;
   std::mutex round_mu;    // one round at a time
   mutable std::mutex mu;  // guards status
   WitnessingStatus status;
@@ -49,8 +58,10 @@ struct LogWitnessing::State {
 
 LogWitnessing::LogWitnessing(ledger::Ledger& ledger, std::vector<WitnessConfig> witnesses,
                              size_t quorum, std::chrono::milliseconds interval,
-                             std::function<void(const std::string&)> report)
-    : state_(std::make_unique<State>(ledger, std::move(witnesses), quorum, std::move(report))) {
+                             std::function<void(const std::string&)> report,
+                             std::function<void(const std::string&)> cosigned)
+    : state_(std::make_unique<State>(ledger, std::move(witnesses), quorum, std::move(report),
+                                     std::move(cosigned))) {
   state_->thread.Start("jejak-witnesses", [s = state_.get(), interval] {
     while (s->thread.WaitFor(interval)) {
       try {

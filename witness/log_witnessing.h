@@ -33,9 +33,13 @@ struct WitnessingStatus {
 
 class LogWitnessing {
  public:
-  // ledger must outlive this. report is called on the thread, once per refusal.
+  // ledger must outlive this. report is called on the thread, once per
+  // refusal; cosigned, if given, with each checkpoint that got at least one
+  // cosignature, as cosigned (a Kafka publisher; it may throw base::Error,
+  // which is reported).
   LogWitnessing(ledger::Ledger& ledger, std::vector<WitnessConfig> witnesses, size_t quorum,
-                std::chrono::milliseconds interval, std::function<void(const std::string&)> report);
+                std::chrono::milliseconds interval, std::function<void(const std::string&)> report,
+                std::function<void(const std::string&)> cosigned = {});
   ~LogWitnessing();  // stops the thread
   LogWitnessing(const LogWitnessing&) = delete;
   LogWitnessing& operator=(const LogWitnessing&) = delete;
