@@ -11,7 +11,7 @@
 #include <fstream>
 
 #include "ledger/note.h"
-#include "tests/api/api_fixture.h"
+#include "tests/api/witness_fixture.h"
 
 namespace jejak::testing {
 namespace {
@@ -97,6 +97,8 @@ TEST_CASE("api: /track shows status, queue and a verified receipt in headless Ch
     CHECK(dom.find("Diajukan (Pemohon") != std::string::npos);  // the timeline
     CHECK(dom.find("id=\"receipt-status\" class=\"ok\">Terverifikasi") != std::string::npos);
     CHECK(dom.find("<li class=\"fail\"") == std::string::npos);
+    CHECK(TextOf(dom, "receipt-witnesses") ==
+          "Belum ada saksi independen yang ikut menandatangani checkpoint terbaru.");
   }
   SUBCASE("English, after an officer acted") {
     std::string dom = DumpDom(
@@ -115,6 +117,23 @@ TEST_CASE("api: /track shows status, queue and a verified receipt in headless Ch
     CHECK(TextOf(dom, "state") == "");
     CHECK(dom.find("<section id=\"result\" hidden") != std::string::npos);
   }
+}
+
+TEST_CASE("api: /track says how many independent witnesses cosigned the checkpoint") {
+  WitnessedServer w(false);
+  nlohmann::json s = w.server.Submit("3273010101900001");
+  w.HealthAfter(ledger::ParseCheckpoint(s["receipt"]["checkpoint"].get<std::string>()).size);
+  TempDir browser;
+  std::string url =
+      fmt::format("http://127.0.0.1:{}/track?id={}&code={}", w.server.port(),
+                  s["request_id"].get<std::string>(), s["tracking_code"].get<std::string>());
+  std::string dom = DumpDom(url, browser);
+  CHECK(dom.find("id=\"receipt-status\" class=\"ok\">Terverifikasi") != std::string::npos);
+  CHECK(TextOf(dom, "receipt-witnesses")
+            .find("Disaksikan: 1 saksi independen (ombudsman.test/saksi)") == 0);
+  dom = DumpDom(url + "&lang=en", browser);
+  CHECK(TextOf(dom, "receipt-witnesses")
+            .find("Witnessed: 1 independent witness (ombudsman.test/saksi)") == 0);
 }
 
 TEST_CASE("api: /track says there is no receipt when the server signs no checkpoints") {
