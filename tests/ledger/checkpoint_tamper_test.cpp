@@ -14,6 +14,7 @@
 #include "ledger/note.h"
 #include "ledger/verify.h"
 #include "tests/ledger/index_tamper.h"
+#include "tests/ledger/verify_fails.h"
 #include "tests/testutil.h"
 
 namespace jejak::ledger {
@@ -43,15 +44,6 @@ struct Signed {
   }
 };
 
-void CheckFailsAt(const std::string& dir, uint64_t seq, const std::string& problem) {
-  VerifyReport r = VerifyLedger(dir);
-  CAPTURE(r.problem);
-  CHECK(!r.ok);
-  REQUIRE(r.bad_seq.has_value());
-  CHECK(*r.bad_seq == seq);
-  CHECK(r.problem.find(problem) != std::string::npos);
-}
-
 // Records note at the end of the ledger, as a forger who rewrote it would.
 void Record(Ledger& ledger, const std::string& note) {
   ledger.Append(events::Encode(CheckpointEvent(note, 0, kAdmin, 1)));
@@ -69,7 +61,7 @@ TEST_CASE("checkpoint tamper: a signed ledger verifies, counting its checkpoints
 TEST_CASE("checkpoint tamper: a deleted stored checkpoint is missed by its record") {
   Signed s;
   RawDb(s.dir.path(), LedgerFamilies()).Delete(layout::kCheckpoints, layout::SeqKey(11));
-  CheckFailsAt(s.dir.path(), 11, "missing from the stored checkpoints");
+  testing::CheckVerifyFailsAt(s.dir.path(), 11, "missing from the stored checkpoints");
 }
 
 TEST_CASE("checkpoint tamper: a stored checkpoint without a record") {
@@ -82,7 +74,7 @@ TEST_CASE("checkpoint tamper: a stored checkpoint without a record") {
     note = SignCheckpoint({s.key.verifier.name, 13, ledger->MerkleRoot(13), ""}, s.key);
   }
   RawDb(s.dir.path(), LedgerFamilies()).Put(layout::kCheckpoints, layout::SeqKey(13), note);
-  CheckFailsAt(s.dir.path(), 13, "recorded by no checkpoint_signed event");
+  testing::CheckVerifyFailsAt(s.dir.path(), 13, "recorded by no checkpoint_signed event");
 }
 
 TEST_CASE("checkpoint tamper: a stored checkpoint that differs from its record") {
@@ -90,7 +82,7 @@ TEST_CASE("checkpoint tamper: a stored checkpoint that differs from its record")
   std::string flipped = s.checkpoint;
   flipped[flipped.size() - 5] ^= 1;  // in the signature's base64
   RawDb(s.dir.path(), LedgerFamilies()).Put(layout::kCheckpoints, layout::SeqKey(11), flipped);
-  CheckFailsAt(s.dir.path(), 11, "is not the one recorded here");
+  testing::CheckVerifyFailsAt(s.dir.path(), 11, "is not the one recorded here");
 }
 
 TEST_CASE("checkpoint tamper: a recorded signature with a flipped bit") {
@@ -103,7 +95,8 @@ TEST_CASE("checkpoint tamper: a recorded signature with a flipped bit") {
     note[sig] = note[sig] == 'A' ? 'B' : 'A';
     Record(*ledger, note);
   }
-  CheckFailsAt(s.dir.path(), 17, "not signed by a key the ledger announced before it");
+  testing::CheckVerifyFailsAt(s.dir.path(), 17,
+                              "not signed by a key the ledger announced before it");
 }
 
 TEST_CASE("checkpoint tamper: a checkpoint signed by a key the ledger never announced") {
@@ -114,7 +107,8 @@ TEST_CASE("checkpoint tamper: a checkpoint signed by a key the ledger never anno
     uint64_t n = ledger->size();
     Record(*ledger, SignCheckpoint({foreign.verifier.name, n, ledger->MerkleRoot(n), ""}, foreign));
   }
-  CheckFailsAt(s.dir.path(), 17, "not signed by a key the ledger announced before it");
+  testing::CheckVerifyFailsAt(s.dir.path(), 17,
+                              "not signed by a key the ledger announced before it");
 }
 
 TEST_CASE("checkpoint tamper: a key announced after the size it signs does not count") {
@@ -127,7 +121,7 @@ TEST_CASE("checkpoint tamper: a key announced after the size it signs does not c
     ledger->Append(events::Encode(SigningKeyEvent(late.verifier, kAdmin, 1)));
     Record(*ledger, note);
   }
-  CheckFailsAt(s.dir.path(), 18, "was never announced before size 17");
+  testing::CheckVerifyFailsAt(s.dir.path(), 18, "was never announced before size 17");
 }
 
 TEST_CASE("checkpoint tamper: a lowered index mark no longer switches off the index check") {
@@ -142,7 +136,7 @@ TEST_CASE("checkpoint tamper: a lowered index mark no longer switches off the in
     db.Put("default", layout::kIndexedKey, layout::SeqKey(0));
     REQUIRE(testing::Unlist(db, layout::kByRequest, "REQ-3", 3));
   }
-  CheckFailsAt(s.dir.path(), 3, "index by_request has no key for entry 3");
+  testing::CheckVerifyFailsAt(s.dir.path(), 3, "index by_request has no key for entry 3");
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
 #include "tests/ledger/index_tamper.h"
+#include "tests/ledger/verify_fails.h"
 #include "tests/testutil.h"
 
 namespace jejak::ledger {
@@ -49,15 +50,6 @@ struct Fixture {
 std::string RequestOf(uint64_t n) { return "REQ-" + std::to_string(n); }
 std::string ActorOf(uint64_t n) { return "officer-" + std::to_string(n % 5); }
 
-void CheckFailsAt(const std::string& dir, uint64_t seq, const std::string& problem) {
-  VerifyReport r = VerifyLedger(dir);
-  CAPTURE(r.problem);
-  CHECK(!r.ok);
-  REQUIRE(r.bad_seq.has_value());
-  CHECK(*r.bad_seq == seq);
-  CHECK(r.problem.find(problem) != std::string::npos);
-}
-
 TEST_CASE("tamper: a clean ledger verifies with its count and head") {
   Fixture f;
   std::vector<std::pair<uint64_t, uint64_t>> progress;
@@ -92,7 +84,7 @@ TEST_CASE("tamper: one flipped byte in an entry's bytes") {
       value[layout::kChainSize + (value.size() - layout::kChainSize) / 2] ^= 0x01;
       db.Put(layout::kEntries, layout::SeqKey(seq), value);
     }
-    CheckFailsAt(f.dir.path(), seq, "hash mismatch");
+    testing::CheckVerifyFailsAt(f.dir.path(), seq, "hash mismatch");
   }
 }
 
@@ -106,14 +98,14 @@ TEST_CASE("tamper: one flipped byte in an entry's stored chain hash") {
       value[5] ^= 0x80;
       db.Put(layout::kEntries, layout::SeqKey(seq), value);
     }
-    CheckFailsAt(f.dir.path(), seq, "hash mismatch");
+    testing::CheckVerifyFailsAt(f.dir.path(), seq, "hash mismatch");
   }
 }
 
 TEST_CASE("tamper: a deleted entry in the middle is a gap") {
   Fixture f;
   RawDb(f.dir.path(), LedgerFamilies()).Delete(layout::kEntries, layout::SeqKey(10));
-  CheckFailsAt(f.dir.path(), 10, "entry 10 is missing");
+  testing::CheckVerifyFailsAt(f.dir.path(), 10, "entry 10 is missing");
 }
 
 TEST_CASE("tamper: two swapped entries are reported as reordered") {
@@ -129,9 +121,9 @@ TEST_CASE("tamper: two swapped entries are reported as reordered") {
       db.Put(layout::kEntries, layout::SeqKey(a), vb);
       db.Put(layout::kEntries, layout::SeqKey(b), va);
     }
-    CheckFailsAt(f.dir.path(), a,
-                 "entries reordered: the entry that belongs at " + std::to_string(a) +
-                     " is stored at " + std::to_string(b));
+    testing::CheckVerifyFailsAt(f.dir.path(), a,
+                                "entries reordered: the entry that belongs at " +
+                                    std::to_string(a) + " is stored at " + std::to_string(b));
   }
 }
 
@@ -141,7 +133,7 @@ TEST_CASE("tamper: a truncated tail is caught by the head record") {
     RawDb db(f.dir.path(), LedgerFamilies());
     for (uint64_t seq = 15; seq < kEntries; ++seq) db.Delete(layout::kEntries, layout::SeqKey(seq));
   }
-  CheckFailsAt(f.dir.path(), 15, "head record says 20 entries");
+  testing::CheckVerifyFailsAt(f.dir.path(), 15, "head record says 20 entries");
 }
 
 TEST_CASE("tamper: a truncated tail with a forged head record is caught by the indexes") {
@@ -151,7 +143,7 @@ TEST_CASE("tamper: a truncated tail with a forged head record is caught by the i
     for (uint64_t seq = 15; seq < kEntries; ++seq) db.Delete(layout::kEntries, layout::SeqKey(seq));
     db.Put(rocksdb::kDefaultColumnFamilyName, layout::kHeadKey, f.HeadRecord(15));
   }
-  CheckFailsAt(f.dir.path(), 15, "which is not in the ledger");
+  testing::CheckVerifyFailsAt(f.dir.path(), 15, "which is not in the ledger");
 }
 
 // For each index: takes entry seq out of its id's list, calls edit(db, index,
@@ -169,7 +161,7 @@ void CheckIndexTamper(uint64_t seq,
       REQUIRE(testing::Unlist(db, index, id, seq));
       edit(db, index, id);
     }
-    CheckFailsAt(f.dir.path(), bad, fmt::format(fmt::runtime(problem), index));
+    testing::CheckVerifyFailsAt(f.dir.path(), bad, fmt::format(fmt::runtime(problem), index));
   }
 }
 
@@ -203,22 +195,22 @@ TEST_CASE("tamper: a head record that disagrees") {
     std::string record = f.HeadRecord(kEntries);
     record.back() ^= 0x01;
     RawDb(f.dir.path(), LedgerFamilies()).Put("default", layout::kHeadKey, record);
-    CheckFailsAt(f.dir.path(), kEntries - 1, "the head record says 20 entries");
+    testing::CheckVerifyFailsAt(f.dir.path(), kEntries - 1, "the head record says 20 entries");
   }
   SUBCASE("too few entries") {
     Fixture f;
     RawDb(f.dir.path(), LedgerFamilies()).Put("default", layout::kHeadKey, f.HeadRecord(12));
-    CheckFailsAt(f.dir.path(), 12, "the head record says 12 entries");
+    testing::CheckVerifyFailsAt(f.dir.path(), 12, "the head record says 12 entries");
   }
   SUBCASE("malformed") {
     Fixture f;
     RawDb(f.dir.path(), LedgerFamilies()).Put("default", layout::kHeadKey, "garbage");
-    CheckFailsAt(f.dir.path(), kEntries - 1, "head record is malformed");
+    testing::CheckVerifyFailsAt(f.dir.path(), kEntries - 1, "head record is malformed");
   }
   SUBCASE("missing") {
     Fixture f;
     RawDb(f.dir.path(), LedgerFamilies()).Delete("default", layout::kHeadKey);
-    CheckFailsAt(f.dir.path(), kEntries - 1, "no head record");
+    testing::CheckVerifyFailsAt(f.dir.path(), kEntries - 1, "no head record");
   }
 }
 

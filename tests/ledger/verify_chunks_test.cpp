@@ -16,6 +16,7 @@
 #include "ledger/note.h"
 #include "ledger/tiles.h"
 #include "ledger/verify.h"
+#include "tests/ledger/verify_fails.h"
 #include "tests/testutil.h"
 
 namespace jejak::ledger {
@@ -51,15 +52,6 @@ Hash ReferenceRoot(uint64_t n) {
   return f.Root();
 }
 
-void FailsAt(const std::string& dir, uint64_t seq, const std::string& problem) {
-  VerifyReport r = VerifyLedger(dir);
-  CAPTURE(r.problem);
-  CHECK_FALSE(r.ok);
-  REQUIRE(r.bad_seq.has_value());
-  CHECK(*r.bad_seq == seq);
-  CHECK(r.problem.find(problem) != std::string::npos);
-}
-
 // Flips a bit of node (row, col) of stored tile (tile_level, index).
 void FlipNode(const std::string& dir, int tile_level, uint64_t index, int row, uint64_t col) {
   RawDb db(dir, LedgerFamilies());
@@ -89,31 +81,36 @@ TEST_CASE("verify chunks: the first bad node, inside a chunk or above the chunks
   Open(dir.path(), kSize);
   SUBCASE("a node inside chunk 1, in tile (1, 0)") {
     FlipNode(dir.path(), 1, 0, 2, 9);  // node (10, 9): leaves 9216..10239
-    FailsAt(dir.path(), 10239, "Merkle node (level 10, index 9) does not match");
+    testing::CheckVerifyFailsAt(dir.path(), 10239,
+                                "Merkle node (level 10, index 9) does not match");
   }
   SUBCASE("a node above the chunks") {
     FlipNode(dir.path(), 1, 0, 6, 0);  // node (14, 0): leaves 0..16383
-    FailsAt(dir.path(), 16383, "Merkle node (level 14, index 0) does not match");
+    testing::CheckVerifyFailsAt(dir.path(), 16383,
+                                "Merkle node (level 14, index 0) does not match");
   }
   SUBCASE("a chunk's root before the node above it, completed by the same entry") {
     FlipNode(dir.path(), 1, 0, 6, 0);
     FlipNode(dir.path(), 1, 0, 5, 1);  // node (13, 1): chunk 1's root
-    FailsAt(dir.path(), 16383, "Merkle node (level 13, index 1) does not match");
+    testing::CheckVerifyFailsAt(dir.path(), 16383,
+                                "Merkle node (level 13, index 1) does not match");
   }
   SUBCASE("a changed chain hash before a changed leaf in the same chunk") {
     FlipNode(dir.path(), 0, 20000 / 256, 0, 20000 % 256);
-    FailsAt(dir.path(), 20000, "Merkle node (level 0, index 20000) does not match");
+    testing::CheckVerifyFailsAt(dir.path(), 20000,
+                                "Merkle node (level 0, index 20000) does not match");
     {
       RawDb db(dir.path(), LedgerFamilies());
       std::string entry = *db.Get(layout::kEntries, layout::SeqKey(19000));
       entry[3] ^= 1;
       db.Put(layout::kEntries, layout::SeqKey(19000), entry);
     }
-    FailsAt(dir.path(), 19000, "hash mismatch");
+    testing::CheckVerifyFailsAt(dir.path(), 19000, "hash mismatch");
   }
   SUBCASE("a deleted tile of a later chunk") {
     RawDb(dir.path(), LedgerFamilies()).Delete(layout::kMerkle, layout::MerkleKey(0, 70));
-    FailsAt(dir.path(), 70 * 256, "Merkle node (level 0, index 17920) is missing");
+    testing::CheckVerifyFailsAt(dir.path(), 70 * 256,
+                                "Merkle node (level 0, index 17920) is missing");
   }
 }
 
@@ -122,16 +119,18 @@ TEST_CASE("verify chunks: damage at a chunk boundary") {
   Open(dir.path(), kSize);
   SUBCASE("the first entry of a chunk is missing") {
     RawDb(dir.path(), LedgerFamilies()).Delete(layout::kEntries, layout::SeqKey(16384));
-    FailsAt(dir.path(), 16384, "entry 16384 is missing (the next entry present is 16385)");
+    testing::CheckVerifyFailsAt(dir.path(), 16384,
+                                "entry 16384 is missing (the next entry present is 16385)");
   }
   SUBCASE("a malformed key between two chunks") {
     RawDb(dir.path(), LedgerFamilies())
         .Put(layout::kEntries, layout::SeqKey(8191) + "x", std::string(40, 'y'));
-    FailsAt(dir.path(), 8192, "an entry key is not an 8-byte sequence number");
+    testing::CheckVerifyFailsAt(dir.path(), 8192, "an entry key is not an 8-byte sequence number");
   }
   SUBCASE("the last entry of a chunk is missing") {
     RawDb(dir.path(), LedgerFamilies()).Delete(layout::kEntries, layout::SeqKey(8191));
-    FailsAt(dir.path(), 8191, "entry 8191 is missing (the next entry present is 8192)");
+    testing::CheckVerifyFailsAt(dir.path(), 8191,
+                                "entry 8191 is missing (the next entry present is 8192)");
   }
 }
 
@@ -155,7 +154,8 @@ TEST_CASE("verify chunks: a checkpoint inside a later chunk") {
     Checkpoint wrong{key.verifier.name, 20001, Sha256Of("not the root"), ""};
     RawDb(dir.path(), LedgerFamilies())
         .Put(layout::kCheckpoints, layout::SeqKey(20001), SignCheckpoint(wrong, key));
-    FailsAt(dir.path(), 20000, "the checkpoint of size 20001 does not match the entries");
+    testing::CheckVerifyFailsAt(dir.path(), 20000,
+                                "the checkpoint of size 20001 does not match the entries");
   }
 }
 

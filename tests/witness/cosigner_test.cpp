@@ -17,6 +17,7 @@
 #include "ledger/ledger.h"
 #include "ledger/note.h"
 #include "tests/testutil.h"
+#include "tests/witness/test_log.h"
 #include "witness/cosigner.h"
 
 namespace jejak::witness {
@@ -42,22 +43,11 @@ struct WitnessProcess {
   std::string url;
 };
 
-struct Log {
-  TempDir dir;
-  ledger::SigningKey key = ledger::GenerateSigningKey("jejak.test/log");
-  ledger::SigningKey witness_key =
-      ledger::GenerateSigningKey("ombudsman.test/saksi", ledger::kCosigner);
-  std::unique_ptr<ledger::Ledger> ledger = ledger::Ledger::Open(dir.Sub("ledger"));
-  uint64_t appended = 0;
-
+struct Log : TestLog {
   Log() {
     std::filesystem::create_directories(dir.Sub("keys"));
     base::WriteFileAtomically(dir.Sub("keys/witness.key"),
                               ledger::FormatSigningKey(witness_key) + "\n", 0600);
-  }
-  std::string Grow(uint64_t n) {
-    for (uint64_t i = 0; i < n; ++i) ledger->Append(events::Encode(SampleEvent(appended++)));
-    return ledger::AnnounceAndCheckpoint(*ledger, key, kSystem);
   }
   std::unique_ptr<Cosigner> Cosigners(const std::string& url) {
     WitnessConfig w = ParseWitnessOption(

@@ -15,6 +15,7 @@
 #include "ledger/merkle.h"
 #include "ledger/note.h"
 #include "tests/testutil.h"
+#include "tests/witness/test_log.h"
 #include "witness/add_checkpoint.h"
 #include "witness/witness.h"
 
@@ -63,35 +64,23 @@ TEST_CASE("witness wire: the spec's add-checkpoint body parses and formats byte 
 }
 
 // A log (a real ledger with its signing key) and a witness of it.
-struct LogAndWitness {
-  TempDir dir;
-  ledger::SigningKey log_key = ledger::GenerateSigningKey("jejak.test/log");
-  ledger::SigningKey witness_key =
-      ledger::GenerateSigningKey("ombudsman.test/saksi", ledger::kCosigner);
-  std::unique_ptr<ledger::Ledger> log = ledger::Ledger::Open(dir.Sub("ledger"));
-  uint64_t appended = 0;
+struct LogAndWitness : TestLog {
   std::unique_ptr<Witness> witness = OpenWitness();
 
   std::unique_ptr<Witness> OpenWitness() {
     WitnessOptions o;
     o.data_dir = dir.Sub("witness");
     o.key = witness_key;
-    o.logs = {log_key.verifier};
+    o.logs = {key.verifier};
     o.clock = [] { return uint64_t{1700000000}; };
     return Witness::Open(std::move(o));
-  }
-
-  // Appends n entries and checkpoints; returns the note.
-  std::string Grow(uint64_t n) {
-    for (uint64_t i = 0; i < n; ++i) log->Append(events::Encode(SampleEvent(appended++)));
-    return ledger::AnnounceAndCheckpoint(*log, log_key, kSystem);
   }
 
   WitnessResponse Submit(uint64_t old_size, const std::string& note) {
     AddCheckpointRequest r;
     r.old_size = old_size;
     uint64_t size = ledger::ParseCheckpoint(note).size;
-    if (old_size > 0 && old_size < size) r.proof = log->ConsistencyProof(old_size, size);
+    if (old_size > 0 && old_size < size) r.proof = ledger->ConsistencyProof(old_size, size);
     r.checkpoint = note;
     return witness->AddCheckpoint(FormatAddCheckpoint(r));
   }
@@ -164,7 +153,7 @@ TEST_CASE("witness: every refusal of the spec") {
   // Old size beyond the checkpoint: 400.
   CHECK(t.witness->AddCheckpoint(FormatAddCheckpoint({size2 + 1, {}, second})).status == 400);
   // A proof that does not verify: 422.
-  AddCheckpointRequest r{size1, t.log->ConsistencyProof(size1, size2), second};
+  AddCheckpointRequest r{size1, t.ledger->ConsistencyProof(size1, size2), second};
   r.proof[0][0] ^= 1;
   CHECK(t.witness->AddCheckpoint(FormatAddCheckpoint(r)).status == 422);
   // The same size with another root: a fork, 422 (tlog-witness v1.0.0 said
@@ -172,8 +161,7 @@ TEST_CASE("witness: every refusal of the spec") {
   ledger::Checkpoint forked = ledger::ParseCheckpoint(first);
   forked.root[0] ^= 1;
   CHECK(t.witness
-            ->AddCheckpoint(
-                FormatAddCheckpoint({size1, {}, ledger::SignCheckpoint(forked, t.log_key)}))
+            ->AddCheckpoint(FormatAddCheckpoint({size1, {}, ledger::SignCheckpoint(forked, t.key)}))
             .status == 422);
   CHECK(t.Evidence() == 4);
   // None of it moved the witness.
@@ -196,7 +184,7 @@ TEST_CASE("witness: a history rewritten and re-signed with the log's key is refu
     forged->Append(events::Encode(e));
   }
   for (uint64_t i = 20; i < 30; ++i) forged->Append(events::Encode(SampleEvent(i)));
-  std::string forged_cp = ledger::AnnounceAndCheckpoint(*forged, t.log_key, kSystem);
+  std::string forged_cp = ledger::AnnounceAndCheckpoint(*forged, t.key, kSystem);
   uint64_t size = ledger::ParseCheckpoint(forged_cp).size;
   REQUIRE(size > cosigned);
   AddCheckpointRequest r{cosigned, forged->ConsistencyProof(cosigned, size), forged_cp};
