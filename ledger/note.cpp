@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "base/base64.h"
+#include "base/big_endian.h"
 #include "base/error.h"
 #include "base/files.h"
 #include "base/hex.h"
@@ -26,18 +27,6 @@ constexpr char kSigPrefix[] = "\xE2\x80\x94 ";  // U+2014 em dash, then a space
 // The message a cosignature signs (c2sp.org/tlog-cosignature).
 std::string CosignedMessage(std::string_view text, uint64_t timestamp) {
   return fmt::format("cosignature/v1\ntime {}\n{}", timestamp, text);
-}
-
-std::string Be64(uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(v >> (56 - 8 * i));
-  return out;
-}
-
-uint64_t ReadBe64(std::string_view b) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = v << 8 | static_cast<uint8_t>(b[i]);
-  return v;
 }
 
 struct PkeyFree {
@@ -250,7 +239,7 @@ std::string CosignatureLine(std::string_view text, const SigningKey& key, uint64
                             key.verifier.name));
   }
   std::string blob =
-      Be32(key.verifier.id) + Be64(timestamp) + Sign(CosignedMessage(text, timestamp), key);
+      Be32(key.verifier.id) + base::Be64(timestamp) + Sign(CosignedMessage(text, timestamp), key);
   return fmt::format("{}{} {}\n", kSigPrefix, key.verifier.name, base::Base64Encode(blob));
 }
 
@@ -286,7 +275,7 @@ bool OpenNote(std::string_view note, const VerifierKey& key, std::string* text,
     std::string_view sig = std::string_view(blob).substr(4);
     bool ok = false;
     if (key.type == kCosigner) {
-      uint64_t time = sig.size() == 72 ? ReadBe64(sig) : 0;
+      uint64_t time = sig.size() == 72 ? base::ReadBe64(sig) : 0;
       ok = sig.size() == 72 && time <= uint64_t{INT64_MAX} &&
            Verify(CosignedMessage(body, time), sig.substr(8), key);
       if (ok && timestamp) *timestamp = time;

@@ -18,6 +18,7 @@
 #include <optional>
 #include <queue>
 
+#include "base/big_endian.h"
 #include "base/error.h"
 #include "base/files.h"
 #include "base/hex.h"
@@ -81,12 +82,6 @@ std::string Problem(uint64_t seq, const Hash& previous, const Candidate& c) {
                     : fmt::format("its chain hash does not link it to entry {}", seq - 1);
   }
   return "";
-}
-
-uint64_t Be64(std::string_view b) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(b[i]);
-  return v;
 }
 
 // Everything the files of a ledger directory hold that salvage uses: the
@@ -174,7 +169,7 @@ class Sources {
       if (family == rocksdb::kDefaultColumnFamilyName) {
         if (key == layout::kHeadKey && value.size() >= 8) NoteHead(value);
       } else if (family == layout::kCheckpoints && key.size() == 8) {
-        checkpoints_[Be64(key)].emplace_back(value);
+        checkpoints_[base::ReadBe64(key)].emplace_back(value);
       }
     }
     if (!it->status().ok()) Damaged(path, it->status().ToString());
@@ -202,7 +197,7 @@ class Sources {
       ForEachPut(r.data, [&](const BatchPut& p) {
         if (p.key == layout::kHeadKey && p.value.size() >= 8) return NoteHead(p.value);
         if (p.key.size() != 8 || p.value.size() < layout::kChainSize) return;
-        uint64_t seq = Be64(p.key);
+        uint64_t seq = base::ReadBe64(p.key);
         bool event = true;
         try {
           events::CheckCanonical(p.value.substr(layout::kChainSize));
@@ -222,7 +217,9 @@ class Sources {
     }
   }
 
-  void NoteHead(std::string_view value) { head_size_ = std::max(head_size_, Be64(value)); }
+  void NoteHead(std::string_view value) {
+    head_size_ = std::max(head_size_, base::ReadBe64(value));
+  }
 
   SalvageReport* report_;
   std::vector<Table> tables_;

@@ -19,18 +19,6 @@ std::string Cat(std::initializer_list<std::string_view> parts) {
 
 }  // namespace
 
-std::string Be64(uint64_t v) {
-  std::string s(8, '\0');
-  for (int i = 0; i < 8; ++i) s[i] = static_cast<char>(v >> (56 - 8 * i));
-  return s;
-}
-
-uint64_t FromBe64(std::string_view s) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8 && i < s.size(); ++i) v = v << 8 | static_cast<uint8_t>(s[i]);
-  return v;
-}
-
 std::string Model(std::string_view workflow, uint32_t version) {
   return fmt::format("wf|{}|{:010}", workflow, version);
 }

@@ -6,10 +6,12 @@
 #include <string>
 #include <string_view>
 
+#include "base/big_endian.h"
+
 namespace jejak::projections::keys {
 
-std::string Be64(uint64_t v);
-uint64_t FromBe64(std::string_view s);
+using base::Be64;
+inline uint64_t FromBe64(std::string_view s) { return base::ReadBe64(s); }
 // Days since 1970-01-01 as a sortable key part (signed days are fine: the
 // store never holds days before 1970).
 inline std::string Day(int64_t day) { return Be64(static_cast<uint64_t>(day)); }
