@@ -252,6 +252,22 @@ bool OpenNote(std::string_view note, const VerifierKey& key, std::string* text,
   }
   std::string_view body = note.substr(0, split + 1);
   std::string_view sigs = note.substr(split + 2);
+  // Every line is checked before any verifies: a note with a malformed line
+  // is malformed wherever the line stands (c2sp.org/signed-note).
+  for (std::string_view rest = sigs; !rest.empty();) {
+    size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest.remove_prefix(nl + 1);
+    size_t space = line.find(' ', 4);
+    std::string blob;
+    if (line.substr(0, 4) != kSigPrefix || space == std::string_view::npos ||
+        !base::Base64Decode(line.substr(space + 1), &blob) || blob.size() < 5) {
+      *problem =
+          "malformed signature line (each is an em dash, a space, a key name, a space "
+          "and base64)";
+      return false;
+    }
+  }
   bool named = false;
   while (!sigs.empty()) {
     size_t nl = sigs.find('\n');

@@ -202,12 +202,13 @@ class Pkcs11Token final : public ExternalSigner {
     return found;
   }
 
+  // The module stays loaded: modules keep state in globals past C_Finalize
+  // (SoftHSM's OpenSSL objects among them), which unloading would orphan,
+  // and a process loads a module once or twice.
   void Close() {
     if (f_ != nullptr && has_session_) f_->C_CloseSession(session_);
     if (f_ != nullptr && finalize_) f_->C_Finalize(nullptr);
-    if (lib_ != nullptr) ::dlclose(lib_);
     f_ = nullptr;
-    lib_ = nullptr;
   }
 
   void* lib_ = nullptr;

@@ -18,8 +18,10 @@ status=0
 for name in "${targets[@]}"; do
   mkdir -p "$out/$name"
   t0=$SECONDS
+  flags=()  # a target's own libFuzzer flags, each file saying why
+  [ -f "fuzz/$name.flags" ] && read -ra flags < <(grep -v '^#' "fuzz/$name.flags")
   "build-asan/fuzz/fuzz_$name" "$out/$name" "fuzz/corpus/$name" -runs=10000000 -max_total_time=3600 \
-    -timeout=25 -rss_limit_mb=2560 -print_final_stats=1 -artifact_prefix="$out/$name-" \
+    -timeout=25 -rss_limit_mb=2560 -print_final_stats=1 -artifact_prefix="$out/$name-" "${flags[@]}" \
     >"$out/$name.log" 2>&1
   rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$name.log")

@@ -71,8 +71,10 @@ fuzz() {
   local name=$1 scratch=build-asan/fuzz-scratch/$1 log=build-asan/fuzz-logs/$1.log
   rm -rf "$scratch"
   mkdir -p "$scratch" build-asan/fuzz-artifacts build-asan/fuzz-logs
+  local flags=()  # a target's own libFuzzer flags, each file saying why
+  [ -f "fuzz/$name.flags" ] && read -ra flags < <(grep -v '^#' "fuzz/$name.flags")
   "build-asan/fuzz/fuzz_$name" "$scratch" "fuzz/corpus/$name" -max_total_time="$fuzz_seconds" \
-    -timeout=25 -rss_limit_mb=2560 -print_final_stats=1 \
+    -timeout=25 -rss_limit_mb=2560 -print_final_stats=1 "${flags[@]}" \
     -artifact_prefix="build-asan/fuzz-artifacts/$name-" >"$log" 2>&1
   local rc=$?
   local runs

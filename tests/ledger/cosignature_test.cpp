@@ -80,5 +80,17 @@ TEST_CASE("cosignature: keys of one kind do not sign as the other") {
   CHECK_FALSE(OpenNote(note, as_cosigner, &text, &problem));
 }
 
+TEST_CASE("cosignature: a malformed signature line makes the note malformed wherever it stands") {
+  // Found by fuzz_witness: a junk line after the log's valid signature was
+  // accepted, so the witness stored a note it could not open again.
+  SigningKey log = GenerateSigningKey("jejak.go.id/ledger");
+  VerifierKey witness = ParseVerifierKey(kVerifierKey);
+  std::string note = SignNote(kText, log), text, problem;
+  REQUIRE(OpenNote(note, log.verifier, &text, &problem));
+  CHECK_FALSE(OpenNote(note + "junk\n", log.verifier, &text, &problem));
+  CHECK(problem.find("malformed signature line") == 0);
+  CHECK_FALSE(OpenNote(note + "junk\n" + kLine, witness, &text, &problem));
+}
+
 }  // namespace
 }  // namespace jejak::ledger
