@@ -94,7 +94,6 @@ class Pkcs11Token final : public ExternalSigner {
     init.flags = CKF_OS_LOCKING_OK;
     CK_RV rv = f_->C_Initialize(&init);
     if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) Fail("C_Initialize", rv);
-    finalize_ = rv == CKR_OK;
     OpenSession(a);
     key_ = Find(CKO_PRIVATE_KEY, a.at("object"));
   }
@@ -202,18 +201,17 @@ class Pkcs11Token final : public ExternalSigner {
     return found;
   }
 
-  // The module stays loaded: modules keep state in globals past C_Finalize
-  // (SoftHSM's OpenSSL objects among them), which unloading would orphan,
-  // and a process loads a module once or twice.
+  // The module stays loaded and initialized for the process: SoftHSM 2.6
+  // does not free all it made at C_Finalize (OpenSSL objects, an ASan leak),
+  // and a process opens a token once or twice; another key of the same
+  // module finds it initialized (CKR_CRYPTOKI_ALREADY_INITIALIZED).
   void Close() {
     if (f_ != nullptr && has_session_) f_->C_CloseSession(session_);
-    if (f_ != nullptr && finalize_) f_->C_Finalize(nullptr);
     f_ = nullptr;
   }
 
   void* lib_ = nullptr;
   CK_FUNCTION_LIST_PTR f_ = nullptr;
-  bool finalize_ = false;
   bool has_session_ = false;
   CK_SESSION_HANDLE session_ = 0;
   CK_OBJECT_HANDLE key_ = 0;

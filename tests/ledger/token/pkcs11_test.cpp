@@ -1,6 +1,7 @@
 // Signing checkpoints with an Ed25519 key that stays on a PKCS#11 token:
 // SoftHSM 2 (Debian's softhsm2) as the token, its key made by pkcs11-tool
 // (opensc), both installed by scripts/setup.sh. Without them the test fails.
+// A binary of its own (tests/CMakeLists.txt says why).
 #include <doctest/doctest.h>
 
 #include <cstdlib>
