@@ -146,7 +146,11 @@ std::optional<events::Event> DecideDeploy(const EngineState& state,
   e.fields.emplace(
       f::kDefinitionSha256,
       FieldValue::Bytes(std::string(ledger::AsBytes(ledger::HashFromHex(wf->source_sha256)))));
-  e.fields.emplace(f::kModel, FieldValue::String(WorkflowToJson(*wf).dump()));
+  // Validation admits UTF-8 text only; should a byte that is not slip through
+  // anyway, the model shows U+FFFD rather than dump() throwing a JSON error
+  // out of the decider thread.
+  e.fields.emplace(f::kModel, FieldValue::String(WorkflowToJson(*wf).dump(
+                                  -1, ' ', false, nlohmann::json::error_handler_t::replace)));
   return e;
 }
 
@@ -170,7 +174,8 @@ events::Event DecideSubmit(const EngineState& state, const SubmitCommand& cmd, i
   }
   int year, local_offset = wf->calendar.utc_offset_minutes;
   unsigned month, day;
-  events::CivilFromDays((now / 60'000'000 + local_offset) / (int64_t{24} * 60), &year, &month, &day);
+  events::CivilFromDays((now / 60'000'000 + local_offset) / (int64_t{24} * 60), &year, &month,
+                        &day);
   std::string prefix = RequestIdPrefix(wf->name);
   std::string id = fmt::format("{}-{}-{:06}", prefix, year, state.NextNumber(prefix, year));
 

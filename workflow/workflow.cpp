@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 #include "base/error.h"
 #include "base/files.h"
@@ -34,6 +36,25 @@ SourcePos FirstNonUtf8Line(std::string_view text) {
   return {line, 1};
 }
 
+// Where the first control character other than tab, line feed and carriage
+// return stands, which YAML does not allow (yaml-cpp turns a NUL inside a
+// scalar into bytes that are not UTF-8); nullopt if there is none.
+std::optional<std::pair<SourcePos, unsigned char>> FirstControlCharacter(std::string_view text) {
+  int line = 1, column = 1;
+  for (unsigned char c : text) {
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+      return std::make_pair(SourcePos{line, column}, c);
+    }
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      ++column;  // columns count characters, not bytes
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 const FieldSpec* Workflow::FindField(std::string_view name) const {
@@ -61,6 +82,13 @@ WorkflowCheck CheckWorkflow(const std::string& yaml_text) {
   // Every text of a workflow ends up in events, which hold only UTF-8.
   if (!events::IsValidUtf8(yaml_text)) {
     result.problems.push_back({FirstNonUtf8Line(yaml_text), "the text is not valid UTF-8"});
+    return result;
+  }
+  if (auto control = FirstControlCharacter(yaml_text)) {
+    result.problems.push_back(
+        {control->first, fmt::format("the text holds the control character U+{:04X}, which YAML "
+                                     "does not allow",
+                                     control->second)});
     return result;
   }
   internal::ParseYaml(yaml_text, &parsed, &result.problems);

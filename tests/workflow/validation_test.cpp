@@ -33,6 +33,19 @@ TEST_CASE("workflow validation: text that is not UTF-8 is reported at its line")
   CHECK(Has("a: \xc3\xa9\nb: \xc3\n", "2:1", "not valid UTF-8"));
 }
 
+// Found by fuzz_workflow: a NUL inside a scalar passed validation (yaml-cpp
+// turned it into bytes that are not UTF-8), then `jejak workflow deploy`
+// aborted on the deployment's JSON model.
+TEST_CASE("workflow validation: a control character is reported where it stands") {
+  std::string yaml = std::string(kHead) + kTail;
+  size_t line2 = yaml.find('\n') + 1;
+  yaml.insert(line2 + 3, std::string(1, '\0'));
+  CHECK(Count(yaml) == 1);
+  CHECK(Has(yaml, "2:4", "the control character U+0000"));
+  CHECK(Has("a: b\x7f\n", "1:5", "U+007F"));
+  CHECK(Count("a: b\tc\r\n") == Count("a: bc\n"));  // tab and CR stay allowed
+}
+
 TEST_CASE("workflow validation: missing and mistyped header keys") {
   std::string missing = std::string("workflow: uji\nversion: 1\n") + kTail;
   CHECK(Count(missing) == 2);
