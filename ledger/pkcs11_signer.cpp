@@ -83,7 +83,10 @@ class Pkcs11Token final : public ExternalSigner {
     lib_ = ::dlopen(module.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (lib_ == nullptr) {
       throw Error(ErrorCode::kNotFound,
-                  fmt::format("cannot load the PKCS#11 module {}: {}", module, ::dlerror()));
+                  // Read once, right after dlopen; keys are loaded at start, not
+                  // concurrently (dlerror's state is per thread in glibc anyway).
+                  fmt::format("cannot load the PKCS#11 module {}: {}", module,
+                              ::dlerror()));  // NOLINT(concurrency-mt-unsafe)
     }
     auto get = reinterpret_cast<CK_C_GetFunctionList>(::dlsym(lib_, "C_GetFunctionList"));
     if (get == nullptr || get(&f_) != CKR_OK) {
