@@ -243,6 +243,18 @@ std::string CosignatureLine(std::string_view text, const SigningKey& key, uint64
   return fmt::format("{}{} {}\n", kSigPrefix, key.verifier.name, base::Base64Encode(blob));
 }
 
+std::string SignatureLinesOf(std::string_view signature_lines, std::string_view key_name) {
+  std::string out, prefix = fmt::format("{}{} ", kSigPrefix, key_name);
+  while (!signature_lines.empty()) {
+    size_t nl = signature_lines.find('\n');
+    if (nl == std::string_view::npos) break;  // a line must end in '\n'
+    std::string_view line = signature_lines.substr(0, nl + 1);
+    signature_lines.remove_prefix(nl + 1);
+    if (line.starts_with(prefix)) out += line;
+  }
+  return out;
+}
+
 bool OpenNote(std::string_view note, const VerifierKey& key, std::string* text,
               std::string* problem, uint64_t* timestamp) {
   size_t split = note.rfind("\n\n");

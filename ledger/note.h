@@ -68,6 +68,9 @@ std::string SignNote(std::string_view text, const SigningKey& key);
 // The signature line (ending in '\n') of a cosigner key over text at
 // timestamp, in POSIX seconds (at most 2^63 - 1).
 std::string CosignatureLine(std::string_view text, const SigningKey& key, uint64_t timestamp);
+// The whole lines of signature_lines (each ending in '\n') that name
+// key_name: a witness's answer may hold lines of other keys too.
+std::string SignatureLinesOf(std::string_view signature_lines, std::string_view key_name);
 // If note carries a valid signature by key (a cosignature for a cosigner
 // key), sets *text to the signed text, and *timestamp, if given, to a
 // cosignature's time, and returns true; otherwise returns false and says why

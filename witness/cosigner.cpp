@@ -14,8 +14,6 @@ namespace {
 using base::Error;
 using base::ErrorCode;
 
-constexpr char kSigPrefix[] = "\xE2\x80\x94 ";
-
 // The first line of a body, for a one-line report.
 std::string FirstLine(const std::string& body) {
   std::string line = body.substr(0, body.find('\n'));
@@ -93,17 +91,8 @@ void Cosigner::CosignWith(const WitnessConfig& w, const std::string& note, uint6
     if (answer.status != 200) {
       return refuse(old_size, fmt::format("HTTP {}: {}", answer.status, FirstLine(answer.body)));
     }
-    // Keep only the lines of this witness's key that verify.
-    std::string lines;
-    std::string_view body = answer.body;
-    while (!body.empty()) {
-      size_t nl = body.find('\n');
-      std::string_view line = body.substr(0, nl == std::string_view::npos ? body.size() : nl + 1);
-      body.remove_prefix(line.size());
-      if (line.starts_with(std::string(kSigPrefix) + w.key.name + " ") && line.ends_with('\n')) {
-        lines += line;
-      }
-    }
+    // Keep only the lines of this witness's key, and only if they verify.
+    std::string lines = ledger::SignatureLinesOf(answer.body, w.key.name);
     std::string text, problem;
     if (lines.empty() || !ledger::OpenNote(note + lines, w.key, &text, &problem)) {
       return refuse(old_size, "its answer holds no valid cosignature by its key");
