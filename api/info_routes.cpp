@@ -195,8 +195,8 @@ void AddInfoRoutes(ServerCore& core) {
   r.Add("GET", "/v1/workflows/{name}", [c](const Request& q) { return OneWorkflow(*c, q); });
   for (std::string kind : {"officers", "anomalies", "agency"}) {
     // Reports see every command this server answered before (AfterWrites).
-    r.AddAsync("GET", "/v1/reports/" + kind, [c, kind](const Request& q, Reply reply) {
-      c->AfterWrites(q, "", std::move(reply),
+    r.AddAsync("GET", "/v1/reports/" + kind, [c, kind](const Request& q, const Reply& reply) {
+      c->AfterWrites(q, "", reply,
                      [c, kind](const Request& r) { return Report(*c, r, kind); });
     });
   }

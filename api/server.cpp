@@ -26,7 +26,7 @@ using base::ErrorCode;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-Response ProblemFor(std::exception_ptr error) noexcept {
+Response ProblemFor(const std::exception_ptr& error) noexcept {
   try {
     try {
       std::rethrow_exception(error);

@@ -94,7 +94,7 @@ std::unique_ptr<ServerCore> StartCore(ServerOptions options);
 
 // The problem document for error (the one place that maps exceptions).
 // Never throws.
-Response ProblemFor(std::exception_ptr error) noexcept;
+Response ProblemFor(const std::exception_ptr& error) noexcept;
 
 // The body as a JSON object, parsed strictly (json_body.h); Error
 // (kInvalidArgument) naming the problem otherwise.

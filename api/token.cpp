@@ -1,6 +1,6 @@
 #include "api/token.h"
 
-#include "engine/secret_file.h"
+#include "base/secret_file.h"
 
 #include <fmt/format.h>
 #include <openssl/crypto.h>
@@ -69,7 +69,7 @@ std::optional<int64_t> Time(const nlohmann::json& claims, const char* name) {
 }  // namespace
 
 TokenKey TokenKey::Load(const std::string& path, bool create) {
-  return TokenKey(engine::LoadOrCreateSecret(path, kSecretSize, create, "token secret"));
+  return TokenKey(base::LoadOrCreateSecret(path, kSecretSize, create, "token secret"));
 }
 
 std::string TokenKey::Mac(const std::string& data) const {

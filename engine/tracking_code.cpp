@@ -4,7 +4,7 @@
 #include <openssl/hmac.h>
 
 #include "base/error.h"
-#include "engine/secret_file.h"
+#include "base/secret_file.h"
 #include "ledger/hash.h"
 
 namespace jejak::engine {
@@ -19,7 +19,7 @@ constexpr size_t kKeySize = 32;
 }  // namespace
 
 TrackingCodes TrackingCodes::LoadOrCreate(const std::string& path) {
-  return TrackingCodes(LoadOrCreateSecret(path, kKeySize, true, "tracking-code key"));
+  return TrackingCodes(base::LoadOrCreateSecret(path, kKeySize, true, "tracking-code key"));
 }
 
 std::string TrackingCodes::CodeFor(std::string_view request_id) const {

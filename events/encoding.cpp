@@ -140,6 +140,10 @@ void WriteField(Writer& w, const FieldValue& v) {
     case FieldType::kBoolean:
       w.U8(v.boolean() ? 1 : 0);
       break;
+    case FieldType::kSealed:
+      w.Text(v.subject(), "sealed subject");
+      w.Raw(v.text(), "sealed value");
+      break;
   }
 }
 
@@ -167,6 +171,10 @@ FieldValue ReadField(Reader& r) {
         return FieldValue::Bytes(r.Raw("field value"));
       case FieldType::kTimestamp:
         return FieldValue::Timestamp(r.I64("field value"));
+      case FieldType::kSealed: {
+        std::string subject = r.Text("sealed subject");
+        return FieldValue::Sealed(std::move(subject), r.Raw("sealed value"));
+      }
     }
   } catch (const Error& e) {
     if (e.code() == ErrorCode::kCorruption) throw;
@@ -200,9 +208,56 @@ void CheckField(Reader& r) {
 
 }  // namespace
 
+namespace {
+
+bool HasSealed(const Fields& fields) {
+  for (const auto& [name, value] : fields) {
+    if (value.type() == FieldType::kSealed) return true;
+  }
+  return false;
+}
+
+// Version 2 is version 1 with sealed fields; an event is version 2 exactly
+// when it has one, so older events keep their bytes.
+uint8_t ReadVersion(Reader& r) {
+  uint8_t version = r.U8("version");
+  if (version != kEncodingVersion && version != kSealedEncodingVersion) {
+    r.Fail(fmt::format("unknown encoding version {}", version));
+  }
+  return version;
+}
+
+void CheckSealedVersion(Reader& r, uint8_t version, bool sealed) {
+  if (sealed && version != kSealedEncodingVersion) {
+    r.Fail("a sealed field needs encoding version 2");
+  }
+  if (!sealed && version != kEncodingVersion) r.Fail("version 2 without a sealed field");
+}
+
+}  // namespace
+
+std::string EncodeValue(const FieldValue& value) {
+  if (value.type() == FieldType::kSealed) {
+    throw Error(ErrorCode::kInvalidArgument, "a sealed value cannot be sealed again");
+  }
+  Writer w;
+  WriteField(w, value);
+  return w.Take();
+}
+
+FieldValue DecodeValue(std::string_view bytes) {
+  Reader r(bytes);
+  if (r.PeekU8("field type") == static_cast<uint8_t>(FieldType::kSealed)) {
+    r.Fail("a sealed value inside a sealed value");
+  }
+  FieldValue v = ReadField(r);
+  if (!r.AtEnd()) r.Fail("trailing bytes after the value");
+  return v;
+}
+
 std::string Encode(const Event& e) {
   Writer w;
-  w.U8(kEncodingVersion);
+  w.U8(HasSealed(e.fields) ? kSealedEncodingVersion : kEncodingVersion);
   for (uint8_t b : e.id.bytes) w.U8(b);
   w.Text(e.request_id, "request_id");
   w.Text(e.workflow, "workflow");
@@ -232,8 +287,7 @@ std::string Encode(const Event& e) {
 
 Event Decode(std::string_view bytes) {
   Reader r(bytes);
-  uint8_t version = r.U8("version");
-  if (version != kEncodingVersion) r.Fail(fmt::format("unknown encoding version {}", version));
+  uint8_t version = ReadVersion(r);
   Event e;
   r.Fixed(e.id.bytes.data(), e.id.bytes.size(), "event id");
   e.request_id = r.Text("request_id");
@@ -249,24 +303,26 @@ Event Decode(std::string_view bytes) {
   e.correlation_id = r.Text("correlation_id");
   uint32_t count = r.U32("field count");
   const std::string* previous = nullptr;
+  bool sealed = false;
   for (uint32_t i = 0; i < count; ++i) {
     std::string name = r.Text("field name");
     if (previous != nullptr && !(*previous < name)) {
       r.Fail(fmt::format("field \"{}\" is out of order or repeated", name));
     }
     FieldValue value = ReadField(r);
+    sealed = sealed || value.type() == FieldType::kSealed;
     auto it = e.fields.emplace_hint(e.fields.end(), std::move(name), std::move(value));
     previous = &it->first;
   }
   if (!r.AtEnd()) r.Fail("trailing bytes after the last field");
+  CheckSealedVersion(r, version, sealed);
   return e;
 }
 
 // Mirrors Decode() step by step; keep the two in sync.
 EventKeys CheckCanonical(std::string_view bytes) {
   Reader r(bytes);
-  uint8_t version = r.U8("version");
-  if (version != kEncodingVersion) r.Fail(fmt::format("unknown encoding version {}", version));
+  uint8_t version = ReadVersion(r);
   EventKeys keys;
   r.Skip(16, "event id");
   keys.request_id = r.TextView("request_id");
@@ -282,15 +338,18 @@ EventKeys CheckCanonical(std::string_view bytes) {
   r.TextView("correlation_id");
   uint32_t count = r.U32("field count");
   std::string_view previous;
+  bool sealed = false;
   for (uint32_t i = 0; i < count; ++i) {
     std::string_view name = r.TextView("field name");
     if (i > 0 && !(previous < name)) {
       r.Fail(fmt::format("field \"{}\" is out of order or repeated", name));
     }
+    sealed = sealed || r.PeekU8("field type") == static_cast<uint8_t>(FieldType::kSealed);
     CheckField(r);
     previous = name;
   }
   if (!r.AtEnd()) r.Fail("trailing bytes after the last field");
+  CheckSealedVersion(r, version, sealed);
   return keys;
 }
 

@@ -39,13 +39,15 @@ std::string_view FieldTypeName(FieldType type) {
       return "bytes";
     case FieldType::kTimestamp:
       return "timestamp";
+    case FieldType::kSealed:
+      return "sealed";
   }
   return "unknown";
 }
 
 FieldType FieldTypeFromName(std::string_view name) {
   for (auto t : {FieldType::kString, FieldType::kInteger, FieldType::kDecimal, FieldType::kBoolean,
-                 FieldType::kDate, FieldType::kBytes, FieldType::kTimestamp}) {
+                 FieldType::kDate, FieldType::kBytes, FieldType::kTimestamp, FieldType::kSealed}) {
     if (FieldTypeName(t) == name) return t;
   }
   Invalid(fmt::format("unknown field type \"{}\"", name));
@@ -166,6 +168,17 @@ FieldValue FieldValue::Timestamp(int64_t micros) {
   return FieldValue(FieldType::kTimestamp, {}, micros);
 }
 
+FieldValue FieldValue::Sealed(std::string subject, std::string ciphertext) {
+  if (subject.empty() || !IsValidUtf8(subject)) Invalid("a sealed value's subject must be UTF-8 text");
+  if (ciphertext.size() < kMinSealedSize) {
+    Invalid(fmt::format("a sealed value is at least {} bytes, not {}", kMinSealedSize,
+                        ciphertext.size()));
+  }
+  FieldValue v(FieldType::kSealed, std::move(ciphertext), 0);
+  v.subject_ = std::move(subject);
+  return v;
+}
+
 std::string FieldValue::ToDisplayString() const {
   switch (type_) {
     case FieldType::kString:
@@ -180,6 +193,8 @@ std::string FieldValue::ToDisplayString() const {
       return ToHex(text_);
     case FieldType::kTimestamp:
       return FormatRfc3339(number_);
+    case FieldType::kSealed:
+      return "[terenkripsi / encrypted]";
   }
   return {};
 }

@@ -18,6 +18,10 @@ enum class FieldType : uint8_t {
   kDate = 5,       // calendar date, "YYYY-MM-DD"
   kBytes = 6,      // raw bytes (hashes, keys)
   kTimestamp = 7,  // UTC microseconds since the Unix epoch
+  // A personal field encrypted with its data subject's key (docs/FORMAT.md,
+  // "Sealed fields"): the subject's id and the ciphertext, which holds the
+  // value's own type and encoding. Only privacy/ opens it.
+  kSealed = 8,
 };
 
 std::string_view FieldTypeName(FieldType type);
@@ -36,15 +40,23 @@ class FieldValue {
   static FieldValue Date(std::string_view text);
   static FieldValue Bytes(std::string bytes);
   static FieldValue Timestamp(int64_t micros);
+  // subject: a non-empty UTF-8 id; ciphertext: at least kMinSealedSize bytes.
+  static FieldValue Sealed(std::string subject, std::string ciphertext);
+  // The smallest ciphertext: a 12-byte nonce, a type tag and a 16-byte tag.
+  static constexpr size_t kMinSealedSize = 12 + 1 + 16;
 
   FieldType type() const { return type_; }
-  // For kString, kDecimal, kDate (canonical text) and kBytes (raw bytes).
+  // For kString, kDecimal, kDate (canonical text), kBytes (raw bytes) and
+  // kSealed (the ciphertext).
   const std::string& text() const { return text_; }
+  // For kSealed: the id of the data subject whose key sealed the value.
+  const std::string& subject() const { return subject_; }
   // For kInteger, kTimestamp, and kBoolean (0 or 1).
   int64_t number() const { return number_; }
   bool boolean() const { return number_ != 0; }
 
-  // Human-readable rendering: text as is, bytes as hex, times as RFC 3339.
+  // Human-readable rendering: text as is, bytes as hex, times as RFC 3339,
+  // a sealed value as a marker that says so.
   std::string ToDisplayString() const;
 
   friend bool operator==(const FieldValue&, const FieldValue&) = default;
@@ -56,6 +68,7 @@ class FieldValue {
   FieldType type_;
   std::string text_;
   int64_t number_;
+  std::string subject_;
 };
 
 // Returns the canonical form of a decimal, or throws Error(kInvalidArgument).

@@ -60,6 +60,9 @@ json FieldToJson(const FieldValue& v) {
     case FieldType::kTimestamp:
       value = FormatRfc3339(v.number());
       break;
+    case FieldType::kSealed:
+      value = json{{"subject", v.subject()}, {"ciphertext", ToHex(v.text())}};
+      break;
   }
   return json{{"type", FieldTypeName(v.type())}, {"value", std::move(value)}};
 }
@@ -92,6 +95,9 @@ FieldValue FieldFromJson(const json& j) {
     case FieldType::kTimestamp:
       need(v.is_string(), "an RFC 3339 string");
       return FieldValue::Timestamp(ParseRfc3339(v.get<std::string>()));
+    case FieldType::kSealed:
+      need(v.is_object() && v.size() == 2, "an object of subject and ciphertext");
+      return FieldValue::Sealed(Text(v, "subject"), FromHex(Text(v, "ciphertext")));
   }
   Invalid("unknown field type");
 }

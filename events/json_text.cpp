@@ -101,6 +101,13 @@ void Field(std::string& out, const FieldValue& v) {
     case FieldType::kTimestamp:
       Quoted(out, FormatRfc3339(v.number()));
       break;
+    case FieldType::kSealed:
+      out += "{\"ciphertext\":";
+      Quoted(out, ToHex(v.text()));
+      out += ",\"subject\":";
+      Quoted(out, v.subject());
+      out += '}';
+      break;
   }
   out += '}';
 }

@@ -35,10 +35,10 @@ def sha256(b):
     return hashlib.sha256(b).digest()
 
 
-# ---- Event encoding, version 1 -------------------------------------------
+# ---- Event encoding, versions 1 and 2 (sealed fields) ---------------------
 
 TYPES = {1: "string", 2: "integer", 3: "decimal", 4: "boolean", 5: "date", 6: "bytes",
-         7: "timestamp"}
+         7: "timestamp", 8: "sealed"}
 DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
 EPOCH = datetime.datetime(1970, 1, 1)
 
@@ -86,7 +86,8 @@ def uuid_text(b):
 def decode_event(b, seq):
     """The JSON form (FORMAT.md "JSON form") of canonical bytes b."""
     r = Reader(b)
-    if r.u8() != 1:
+    version = r.u8()
+    if version not in (1, 2):
         raise Failed("bytes: unknown encoding version")
     e = {"seq": seq, "id": uuid_text(r.take(16)), "request_id": r.str(), "workflow": r.str(),
          "workflow_version": r.u32(), "type": r.str()}
@@ -125,6 +126,12 @@ def decode_event(b, seq):
             v = v == 1
         elif tag == 6:
             v = r.blob().hex()
+        elif tag == 8:
+            subject = r.str()
+            sealed = r.blob()
+            if not subject or len(sealed) < 29:
+                raise Failed("bytes: malformed sealed value")
+            v = {"ciphertext": sealed.hex(), "subject": subject}
         else:
             try:
                 v = rfc3339(r.i64())
@@ -132,6 +139,8 @@ def decode_event(b, seq):
                 raise Failed("bytes: timestamp out of range")
         fields[name] = {"type": TYPES[tag], "value": v}
     e["fields"] = fields
+    if (version == 2) != any(f["type"] == "sealed" for f in fields.values()):
+        raise Failed("bytes: version 2 is exactly the events with a sealed field")
     if r.p != len(b):
         raise Failed("bytes: trailing bytes after the event")
     return e

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <string>
 
-namespace jejak::engine {
+namespace jejak::base {
 
 // Reads the size-byte secret at path. If there is none, creates it when
 // create is true, else throws Error(kNotFound); if another process creates
@@ -16,4 +16,4 @@ namespace jejak::engine {
 std::string LoadOrCreateSecret(const std::string& path, size_t size, bool create,
                                const std::string& what);
 
-}  // namespace jejak::engine
+}  // namespace jejak::base

@@ -1,12 +1,12 @@
-#include "engine/secret_file.h"
+#include "base/secret_file.h"
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include "base/error.h"
 #include "base/files.h"
+#include "base/random.h"
 
-namespace jejak::engine {
+namespace jejak::base {
 
 using base::Error;
 using base::ErrorCode;
@@ -19,10 +19,7 @@ std::string LoadOrCreateSecret(const std::string& path, size_t size, bool create
   } catch (const Error& e) {
     if (e.code() != ErrorCode::kNotFound) throw;
     if (!create) throw Error(ErrorCode::kNotFound, fmt::format("no {} at {}", what, path));
-    key.assign(size, '\0');
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(size)) != 1) {
-      throw Error(ErrorCode::kIoError, fmt::format("no randomness for the {}", what));
-    }
+    key = RandomBytes(size);
     try {
       base::WriteFileAtomically(path, key, 0600, base::IfExists::kFail);
     } catch (const Error& e) {
@@ -40,4 +37,4 @@ std::string LoadOrCreateSecret(const std::string& path, size_t size, bool create
   return key;
 }
 
-}  // namespace jejak::engine
+}  // namespace jejak::base

@@ -1,4 +1,4 @@
-#include "engine/secret_file.h"
+#include "base/secret_file.h"
 
 #include <doctest/doctest.h>
 #include <sys/stat.h>
@@ -10,7 +10,7 @@
 #include "base/error.h"
 #include "tests/testutil.h"
 
-namespace jejak::engine {
+namespace jejak::base {
 namespace {
 
 using base::Error;
@@ -56,4 +56,4 @@ TEST_CASE("secret file: created once, private, whole, then read back") {
 }
 
 }  // namespace
-}  // namespace jejak::engine
+}  // namespace jejak::base

@@ -1,0 +1,43 @@
+// The key-encryption key (KEK): it wraps every key of the key store
+// (key_store.h), so that the store's files alone decrypt nothing. It never
+// lives in the data directory: it is a file given with --kek (made by
+// `jejak keys generate --kek FILE`), ideally on another disk or a token's
+// mount, and it is needed to read personal data, not to verify the ledger.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace jejak::privacy {
+
+class KeyEncryptionKey {
+ public:
+  // Reads the 32-byte key file at path. Throws Error(kNotFound) if there is
+  // none, Error(kCorruption) if it holds another number of bytes,
+  // Error(kIoError) if it cannot be read.
+  static std::shared_ptr<const KeyEncryptionKey> FromFile(const std::string& path);
+  // Creates a new random key file at path, mode 0600. Throws
+  // Error(kConflict) if path exists (a KEK is never replaced by accident:
+  // every key it wraps would be lost).
+  static void Generate(const std::string& path);
+  // A key held in memory only (tests, benchmarks).
+  static std::shared_ptr<const KeyEncryptionKey> FromBytes(std::string key);
+
+  ~KeyEncryptionKey();
+  KeyEncryptionKey(const KeyEncryptionKey&) = delete;
+  KeyEncryptionKey& operator=(const KeyEncryptionKey&) = delete;
+
+  // key sealed under the KEK, bound to label (what the key is for), so that
+  // a wrapped key cannot be moved to another record (docs/PRIVACY.md).
+  std::string Wrap(std::string_view key, std::string_view label) const;
+  // The key back. Throws Error(kPermissionDenied) if blob was not wrapped by
+  // this KEK for label: the wrong --kek, or a damaged or moved record.
+  std::string Unwrap(std::string_view blob, std::string_view label) const;
+
+ private:
+  explicit KeyEncryptionKey(std::string key) : key_(std::move(key)) {}
+  std::string key_;
+};
+
+}  // namespace jejak::privacy
