@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "api/auth.h"
 #include "api/problem.h"
@@ -10,6 +11,7 @@
 #include "base/error.h"
 #include "base/hex.h"
 #include "base/reason.h"
+#include "engine/personal_view.h"
 #include "engine/request_state.h"
 #include "engine/tracking_code.h"
 #include "events/encoding.h"
@@ -324,8 +326,10 @@ Response Status(ServerCore& core, const Request& req) {
 }
 
 // Staff see the ledger's events, with personal fields only for the roles the
-// workflow names; applicants see the public history.
-Response History(ServerCore& core, const Request& req) {
+// workflow names; applicants see the public history. Personal fields shown
+// are described in *access, for the access trail (HistoryRoute).
+Response History(ServerCore& core, const Request& req,
+                 std::optional<engine::AccessRecord>* access) {
   const std::string& id = req.params.at("id");
   json status = LoadStatus(core, id);
   std::optional<Claims> caller = AuthorizeRead(core, req, status);
@@ -335,23 +339,30 @@ Response History(ServerCore& core, const Request& req) {
                         {{"request_id", id}, {"history", status.value("history", json::array())}});
   }
   json out = json::array();
+  std::set<std::string> opened;
   for (const auto& entry : core.engine->ledger().ReadRequest(id)) {
     events::Event e = events::Decode(entry.bytes);
     e.seq = entry.seq;
     std::shared_ptr<const workflow::Workflow> wf;
     core.engine->Read(
         [&](const engine::EngineState& s) { wf = s.Find(e.workflow, e.workflow_version); });
+    const std::string& role = caller->role;
+    engine::ShownFields shown = engine::ShowPersonalFields(
+        e, wf.get(),
+        [&](const workflow::FieldSpec& f) {
+          return std::find(f.pii_roles.begin(), f.pii_roles.end(), role) != f.pii_roles.end();
+        },
+        core.engine->keys());
     json j = events::ToJson(e);
-    if (wf && j.contains("fields") && j["fields"].is_object()) {
-      for (const auto& f : wf->fields) {
-        bool allowed =
-            std::find(f.pii_roles.begin(), f.pii_roles.end(), caller->role) != f.pii_roles.end();
-        if (f.pii && !allowed && j["fields"].contains(f.name)) j["fields"][f.name] = "[redacted]";
-      }
-    }
+    for (const auto& [name, why] : shown.hidden) j["fields"][name] = engine::HiddenMarker(why);
+    opened.insert(shown.opened.begin(), shown.opened.end());
     out.push_back(std::move(j));
   }
   if (out.empty()) UnknownRequest(id);
+  if (access != nullptr && !opened.empty()) {
+    *access = engine::AccessRecord{id, {caller->subject, caller->role, caller->agency},
+                                   {opened.begin(), opened.end()}, "api"};
+  }
   return JsonResponse(200, {{"request_id", id}, {"events", out}});
 }
 
@@ -391,7 +402,26 @@ void AddRequestRoutes(ServerCore& core) {
     };
   };
   core.router.AddAsync("GET", "/v1/requests/{id}", after_writes(Status));
-  core.router.AddAsync("GET", "/v1/requests/{id}/history", after_writes(History));
+  // A history that shows personal fields is answered once its access record
+  // is durable: no one sees them without a trail.
+  core.router.AddAsync("GET", "/v1/requests/{id}/history", [c](const Request& r, Reply reply) {
+    auto access = std::make_shared<std::optional<engine::AccessRecord>>();
+    c->AfterWrites(
+        r, r.params.at("id"),
+        [c, reply, access](Response res) {
+          if (!*access) return reply(std::move(res));
+          try {
+            c->engine->RecordAccess(
+                std::move(**access),
+                [c, reply, res = std::move(res)](const std::exception_ptr& error) {
+                  c->post([reply, res, error] { reply(error ? ProblemFor(error) : res); });
+                });
+          } catch (...) {
+            reply(ProblemFor(std::current_exception()));
+          }
+        },
+        [c, access](const Request& q) { return History(*c, q, access.get()); });
+  });
   core.router.AddAsync("GET", "/v1/requests/{id}/receipts/{seq}", after_writes(RequestReceipt));
 }
 

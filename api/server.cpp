@@ -220,6 +220,7 @@ std::unique_ptr<ServerCore> StartCore(ServerOptions options) {
   engine::EngineOptions eo;
   eo.data_dir = options.data_dir;
   eo.ledger = options.ledger;
+  eo.kek = options.kek;
   core->engine = engine::Engine::Open(std::move(eo));
   for (const auto& wf : workflows) {
     core->engine->Deploy(wf, events::Actor{"admin", "admin", wf->agency});

@@ -26,12 +26,13 @@
 #include "api/http_server.h"
 #include "api/router.h"
 #include "ledger/ledger.h"
+#include "privacy/kek.h"
 #include "witness/cosigner.h"
 
 namespace jejak::api {
 
 struct ServerOptions {
-  std::string data_dir;       // ledger/, projections/, token.key, keys/
+  std::string data_dir;       // ledger/, projections/, subjects/, token.key, keys/
   std::string workflows_dir;  // its *.yaml are deployed at start; empty: none
   HttpOptions http;
   // The HS256 secret of bearer tokens (token.h); default DATA/token.key,
@@ -43,6 +44,9 @@ struct ServerOptions {
   // How often a signed checkpoint is made while the ledger grows (receipts
   // make their own as well); zero: only on demand and for receipts.
   std::chrono::milliseconds checkpoint_interval{60'000};
+  // Wraps the keys of applicants' personal data (privacy/kek.h); null: the
+  // server accepts no personal data (docs/PRIVACY.md).
+  std::shared_ptr<const privacy::KeyEncryptionKey> kek;
   // With a signing key: witnesses that cosign the latest checkpoint, looked
   // for every witness_interval (witness/log_witnessing.h); /healthz says
   // degraded while the latest got fewer than witness_quorum cosignatures.

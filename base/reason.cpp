@@ -9,7 +9,7 @@ std::span<const Reason> AllReasons() {
       kInvalidField,   kMissingField,     kReasonRequired,  kMissingApplicant,
       kForbiddenRole,  kNotApplicant,     kInvalidState,    kRequestClosed,
       kFourEyes,       kGuardFailed,      kVersionConflict, kIdempotencyMismatch,
-      kVersionExists,  kVersionNotNewer,  kMissingToken,    kBadToken,
+      kVersionExists,  kVersionNotNewer,  kNoKeyStore,      kUnknownSubject,  kMissingToken,    kBadToken,
       kTokenExpired,   kWrongRole,        kBadCode,         kBadRequest,
       kBadUrl,         kBadRange,         kBodyTooLarge,    kJsonLimit,
       kDuplicateKey,   kMethodNotAllowed, kNoRoute,         kUnknownEntry,

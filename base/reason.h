@@ -32,6 +32,9 @@ inline constexpr Reason kVersionConflict{"version_conflict", ErrorCode::kConflic
 inline constexpr Reason kIdempotencyMismatch{"idempotency_mismatch", ErrorCode::kConflict};
 inline constexpr Reason kVersionExists{"version_exists", ErrorCode::kConflict};
 inline constexpr Reason kVersionNotNewer{"version_not_newer", ErrorCode::kConflict};
+// Personal data (docs/PRIVACY.md).
+inline constexpr Reason kNoKeyStore{"no_key_store", ErrorCode::kUnavailable};
+inline constexpr Reason kUnknownSubject{"unknown_subject", ErrorCode::kNotFound};
 
 // An HTTP request the API refuses before any command.
 inline constexpr Reason kMissingToken{"missing_token", ErrorCode::kPermissionDenied};

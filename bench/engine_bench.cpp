@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "privacy/kek.h"
 #include "bench/bench.h"
 #include "engine/engine.h"
 #include "ledger/ledger.h"
@@ -185,6 +186,7 @@ double EngineCommands(const Context& ctx, size_t window) {
   ScratchDir dir(ctx, "engine");
   engine::EngineOptions o;
   o.data_dir = dir.path();
+  o.kek = privacy::KeyEncryptionKey::FromBytes(std::string(32, 'B'));
   o.sla_interval = std::chrono::milliseconds(0);
   auto engine = engine::Engine::Open(o);
   engine->Deploy(workflow, kAdmin);

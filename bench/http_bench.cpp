@@ -35,6 +35,7 @@
 #include <regex>
 #include <stdexcept>
 
+#include "privacy/kek.h"
 #include "api/server.h"
 #include "api/token.h"
 #include "bench/bench.h"
@@ -114,6 +115,7 @@ struct Prepared {
 Prepared Prepare(const Context& ctx, const std::string& data, uint64_t n) {
   engine::EngineOptions o;
   o.data_dir = data;
+  o.kek = privacy::KeyEncryptionKey::FromBytes(std::string(32, 'B'));
   o.sla_interval = std::chrono::milliseconds(0);
   auto tick = std::make_shared<std::atomic<int64_t>>(0);
   int64_t start = events::NowMicros() - static_cast<int64_t>(2 * n + 1) * 30'000'000;
@@ -163,6 +165,7 @@ Prepared Prepare(const Context& ctx, const std::string& data, uint64_t n) {
 std::unique_ptr<api::Server> Serve(const Context& ctx, const std::string& data) {
   api::ServerOptions o;
   o.data_dir = data;
+  o.kek = privacy::KeyEncryptionKey::FromBytes(std::string(32, 'B'));
   o.http.threads = kServerThreads;
   if (ctx.params.Get("http_status_cache") == 0) o.status_cache_entries = 0;
   return api::Server::Start(o);
@@ -361,6 +364,7 @@ double EngineActions(const Context& ctx) {
   Prepared p = Prepare(ctx, dir.path(), Requests(ctx));
   engine::EngineOptions o;
   o.data_dir = dir.path();
+  o.kek = privacy::KeyEncryptionKey::FromBytes(std::string(32, 'B'));
   auto engine = engine::Engine::Open(o);
   size_t window = ctx.params.Get("http_connections");
   double seconds = static_cast<double>(ctx.params.Get("http_seconds"));

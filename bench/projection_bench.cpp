@@ -9,6 +9,7 @@
 #include <mutex>
 #include <random>
 
+#include "privacy/kek.h"
 #include "base/error.h"
 #include "bench/bench.h"
 #include "bench/table.h"
@@ -69,6 +70,7 @@ const Fixture& MadeLedger(const Context& ctx) {
   std::atomic<int64_t> now{day}, step{0};
   engine::EngineOptions o;
   o.data_dir = f.dir->path();
+  o.kek = privacy::KeyEncryptionKey::FromBytes(std::string(32, 'B'));
   o.clock = [&] { return now.fetch_add(step.load()); };
   o.sla_interval = std::chrono::milliseconds(0);
   auto eng = engine::Engine::Open(o);

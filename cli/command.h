@@ -6,13 +6,17 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
+
+#include "privacy/kek.h"
 
 namespace jejak::cli {
 
 struct Context {
   std::string data_dir;  // --data
   bool json = false;     // --json: machine-readable output on stdout
+  std::string kek;       // --kek, or JEJAK_KEK: the key-encryption key file
   std::function<int()> run;
 
   // The ledger's directory inside the data directory.
@@ -21,11 +25,18 @@ struct Context {
   std::string ProjectionsDir() const { return data_dir + "/projections"; }
   // Throws Error(kInvalidArgument) if --data was not given.
   void RequireData() const;
+  // The key-encryption key of --kek, or null without one. Throws
+  // Error(kInvalidArgument) if the file lies inside the data directory:
+  // whoever copies the data directory must not get the key with it.
+  std::shared_ptr<const privacy::KeyEncryptionKey> Kek() const;
 };
 
 // Adds --data (when data is true) and --json to a subcommand, so that they
 // show in its --help; they may also be given before the subcommand.
 void AddCommonFlags(CLI::App* cmd, Context& ctx, bool data = true);
+// Adds --kek (default: the environment variable JEJAK_KEK) to a command that
+// reads or writes personal data.
+void AddKekOption(CLI::App* cmd, Context& ctx);
 
 void AddLedgerCommands(CLI::App& app, Context& ctx);
 void AddWorkflowCommands(CLI::App& app, Context& ctx);
@@ -39,5 +50,6 @@ void AddProjectionCommands(CLI::App& app, Context& ctx);
 void AddProjectCommand(CLI::App& app, Context& ctx);
 void AddServeCommands(CLI::App& app, Context& ctx);
 void AddWitnessCommands(CLI::App& app, Context& ctx);
+void AddSubjectCommands(CLI::App& app, Context& ctx);
 
 }  // namespace jejak::cli

@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/command.h"
@@ -43,11 +45,25 @@ int64_t FirstDay(ledger::Ledger& ledger, int utc_offset_minutes) {
 
 std::string Day(int64_t t) { return events::FormatRfc3339(t + 7 * 3'600'000'000LL).substr(0, 10); }
 
-int RunDemo(const Context& ctx, const DemoOptions& o) {
-  ctx.RequireData();
+// The demo's key-encryption key: --kek, else DATA.kek beside the data
+// directory (never inside it), made on first use.
+std::string DemoKek(const Context& ctx) {
+  if (!ctx.kek.empty()) return ctx.kek;
+  std::string path = std::filesystem::path(ctx.data_dir).lexically_normal().string();
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  path += ".kek";
+  if (!std::filesystem::exists(path)) privacy::KeyEncryptionKey::Generate(path);
+  return path;
+}
+
+int RunDemo(const Context& given, const DemoOptions& o) {
+  given.RequireData();
+  Context ctx = given;
+  ctx.kek = DemoKek(given);
   std::atomic<int64_t> clock{events::NowMicros()};
   engine::EngineOptions eo;
   eo.data_dir = ctx.data_dir;
+  eo.kek = ctx.Kek();
   eo.clock = [&clock] { return clock.load(); };
   eo.sla_interval = std::chrono::milliseconds(0);
   auto engine = engine::Engine::Open(std::move(eo));
@@ -165,6 +181,7 @@ void AddDemoCommand(CLI::App& app, Context& ctx) {
   demo->add_option("--seed", o.seed, "Random seed: the same seed makes the same decisions");
   AddKafkaFlags(demo, o.kafka);
   AddCommonFlags(demo, ctx);
+  AddKekOption(demo, ctx);
   demo->callback([&ctx] { ctx.run = [&ctx] { return RunDemo(ctx, o); }; });
 }
 

@@ -39,6 +39,7 @@ std::unique_ptr<engine::Engine> OpenEngine(const Context& ctx) {
   engine::EngineOptions o;
   o.data_dir = ctx.data_dir;
   o.sla_interval = std::chrono::milliseconds(0);
+  o.kek = ctx.Kek();
   return engine::Engine::Open(std::move(o));
 }
 
@@ -220,6 +221,7 @@ void AddEngineCommands(CLI::App& app, Context& ctx) {
   deploy->add_option("--agency", o.agency, "The deployer's agency");
   AddKafkaFlags(deploy, o.kafka);
   AddCommonFlags(deploy, ctx);
+  AddKekOption(deploy, ctx);
   deploy->callback([&ctx] { ctx.run = [&ctx] { return RunDeploy(ctx, o); }; });
 
   auto* submit = app.add_subcommand("submit", "Submit a new request as a citizen");
@@ -228,6 +230,7 @@ void AddEngineCommands(CLI::App& app, Context& ctx) {
   submit->add_option("--field", o.fields, "A field value, name=value (repeatable)");
   AddCommonOptions(submit, o);
   AddCommonFlags(submit, ctx);
+  AddKekOption(submit, ctx);
   submit->callback([&ctx] { ctx.run = [&ctx] { return RunSubmit(ctx, o); }; });
 
   auto* act = app.add_subcommand("act", "Perform an action on a request (officer or applicant)");
@@ -242,6 +245,7 @@ void AddEngineCommands(CLI::App& app, Context& ctx) {
                   "Refuse with exit code 4 unless the request is at this version");
   AddCommonOptions(act, o);
   AddCommonFlags(act, ctx);
+  AddKekOption(act, ctx);
   act->callback([&ctx] { ctx.run = [&ctx] { return RunAct(ctx, o); }; });
 
   auto* withdraw = app.add_subcommand("withdraw", "Withdraw a request as its applicant");
@@ -251,11 +255,13 @@ void AddEngineCommands(CLI::App& app, Context& ctx) {
   withdraw->add_option("--expect-version", o.expect_version, "Expected request version");
   AddCommonOptions(withdraw, o);
   AddCommonFlags(withdraw, ctx);
+  AddKekOption(withdraw, ctx);
   withdraw->callback([&ctx] { ctx.run = [&ctx] { return RunWithdraw(ctx, o); }; });
 
   auto* history = app.add_subcommand("history", "Every ledger event of one request, in order");
   history->add_option("REQUEST", o.request, "Request id")->required();
   AddCommonFlags(history, ctx);
+  AddKekOption(history, ctx);
   history->callback([&ctx] { ctx.run = [&ctx] { return RunHistory(ctx, o); }; });
 }
 

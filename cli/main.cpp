@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 
 #include "base/error.h"
@@ -15,6 +16,31 @@ namespace jejak::cli {
 void AddCommonFlags(CLI::App* cmd, Context& ctx, bool data) {
   if (data) cmd->add_option("--data", ctx.data_dir, "Data directory (ledger and projections)");
   cmd->add_flag("--json", ctx.json, "Machine-readable JSON output on stdout");
+}
+
+void AddKekOption(CLI::App* cmd, Context& ctx) {
+  cmd->add_option("--kek", ctx.kek,
+                  "Key-encryption key file (jejak keys generate --kek FILE), outside the data "
+                  "directory: needed to accept or read personal data")
+      ->envname("JEJAK_KEK");
+}
+
+std::shared_ptr<const privacy::KeyEncryptionKey> Context::Kek() const {
+  if (kek.empty()) return nullptr;
+  namespace fs = std::filesystem;
+  if (!data_dir.empty()) {
+    std::error_code ec;
+    std::string k = fs::weakly_canonical(kek, ec).string();
+    std::string d = fs::weakly_canonical(data_dir, ec).string();
+    if (!ec && k.starts_with(d + "/")) {
+      throw base::Error(base::ErrorCode::kInvalidArgument,
+                        fmt::format("the key-encryption key {} lies inside the data directory {}: "
+                                    "keep it elsewhere (another disk, a token's mount), so that a "
+                                    "copy of the data directory decrypts nothing",
+                                    kek, data_dir));
+    }
+  }
+  return privacy::KeyEncryptionKey::FromFile(kek);
 }
 
 void Context::RequireData() const {
@@ -47,6 +73,7 @@ int Main(int argc, char** argv) {
   cli::AddProjectCommand(app, ctx);
   cli::AddServeCommands(app, ctx);
   cli::AddWitnessCommands(app, ctx);
+  cli::AddSubjectCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

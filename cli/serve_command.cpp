@@ -77,6 +77,7 @@ int RunServe(const Context& ctx, const ServeOptions& o) {
   so.token_key = o.token_key;
   so.signing_key = SigningKeyPath(ctx, o.signing_key).value_or("");
   so.checkpoint_interval = ParseInterval(o.checkpoint_every);
+  so.kek = ctx.Kek();
   so.kafka = o.kafka;
   so.kafka_topic = o.topic;
   so.rate_per_s = o.rate;
@@ -185,6 +186,7 @@ void AddServeCommands(CLI::App& app, Context& ctx) {
   serve->add_option("--witness-quorum", so.witness_quorum,
                     "Cosignatures the latest checkpoint needs (default: every --witness)");
   AddCommonFlags(serve, ctx);
+  AddKekOption(serve, ctx);
   serve->callback([&ctx] { ctx.run = [&ctx] { return RunServe(ctx, so); }; });
 
   static TokenOptions to;

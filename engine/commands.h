@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "events/event.h"
 #include "ledger/hash.h"
@@ -43,6 +44,22 @@ struct WithdrawCommand {
   std::string idempotency_key;
 };
 
+// Erases a data subject (docs/PRIVACY.md): their data keys are destroyed, so
+// their sealed fields can never be read again, while the ledger verifies.
+struct EraseSubjectCommand {
+  std::string subject;  // the external id (a NIK) or the subject id
+  std::string reason;   // why, for the record: say it without personal data
+  events::Actor actor;  // the data-protection officer, verified by the caller
+};
+
+// Staff were shown personal fields of a request: the access trail's record.
+struct AccessRecord {
+  std::string request_id;
+  events::Actor actor;
+  std::vector<std::string> fields;  // the personal fields shown
+  std::string interface;            // "api" or "cli"
+};
+
 // An accepted command: the one event it appended, durable.
 struct Accepted {
   events::Event event;  // seq set
@@ -50,6 +67,20 @@ struct Accepted {
   uint32_t request_version = 0;  // the request's version after this event
   std::string tracking_code;     // Submit only: the citizen's secret
   bool replayed = false;         // true if an idempotent retry returned it
+};
+
+// An erasure: its subject_erased event, and what became of the keys.
+struct Erasure {
+  Accepted accepted;
+  std::string subject;  // the subject id erased
+  // The subject's entries from before personal fields were sealed, which
+  // hold their data in plaintext and, the ledger being immutable, keep it.
+  uint64_t plaintext_entries = 0;
+  // Whether the key store's files were checked free of the erased keys. If
+  // not, the keys are deleted but their bytes may linger in files until the
+  // purge, retried at every start, succeeds; purge_problem says why.
+  bool purged = false;
+  std::string purge_problem;
 };
 
 }  // namespace jejak::engine

@@ -274,6 +274,31 @@ std::vector<events::Event> DecideBreaches(const EngineState& state, int64_t now)
   return out;
 }
 
+events::Event DecideErase(const EngineState& state, const EraseSubjectCommand& cmd,
+                          const std::string& subject, int64_t now) {
+  if (state.IsErased(subject)) {
+    throw Error(base::reason::kUnknownSubject, fmt::format("subject {} is erased already", subject));
+  }
+  events::Event e;
+  e.id = events::EventId::New();
+  e.type = t::kSubjectErased;
+  e.actor = cmd.actor;
+  e.time_us = now;
+  e.fields.insert_or_assign(f::kSubject, FieldValue::String(subject));
+  e.fields.insert_or_assign(f::kReason, FieldValue::String(cmd.reason));
+  return e;
+}
+
+events::Event DecideAccess(const EngineState& state, const AccessRecord& access, int64_t now) {
+  const RequestState& r = FindRequest(state, access.request_id);
+  events::Event e = NewEvent(t::kPersonalDataAccessed, *r.workflow, r.id, access.actor, now, "");
+  std::string names;
+  for (const auto& name : access.fields) names += (names.empty() ? "" : ",") + name;
+  e.fields.insert_or_assign(f::kAccessedFields, FieldValue::String(names));
+  e.fields.insert_or_assign(f::kInterface, FieldValue::String(access.interface));
+  return e;
+}
+
 bool IsAuditedRefusal(const ActCommand& cmd, const Error& refusal) {
   return cmd.actor.role != kApplicantRole &&
          (refusal.reason() == base::reason::kForbiddenRole.name ||

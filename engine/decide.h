@@ -26,6 +26,13 @@ events::Event DecideSubmit(const EngineState& state, const SubmitCommand& cmd, i
 events::Event DecideAct(const EngineState& state, const ActCommand& cmd, int64_t now);
 events::Event DecideWithdraw(const EngineState& state, const WithdrawCommand& cmd, int64_t now);
 
+// The subject_erased event erasing subject (already resolved from the
+// command's id). Throws kUnknownSubject if it is erased already.
+events::Event DecideErase(const EngineState& state, const EraseSubjectCommand& cmd,
+                          const std::string& subject, int64_t now);
+// The personal_data_accessed event of an access. Throws kUnknownRequest.
+events::Event DecideAccess(const EngineState& state, const AccessRecord& access, int64_t now);
+
 // sla_breached events for every request whose deadline is at or before now.
 std::vector<events::Event> DecideBreaches(const EngineState& state, int64_t now);
 

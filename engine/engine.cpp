@@ -6,14 +6,17 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <thread>
 #include <variant>
 
 #include "base/background_thread.h"
+#include "base/crash_point.h"
 #include "base/error.h"
 #include "base/reason.h"
 #include "engine/decide.h"
+#include "engine/personal_data.h"
 #include "engine/tracking_code.h"
 #include "events/encoding.h"
 #include "events/time.h"
@@ -34,7 +37,7 @@ struct RecordCommand {
 };
 
 using Command = std::variant<DeployCommand, SubmitCommand, ActCommand, WithdrawCommand, BreachCheck,
-                             RecordCommand>;
+                             RecordCommand, EraseSubjectCommand, AccessRecord>;
 
 // Answers a task: its results, or the error that refused it.
 using Finish = std::function<void(std::vector<Accepted> results, std::exception_ptr error)>;
@@ -48,6 +51,7 @@ struct Task {
   std::optional<uint64_t> replay_seq;  // idempotent retry of this entry
   uint32_t replay_version = 0;
   std::exception_ptr refusal;  // thrown after the events are durable
+  std::vector<privacy::NewSubject> subjects;  // made for its events
 };
 
 // Tasks decided together, on their way to one ledger write.
@@ -55,13 +59,20 @@ struct Decided {
   std::vector<std::unique_ptr<Task>> tasks;
   std::vector<std::string> bytes;  // their events, encoded, in order
   uint64_t first_seq = 0;          // of bytes.front()
+  std::vector<privacy::NewSubject> subjects;  // to store before the events
 };
 
 class EngineImpl final : public Engine {
  public:
-  EngineImpl(EngineOptions options, std::unique_ptr<ledger::Ledger> ledger, TrackingCodes codes)
-      : options_(std::move(options)), ledger_(std::move(ledger)), codes_(std::move(codes)) {
+  EngineImpl(EngineOptions options, std::unique_ptr<ledger::Ledger> ledger, TrackingCodes codes,
+             std::unique_ptr<privacy::KeyStore> keys)
+      : options_(std::move(options)),
+        ledger_(std::move(ledger)),
+        codes_(std::move(codes)),
+        keys_(std::move(keys)),
+        personal_(keys_.get()) {
     Replay();
+    FinishErasures();
     next_seq_ = ledger_->size();
     decider_ = std::thread([this] { DecideLoop(); });
     committer_ = std::thread([this] { CommitLoop(); });
@@ -108,6 +119,31 @@ class EngineImpl final : public Engine {
   std::vector<Accepted> CheckDeadlines() override { return Enqueue(BreachCheck{}).get(); }
 
   void Record(events::Event event) override { Enqueue(RecordCommand{std::move(event)}).get(); }
+
+  Erasure EraseSubject(EraseSubjectCommand cmd) override {
+    std::string given = cmd.subject;
+    Erasure out;
+    out.accepted = Enqueue(std::move(cmd)).get().front();
+    base::CrashPoint("erase.after_event");
+    out.subject = out.accepted.event.fields.at(events::fields::kSubject).text();
+    if (!privacy::KeyStore::IsSubjectId(given)) out.plaintext_entries = PlaintextEntries(given);
+    try {
+      DestroyKeys({out.subject});
+      out.purged = true;
+    } catch (const Error& e) {
+      out.purge_problem = e.what();
+    }
+    return out;
+  }
+
+  void RecordAccess(AccessRecord access, std::function<void(std::exception_ptr)> done) override {
+    Push(std::move(access),
+         [done = std::move(done)](const std::vector<Accepted>&, const std::exception_ptr& error) {
+           done(error);
+         });
+  }
+
+  privacy::KeyStore* keys() override { return keys_.get(); }
 
   void Read(const std::function<void(const EngineState&)>& fn) const override {
     std::shared_lock lock(state_mu_);
@@ -163,6 +199,53 @@ class EngineImpl final : public Engine {
       state_.Evolve(e);
       return true;
     });
+  }
+
+  // Erasures whose event is durable but whose keys a crash kept: their
+  // keys go now, and a purge that did not finish is done again.
+  void FinishErasures() {
+    if (!keys_) return;
+    std::vector<std::string> left;
+    for (const auto& subject : state_.erased_subjects()) {
+      if (keys_->DataKey(subject)) left.push_back(subject);
+    }
+    if (left.empty() && !keys_->PurgePending()) return;
+    DestroyKeys(left);
+  }
+
+  void DestroyKeys(const std::vector<std::string>& subjects) {
+    for (const auto& s : subjects) keys_->Erase(s);
+    base::CrashPoint("erase.before_purge");
+    keys_->Purge(subjects);
+  }
+
+  // Entries from before sealing that name external_id as their actor, or
+  // hold personal fields in plaintext on requests it submitted.
+  uint64_t PlaintextEntries(const std::string& external_id) {
+    std::set<uint64_t> plain;
+    std::set<std::string> requests;
+    for (uint64_t seq : ledger_->SeqsByActor(external_id)) {
+      plain.insert(seq);
+      auto entry = ledger_->Get(seq);
+      if (!entry) continue;
+      events::Event e = events::Decode(entry->bytes);
+      if (e.type == events::types::kSubmitted) requests.insert(e.request_id);
+    }
+    for (const auto& id : requests) {
+      for (const auto& entry : ledger_->ReadRequest(id)) {
+        events::Event e = events::Decode(entry.bytes);
+        std::shared_ptr<const workflow::Workflow> wf;
+        {
+          std::shared_lock lock(state_mu_);
+          wf = state_.Find(e.workflow, e.workflow_version);
+        }
+        for (const auto& [name, value] : e.fields) {
+          const workflow::FieldSpec* spec = wf ? wf->FindField(name) : nullptr;
+          if (spec && spec->pii && value.type() != events::FieldType::kSealed) plain.insert(entry.seq);
+        }
+      }
+    }
+    return plain.size();
   }
 
   static constexpr std::chrono::seconds kRecoverInterval{1};
@@ -301,7 +384,9 @@ class EngineImpl final : public Engine {
       int64_t now = Now();
       try {
         Decide(*task, now);
+        for (auto& event : task->events) personal_.Seal(event, state_, &task->subjects);
       } catch (const Error& e) {
+        task->events.clear();
         task->refusal = std::current_exception();
         if (auto* act = std::get_if<ActCommand>(&task->command); act && IsAuditedRefusal(*act, e)) {
           task->events.push_back(RejectionEvent(state_, *act, e, now));
@@ -319,8 +404,12 @@ class EngineImpl final : public Engine {
         task->refusal = std::current_exception();
         task->events.clear();
         d.bytes.resize(first);
+      }
+      if (task->events.empty()) {
+        personal_.Settled(task->subjects);  // refused: its subjects are not needed
         continue;
       }
+      d.subjects.insert(d.subjects.end(), task->subjects.begin(), task->subjects.end());
       for (auto& event : task->events) {
         state_.Evolve(event);
         const RequestState* r = state_.Request(event.request_id);
@@ -340,6 +429,8 @@ class EngineImpl final : public Engine {
     if (!failed && !d.bytes.empty()) {
       size_t count = d.bytes.size();
       try {
+        // Keys first: an event whose key a crash lost could never be read.
+        if (!d.subjects.empty()) keys_->Store(d.subjects);
         appended = ledger_->AppendBatch(std::move(d.bytes));
         if (appended.size() != count || appended.front().seq != d.first_seq) {
           throw Error(ErrorCode::kCorruption,
@@ -352,6 +443,7 @@ class EngineImpl final : public Engine {
         failed_ = failed;
       }
     }
+    personal_.Settled(d.subjects);
     if (failed) {
       for (auto& t : d.tasks) t->finish({}, failed);
       return;
@@ -399,19 +491,37 @@ class EngineImpl final : public Engine {
           } else if constexpr (std::is_same_v<T, RecordCommand>) {
             task.events.push_back(std::move(cmd.event));
           } else if constexpr (std::is_same_v<T, SubmitCommand>) {
+            cmd.applicant = personal_.SubmitAs(cmd.applicant, state_, &task.subjects);
             if (!CheckReplay(task, cmd.applicant, cmd.idempotency_key, "", "submitted", "")) {
               task.events.push_back(DecideSubmit(state_, cmd, now, codes_));
             }
           } else if constexpr (std::is_same_v<T, ActCommand>) {
+            if (cmd.actor.role == workflow::kApplicantRole) {
+              cmd.actor.subject = personal_.ActAs(cmd.actor.subject);
+            }
             if (!CheckReplay(task, cmd.actor.subject, cmd.idempotency_key, cmd.request_id, "action",
                              cmd.action)) {
               task.events.push_back(DecideAct(state_, cmd, now));
+              personal_.MarkSelfDealing(task.events.back(), state_);
             }
-          } else {
+          } else if constexpr (std::is_same_v<T, WithdrawCommand>) {
+            cmd.applicant = personal_.ActAs(cmd.applicant);
             if (!CheckReplay(task, cmd.applicant, cmd.idempotency_key, cmd.request_id, "withdrawn",
                              "")) {
               task.events.push_back(DecideWithdraw(state_, cmd, now));
             }
+          } else if constexpr (std::is_same_v<T, EraseSubjectCommand>) {
+            std::string subject = cmd.subject;
+            if (!privacy::KeyStore::IsSubjectId(subject)) {
+              subject = personal_.Find(cmd.subject).value_or("");
+            }
+            if (subject.empty() || (!state_.IsErased(subject) && !personal_.HasKey(subject))) {
+              throw Error(base::reason::kUnknownSubject,
+                          fmt::format("no data subject \"{}\" in the key store", cmd.subject));
+            }
+            task.events.push_back(DecideErase(state_, cmd, subject, now));
+          } else {
+            task.events.push_back(DecideAccess(state_, cmd, now));
           }
         },
         task.command);
@@ -457,6 +567,8 @@ class EngineImpl final : public Engine {
   EngineOptions options_;
   std::unique_ptr<ledger::Ledger> ledger_;
   TrackingCodes codes_;
+  std::unique_ptr<privacy::KeyStore> keys_;  // null without a KEK
+  PersonalData personal_;                    // the decider's, over keys_
 
   mutable std::shared_mutex state_mu_;  // the decider: exclusive while deciding
   EngineState state_;
@@ -491,10 +603,26 @@ class EngineImpl final : public Engine {
 
 }  // namespace
 
+void Engine::RecordAccess(AccessRecord access) {
+  auto promise = std::make_shared<std::promise<void>>();
+  auto future = promise->get_future();
+  RecordAccess(std::move(access), [promise](const std::exception_ptr& error) {
+    if (error) return promise->set_exception(error);
+    promise->set_value();
+  });
+  future.get();
+}
+
 std::unique_ptr<Engine> Engine::Open(EngineOptions options) {
   auto ledger = ledger::Ledger::Open(options.data_dir + "/ledger", options.ledger);
   auto codes = TrackingCodes::LoadOrCreate(options.data_dir + "/tracking.key");
-  return std::make_unique<EngineImpl>(std::move(options), std::move(ledger), std::move(codes));
+  std::unique_ptr<privacy::KeyStore> keys;
+  if (options.kek) {
+    keys = privacy::KeyStore::Open(options.data_dir + "/subjects", options.kek,
+                                   {.read_only = false, .env = options.ledger.env});
+  }
+  return std::make_unique<EngineImpl>(std::move(options), std::move(ledger), std::move(codes),
+                                      std::move(keys));
 }
 
 }  // namespace jejak::engine

@@ -16,6 +16,14 @@
 // - State is rebuilt from the ledger on Open(); passed SLA deadlines are then
 //   caught up at once (sla_breached events), and afterwards every
 //   sla_interval.
+// - Personal data (docs/PRIVACY.md): with a key-encryption key, applicants
+//   act under subject ids from the key store (DATA/keys), and every field a
+//   workflow marks pii is sealed with the applicant's data key before its
+//   event is written; subjects new to a batch are written to the key store
+//   before the batch. Without one, a command that names an applicant or
+//   carries a personal field is refused (no_key_store). An erasure is
+//   complete once its event is durable: the keys are destroyed right after,
+//   and again on Open() if a crash came between.
 // - If a ledger write fails, every command of its batch and of the batch
 //   decided after it is answered with the ledger's Error(kIoError), and so is
 //   every later command until the ledger recovers (ledger::Ledger::Recover(),
@@ -36,6 +44,8 @@
 #include "engine/commands.h"
 #include "engine/request_state.h"
 #include "ledger/ledger.h"
+#include "privacy/kek.h"
+#include "privacy/key_store.h"
 #include "workflow/workflow.h"
 
 namespace jejak::engine {
@@ -50,6 +60,8 @@ struct EngineOptions {
   std::chrono::milliseconds sla_interval{1000};
   size_t max_batch = 4096;     // commands decided per group commit
   ledger::OpenOptions ledger;  // tests inject storage faults through it
+  // Wraps the key store's keys; null: no personal data is accepted.
+  std::shared_ptr<const privacy::KeyEncryptionKey> kek;
 };
 
 class Engine {
@@ -87,6 +99,21 @@ class Engine {
   // engine numbers events before they are written, so nothing else may
   // append to its ledger. Throws like a command's ledger write.
   virtual void Record(events::Event event) = 0;
+
+  // Appends subject_erased, then destroys the subject's keys and purges
+  // them from the key store's files. Throws kUnknownSubject for a subject
+  // the key store does not know or that is erased already, no_key_store
+  // without a key store. A purge that fails is reported in the result, not
+  // thrown: the erasure itself is done (the keys are deleted).
+  virtual Erasure EraseSubject(EraseSubjectCommand cmd) = 0;
+  // Appends a personal_data_accessed record, calling done (on the committer
+  // thread, as Done above) once it is durable or with why not. Records of
+  // concurrent reads share one synced write.
+  virtual void RecordAccess(AccessRecord access, std::function<void(std::exception_ptr)> done) = 0;
+  void RecordAccess(AccessRecord access);  // waits
+
+  // The key store, or null without a key-encryption key.
+  virtual privacy::KeyStore* keys() = 0;
 
   // Runs fn with the state under a read lock. The state may include the
   // events of batches not yet durable.

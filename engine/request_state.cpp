@@ -71,6 +71,10 @@ void EngineState::Evolve(const events::Event& e) {
 
 void EngineState::EvolveRequest(const events::Event& e) {
   if (e.type == t::kWorkflowDeployed) return ApplyDeployment(e);
+  if (e.type == t::kSubjectErased) {
+    erased_.insert(Text(e, f::kSubject));
+    return;
+  }
   if (e.type == t::kSubmitted) {
     auto wf = Find(e.workflow, e.workflow_version);
     if (!wf)
@@ -100,7 +104,8 @@ void EngineState::EvolveRequest(const events::Event& e) {
     if (Text(e, f::kState) == r.state) r.breached = true;
     return;
   }
-  // command_rejected and types from newer versions change no request.
+  // command_rejected, personal_data_accessed and types from newer versions
+  // change no request.
 }
 
 void EngineState::ApplyDeployment(const events::Event& e) {

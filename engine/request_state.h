@@ -66,6 +66,10 @@ class EngineState {
 
   const IdempotencyRecord* Idempotency(const std::string& subject, const std::string& key) const;
 
+  // Data subjects a subject_erased event erased (docs/PRIVACY.md).
+  bool IsErased(const std::string& subject) const { return erased_.count(subject) != 0; }
+  const std::set<std::string>& erased_subjects() const { return erased_; }
+
  private:
   void EvolveRequest(const events::Event& e);
   void ApplyDeployment(const events::Event& e);
@@ -77,6 +81,7 @@ class EngineState {
   std::multimap<int64_t, std::string> deadlines_;  // current SLA deadline -> request id
   std::map<std::pair<std::string, int>, uint64_t> numbers_;
   std::map<std::string, IdempotencyRecord> idempotency_;  // subject '\x1f' key
+  std::set<std::string> erased_;
 };
 
 }  // namespace jejak::engine

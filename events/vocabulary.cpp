@@ -13,6 +13,7 @@ bool IsReservedFieldName(std::string_view name) {
                                     kReason,
                                     kDeadline,
                                     kTrackingCodeSha256,
+                                    kActorIsApplicant,
                                     kState,
                                     kEnteredAt,
                                     kAttempted,

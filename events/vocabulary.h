@@ -16,6 +16,8 @@ inline constexpr char kSlaBreached[] = "sla_breached";
 inline constexpr char kCommandRejected[] = "command_rejected";
 inline constexpr char kSigningKeyAdded[] = "signing_key_added";
 inline constexpr char kCheckpointSigned[] = "checkpoint_signed";
+inline constexpr char kSubjectErased[] = "subject_erased";
+inline constexpr char kPersonalDataAccessed[] = "personal_data_accessed";
 }  // namespace types
 
 namespace fields {
@@ -30,6 +32,9 @@ inline constexpr char kTo[] = "to";          // state after
 inline constexpr char kReason[] = "reason";
 inline constexpr char kDeadline[] = "deadline";  // timestamp: SLA deadline of the new state
 inline constexpr char kTrackingCodeSha256[] = "tracking_code_sha256";  // bytes
+// boolean, on staff actions only when true: the officer's own id is the
+// applicant's (whose subject id alone is in the event), so reports can tell
+inline constexpr char kActorIsApplicant[] = "actor_is_applicant";
 // sla_breached
 inline constexpr char kState[] = "state";
 inline constexpr char kEnteredAt[] = "entered_at";  // timestamp
@@ -45,6 +50,11 @@ inline constexpr char kVerifierKey[] = "verifier_key";  // string: the key in vk
 // checkpoint_signed: a checkpoint the ledger signed (docs/FORMAT.md, "Checkpoints")
 inline constexpr char kCheckpoint[] = "checkpoint";  // string: the whole signed note
 inline constexpr char kIndexMark[] = "index_mark";   // integer: entries indexed when it was signed
+// subject_erased: a data subject's keys destroyed (docs/PRIVACY.md); also reason
+inline constexpr char kSubject[] = "subject";  // string: the subject id
+// personal_data_accessed: staff shown personal fields of a request
+inline constexpr char kAccessedFields[] = "accessed_fields";  // string: names, comma-separated
+inline constexpr char kInterface[] = "interface";             // string: "api" or "cli"
 }  // namespace fields
 
 // True for the payload names above, which workflow fields may not use.

@@ -32,6 +32,7 @@
 #include <mutex>
 #include <optional>
 
+#include "privacy/kek.h"
 #include "api/client_address.h"
 #include "api/server_core.h"
 #include "base/error.h"
@@ -128,6 +129,7 @@ class Harness {
     std::ofstream(root_ / "data" / "keys" / "jejak.key") << jejak::fuzz::kSigningKey << "\n";
     api::ServerOptions o;
     o.data_dir = (root_ / "data").string();
+    o.kek = privacy::KeyEncryptionKey::FromBytes(std::string(32, 'B'));
     o.workflows_dir = JEJAK_SOURCE_DIR "/examples/workflows";
     o.checkpoint_interval = std::chrono::milliseconds(0);
     o.status_cache_entries = 64;

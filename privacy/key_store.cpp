@@ -208,8 +208,7 @@ class KeyStoreImpl final : public KeyStore {
     return result;
   }
 
- private:
-  std::string Lookup(std::string_view external_id) const {
+ std::string Lookup(std::string_view external_id) const override {
     unsigned char mac[kLookupSize];
     unsigned int len = 0;
     HMAC(EVP_sha256(), pseudonym_key_.data(), static_cast<int>(pseudonym_key_.size()),
@@ -217,6 +216,8 @@ class KeyStoreImpl final : public KeyStore {
          &len);
     return std::string(reinterpret_cast<const char*>(mac), len);
   }
+
+ private:
 
   bool Get(std::string_view key, std::string* value) const {
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, value);

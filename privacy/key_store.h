@@ -1,5 +1,5 @@
 // The key store: each data subject's pseudonymous id and data key, in a
-// RocksDB database of its own beside the ledger (normally DATA/keys), never
+// RocksDB database of its own beside the ledger (normally DATA/subjects), never
 // in it, so that destroying a key erases the subject's sealed fields while
 // the ledger stays whole. Every key is wrapped by the key-encryption key
 // (kek.h), which is not in the data directory. Layout: docs/PRIVACY.md.
@@ -73,6 +73,8 @@ class KeyStore {
   // True if id has the form of a subject id.
   static bool IsSubjectId(std::string_view id);
 
+  // The store's key for an external id: HMAC-SHA256 under its pseudonym key.
+  virtual std::string Lookup(std::string_view external_id) const = 0;
   // The subject id of an external id, if the store has one.
   virtual std::optional<std::string> Find(std::string_view external_id) const = 0;
   // A new subject for external_id, with a fresh id and data key; nothing is

@@ -205,7 +205,10 @@ void Transition(Target& t, const WorkflowModel& m, const events::Event& e) {
   if (staff) {
     OfficerAction(t, m, e, rec, action);
     QueueJump(t, m, e, rec, from_slot);
-    if (e.actor.subject == rec.applicant) {
+    auto self = e.fields.find(f::kActorIsApplicant);
+    if (e.actor.subject == rec.applicant ||
+        (self != e.fields.end() && self->second.type() == events::FieldType::kBoolean &&
+         self->second.boolean())) {
       AnomalyRecord a;
       NewAnomaly(a, m, e).action = action;
       a.events = {rec.entry_seq, e.seq};

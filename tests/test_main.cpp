@@ -5,7 +5,10 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+
+#include "tests/helpers/samples.h"
 
 namespace {
 
@@ -31,6 +34,9 @@ REGISTER_LISTENER("started_counter", 1, StartedCounter);
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Every jejak a test starts has the tests' key-encryption key, as a
+  // deployment has its own; a test about its absence unsets it.
+  setenv("JEJAK_KEK", jejak::testing::TestKekFile().c_str(), 1);
   doctest::Context context(argc, argv);
   int rc = context.run();
   if (context.shouldExit()) return rc;

@@ -98,6 +98,7 @@ class TestServer {
     o.workflows_dir = dir_.Sub("wf");
     o.http.port = 0;
     o.http.threads = 4;
+    o.kek = testing::TestKek();
     if (tweak) tweak(o);
     server_ = api::Server::Start(o);
     tokens_ =

@@ -21,7 +21,9 @@ TEST_CASE("api: submit returns id, tracking code and an applicant token, then st
   CHECK(id.rfind("IZIN-", 0) == 0);
   CHECK(s["tracking_code"].get<std::string>().size() == 14);
   CHECK(s["event"]["type"] == "submitted");
-  CHECK(s["event"]["actor"]["subject"] == "3273010101900001");
+  // The applicant acts under a subject id, never the NIK (docs/PRIVACY.md).
+  CHECK(s["event"]["actor"]["subject"].get<std::string>().rfind("subj-", 0) == 0);
+  CHECK(s.dump().find("3273010101900001") == std::string::npos);
   CHECK_FALSE(s.contains("receipt"));  // no signing key
 
   // The projections show it at once (the server waits for them).
@@ -114,10 +116,17 @@ TEST_CASE("api: history shows personal fields only to roles the workflow allows"
   std::string id = s["request_id"];
   HttpResult r = t.Get("/v1/requests/" + id + "/history", t.Token("v1", "verifikator"));
   REQUIRE_MESSAGE(r.status == 200, r.body);
-  CHECK(r.Json()["events"][0]["fields"]["nama"] == "[redacted]");
+  CHECK(r.Json()["events"][0]["fields"]["nama"] == "[disembunyikan / redacted]");
   CHECK(r.Json()["events"][0]["fields"]["jumlah"]["value"] == 3);
   r = t.Get("/v1/requests/" + id + "/history", t.Token("k1", "kepala"));
   CHECK(r.Json()["events"][0]["fields"]["nama"]["value"] == "Siti Aminah");
+  // That read is on the record: the next history holds its access record.
+  r = t.Get("/v1/requests/" + id + "/history", t.Token("v1", "verifikator"));
+  json last = r.Json()["events"].back();
+  CHECK(last["type"] == "personal_data_accessed");
+  CHECK(last["actor"]["subject"] == "k1");
+  CHECK(last["fields"]["accessed_fields"]["value"] == "nama");
+  CHECK(last["fields"]["interface"]["value"] == "api");
   // The applicant sees the public history.
   r = t.Get("/v1/requests/" + id + "/history", s["applicant_token"]);
   REQUIRE_MESSAGE(r.status == 200, r.body);

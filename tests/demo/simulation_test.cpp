@@ -46,6 +46,7 @@ SimulatedDay SimulateMonday(const std::string& dir, uint64_t seed) {
   std::atomic<int64_t> clock{kMonday};
   engine::EngineOptions o;
   o.data_dir = dir;
+  o.kek = testing::TestKek();
   o.clock = [&clock] { return clock.load(); };
   o.sla_interval = std::chrono::milliseconds(0);
   auto engine = engine::Engine::Open(std::move(o));

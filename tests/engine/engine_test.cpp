@@ -75,6 +75,7 @@ struct Fixture {
   void Open() {
     EngineOptions o;
     o.data_dir = dir.path();
+    o.kek = testing::TestKek();
     o.clock = [this] { return now.load(); };
     o.sla_interval = std::chrono::milliseconds(0);
     engine = Engine::Open(o);
@@ -362,6 +363,7 @@ TEST_CASE("SLA deadlines that pass while the engine is down are caught up on res
   fx.now += 3 * kHour;
   EngineOptions o;
   o.data_dir = fx.dir.path();
+  o.kek = testing::TestKek();
   o.clock = [&] { return fx.now.load(); };
   o.sla_interval = std::chrono::milliseconds(50);  // Open() catches up at once
   fx.engine = Engine::Open(o);

@@ -36,6 +36,7 @@ struct FaultyEngine {
   FaultyEngine() {
     EngineOptions o;
     o.data_dir = dir.path();
+    o.kek = testing::TestKek();
     o.sla_interval = 0ms;
     o.ledger.env = env.get();
     engine = Engine::Open(o);

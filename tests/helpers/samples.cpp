@@ -1,5 +1,10 @@
 #include "tests/helpers/samples.h"
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 namespace jejak::testing {
 
 events::Event SampleEvent(uint64_t n, std::string request_id) {
@@ -46,6 +51,23 @@ std::vector<std::string> OssSubmitArgs(const std::string& nik) {
           "--field", "jumlah_tenaga_kerja=4",
           "--field", "tempat_milik_sendiri=false",
           "--field", "lokasi_usaha=Jl. Braga 12, Bandung"};
+}
+
+std::shared_ptr<const privacy::KeyEncryptionKey> TestKek() {
+  return privacy::KeyEncryptionKey::FromBytes(std::string(32, '\x4b'));
+}
+
+std::string TestKekFile() {
+  static const std::string path = [] {
+    std::string p = (std::filesystem::temp_directory_path() /
+                     ("jejak-test-kek-" + std::to_string(::getpid())))
+                        .string();
+    std::ofstream(p, std::ios::binary | std::ios::trunc) << std::string(32, '\x4b');
+    std::filesystem::permissions(p, std::filesystem::perms::owner_read |
+                                        std::filesystem::perms::owner_write);
+    return p;
+  }();
+  return path;
 }
 
 }  // namespace jejak::testing

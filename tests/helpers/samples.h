@@ -2,10 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "events/event.h"
+#include "privacy/kek.h"
 
 namespace jejak::testing {
 
@@ -19,5 +21,11 @@ events::Event EventWithEveryFieldType();
 // `jejak submit` arguments for a valid OSS licence application by nik (the
 // example workflow examples/workflows/oss-izin-usaha.yaml).
 std::vector<std::string> OssSubmitArgs(const std::string& nik);
+
+// The key-encryption key of tests' engines: fixed, so that a reopened
+// engine (or another process given TestKekFile()) reads the same keys.
+std::shared_ptr<const privacy::KeyEncryptionKey> TestKek();
+// TestKek() in a file (created once per process, outside any data directory).
+std::string TestKekFile();
 
 }  // namespace jejak::testing

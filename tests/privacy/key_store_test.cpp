@@ -120,7 +120,7 @@ TEST_CASE("erasure destroys a subject's key and leaves no copy in any file") {
   CHECK(store->Find("3273010101900002") == kept.id);
 }
 
-TEST_CASE("an erased subject who returns gets a new subject; erasing the old keeps the new") {
+TEST_CASE("an erased subject who returns gets a new subject and erasing the old keeps the new") {
   testing::TempDir dir;
   auto kek = KeyEncryptionKey::FromBytes(base::RandomBytes(32));
   auto store = KeyStore::Open(dir.Sub("keys"), kek);

@@ -48,7 +48,7 @@ TEST_CASE("a sealed value opens with its key in its place, and nowhere else") {
   CHECK(refused(key, {"OSS-2026-000001", id, "nik"}, FieldValue::Sealed("subj-1", damaged)));
 }
 
-TEST_CASE("every field type seals and opens; the type is inside the ciphertext") {
+TEST_CASE("every field type seals and opens with the type inside the ciphertext") {
   std::string key = base::RandomBytes(32);
   events::EventId id = events::EventId::New();
   for (const FieldValue& v :

@@ -55,6 +55,7 @@ TEST_CASE("projections: requests handled count once in every period") {
   std::atomic<int64_t> now{kDay1};
   engine::EngineOptions o;
   o.data_dir = dir.path();
+  o.kek = testing::TestKek();
   o.clock = [&] { return now.load(); };
   o.sla_interval = std::chrono::milliseconds(0);
   // Days out of order (3 after 5) are a clock set back.

@@ -62,6 +62,7 @@ struct Office {
   Office() {
     engine::EngineOptions o;
     o.data_dir = dir.path();
+    o.kek = testing::TestKek();
     o.clock = [this] { return now.load(); };
     o.sla_interval = std::chrono::milliseconds(0);
     auto eng = engine::Engine::Open(o);

@@ -65,6 +65,7 @@ struct Day {
   Day() {
     engine::EngineOptions o;
     o.data_dir = dir.path();
+    o.kek = testing::TestKek();
     o.clock = [this] { return now.load(); };
     o.sla_interval = std::chrono::milliseconds(0);
     auto eng = engine::Engine::Open(o);
