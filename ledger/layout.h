@@ -31,8 +31,10 @@ inline constexpr char kMerkleV1[] = "merkle";
 
 // Metadata keys in "default".
 inline constexpr char kFormatKey[] = "jejak.ledger.format";
-inline constexpr char kFormatValue[] = "jejak-ledger-v4";  // checkpoints recorded by events
-inline constexpr int kFormatVersion = 4;
+// v5: entries may be events of encoding version 2 (sealed fields).
+inline constexpr char kFormatValue[] = "jejak-ledger-v5";
+inline constexpr int kFormatVersion = 5;
+inline constexpr char kFormatV4[] = "jejak-ledger-v4";  // checkpoints recorded by events
 inline constexpr char kFormatV3[] = "jejak-ledger-v3";  // indexes in DIR/index
 inline constexpr char kFormatV2[] = "jejak-ledger-v2";  // Merkle tiles, indexes beside entries
 inline constexpr char kFormatV1[] = "jejak-ledger-v1";  // one key per Merkle node
@@ -45,6 +47,8 @@ inline const char* FormatMarker(int version) {
       return kFormatV2;
     case 3:
       return kFormatV3;
+    case 4:
+      return kFormatV4;
     default:
       return kFormatValue;
   }

@@ -77,6 +77,7 @@ class LedgerImpl final : public Ledger {
       rocks_->flush_on_close = true;  // only once open: a failed open writes nothing
       Prime();
       if (rocks_->format == 3) RecordStoredCheckpoints();
+      if (rocks_->format == 4) WriteFormatMarker();
     }
   }
 
@@ -353,6 +354,13 @@ class LedgerImpl final : public Ledger {
                                         "checkpoints failed: {}",
                                         layout::kFormatValue, e.what()));
     }
+    WriteFormatMarker();
+  }
+
+  // Format v4 to v5 changes no byte: v5 only allows entries of event
+  // encoding version 2, which older readers refuse, so the marker tells them
+  // before they meet one.
+  void WriteFormatMarker() {
     rocksdb::WriteOptions wo;
     wo.sync = true;
     base::ThrowIfError(rocks_->db->Put(wo, rocks_->meta, layout::kFormatKey, layout::kFormatValue),

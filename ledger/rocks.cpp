@@ -148,6 +148,8 @@ void CheckFormatMarker(RocksLedger& r, const std::string& dir) {
   base::ThrowIfError(s, "reading the format marker");
   if (value == layout::kFormatValue) {
     r.format = layout::kFormatVersion;
+  } else if (value == layout::kFormatV4) {
+    r.format = 4;
   } else if (value == layout::kFormatV3) {
     r.format = 3;
   } else if (value == layout::kFormatV2) {

@@ -127,7 +127,7 @@ TEST_CASE("cli ledger migrate: a v1 or v2 ledger is refused by readers until mig
 
     r = Run({testing::JejakBin(), "ledger", "migrate", "--data", dir.path()});
     CHECK(r.exit_code == 0);
-    CHECK(r.out == "OK ledger format jejak-ledger-v4, 300 entries\n");
+    CHECK(r.out == "OK ledger format jejak-ledger-v5, 300 entries\n");
 
     r = Verify(dir.path());
     CHECK(r.exit_code == 0);
@@ -137,7 +137,7 @@ TEST_CASE("cli ledger migrate: a v1 or v2 ledger is refused by readers until mig
     r = Run({testing::JejakBin(), "ledger", "migrate", "--data", dir.path(), "--json"});
     CHECK(r.exit_code == 0);
     auto j = nlohmann::json::parse(r.out);
-    CHECK(j["format"] == "jejak-ledger-v4");
+    CHECK(j["format"] == "jejak-ledger-v5");
     CHECK(j["entries"] == 300);
   }
 }
