@@ -140,6 +140,22 @@ std::optional<events::Event> DecideDeploy(const EngineState& state,
                 fmt::format("{} version {} is older than the deployed version {}", wf->name,
                             wf->version, latest->version));
   }
+  // Personal fields are sealed before the engine keeps them, so a guard over
+  // one could never hold. (Checked here, not when a workflow loads, so that
+  // ledgers deployed before sealing still replay.)
+  for (const auto& a : wf->actions) {
+    if (!a.guard) continue;
+    for (const std::string& name : a.guard->fields()) {
+      const FieldSpec* spec = wf->FindField(name);
+      if (spec != nullptr && spec->pii) {
+        throw Error(ErrorCode::kInvalidArgument,
+                    fmt::format("the guard of action \"{}\" reads personal field \"{}\": "
+                                "personal fields are stored encrypted and guards cannot read them "
+                                "(docs/PRIVACY.md)",
+                                a.name, name));
+      }
+    }
+  }
   events::Event e = NewEvent(t::kWorkflowDeployed, *wf, "", deployer, now, "");
   e.correlation_id.clear();
   e.fields.emplace(f::kDefinition, FieldValue::String(wf->source));

@@ -111,6 +111,23 @@ TEST_CASE("applicants act under subject ids and their personal fields are sealed
   CHECK(ledger::VerifyLedger(fx.dir.Sub("ledger")).ok);
 }
 
+TEST_CASE("a workflow whose guard reads a personal field is refused at deployment") {
+  Fixture f;
+  std::string yaml = kWorkflow;
+  yaml.replace(yaml.find("workflow: izin-pribadi"), 22, "workflow: izin-penjaga");
+  yaml.replace(yaml.find("roles: [kadis]}"), 15, "roles: [kadis], guard: \"nama != 'x'\"}");
+  auto wf = workflow::ParseWorkflow(yaml, "izin-penjaga.yaml");
+  uint64_t before = f.engine->ledger().size();
+  try {
+    f.engine->Deploy(wf, kAdmin);
+    FAIL("deployed a guard over a sealed field");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::kInvalidArgument);
+    CHECK(std::string(e.what()).find("personal field \"nama\"") != std::string::npos);
+  }
+  CHECK(f.engine->ledger().size() == before);
+}
+
 TEST_CASE("without a key-encryption key, no applicant is accepted") {
   Fixture fx(false);
   try {

@@ -104,6 +104,46 @@ size_t RawDb::IngestedFiles(const std::string& family) {
   });
 }
 
+std::map<std::string, std::string> DbContents(const std::string& dir) {
+  std::vector<std::string> names;
+  Check(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names));
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  Check(rocksdb::DB::OpenForReadOnly(rocksdb::Options(), dir, families, &handles, &raw));
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::map<std::string, std::string> out;
+  for (size_t i = 0; i < handles.size(); ++i) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[i]));
+    for (it->SeekToFirst(); it->Valid(); it->Next())
+      out[names[i] + "/" + it->key().ToString()] = it->value().ToString();
+    Check(it->status());
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  return out;
+}
+
+std::string WhereIs(const std::string& root, const std::string& needle) {
+  namespace fs = std::filesystem;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (e.path().filename() != "CURRENT") continue;
+    std::string db = e.path().parent_path().string();
+    for (const auto& [key, value] : DbContents(db)) {
+      if (key.find(needle) != std::string::npos || value.find(needle) != std::string::npos) {
+        return "a record of the database " + db;
+      }
+    }
+  }
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (content.find(needle) != std::string::npos) return "the file " + e.path().string();
+  }
+  return "";
+}
+
 std::vector<std::string> LedgerTables(const std::string& dir, const std::string& family) {
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const auto& f : LedgerFamilies()) families.emplace_back(f, rocksdb::ColumnFamilyOptions());

@@ -49,6 +49,16 @@ class RawDb {
   std::map<std::string, rocksdb::ColumnFamilyHandle*> by_name_;
 };
 
+// Every key and value of every column family of the RocksDB in dir, read
+// through RocksDB (read-only), as "family/key" -> value.
+std::map<std::string, std::string> DbContents(const std::string& dir);
+
+// Where needle is under root: in a key or value of any RocksDB database
+// below it, read through RocksDB (compression hides text from a raw search),
+// or in the raw bytes of any file (write-ahead logs, Kafka segments). A
+// description of the first place found; empty if nowhere.
+std::string WhereIs(const std::string& root, const std::string& needle);
+
 // The live table files (paths) of one column family of the ledger in dir,
 // as RocksDB records them: to damage a ledger's files behind jejak's back.
 std::vector<std::string> LedgerTables(const std::string& dir, const std::string& family);
