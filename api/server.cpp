@@ -268,6 +268,7 @@ std::unique_ptr<ServerCore> StartCore(ServerOptions options) {
   AddRequestRoutes(*core);
   AddInfoRoutes(*core);
   AddTrackPage(*core);
+  AddSubjectRoutes(*core);
   return core;
 }
 

@@ -111,5 +111,6 @@ uint64_t QueryUint(const Request& req, const std::string& name,
 void AddRequestRoutes(ServerCore& core);
 void AddInfoRoutes(ServerCore& core);
 void AddTrackPage(ServerCore& core);  // GET /track
+void AddSubjectRoutes(ServerCore& core);
 
 }  // namespace jejak::api

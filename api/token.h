@@ -27,6 +27,9 @@ struct Claims {
 };
 
 inline constexpr char kAuditorRole[] = "auditor";
+// The data-protection officer (UU PDP Art 53): erases subjects and reads
+// their reports, across agencies.
+inline constexpr char kDpoRole[] = "dpo";
 inline constexpr int64_t kTokenLeewayS = 60;
 
 class TokenKey {
