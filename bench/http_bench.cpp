@@ -135,6 +135,8 @@ Prepared Prepare(const Context& ctx, const std::string& data, uint64_t n) {
                     {"isi_laporan",
                      "Lubang besar di lajur kiri sejak dua minggu, sudah dua pengendara jatuh."},
                     {"jenis_laporan", "pengaduan"},
+                    {"nama_pelapor", "Siti Rahayu"},
+                    {"nomor_hp", fmt::format("0812{:08}", i % 100'000'000)},
                     {"anonim", "false"},
                     {"rahasia", "false"}};
         return engine->SubmitAsync(std::move(c));
@@ -357,6 +359,37 @@ end
   return RunRow(ctx, "http.post_action", *server, dir.path(), lua);
 }
 
+// GET /v1/requests/{id}/history with the staff tokens of role.
+double History(const Context& ctx, const char* role, const std::string& row) {
+  ScratchDir dir(ctx, "http-history");
+  Prepared p = Prepare(ctx, dir.path(), Requests(ctx));
+  auto server = Serve(ctx, dir.path());  // creates DATA/token.key
+  std::vector<std::string> rows;
+  for (size_t i = 0; i < p.ids.size(); ++i) {
+    rows.push_back(fmt::format("{{{}, {}}}", LuaString("/v1/requests/" + p.ids[i] + "/history"),
+                               i % kOfficers + 1));
+  }
+  std::string lua = LuaPrelude(rows) + fmt::format(R"(
+local bearers = {}
+function request()
+  local row = next_row()
+  return wrk.format("GET", row[1], {{["Authorization"] = bearers[row[2]]}})
+end
+)",
+                                                   Bearers(dir.path(), role));
+  return RunRow(ctx, row, *server, dir.path(), lua);
+}
+
+// The coordinator may read the reporter's name and phone: each read opens
+// them and is answered once its access record is durable.
+double HistoryPersonal(const Context& ctx) {
+  return History(ctx, "admin_koordinator", "http.history_pii");
+}
+// The liaison officer may not: the fields are redacted, nothing is recorded.
+double HistoryRedacted(const Context& ctx) {
+  return History(ctx, "admin_penghubung", "http.history_pii.baseline");
+}
+
 // The same bouncing actions through the engine's callback API, as many in
 // flight as wrk keeps connections, for as long.
 double EngineActions(const Context& ctx) {
@@ -443,6 +476,13 @@ JEJAK_BENCH_ROW(HttpRow(
     "POST /v1/requests/{id}/actions with staff tokens under wrk, each answered with a receipt",
     "actions/s", "the engine taking the same actions in-process, as many in flight", 10e3,
     PostAction, EngineActions));
+
+JEJAK_BENCH_ROW(HttpRow(
+    "http.history_pii",
+    "GET /v1/requests/{id}/history by staff who may read the personal fields: opened with the "
+    "reporter's key, each answer after its access record is durable",
+    "requests/s", "the same history for a role that sees them redacted (no key, no record)", 0,
+    HistoryPersonal, HistoryRedacted));
 
 }  // namespace
 }  // namespace jejak::bench

@@ -16,7 +16,7 @@ namespace jejak::cli {
 struct Context {
   std::string data_dir;  // --data
   bool json = false;     // --json: machine-readable output on stdout
-  std::string kek;       // --kek, or JEJAK_KEK: the key-encryption key file
+  std::string kek;       // --kek: the key-encryption key file
   std::function<int()> run;
 
   // The ledger's directory inside the data directory.
@@ -25,7 +25,9 @@ struct Context {
   std::string ProjectionsDir() const { return data_dir + "/projections"; }
   // Throws Error(kInvalidArgument) if --data was not given.
   void RequireData() const;
-  // The key-encryption key of --kek, or null without one. Throws
+  // --kek, else $JEJAK_KEK, else empty.
+  std::string KekPath() const;
+  // The key-encryption key of KekPath(), or null without one. Throws
   // Error(kInvalidArgument) if the file lies inside the data directory:
   // whoever copies the data directory must not get the key with it.
   std::shared_ptr<const privacy::KeyEncryptionKey> Kek() const;

@@ -48,7 +48,7 @@ std::string Day(int64_t t) { return events::FormatRfc3339(t + 7 * 3'600'000'000L
 // The demo's key-encryption key: --kek, else DATA.kek beside the data
 // directory (never inside it), made on first use.
 std::string DemoKek(const Context& ctx) {
-  if (!ctx.kek.empty()) return ctx.kek;
+  if (std::string given = ctx.KekPath(); !given.empty()) return given;
   std::string path = std::filesystem::path(ctx.data_dir).lexically_normal().string();
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   path += ".kek";

@@ -3,14 +3,19 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
+#include <map>
+#include <set>
 
 #include "base/error.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/kafka.h"
 #include "cli/proof_files.h"
+#include "engine/deployed_workflow.h"
 #include "engine/engine.h"
+#include "engine/personal_view.h"
 #include "events/encoding.h"
 #include "events/json.h"
 #include "events/time.h"
@@ -30,6 +35,7 @@ struct CommandOptions {
   std::vector<std::string> fields;  // k=v
   std::string reason, idempotency_key;
   std::optional<uint32_t> expect_version;
+  bool show_personal = false;
   ReceiptOptions receipt;
   KafkaFlags kafka;
 };
@@ -168,20 +174,78 @@ int RunWithdraw(const Context& ctx, const CommandOptions& o) {
   return Report(ctx, o, a);
 }
 
-// Reads through a read-only instance, so it works beside a running writer.
+// Without --show-personal, reads through a read-only instance, so it works
+// beside a running writer, and shows personal fields as hidden. With it,
+// opens the data directory for writing: the fields the role may read are
+// opened, and the access is recorded before they are shown.
 int RunHistory(const Context& ctx, const CommandOptions& o) {
   ctx.RequireData();
-  auto ledger = ledger::Ledger::OpenReadOnly(ctx.LedgerDir());
-  auto entries = ledger->ReadRequest(o.request);
+  std::unique_ptr<engine::Engine> eng;
+  std::unique_ptr<ledger::Ledger> reader;
+  if (o.show_personal) {
+    if (o.subject.empty() || o.role.empty()) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "--show-personal needs --as and --role: who reads, for the access trail");
+    }
+    if (!ctx.Kek()) {
+      throw Error(ErrorCode::kInvalidArgument, "--show-personal needs --kek FILE (or JEJAK_KEK)");
+    }
+    try {
+      eng = OpenEngine(ctx);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::kBusy) throw;
+      throw Error(ErrorCode::kBusy,
+                  fmt::format("{}; while jejak serve runs, read personal fields through its API "
+                              "(GET /v1/requests/{}/history), which records the access",
+                              e.what(), o.request));
+    }
+  } else {
+    reader = ledger::Ledger::OpenReadOnly(ctx.LedgerDir());
+  }
+  const ledger::Ledger& ledger = eng ? eng->ledger() : *reader;
+  auto entries = ledger.ReadRequest(o.request);
   if (entries.empty()) {
     throw Error(ErrorCode::kNotFound, fmt::format("no request {} in the ledger", o.request));
   }
-  nlohmann::json out = nlohmann::json::array();
+  std::map<std::pair<std::string, uint32_t>, std::shared_ptr<const workflow::Workflow>> workflows;
+  auto workflow_of = [&](const events::Event& e) {
+    auto key = std::make_pair(e.workflow, e.workflow_version);
+    auto it = workflows.find(key);
+    if (it != workflows.end()) return it->second;
+    std::shared_ptr<const workflow::Workflow> wf;
+    if (eng) {
+      eng->Read([&](const engine::EngineState& s) { wf = s.Find(e.workflow, e.workflow_version); });
+    } else {
+      wf = engine::DeployedWorkflow(ledger, e.workflow, e.workflow_version, entries.front().seq);
+    }
+    return workflows[key] = wf;
+  };
+  std::set<std::string> opened;
+  std::vector<std::pair<events::Event, engine::ShownFields>> shown;
   for (const auto& entry : entries) {
     events::Event e = events::Decode(entry.bytes);
     e.seq = entry.seq;
+    auto wf = workflow_of(e);
+    engine::ShownFields s = engine::ShowPersonalFields(
+        e, wf.get(),
+        [&](const workflow::FieldSpec& f) {
+          return o.show_personal &&
+                 std::find(f.pii_roles.begin(), f.pii_roles.end(), o.role) != f.pii_roles.end();
+        },
+        eng ? eng->keys() : nullptr);
+    opened.insert(s.opened.begin(), s.opened.end());
+    shown.emplace_back(std::move(e), std::move(s));
+  }
+  if (!opened.empty()) {
+    eng->RecordAccess({o.request, {o.subject, o.role, o.agency}, {opened.begin(), opened.end()},
+                       "cli"});
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [e, s] : shown) {
     if (ctx.json) {
-      out.push_back(events::ToJson(e));
+      nlohmann::json j = events::ToJson(e);
+      for (const auto& [name, why] : s.hidden) j["fields"][name] = engine::HiddenMarker(why);
+      out.push_back(std::move(j));
       continue;
     }
     std::string what =
@@ -196,6 +260,15 @@ int RunHistory(const Context& ctx, const CommandOptions& o) {
     std::string refusal = FieldText(e, events::fields::kRefusal);
     if (!refusal.empty())
       fmt::print("        refused ({}): {}\n", refusal, FieldText(e, events::fields::kMessage));
+    std::string fields;
+    for (const auto& [name, value] : e.fields) {
+      if (events::IsReservedFieldName(name)) continue;
+      auto hidden = s.hidden.find(name);
+      fields += fmt::format("{}{}={}", fields.empty() ? "" : ", ", name,
+                            hidden != s.hidden.end() ? engine::HiddenMarker(hidden->second)
+                                                     : value.ToDisplayString());
+    }
+    if (!fields.empty()) fmt::print("        fields: {}\n", fields);
   }
   if (ctx.json) std::cout << out.dump() << std::endl;
   return kExitOk;
@@ -258,8 +331,17 @@ void AddEngineCommands(CLI::App& app, Context& ctx) {
   AddKekOption(withdraw, ctx);
   withdraw->callback([&ctx] { ctx.run = [&ctx] { return RunWithdraw(ctx, o); }; });
 
-  auto* history = app.add_subcommand("history", "Every ledger event of one request, in order");
+  auto* history = app.add_subcommand(
+      "history", "Every ledger event of one request, in order; personal fields hidden unless "
+                 "--show-personal");
   history->add_option("REQUEST", o.request, "Request id")->required();
+  history->add_flag("--show-personal", o.show_personal,
+                    "Open the personal fields --role may read (the workflow's pii_roles); the "
+                    "access is recorded in the ledger first. Needs --kek and the data directory "
+                    "for writing");
+  history->add_option("--as", o.subject, "Who reads (for the access trail)");
+  history->add_option("--role", o.role, "Their role");
+  history->add_option("--agency", o.agency, "Their agency");
   AddCommonFlags(history, ctx);
   AddKekOption(history, ctx);
   history->callback([&ctx] { ctx.run = [&ctx] { return RunHistory(ctx, o); }; });

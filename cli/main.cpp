@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -21,11 +22,20 @@ void AddCommonFlags(CLI::App* cmd, Context& ctx, bool data) {
 void AddKekOption(CLI::App* cmd, Context& ctx) {
   cmd->add_option("--kek", ctx.kek,
                   "Key-encryption key file (jejak keys generate --kek FILE), outside the data "
-                  "directory: needed to accept or read personal data")
-      ->envname("JEJAK_KEK");
+                  "directory: needed to accept or read personal data (default: $JEJAK_KEK)");
+}
+
+// JEJAK_KEK is read here, not through CLI11's envname: several subcommands
+// bind --kek to this one string, and CLI11 would let the variable override a
+// --kek given to another of them.
+std::string Context::KekPath() const {
+  if (!kek.empty()) return kek;
+  const char* env = std::getenv("JEJAK_KEK");  // NOLINT(concurrency-mt-unsafe): before any thread
+  return env == nullptr ? "" : env;
 }
 
 std::shared_ptr<const privacy::KeyEncryptionKey> Context::Kek() const {
+  std::string kek = KekPath();
   if (kek.empty()) return nullptr;
   namespace fs = std::filesystem;
   if (!data_dir.empty()) {

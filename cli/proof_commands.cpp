@@ -11,6 +11,7 @@
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/proof_files.h"
+#include "privacy/kek.h"
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/receipt.h"
@@ -24,6 +25,7 @@ using base::ErrorCode;
 
 struct ProofOptions {
   std::string out, name = "jejak.go.id/ledger", key, subject = "admin";
+  std::string kek_out;  // keys generate --kek
   std::string file, old_checkpoint, new_checkpoint, proof, checkpoint_out;
   std::optional<uint64_t> from, to, seq;
   bool witness = false;
@@ -53,6 +55,21 @@ ledger::WitnessQuorum TrustedWitnesses(const ProofOptions& o) {
 }
 
 int RunKeysGenerate(const Context& ctx, const ProofOptions& o) {
+  if (!o.kek_out.empty()) {
+    if (!o.out.empty() || o.witness) {
+      throw Error(ErrorCode::kInvalidArgument, "--kek makes a key-encryption key alone: no --out");
+    }
+    privacy::KeyEncryptionKey::Generate(o.kek_out);
+    if (ctx.json) {
+      std::cout << nlohmann::json{{"kek", o.kek_out}}.dump() << std::endl;
+    } else {
+      fmt::print("Key-encryption key written to {} (mode 0600). Keep it outside the data "
+                 "directory, and back it up: without it no personal field can be read.\n",
+                 o.kek_out);
+    }
+    return kExitOk;
+  }
+  if (o.out.empty()) throw Error(ErrorCode::kInvalidArgument, "--out DIR (or --kek FILE) is required");
   if (o.witness && o.name == ProofOptions().name) {
     throw Error(ErrorCode::kInvalidArgument,
                 "a witness key needs its own --name, e.g. ombudsman.go.id/saksi");
@@ -246,11 +263,15 @@ void AddProofCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--quorum", o.quorum, "Cosignatures needed (default: every --witness-key)");
   };
 
-  auto* keys = app.add_subcommand("keys", "Signing keys for checkpoints");
+  auto* keys = app.add_subcommand("keys", "Signing keys for checkpoints, and the key-encryption key");
   keys->require_subcommand(1);
   auto* gen = keys->add_subcommand(
-      "generate", "Make an Ed25519 key pair: DIR/jejak.key (secret) and DIR/jejak.pub");
-  gen->add_option("--out", o.out, "Directory for the key files (e.g. DATA/keys)")->required();
+      "generate", "Make an Ed25519 key pair: DIR/jejak.key (secret) and DIR/jejak.pub; or, with "
+                  "--kek FILE, a key-encryption key for personal data (docs/PRIVACY.md)");
+  gen->add_option("--out", o.out, "Directory for the key files (e.g. DATA/keys)");
+  gen->add_option("--kek", o.kek_out,
+                  "Make a key-encryption key at FILE instead (32 random bytes, mode 0600; kept "
+                  "outside the data directory)");
   gen->add_option("--name", o.name, "Key name, also the checkpoints' origin line")
       ->capture_default_str();
   gen->add_flag("--witness", o.witness,

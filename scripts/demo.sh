@@ -18,5 +18,6 @@ keys="${JEJAK_DEMO_KEYS:-./demo-keys}"
 echo
 echo "Tracking page: http://$listen/track (enter a request id and its tracking code,"
 echo "e.g. the one printed above under 'try'). Ctrl-C stops the server."
-exec ./build/cli/jejak serve --data "$data" --key "$keys/jejak.key" --workflows examples/workflows \
+exec ./build/cli/jejak serve --data "$data" --key "$keys/jejak.key" --kek "$keys/kek" \
+  --workflows examples/workflows \
   --listen "$listen"

@@ -54,26 +54,7 @@ json LastLine(const std::string& out) {
   return json::parse(s.substr(s.rfind('\n') == std::string::npos ? 0 : s.rfind('\n') + 1));
 }
 
-// Every key and value of every column family of the RocksDB in dir.
-std::map<std::string, std::string> DbContents(const std::string& dir) {
-  std::vector<std::string> names;
-  REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  REQUIRE(rocksdb::DB::OpenForReadOnly(rocksdb::Options(), dir, families, &handles, &raw).ok());
-  std::unique_ptr<rocksdb::DB> db(raw);
-  std::map<std::string, std::string> out;
-  for (size_t i = 0; i < handles.size(); ++i) {
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[i]));
-    for (it->SeekToFirst(); it->Valid(); it->Next())
-      out[names[i] + "/" + it->key().ToString()] = it->value().ToString();
-    REQUIRE(it->status().ok());
-  }
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  return out;
-}
+using testing::DbContents;
 
 // The projections of the ledger in data/ledger, entries [0, end), built in
 // a scratch store: what a correct view holds at end.
@@ -361,6 +342,68 @@ TEST_CASE("kafka project: refuses a data directory with a ledger, and a shared g
   INFO(first.out() << first.err());
   CHECK(first_exit == 5);
   CHECK(first.err().find("another member uses the group") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace jejak::cli
+
+namespace jejak::cli {
+namespace {
+
+// docs/PRIVACY.md: no topic holds plaintext personal data, whatever its
+// retention, and a projection built from Kafka holds none either, before
+// and after the subject's erasure arrives.
+TEST_CASE("kafka privacy: neither the topic's segments nor a view from Kafka hold personal data") {
+  TempDir engine_dir, proj_dir;
+  std::string engine = engine_dir.path(), proj = proj_dir.Sub("data");
+  std::string topic = UniqueName("privacy"), group = UniqueName("group");
+  std::vector<std::string> kafka = {"--kafka", KafkaBootstrap(), "--topic", topic};
+  const std::string nik = "3273017777000001", name = "Kartika Sari Dewanti Unik";
+  std::vector<std::string> deploy = {
+      "workflow", "deploy", testing::SourcePath("examples/workflows/oss-izin-usaha.yaml")};
+  deploy.insert(deploy.end(), kafka.begin(), kafka.end());
+  REQUIRE(Jejak(engine, deploy).exit_code == 0);
+  std::vector<std::string> submit = testing::OssSubmitArgs(nik);
+  for (auto& a : submit) {
+    if (a == "nama_pemohon=Siti Aminah") a = "nama_pemohon=" + name;
+  }
+  submit.insert(submit.end(), kafka.begin(), kafka.end());
+  RunResult s = Jejak(engine, submit);
+  REQUIRE_MESSAGE(s.exit_code == 0, s.err);
+  uint64_t n = ledger::Ledger::OpenReadOnly(engine + "/ledger")->size();
+  RunResult p = Project(proj, topic, group, {"--until", std::to_string(n)});
+  REQUIRE_MESSAGE(p.exit_code == 0, p.err);
+
+  std::string broker = testing::RequireEnv("JEJAK_KAFKA_DIR");
+  auto segments_hold = [&](const std::string& needle) {
+    for (const auto& e : std::filesystem::recursive_directory_iterator(broker)) {
+      if (!e.is_directory() || e.path().filename().string().rfind(topic + "-", 0) != 0) continue;
+      if (!testing::WhereIs(e.path().string(), needle).empty()) return true;
+    }
+    return false;
+  };
+  // The records are there (the workflow's name), the personal data is not.
+  CHECK(segments_hold("oss-izin-usaha"));
+  for (const std::string& needle : {nik, name}) {
+    CAPTURE(needle);
+    CHECK_FALSE(segments_hold(needle));
+    CHECK(testing::WhereIs(proj, needle) == "");
+  }
+
+  std::vector<std::string> erase = {"subject", "erase", "--subject", nik, "--reason",
+                                    "permintaan subjek", "--as", "NIP-DPO"};
+  erase.insert(erase.end(), kafka.begin(), kafka.end());
+  RunResult e = Jejak(engine, erase);
+  REQUIRE_MESSAGE(e.exit_code == 0, e.err);
+  RunResult more = Project(proj, topic, group, {"--exit-when-idle", "3"});
+  REQUIRE_MESSAGE(more.exit_code == 0, more.err);
+  CHECK(LastLine(more.out)["applied"] == 1);  // the subject_erased event
+  for (const std::string& needle : {nik, name}) {
+    CAPTURE(needle);
+    CHECK_FALSE(segments_hold(needle));
+    CHECK(testing::WhereIs(proj, needle) == "");
+    CHECK(testing::WhereIs(engine, needle) == "");
+  }
 }
 
 }  // namespace
