@@ -55,8 +55,8 @@ void OfficerReport(ServerCore& core, const Request& req, const Reply& reply) {
     c->post([reply, failed, answer] { reply(*failed ? ProblemFor(*failed) : *answer); });
   };
   for (const auto& [request, fields] : r.opened) {
-    core.engine->RecordAccess({request, {caller.subject, caller.role, caller.agency}, fields, "api"},
-                              one_done);
+    core.engine->RecordAccess(
+        {request, {caller.subject, caller.role, caller.agency}, fields, "api"}, one_done);
   }
   one_done(nullptr);
 }
@@ -66,9 +66,9 @@ Response Erase(ServerCore& core, const Request& req) {
   Claims caller = core.RequireCaller(req);
   RequireRole(caller, kDpoRole);
   json body = ParseJsonBody(req);
-  engine::Erasure e = core.engine->EraseSubject(
-      {BodyText(body, "subject"), BodyText(body, "reason"),
-       {caller.subject, caller.role, caller.agency}});
+  engine::Erasure e = core.engine->EraseSubject({BodyText(body, "subject"),
+                                                 BodyText(body, "reason"),
+                                                 {caller.subject, caller.role, caller.agency}});
   return JsonResponse(201, {{"subject", e.subject},
                             {"seq", e.accepted.event.seq},
                             {"plaintext_entries", e.plaintext_entries},

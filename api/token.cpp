@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <nlohmann/json.hpp>
 
@@ -72,13 +71,7 @@ TokenKey TokenKey::Load(const std::string& path, bool create) {
   return TokenKey(base::LoadOrCreateSecret(path, kSecretSize, create, "token secret"));
 }
 
-std::string TokenKey::Mac(const std::string& data) const {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &len);
-  return std::string(reinterpret_cast<char*>(mac), len);
-}
+std::string TokenKey::Mac(const std::string& data) const { return mac_->MacString(data); }
 
 std::string TokenKey::Issue(const Claims& c) const {
   // Replacing bytes would merge two subjects into one: refuse instead.

@@ -13,7 +13,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
+
+#include "base/hmac.h"
 
 namespace jejak::api {
 
@@ -38,7 +42,8 @@ class TokenKey {
   // create is true. Throws Error(kNotFound) if absent otherwise,
   // Error(kCorruption) if it has another size.
   static TokenKey Load(const std::string& path, bool create);
-  explicit TokenKey(std::string secret) : secret_(std::move(secret)) {}
+  explicit TokenKey(std::string_view secret)
+      : mac_(std::make_shared<const base::HmacSha256>(secret)) {}
 
   // Throws Error(kInvalidArgument) if a claim is not UTF-8 text.
   std::string Issue(const Claims& claims) const;
@@ -47,7 +52,7 @@ class TokenKey {
 
  private:
   std::string Mac(const std::string& data) const;
-  std::string secret_;
+  std::shared_ptr<const base::HmacSha256> mac_;  // shared: copies are cheap
 };
 
 }  // namespace jejak::api

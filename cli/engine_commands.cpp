@@ -237,8 +237,8 @@ int RunHistory(const Context& ctx, const CommandOptions& o) {
     shown.emplace_back(std::move(e), std::move(s));
   }
   if (!opened.empty()) {
-    eng->RecordAccess({o.request, {o.subject, o.role, o.agency}, {opened.begin(), opened.end()},
-                       "cli"});
+    eng->RecordAccess(
+        {o.request, {o.subject, o.role, o.agency}, {opened.begin(), opened.end()}, "cli"});
   }
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [e, s] : shown) {
@@ -332,8 +332,9 @@ void AddEngineCommands(CLI::App& app, Context& ctx) {
   withdraw->callback([&ctx] { ctx.run = [&ctx] { return RunWithdraw(ctx, o); }; });
 
   auto* history = app.add_subcommand(
-      "history", "Every ledger event of one request, in order; personal fields hidden unless "
-                 "--show-personal");
+      "history",
+      "Every ledger event of one request, in order; personal fields hidden unless "
+      "--show-personal");
   history->add_option("REQUEST", o.request, "Request id")->required();
   history->add_flag("--show-personal", o.show_personal,
                     "Open the personal fields --role may read (the workflow's pii_roles); the "

@@ -11,10 +11,10 @@
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/proof_files.h"
-#include "privacy/kek.h"
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/receipt.h"
+#include "privacy/kek.h"
 #include "witness/cosigner.h"
 
 namespace jejak::cli {
@@ -63,13 +63,15 @@ int RunKeysGenerate(const Context& ctx, const ProofOptions& o) {
     if (ctx.json) {
       std::cout << nlohmann::json{{"kek", o.kek_out}}.dump() << std::endl;
     } else {
-      fmt::print("Key-encryption key written to {} (mode 0600). Keep it outside the data "
-                 "directory, and back it up: without it no personal field can be read.\n",
-                 o.kek_out);
+      fmt::print(
+          "Key-encryption key written to {} (mode 0600). Keep it outside the data "
+          "directory, and back it up: without it no personal field can be read.\n",
+          o.kek_out);
     }
     return kExitOk;
   }
-  if (o.out.empty()) throw Error(ErrorCode::kInvalidArgument, "--out DIR (or --kek FILE) is required");
+  if (o.out.empty())
+    throw Error(ErrorCode::kInvalidArgument, "--out DIR (or --kek FILE) is required");
   if (o.witness && o.name == ProofOptions().name) {
     throw Error(ErrorCode::kInvalidArgument,
                 "a witness key needs its own --name, e.g. ombudsman.go.id/saksi");
@@ -263,11 +265,13 @@ void AddProofCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--quorum", o.quorum, "Cosignatures needed (default: every --witness-key)");
   };
 
-  auto* keys = app.add_subcommand("keys", "Signing keys for checkpoints, and the key-encryption key");
+  auto* keys =
+      app.add_subcommand("keys", "Signing keys for checkpoints, and the key-encryption key");
   keys->require_subcommand(1);
   auto* gen = keys->add_subcommand(
-      "generate", "Make an Ed25519 key pair: DIR/jejak.key (secret) and DIR/jejak.pub; or, with "
-                  "--kek FILE, a key-encryption key for personal data (docs/PRIVACY.md)");
+      "generate",
+      "Make an Ed25519 key pair: DIR/jejak.key (secret) and DIR/jejak.pub; or, with "
+      "--kek FILE, a key-encryption key for personal data (docs/PRIVACY.md)");
   gen->add_option("--out", o.out, "Directory for the key files (e.g. DATA/keys)");
   gen->add_option("--kek", o.kek_out,
                   "Make a key-encryption key at FILE instead (32 random bytes, mode 0600; kept "

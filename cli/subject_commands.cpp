@@ -56,20 +56,23 @@ int RunErase(const Context& ctx, const SubjectOptions& o) {
                      .dump()
               << std::endl;
   } else {
-    fmt::print("Subjek {} dihapus / erased at ledger entry {}: its data keys are destroyed, so "
-               "its sealed personal fields can never be read again; the ledger still verifies.\n",
-               r.subject, r.accepted.event.seq);
+    fmt::print(
+        "Subjek {} dihapus / erased at ledger entry {}: its data keys are destroyed, so "
+        "its sealed personal fields can never be read again; the ledger still verifies.\n",
+        r.subject, r.accepted.event.seq);
     if (r.purged) {
       fmt::print("The key store's files were checked: no copy of the keys is left in them.\n");
     } else {
-      fmt::print("The keys are deleted, but the check of the key store's files failed ({}); it "
-                 "is tried again each time jejak opens the data directory.\n",
-                 r.purge_problem);
+      fmt::print(
+          "The keys are deleted, but the check of the key store's files failed ({}); it "
+          "is tried again each time jejak opens the data directory.\n",
+          r.purge_problem);
     }
     if (r.plaintext_entries > 0) {
-      fmt::print("Note: {} ledger entr{} of this subject predate sealing and hold their personal "
-                 "data in plaintext. The ledger is immutable, so they stay as they are.\n",
-                 r.plaintext_entries, r.plaintext_entries == 1 ? "y" : "ies");
+      fmt::print(
+          "Note: {} ledger entr{} of this subject predate sealing and hold their personal "
+          "data in plaintext. The ledger is immutable, so they stay as they are.\n",
+          r.plaintext_entries, r.plaintext_entries == 1 ? "y" : "ies");
     } else {
       fmt::print("No entry of this subject holds personal data in plaintext.\n");
     }
@@ -94,10 +97,11 @@ void PrintReport(const nlohmann::json& r) {
     }
     fmt::print("  Pemrosesan / processing:\n");
     for (const auto& s : q["processing"]) {
-      fmt::print("    {:>6}  {}  {:<22} oleh / by {} ({})\n", s["seq"].get<uint64_t>(),
-                 s["time"].get<std::string>(),
-                 s.contains("action") ? s["action"].get<std::string>() : s["type"].get<std::string>(),
-                 s["by"]["subject"].get<std::string>(), s["by"]["role"].get<std::string>());
+      fmt::print(
+          "    {:>6}  {}  {:<22} oleh / by {} ({})\n", s["seq"].get<uint64_t>(),
+          s["time"].get<std::string>(),
+          s.contains("action") ? s["action"].get<std::string>() : s["type"].get<std::string>(),
+          s["by"]["subject"].get<std::string>(), s["by"]["role"].get<std::string>());
     }
     fmt::print("  Akses petugas / staff access: {}\n", q["accesses"].size());
     for (const auto& a : q["accesses"]) {

@@ -8,8 +8,8 @@
 namespace jejak::engine {
 
 std::shared_ptr<const workflow::Workflow> DeployedWorkflow(const ledger::Ledger& ledger,
-                                                           std::string_view name,
-                                                           uint32_t version, uint64_t before) {
+                                                           std::string_view name, uint32_t version,
+                                                           uint64_t before) {
   std::shared_ptr<const workflow::Workflow> found;
   ledger.Scan(0, before, [&](const ledger::Entry& entry) {
     events::EventKeys keys = events::CheckCanonical(entry.bytes);

@@ -15,6 +15,8 @@ using base::Error;
 using privacy::KeyStore;
 namespace t = events::types;
 
+constexpr size_t kMaxStaffSubjects = 100'000;  // then the cache starts over
+
 privacy::KeyStore& PersonalData::Keys() const {
   if (keys_ == nullptr) {
     throw Error(base::reason::kNoKeyStore,
@@ -27,13 +29,14 @@ privacy::KeyStore& PersonalData::Keys() const {
 
 std::optional<std::string> PersonalData::Find(const std::string& external_id) const {
   KeyStore& keys = Keys();
+  std::string lookup = keys.Lookup(external_id);
   {
     std::lock_guard lock(mu_);
-    auto it = pending_ids_.find(keys.Lookup(external_id));
+    auto it = pending_ids_.find(lookup);
     if (it != pending_ids_.end()) return it->second;
   }
   // Settled subjects are in the store before they leave pending_ids_.
-  return keys.Find(external_id);
+  return keys.FindByLookup(lookup);
 }
 
 std::string PersonalData::Make(const std::string& external_id,
@@ -41,6 +44,7 @@ std::string PersonalData::Make(const std::string& external_id,
   privacy::NewSubject s = Keys().MakeSubject(external_id);
   {
     std::lock_guard lock(mu_);
+    staff_subjects_.erase(external_id);
     pending_ids_[s.lookup] = s.id;
     pending_keys_[s.id] = s.data_key;
   }
@@ -95,9 +99,9 @@ void PersonalData::Seal(events::Event& e, const EngineState& state,
   }
   std::string key = state.IsErased(subject) ? "" : DataKey(subject);
   if (key.empty()) {
-    throw Error(base::reason::kUnknownSubject,
-                fmt::format("the applicant of {} is erased: no personal field can be added",
-                            e.request_id));
+    throw Error(
+        base::reason::kUnknownSubject,
+        fmt::format("the applicant of {} is erased: no personal field can be added", e.request_id));
   }
   privacy::SealFields(key, subject, personal, e);
 }
@@ -106,7 +110,23 @@ void PersonalData::MarkSelfDealing(events::Event& e, const EngineState& state) c
   if (keys_ == nullptr || e.type != t::kAction || e.actor.role == workflow::kApplicantRole) return;
   const RequestState* r = state.Request(e.request_id);
   if (r == nullptr || !KeyStore::IsSubjectId(r->applicant)) return;
-  if (Find(e.actor.subject) == r->applicant) {
+  std::optional<std::string> subject;
+  bool known = false;
+  {
+    std::lock_guard lock(mu_);
+    auto it = staff_subjects_.find(e.actor.subject);
+    if (it != staff_subjects_.end()) {
+      subject = it->second;
+      known = true;
+    }
+  }
+  if (!known) {
+    subject = Find(e.actor.subject);
+    std::lock_guard lock(mu_);
+    if (staff_subjects_.size() >= kMaxStaffSubjects) staff_subjects_.clear();
+    staff_subjects_[e.actor.subject] = subject;
+  }
+  if (subject == r->applicant) {
     e.fields.insert_or_assign(events::fields::kActorIsApplicant, events::FieldValue::Boolean(true));
   }
 }

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/request_state.h"
@@ -59,6 +60,9 @@ class PersonalData {
 
   privacy::KeyStore* keys_;
   mutable std::mutex mu_;  // the decider adds, the committer settles
+  // Staff ids' subjects (nullopt: none), for MarkSelfDealing: staff are few
+  // and act often. Make() drops an id it gives a subject.
+  mutable std::unordered_map<std::string, std::optional<std::string>> staff_subjects_;
   std::map<std::string, std::string> pending_ids_;   // lookup -> subject id
   std::map<std::string, std::string> pending_keys_;  // subject id -> data key
 };

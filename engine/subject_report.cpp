@@ -85,8 +85,8 @@ SubjectReport BuildSubjectReport(Engine& engine, const std::string& given) {
         req["agency"] = wf ? wf->agency : "";
         req["submitted_at"] = when;
       }
-      ShownFields shown =
-          ShowPersonalFields(e, wf.get(), [](const workflow::FieldSpec&) { return true; }, keys);
+      ShownFields shown = ShowPersonalFields(
+          e, wf.get(), [](const workflow::FieldSpec&) { return true; }, keys);
       for (const auto& name : shown.opened) {
         personal[name] = events::FieldToJson(e.fields.at(name))["value"];
         opened.insert(name);

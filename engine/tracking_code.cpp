@@ -1,7 +1,6 @@
 #include "engine/tracking_code.h"
 
 #include <fmt/format.h>
-#include <openssl/hmac.h>
 
 #include "base/error.h"
 #include "base/secret_file.h"
@@ -23,10 +22,7 @@ TrackingCodes TrackingCodes::LoadOrCreate(const std::string& path) {
 }
 
 std::string TrackingCodes::CodeFor(std::string_view request_id) const {
-  unsigned char mac[32];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-       reinterpret_cast<const unsigned char*>(request_id.data()), request_id.size(), mac, &len);
+  std::array<uint8_t, base::HmacSha256::kSize> mac = mac_->Mac(request_id);
   uint64_t bits = 0;
   for (int i = 0; i < 8; ++i) bits = bits << 8 | mac[i];
   std::string code;

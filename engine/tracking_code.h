@@ -4,8 +4,11 @@
 // idempotent retry without storing it; the ledger keeps only its SHA-256.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
+
+#include "base/hmac.h"
 
 namespace jejak::engine {
 
@@ -13,12 +16,13 @@ class TrackingCodes {
  public:
   // Reads the 32-byte key at path, creating it (mode 0600) if absent.
   static TrackingCodes LoadOrCreate(const std::string& path);
-  explicit TrackingCodes(std::string key) : key_(std::move(key)) {}
+  explicit TrackingCodes(std::string_view key)
+      : mac_(std::make_shared<const base::HmacSha256>(key)) {}
 
   std::string CodeFor(std::string_view request_id) const;
 
  private:
-  std::string key_;
+  std::shared_ptr<const base::HmacSha256> mac_;  // shared: copies are cheap
 };
 
 // Upper-cases and drops dashes and spaces, so citizens may type it loosely.

@@ -1,8 +1,9 @@
 #include "privacy/key_store.h"
 
 #include <fmt/format.h>
-#include <openssl/hmac.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <chrono>
@@ -13,6 +14,7 @@
 
 #include "base/error.h"
 #include "base/hex.h"
+#include "base/hmac.h"
 #include "base/random.h"
 #include "base/rocks_log.h"
 #include "base/rocks_status.h"
@@ -57,8 +59,9 @@ bool FileHolds(const fs::path& path, const std::vector<std::string>& needles, ui
 class KeyStoreImpl final : public KeyStore {
  public:
   KeyStoreImpl(std::string dir, std::shared_ptr<const KeyEncryptionKey> kek)
-      : dir_(std::move(dir)), kek_(std::move(kek)), guard_(std::make_shared<base::WriteGuard>(
-                                                         "the key store")) {}
+      : dir_(std::move(dir)),
+        kek_(std::move(kek)),
+        guard_(std::make_shared<base::WriteGuard>("the key store")) {}
   ~KeyStoreImpl() override = default;
 
   void Open(const Options& options) {
@@ -71,6 +74,13 @@ class KeyStoreImpl final : public KeyStore {
     o.WAL_ttl_seconds = 0;
     o.WAL_size_limit_MB = 0;
     o.recycle_log_file_num = 0;  // a recycled log would keep old records
+    // Most lookups are of new applicants, so misses: bloom filters answer
+    // them without searching the memtable or reading a table's blocks.
+    o.memtable_whole_key_filtering = true;
+    o.memtable_prefix_bloom_size_ratio = 0.05;
+    rocksdb::BlockBasedTableOptions table;
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     rocksdb::DB* db = nullptr;
     if (options.read_only) {
       if (!fs::exists(dir_ + "/CURRENT")) {
@@ -83,22 +93,24 @@ class KeyStoreImpl final : public KeyStore {
       o.create_if_missing = true;
       o.info_log = base::NewRocksLogger(dir_ + "/LOG");
       o.listeners.push_back(guard_);
-      base::ThrowIfError(rocksdb::DB::Open(o, dir_, &db), fmt::format("opening key store {}", dir_));
+      base::ThrowIfError(rocksdb::DB::Open(o, dir_, &db),
+                         fmt::format("opening key store {}", dir_));
     }
     db_.reset(db);
     read_only_ = options.read_only;
-    std::string wrapped;
+    std::string wrapped, pseudonym_key;
     if (Get(kPseudonymKey, &wrapped)) {
-      pseudonym_key_ = kek_->Unwrap(wrapped, "pseudonym_key");
+      pseudonym_key = kek_->Unwrap(wrapped, "pseudonym_key");
     } else if (read_only_) {
       throw Error(ErrorCode::kCorruption, fmt::format("key store {} has no pseudonym key", dir_));
     } else {
-      pseudonym_key_ = base::RandomBytes(kKeySize);
+      pseudonym_key = base::RandomBytes(kKeySize);
       rocksdb::WriteBatch b;
       b.Put(kFormatKey, kFormat);
-      b.Put(kPseudonymKey, kek_->Wrap(pseudonym_key_, "pseudonym_key"));
+      b.Put(kPseudonymKey, kek_->Wrap(pseudonym_key, "pseudonym_key"));
       Write(b);
     }
+    pseudonym_ = std::make_unique<base::HmacSha256>(pseudonym_key);
     std::string format;
     if (!Get(kFormatKey, &format) || format != kFormat) {
       throw Error(ErrorCode::kInvalidArgument,
@@ -108,8 +120,12 @@ class KeyStoreImpl final : public KeyStore {
   }
 
   std::optional<std::string> Find(std::string_view external_id) const override {
+    return FindByLookup(Lookup(external_id));
+  }
+
+  std::optional<std::string> FindByLookup(std::string_view lookup) const override {
     std::string subject;
-    if (!Get(LookupKey(Lookup(external_id)), &subject)) return std::nullopt;
+    if (!Get(LookupKey(lookup), &subject)) return std::nullopt;
     return subject;
   }
 
@@ -134,7 +150,8 @@ class KeyStoreImpl final : public KeyStore {
     std::string value;
     if (!Get(DataKeyKey(subject), &value)) return std::nullopt;
     if (value.size() <= kLookupSize) {
-      throw Error(ErrorCode::kCorruption, fmt::format("the key store's key of {} is damaged", subject));
+      throw Error(ErrorCode::kCorruption,
+                  fmt::format("the key store's key of {} is damaged", subject));
     }
     return kek_->Unwrap(std::string_view(value).substr(kLookupSize), DataKeyLabel(subject));
   }
@@ -208,17 +225,11 @@ class KeyStoreImpl final : public KeyStore {
     return result;
   }
 
- std::string Lookup(std::string_view external_id) const override {
-    unsigned char mac[kLookupSize];
-    unsigned int len = 0;
-    HMAC(EVP_sha256(), pseudonym_key_.data(), static_cast<int>(pseudonym_key_.size()),
-         reinterpret_cast<const unsigned char*>(external_id.data()), external_id.size(), mac,
-         &len);
-    return std::string(reinterpret_cast<const char*>(mac), len);
+  std::string Lookup(std::string_view external_id) const override {
+    return pseudonym_->MacString(external_id);
   }
 
  private:
-
   bool Get(std::string_view key, std::string* value) const {
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, value);
     if (s.IsNotFound()) return false;
@@ -251,8 +262,8 @@ class KeyStoreImpl final : public KeyStore {
   std::shared_ptr<base::WriteGuard> guard_;
   std::unique_ptr<rocksdb::DB> db_;
   bool read_only_ = false;
-  std::string pseudonym_key_;
-  std::mutex write_mu_;  // a Resume() never runs beside a write
+  std::unique_ptr<base::HmacSha256> pseudonym_;  // keyed with the pseudonym key
+  std::mutex write_mu_;                          // a Resume() never runs beside a write
   mutable std::mutex mu_;
   std::vector<std::string> erased_keys_, erased_values_;  // since the last purge
 };
@@ -260,7 +271,8 @@ class KeyStoreImpl final : public KeyStore {
 }  // namespace
 
 bool KeyStore::IsSubjectId(std::string_view id) {
-  if (id.size() != kSubjectPrefix.size() + 32 || id.substr(0, kSubjectPrefix.size()) != kSubjectPrefix)
+  if (id.size() != kSubjectPrefix.size() + 32 ||
+      id.substr(0, kSubjectPrefix.size()) != kSubjectPrefix)
     return false;
   for (char c : id.substr(kSubjectPrefix.size())) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;

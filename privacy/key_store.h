@@ -77,6 +77,8 @@ class KeyStore {
   virtual std::string Lookup(std::string_view external_id) const = 0;
   // The subject id of an external id, if the store has one.
   virtual std::optional<std::string> Find(std::string_view external_id) const = 0;
+  // The same, given the external id's Lookup().
+  virtual std::optional<std::string> FindByLookup(std::string_view lookup) const = 0;
   // A new subject for external_id, with a fresh id and data key; nothing is
   // written until Store().
   virtual NewSubject MakeSubject(std::string_view external_id) const = 0;

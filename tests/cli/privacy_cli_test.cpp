@@ -88,16 +88,16 @@ TEST_CASE("privacy cli: staff reads open personal fields only with a trail") {
   CHECK(h.out.find(kName) == std::string::npos);
   CHECK(json::parse(h.out)[0]["fields"]["nama_pemilik"] == "[disembunyikan / redacted]");
   // The secretariat may read all three; the reading is recorded first.
-  h = RunJejak({"history", o.mine, "--show-personal", "--as", "NIP-SEK-01", "--role",
-                "sekretariat", "--json"},
+  h = RunJejak({"history", o.mine, "--show-personal", "--as", "NIP-SEK-01", "--role", "sekretariat",
+                "--json"},
                o.data);
   REQUIRE_MESSAGE(h.exit_code == 0, h.err);
   json events = json::parse(h.out);
   CHECK(events[0]["fields"]["nama_pemilik"]["value"] == kName);
   CHECK(events[0]["fields"]["alamat_bangunan"]["value"] == kAddress);
   // The report lists that access, and itself is the second.
-  RunResult r = RunJejak({"subject", "report", "--subject", kNik, "--as", "NIP-DPO", "--json"},
-                         o.data);
+  RunResult r =
+      RunJejak({"subject", "report", "--subject", kNik, "--as", "NIP-DPO", "--json"}, o.data);
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   json report = json::parse(r.out);
   REQUIRE(report["requests"].size() == 1);
@@ -144,8 +144,8 @@ TEST_CASE("privacy cli: erasure leaves no byte of the subject under DATA and the
   REQUIRE_MESSAGE(h.exit_code == 0, h.err);
   CHECK(json::parse(h.out)[0]["fields"]["nama_pemilik"]["value"] == kOtherName);
   // The erased one's shows as erased.
-  h = RunJejak({"history", o.mine, "--show-personal", "--as", "NIP-SEK-01", "--role",
-                "sekretariat", "--json"},
+  h = RunJejak({"history", o.mine, "--show-personal", "--as", "NIP-SEK-01", "--role", "sekretariat",
+                "--json"},
                o.data);
   REQUIRE_MESSAGE(h.exit_code == 0, h.err);
   CHECK(json::parse(h.out)[0]["fields"]["nama_pemilik"] == "[dihapus / erased]");
@@ -168,10 +168,19 @@ TEST_CASE("privacy cli: an erasure killed at any point completes on the next ope
   for (const char* point : {"erase.after_event", "erase.before_purge"}) {
     CAPTURE(point);
     Office o;
-    std::vector<std::string> argv = {"env", std::string("JEJAK_CRASH_POINT=") + point,
-                                     testing::JejakBin(), "subject", "erase", "--subject", kNik,
-                                     "--reason", "permintaan subjek", "--as", "NIP-DPO",
-                                     "--data", o.data};
+    std::vector<std::string> argv = {"env",
+                                     std::string("JEJAK_CRASH_POINT=") + point,
+                                     testing::JejakBin(),
+                                     "subject",
+                                     "erase",
+                                     "--subject",
+                                     kNik,
+                                     "--reason",
+                                     "permintaan subjek",
+                                     "--as",
+                                     "NIP-DPO",
+                                     "--data",
+                                     o.data};
     RunResult killed = testing::Run(argv);
     CHECK(killed.exit_code == -SIGKILL);
     // Any open of the data directory for writing finishes it: the subject is
@@ -195,8 +204,8 @@ TEST_CASE("privacy cli: an erasure killed at any point completes on the next ope
 TEST_CASE("privacy cli: without a key-encryption key no applicant is accepted") {
   TempDir dir;
   std::string data = dir.Sub("data");
-  REQUIRE(RunJejak({"workflow", "deploy", testing::SourcePath(
-                                              "examples/workflows/pbg-persetujuan-bangunan.yaml")},
+  REQUIRE(RunJejak({"workflow", "deploy",
+                    testing::SourcePath("examples/workflows/pbg-persetujuan-bangunan.yaml")},
                    data)
               .exit_code == 0);
   std::vector<std::string> argv = {"env", "-u", "JEJAK_KEK", testing::JejakBin()};

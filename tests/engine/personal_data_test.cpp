@@ -96,15 +96,20 @@ TEST_CASE("applicants act under subject ids and their personal fields are sealed
   CHECK(b.event.actor.subject == e.actor.subject);
   CHECK(fx.Submit("3273010101900002", "Budi").event.actor.subject != e.actor.subject);
   // The applicant acts by NIK; the field they add is sealed too.
-  Accepted c = fx.engine->Act({a.event.request_id, "lengkapi", {"3273010101900001", "applicant", ""},
-                               {{"alamat", "Jl. Merdeka 1"}}, "", std::nullopt, ""});
+  Accepted c = fx.engine->Act({a.event.request_id,
+                               "lengkapi",
+                               {"3273010101900001", "applicant", ""},
+                               {{"alamat", "Jl. Merdeka 1"}},
+                               "",
+                               std::nullopt,
+                               ""});
   CHECK(c.event.actor.subject == e.actor.subject);
   CHECK(c.event.fields.at("alamat").type() == events::FieldType::kSealed);
   // A verifikator opens them; a kadis sees nama only.
   events::Event opened = a.event;
   ShownFields shown = ShowPersonalFields(
-      opened, fx.Workflow().get(),
-      [](const workflow::FieldSpec& f) { return f.name != "alamat"; }, fx.engine->keys());
+      opened, fx.Workflow().get(), [](const workflow::FieldSpec& f) { return f.name != "alamat"; },
+      fx.engine->keys());
   CHECK(opened.fields.at("nik") == events::FieldValue::String("3273010101900001"));
   CHECK(opened.fields.at("nama") == events::FieldValue::String("Siti Aminah"));
   CHECK(shown.opened.size() == 2);
@@ -149,7 +154,8 @@ TEST_CASE("erasure destroys the subject keys while the ledger verifies and other
   CHECK(r.plaintext_entries == 0);
   CHECK(r.accepted.event.type == events::types::kSubjectErased);
   CHECK(r.accepted.event.request_id.empty());
-  CHECK(std::string(events::Encode(r.accepted.event)).find("3273010101900001") == std::string::npos);
+  CHECK(std::string(events::Encode(r.accepted.event)).find("3273010101900001") ==
+        std::string::npos);
   CHECK_FALSE(fx.engine->keys()->DataKey(r.subject));
   CHECK_FALSE(AnyFileHolds(fx.dir.Sub("subjects"), "k/" + r.subject));
 
@@ -176,8 +182,13 @@ TEST_CASE("erasure destroys the subject keys while the ledger verifies and other
   Accepted back = fx.Submit("3273010101900001", "Siti Aminah");
   CHECK(back.event.actor.subject != r.subject);
   try {
-    fx.engine->Act({gone.event.request_id, "verifikasi", kOfficer, {{"alamat", "Jl. Baru"}}, "",
-                    std::nullopt, ""});
+    fx.engine->Act({gone.event.request_id,
+                    "verifikasi",
+                    kOfficer,
+                    {{"alamat", "Jl. Baru"}},
+                    "",
+                    std::nullopt,
+                    ""});
     FAIL("sealed a field for an erased subject");
   } catch (const Error& err) {
     CHECK(std::string(err.reason()) == "unknown_subject");
@@ -211,13 +222,34 @@ TEST_CASE("an officer acting on their own request is marked, though the event na
   Fixture fx;
   Accepted a = fx.Submit("3273010101900009", "Pegawai");
   // The officer's own id is the one they applied under.
-  Accepted v = fx.engine->Act({a.event.request_id, "verifikasi",
-                               {"3273010101900009", "verifikator", "DPMPTSP Kota Uji"}, {}, "",
-                               std::nullopt, ""});
+  Accepted v = fx.engine->Act({a.event.request_id,
+                               "verifikasi",
+                               {"3273010101900009", "verifikator", "DPMPTSP Kota Uji"},
+                               {},
+                               "",
+                               std::nullopt,
+                               ""});
   CHECK(v.event.fields.at("actor_is_applicant") == events::FieldValue::Boolean(true));
   Accepted b = fx.Submit("3273010101900010", "Warga");
-  Accepted w = fx.engine->Act({b.event.request_id, "verifikasi", kOfficer, {}, "", std::nullopt, ""});
+  Accepted w =
+      fx.engine->Act({b.event.request_id, "verifikasi", kOfficer, {}, "", std::nullopt, ""});
   CHECK(w.event.fields.count("actor_is_applicant") == 0);
+  // An officer known to have applied for nothing who applies later is caught
+  // on their own request, also after a restart.
+  Accepted c = fx.Submit("3273010101900011", "Warga Lain");
+  const events::Actor later{"3273010101900012", "verifikator", "DPMPTSP Kota Uji"};
+  Accepted x = fx.engine->Act({c.event.request_id, "verifikasi", later, {}, "", std::nullopt, ""});
+  CHECK(x.event.fields.count("actor_is_applicant") == 0);
+  Accepted own = fx.Submit("3273010101900012", "Pegawai Baru");
+  Accepted y =
+      fx.engine->Act({own.event.request_id, "verifikasi", later, {}, "", std::nullopt, ""});
+  CHECK(y.event.fields.at("actor_is_applicant") == events::FieldValue::Boolean(true));
+  fx.engine.reset();
+  fx.Open();
+  Accepted again = fx.Submit("3273010101900012", "Pegawai Baru");
+  Accepted z =
+      fx.engine->Act({again.event.request_id, "verifikasi", later, {}, "", std::nullopt, ""});
+  CHECK(z.event.fields.at("actor_is_applicant") == events::FieldValue::Boolean(true));
 }
 
 }  // namespace
