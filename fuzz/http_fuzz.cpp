@@ -129,7 +129,7 @@ class Harness {
     std::ofstream(root_ / "data" / "keys" / "jejak.key") << jejak::fuzz::kSigningKey << "\n";
     api::ServerOptions o;
     o.data_dir = (root_ / "data").string();
-    o.kek = privacy::KeyEncryptionKey::FromBytes(std::string(32, 'B'));
+    o.kek = jejak::privacy::KeyEncryptionKey::FromBytes(std::string(32, 'B'));
     o.workflows_dir = JEJAK_SOURCE_DIR "/examples/workflows";
     o.checkpoint_interval = std::chrono::milliseconds(0);
     o.status_cache_entries = 64;
