@@ -41,12 +41,19 @@ def reset(target):
 
 
 def jejak(*args):
-    return subprocess.run([JEJAK, *args], check=True, capture_output=True, text=True).stdout
+    r = subprocess.run([JEJAK, *args], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"make_seeds: jejak {' '.join(args)} failed ({r.returncode}): {r.stderr}")
+    return r.stdout
 
 
 def ledger_documents(tmp):
     """Receipts, an export, checkpoints and a consistency proof, all real."""
     data = tmp / "data"
+    # Submissions carry personal fields, sealed (event encoding version 2)
+    # under keys that this key-encryption key wraps.
+    jejak("keys", "generate", "--kek", str(tmp / "kek"))
+    os.environ["JEJAK_KEK"] = str(tmp / "kek")
     (data / "keys").mkdir(parents=True)
     (data / "keys" / "jejak.key").write_text(SIGNING_KEY + "\n")
     jejak("workflow", "deploy", *map(str, sorted((ROOT / "examples" / "workflows").glob("*.yaml"))),
@@ -64,8 +71,8 @@ def ledger_documents(tmp):
     jejak("checkpoint", "--data", str(data))
     size = int(json.loads(jejak("ledger", "verify", "--data", str(data), "--json"))["entries"])
     receipts = [json.loads(jejak("receipt", "show", str(s), "--data", str(data), "--json"))
-                for s in (0, 3, size - 3, size - 1)]
-    jejak("ledger", "export", "--from", "3", "--to", str(size), "--out", str(tmp / "export.json"),
+                for s in (0, 3, size - 3, size - 2)]  # size - 1 is the last checkpoint's own
+    jejak("ledger", "export", "--from", "3", "--to", str(size - 1), "--out", str(tmp / "export.json"),
           "--data", str(data))
     jejak("ledger", "prove", "--since", str(tmp / "old.checkpoint"), "--data", str(data),
           "--out", str(tmp / "proof.json"), "--checkpoint-out", str(tmp / "new.checkpoint"))
