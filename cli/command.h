@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/engine.h"
 #include "privacy/kek.h"
 
 namespace jejak::cli {
@@ -31,6 +32,9 @@ struct Context {
   // Error(kInvalidArgument) if the file lies inside the data directory:
   // whoever copies the data directory must not get the key with it.
   std::shared_ptr<const privacy::KeyEncryptionKey> Kek() const;
+  // The engine over the data directory, for writing, with Kek() (commands
+  // run at once, so no background deadline checks).
+  std::unique_ptr<engine::Engine> OpenEngine() const;
 };
 
 // Adds --data (when data is true) and --json to a subcommand, so that they

@@ -40,15 +40,6 @@ struct CommandOptions {
   KafkaFlags kafka;
 };
 
-std::unique_ptr<engine::Engine> OpenEngine(const Context& ctx) {
-  ctx.RequireData();
-  engine::EngineOptions o;
-  o.data_dir = ctx.data_dir;
-  o.sla_interval = std::chrono::milliseconds(0);
-  o.kek = ctx.Kek();
-  return engine::Engine::Open(std::move(o));
-}
-
 engine::FieldInputs ParseFields(const std::vector<std::string>& pairs) {
   engine::FieldInputs out;
   for (const auto& p : pairs) {
@@ -111,7 +102,7 @@ int RunDeploy(const Context& ctx, const CommandOptions& o) {
   // Every file must load before anything is written.
   std::vector<std::shared_ptr<const workflow::Workflow>> workflows;
   for (const auto& file : o.files) workflows.push_back(workflow::LoadWorkflowFile(file));
-  auto eng = OpenEngine(ctx);
+  auto eng = ctx.OpenEngine();
   KafkaRelay kafka(ctx, o.kafka, eng->ledger());
   events::Actor deployer{o.subject.empty() ? "admin" : o.subject, "admin", o.agency};
   nlohmann::json out = nlohmann::json::array();
@@ -138,7 +129,7 @@ int RunDeploy(const Context& ctx, const CommandOptions& o) {
 }
 
 int RunSubmit(const Context& ctx, const CommandOptions& o) {
-  auto eng = OpenEngine(ctx);
+  auto eng = ctx.OpenEngine();
   KafkaRelay kafka(ctx, o.kafka, eng->ledger());
   engine::SubmitCommand c{o.workflow, o.subject, ParseFields(o.fields), o.idempotency_key};
   engine::Accepted a = eng->Submit(std::move(c));
@@ -148,7 +139,7 @@ int RunSubmit(const Context& ctx, const CommandOptions& o) {
 }
 
 int RunAct(const Context& ctx, const CommandOptions& o) {
-  auto eng = OpenEngine(ctx);
+  auto eng = ctx.OpenEngine();
   engine::ActCommand c;
   c.request_id = o.request;
   c.action = o.action;
@@ -165,7 +156,7 @@ int RunAct(const Context& ctx, const CommandOptions& o) {
 }
 
 int RunWithdraw(const Context& ctx, const CommandOptions& o) {
-  auto eng = OpenEngine(ctx);
+  auto eng = ctx.OpenEngine();
   engine::WithdrawCommand c{o.request, o.subject, o.reason, o.expect_version, o.idempotency_key};
   KafkaRelay kafka(ctx, o.kafka, eng->ledger());
   engine::Accepted a = eng->Withdraw(std::move(c));
@@ -191,7 +182,7 @@ int RunHistory(const Context& ctx, const CommandOptions& o) {
       throw Error(ErrorCode::kInvalidArgument, "--show-personal needs --kek FILE (or JEJAK_KEK)");
     }
     try {
-      eng = OpenEngine(ctx);
+      eng = ctx.OpenEngine();
     } catch (const Error& e) {
       if (e.code() != ErrorCode::kBusy) throw;
       throw Error(ErrorCode::kBusy,

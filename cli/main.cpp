@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -51,6 +52,15 @@ std::shared_ptr<const privacy::KeyEncryptionKey> Context::Kek() const {
     }
   }
   return privacy::KeyEncryptionKey::FromFile(kek);
+}
+
+std::unique_ptr<engine::Engine> Context::OpenEngine() const {
+  RequireData();
+  engine::EngineOptions o;
+  o.data_dir = data_dir;
+  o.sla_interval = std::chrono::milliseconds(0);
+  o.kek = Kek();
+  return engine::Engine::Open(std::move(o));
 }
 
 void Context::RequireData() const {

@@ -25,16 +25,12 @@ struct SubjectOptions {
 
 std::unique_ptr<engine::Engine> OpenWriter(const Context& ctx) {
   ctx.RequireData();
-  engine::EngineOptions o;
-  o.data_dir = ctx.data_dir;
-  o.sla_interval = std::chrono::milliseconds(0);
-  o.kek = ctx.Kek();
-  if (!o.kek) {
+  if (ctx.KekPath().empty()) {
     throw Error(ErrorCode::kInvalidArgument,
                 "--kek FILE (or JEJAK_KEK) is required: the key store opens only with it");
   }
   try {
-    return engine::Engine::Open(std::move(o));
+    return ctx.OpenEngine();
   } catch (const Error& e) {
     if (e.code() != ErrorCode::kBusy) throw;
     throw Error(ErrorCode::kBusy,

@@ -3,15 +3,13 @@
 // erasure destroys the keys, and staff reads leave an access trail.
 #include <doctest/doctest.h>
 
-#include <filesystem>
-#include <fstream>
-
 #include "base/error.h"
 #include "engine/engine.h"
 #include "engine/personal_view.h"
 #include "events/encoding.h"
 #include "events/vocabulary.h"
 #include "ledger/verify.h"
+#include "tests/helpers/raw_db.h"
 #include "tests/testutil.h"
 #include "workflow/workflow.h"
 
@@ -20,7 +18,6 @@ namespace {
 
 using base::Error;
 using base::ErrorCode;
-namespace fs = std::filesystem;
 
 constexpr char kWorkflow[] = R"(workflow: izin-pribadi
 version: 1
@@ -68,17 +65,6 @@ struct Fixture {
     return wf;
   }
 };
-
-// Whether any file under dir holds needle, read raw.
-bool AnyFileHolds(const std::string& dir, const std::string& needle) {
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (!e.is_regular_file()) continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (content.find(needle) != std::string::npos) return true;
-  }
-  return false;
-}
 
 TEST_CASE("applicants act under subject ids and their personal fields are sealed") {
   Fixture fx;
@@ -157,7 +143,7 @@ TEST_CASE("erasure destroys the subject keys while the ledger verifies and other
   CHECK(std::string(events::Encode(r.accepted.event)).find("3273010101900001") ==
         std::string::npos);
   CHECK_FALSE(fx.engine->keys()->DataKey(r.subject));
-  CHECK_FALSE(AnyFileHolds(fx.dir.Sub("subjects"), "k/" + r.subject));
+  CHECK(testing::FileHolding(fx.dir.Sub("subjects"), "k/" + r.subject) == "");
 
   auto all = [](const workflow::FieldSpec&) { return true; };
   events::Event e = gone.event;

@@ -135,11 +135,16 @@ std::string WhereIs(const std::string& root, const std::string& needle) {
       }
     }
   }
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
+  std::string file = FileHolding(root, needle);
+  return file.empty() ? "" : "the file " + file;
+}
+
+std::string FileHolding(const std::string& root, const std::string& needle) {
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
     if (!e.is_regular_file()) continue;
     std::ifstream in(e.path(), std::ios::binary);
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (content.find(needle) != std::string::npos) return "the file " + e.path().string();
+    if (content.find(needle) != std::string::npos) return e.path().string();
   }
   return "";
 }

@@ -53,6 +53,10 @@ class RawDb {
 // through RocksDB (read-only), as "family/key" -> value.
 std::map<std::string, std::string> DbContents(const std::string& dir);
 
+// The first regular file under root whose raw bytes hold needle (its path),
+// or empty: for write-ahead logs and uncompressed files.
+std::string FileHolding(const std::string& root, const std::string& needle);
+
 // Where needle is under root: in a key or value of any RocksDB database
 // below it, read through RocksDB (compression hides text from a raw search),
 // or in the raw bytes of any file (write-ahead logs, Kafka segments). A

@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "base/random.h"
+#include "tests/helpers/raw_db.h"
 #include "tests/testutil.h"
 
 namespace jejak::privacy {
@@ -18,15 +19,17 @@ using base::Error;
 using base::ErrorCode;
 namespace fs = std::filesystem;
 
-// Whether any file under dir holds needle, read raw.
-bool AnyFileHolds(const std::string& dir, const std::string& needle) {
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (!e.is_regular_file()) continue;
+// The store's table file or log in dir whose raw bytes hold needle, or
+// empty: where a purge must have left no erased record.
+std::string TableOrLogHolding(const std::string& dir, const std::string& needle) {
+  for (const auto& e : fs::directory_iterator(dir)) {
+    std::string ext = e.path().extension().string();
+    if (ext != ".sst" && ext != ".log") continue;
     std::ifstream in(e.path(), std::ios::binary);
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (content.find(needle) != std::string::npos) return true;
+    if (content.find(needle) != std::string::npos) return e.path().string();
   }
-  return false;
+  return "";
 }
 
 TEST_CASE("subjects are found by external id, which the store never holds") {
@@ -48,8 +51,8 @@ TEST_CASE("subjects are found by external id, which the store never holds") {
     key = s.data_key;
     id = s.id;
   }
-  CHECK_FALSE(AnyFileHolds(dir.path(), "3273010101900001"));
-  CHECK_FALSE(AnyFileHolds(dir.path(), key));
+  CHECK(testing::FileHolding(dir.path(), "3273010101900001") == "");
+  CHECK(testing::FileHolding(dir.path(), key) == "");
   // Reopened, with the same KEK: the same subject and key.
   auto store = KeyStore::Open(dir.Sub("keys"), kek);
   CHECK(store->Find("3273010101900001") == id);
@@ -98,7 +101,7 @@ TEST_CASE("erasure destroys a subject's key and leaves no copy in any file") {
   NewSubject gone = store->MakeSubject("3273010101900001");
   NewSubject kept = store->MakeSubject("3273010101900002");
   store->Store({gone, kept});
-  CHECK(AnyFileHolds(dir.path(), "k/" + gone.id));  // the record, before
+  CHECK(testing::FileHolding(dir.path(), "k/" + gone.id) != "");  // the record, before
   CHECK(store->Erase(gone.id));
   CHECK_FALSE(store->Erase(gone.id));  // nothing left to erase
   CHECK(store->PurgePending());
@@ -107,14 +110,8 @@ TEST_CASE("erasure destroys a subject's key and leaves no copy in any file") {
   PurgeResult r = store->Purge({gone.id});
   CHECK(r.files_checked > 0);
   CHECK_FALSE(store->PurgePending());
-  for (const auto& e : fs::directory_iterator(dir.Sub("keys"))) {
-    std::string ext = e.path().extension().string();
-    if (ext != ".sst" && ext != ".log") continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    CHECK(content.find("k/" + gone.id) == std::string::npos);
-    CHECK(content.find(gone.lookup) == std::string::npos);
-  }
+  CHECK(TableOrLogHolding(dir.Sub("keys"), "k/" + gone.id) == "");
+  CHECK(TableOrLogHolding(dir.Sub("keys"), gone.lookup) == "");
   // The other subject is whole.
   CHECK(store->DataKey(kept.id) == kept.data_key);
   CHECK(store->Find("3273010101900002") == kept.id);
@@ -149,13 +146,7 @@ TEST_CASE("a purge interrupted by a crash is still pending when the store opens 
   CHECK(store->PurgePending());
   store->Purge({id});
   CHECK_FALSE(store->PurgePending());
-  for (const auto& e : fs::directory_iterator(dir.Sub("keys"))) {
-    std::string ext = e.path().extension().string();
-    if (ext != ".sst" && ext != ".log") continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    CHECK(content.find("k/" + id) == std::string::npos);
-  }
+  CHECK(TableOrLogHolding(dir.Sub("keys"), "k/" + id) == "");
 }
 
 }  // namespace
