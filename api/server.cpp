@@ -215,7 +215,7 @@ std::unique_ptr<ServerCore> StartCore(ServerOptions options) {
     core->signing = ledger::LoadSigningKey(signing_path);
     // Announcing appends directly, so it happens before the engine opens.
     auto ledger = ledger::Ledger::Open(options.data_dir + "/ledger", options.ledger);
-    ledger::AnnounceAndCheckpoint(*ledger, *core->signing, events::Actor{"system", "system", ""});
+    ledger::AnnounceAndCheckpoint(*ledger, *core->signing, ledger::SystemActor());
   }
   engine::EngineOptions eo;
   eo.data_dir = options.data_dir;

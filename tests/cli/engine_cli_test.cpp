@@ -21,11 +21,11 @@ std::string Example(const std::string& name) {
 }
 
 // A data directory with the OSS example deployed and one request submitted.
-struct Office {
+struct OssOffice {
   TempDir dir;
   std::string id, code;
 
-  Office() {
+  OssOffice() {
     RunResult d = Jejak({"workflow", "deploy", Example("oss-izin-usaha.yaml"), "--as", "admin-01"});
     REQUIRE(d.exit_code == 0);
     CHECK(d.out.find("Deployed oss-izin-usaha v2") != std::string::npos);
@@ -48,7 +48,7 @@ struct Office {
 // Regression: std::regex recursed per character and `jejak submit` died with
 // SIGSEGV (exit 139) on a 100,000-character pattern field.
 TEST_CASE("cli: a 100,000-character pattern field is refused with exit 2") {
-  Office o;
+  OssOffice o;
   std::vector<std::string> args = testing::OssSubmitArgs("3273010101900002");
   args.push_back("--field");
   args.push_back("koordinat=-6." + std::string(100'000, '9'));
@@ -64,7 +64,7 @@ TEST_CASE("cli: a 100,000-character pattern field is refused with exit 2") {
 // Regression: --json reported an error whose message echoed bytes that are
 // not UTF-8 by throwing from the error path, and jejak aborted (exit 134).
 TEST_CASE("cli: --json reports an error echoing invalid UTF-8 without aborting") {
-  Office o;
+  OssOffice o;
   std::vector<std::string> args = testing::OssSubmitArgs("3273010101900002");
   args.insert(args.end(), {"--field", "\xff\xfe=x", "--json"});
   RunResult r = o.Jejak(args);
@@ -75,7 +75,7 @@ TEST_CASE("cli: --json reports an error echoing invalid UTF-8 without aborting")
 }
 
 TEST_CASE("cli: submit prints the request id and tracking code and act moves the request") {
-  Office o;
+  OssOffice o;
   CHECK(o.id == "OSS-2026-000001");
   CHECK(o.code.size() == 14);
   RunResult a = o.Jejak({"act", o.id, "periksa_dokumen", "--as", "NIP-1", "--role", "verifikator"});
@@ -95,7 +95,7 @@ TEST_CASE("cli: submit prints the request id and tracking code and act moves the
 }
 
 TEST_CASE("cli: refusals exit 3 or 4 with a reason and change nothing") {
-  Office o;
+  OssOffice o;
   RunResult wrong =
       o.Jejak({"act", o.id, "setujui", "--as", "NIP-1", "--role", "verifikator", "--json"});
   CHECK(wrong.exit_code == 3);
@@ -125,7 +125,7 @@ TEST_CASE("cli: refusals exit 3 or 4 with a reason and change nothing") {
 }
 
 TEST_CASE("cli: an idempotent retry says so and appends nothing") {
-  Office o;
+  OssOffice o;
   std::vector<std::string> act = {"act",    o.id,          "periksa_dokumen",   "--as", "NIP-1",
                                   "--role", "verifikator", "--idempotency-key", "k-1"};
   CHECK(o.Jejak(act).exit_code == 0);

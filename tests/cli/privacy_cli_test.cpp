@@ -50,14 +50,14 @@ std::string FindAnywhere(const std::string& data, const std::string& needle) {
   return testing::WhereIs(data, needle);
 }
 
-struct Office {
+struct PbgOffice {
   TempDir dir;
   std::string data = dir.Sub("data");
   std::string key_dir = dir.Sub("keys");
   std::string mine, other;  // request ids
   std::string receipt = dir.Sub("receipt.json");
 
-  Office() {
+  PbgOffice() {
     REQUIRE(RunJejak({"keys", "generate", "--out", key_dir}).exit_code == 0);
     RunResult d = RunJejak({"demo", "--days", "1", "--seed", "7"}, data);
     REQUIRE_MESSAGE(d.exit_code == 0, d.err);
@@ -73,7 +73,7 @@ struct Office {
 };
 
 TEST_CASE("privacy cli: no personal field is in plaintext anywhere under DATA") {
-  Office o;
+  PbgOffice o;
   for (const std::string& needle : {kNik, kName, kAddress, kOtherNik, kOtherName}) {
     CAPTURE(needle);
     CHECK(FindAnywhere(o.data, needle) == "");
@@ -81,7 +81,7 @@ TEST_CASE("privacy cli: no personal field is in plaintext anywhere under DATA") 
 }
 
 TEST_CASE("privacy cli: staff reads open personal fields only with a trail") {
-  Office o;
+  PbgOffice o;
   // Without --show-personal, the fields are hidden.
   RunResult h = RunJejak({"history", o.mine, "--json"}, o.data);
   REQUIRE_MESSAGE(h.exit_code == 0, h.err);
@@ -116,7 +116,7 @@ TEST_CASE("privacy cli: staff reads open personal fields only with a trail") {
 }
 
 TEST_CASE("privacy cli: erasure leaves no byte of the subject under DATA and the ledger verifies") {
-  Office o;
+  PbgOffice o;
   std::map<std::string, std::string> keys_before = testing::DbContents(o.data + "/subjects");
   RunResult e = RunJejak({"subject", "erase", "--subject", kNik, "--reason",
                           "permintaan subjek data (UU PDP Pasal 8)", "--as", "NIP-DPO", "--json"},
@@ -167,7 +167,7 @@ TEST_CASE("privacy cli: erasure leaves no byte of the subject under DATA and the
 TEST_CASE("privacy cli: an erasure killed at any point completes on the next open") {
   for (const char* point : {"erase.after_event", "erase.before_purge"}) {
     CAPTURE(point);
-    Office o;
+    PbgOffice o;
     std::vector<std::string> argv = {"env",
                                      std::string("JEJAK_CRASH_POINT=") + point,
                                      testing::JejakBin(),

@@ -22,12 +22,12 @@ using testing::TempDir;
 
 // A data directory whose ledger holds SampleEvent 0..n-1 in a table file,
 // with a tracking key.
-struct DataDir {
+struct SalvageSource {
   TempDir dir;
-  explicit DataDir(uint64_t n) {
+  explicit SalvageSource(uint64_t n) {
     auto l = ledger::Ledger::Open(dir.Sub("data/ledger"));
     std::vector<std::string> batch;
-    for (uint64_t i = 0; i < n; ++i) batch.push_back(events::Encode(testing::SampleEvent(i)));
+    for (uint64_t i = 0; i < n; ++i) batch.push_back(testing::SampleEventBytes(i));
     l->AppendBatch(std::move(batch));
     std::ofstream(dir.Sub("data/tracking.key")) << "secret";
   }
@@ -43,7 +43,7 @@ std::string ReadAll(const std::string& path) {
 }
 
 TEST_CASE("cli salvage: an intact ledger is saved whole into the new data directory, exit 0") {
-  DataDir d(50);
+  SalvageSource d(50);
   RunResult r = RunJejak({"ledger", "salvage", "--out", d.out()}, d.data());
   CAPTURE(r.err);
   CHECK(r.exit_code == 0);
@@ -57,7 +57,7 @@ TEST_CASE("cli salvage: an intact ledger is saved whole into the new data direct
 }
 
 TEST_CASE("cli salvage: lost entries are listed, exit 1, also as JSON") {
-  DataDir d(50);
+  SalvageSource d(50);
   auto tables = testing::LedgerTables(d.data() + "/ledger", ledger::layout::kEntries);
   REQUIRE(tables.size() == 1);
   fs::remove(tables[0]);
@@ -73,7 +73,7 @@ TEST_CASE("cli salvage: lost entries are listed, exit 1, also as JSON") {
 }
 
 TEST_CASE("cli salvage: a target that is not empty exits 2 and changes nothing") {
-  DataDir d(5);
+  SalvageSource d(5);
   RunResult r = RunJejak({"ledger", "salvage", "--out", d.data()}, d.data());
   CHECK(r.exit_code == 2);
   fs::create_directories(d.out());

@@ -25,16 +25,15 @@ using testing::TempDir;
 using namespace std::chrono_literals;
 
 // A data directory whose ledger holds entries 0..n-1 of SampleEvent.
-struct DataDir {
+struct SampleLedger {
   TempDir dir;
   std::vector<ledger::Hash> chains;
-  explicit DataDir(uint64_t n) {
+  explicit SampleLedger(uint64_t n) {
     auto l = Ledger::Open(ledger());
-    for (uint64_t i = 0; i < n; ++i) chains.push_back(l->Append(Bytes(i)).chain);
+    for (uint64_t i = 0; i < n; ++i) chains.push_back(l->Append(testing::SampleEventBytes(i)).chain);
   }
   std::string data() const { return dir.path(); }
   std::string ledger() const { return dir.Sub("ledger"); }
-  static std::string Bytes(uint64_t n) { return events::Encode(testing::SampleEvent(n)); }
 };
 
 RunResult Verify(const std::string& data, std::vector<std::string> extra = {}) {
@@ -48,7 +47,7 @@ std::string OkLine(uint64_t n, const ledger::Hash& head) {
 }
 
 TEST_CASE("cli verify: a clean ledger prints OK with count and head") {
-  DataDir d(12);
+  SampleLedger d(12);
   RunResult r = Verify(d.data());
   CHECK(r.exit_code == 0);
   CHECK(r.out == OkLine(12, d.chains.back()));
@@ -56,7 +55,7 @@ TEST_CASE("cli verify: a clean ledger prints OK with count and head") {
 }
 
 TEST_CASE("cli verify: a tampered ledger exits 1 naming the bad entry") {
-  DataDir d(12);
+  SampleLedger d(12);
   {
     testing::RawDb db(d.ledger(), testing::LedgerFamilies());
     std::string key = ledger::layout::SeqKey(4);
@@ -71,7 +70,7 @@ TEST_CASE("cli verify: a tampered ledger exits 1 naming the bad entry") {
 }
 
 TEST_CASE("cli verify: --json output") {
-  DataDir d(12);
+  SampleLedger d(12);
   SUBCASE("clean") {
     RunResult r = Verify(d.data(), {"--json"});
     CHECK(r.exit_code == 0);
@@ -154,7 +153,7 @@ TEST_CASE("cli ledger migrate: a missing ledger exits 2 and creates nothing") {
 TEST_CASE("cli verify: damaged and foreign ledger directories") {
   TempDir tmp;
   SUBCASE("garbage CURRENT exits 6") {
-    DataDir d(3);
+    SampleLedger d(3);
     std::ofstream(d.ledger() + "/CURRENT", std::ios::trunc) << "garbage";
     RunResult r = Verify(d.data());
     CHECK(r.exit_code == 6);
@@ -169,13 +168,13 @@ TEST_CASE("cli verify: damaged and foreign ledger directories") {
 }
 
 TEST_CASE("cli verify: works while this process holds the ledger open for writing") {
-  DataDir d(0);
+  SampleLedger d(0);
   auto writer = Ledger::Open(d.ledger());
-  for (uint64_t i = 0; i < 10; ++i) writer->Append(DataDir::Bytes(i));
+  for (uint64_t i = 0; i < 10; ++i) writer->Append(testing::SampleEventBytes(i));
   RunResult r = Verify(d.data());
   CHECK(r.exit_code == 0);
   CHECK(r.out == OkLine(10, writer->head()));
-  writer->AppendBatch({DataDir::Bytes(10), DataDir::Bytes(11)});
+  writer->AppendBatch({testing::SampleEventBytes(10), testing::SampleEventBytes(11)});
   r = Verify(d.data());
   CHECK(r.exit_code == 0);
   CHECK(r.out == OkLine(12, writer->head()));
@@ -196,7 +195,7 @@ void CheckBusy(const RunResult& r, const std::string& ledger_dir) {
 
 TEST_CASE("cli: a second writer gets the busy error while verify still works") {
   SUBCASE("another process holds the ledger") {
-    DataDir d(0);
+    SampleLedger d(0);
     testing::Subprocess holder({JEJAK_LEDGER_HELPER, "hold", d.ledger(), "7"});
     REQUIRE(holder.ReadUntil("ready\n", 10s));
     CheckBusy(Submit(d.data()), d.ledger());
@@ -214,7 +213,7 @@ TEST_CASE("cli: a second writer gets the busy error while verify still works") {
     CHECK(Ledger::Open(d.ledger())->size() == 7);  // free once the holder is gone
   }
   SUBCASE("this process holds the ledger") {
-    DataDir d(2);
+    SampleLedger d(2);
     auto writer = Ledger::Open(d.ledger());
     CheckBusy(Submit(d.data()), d.ledger());
     RunResult r = Run({JEJAK_LEDGER_HELPER, "open", d.ledger()});
@@ -237,7 +236,7 @@ TEST_CASE("cli help: mentions the exit codes") {
 }
 
 TEST_CASE("cli verify: draws a progress bar only when stderr is a terminal") {
-  DataDir d(5);
+  SampleLedger d(5);
   // script(1) runs the command on a pseudo-terminal and copies what it prints.
   RunResult r =
       Run({"script", "-qec", testing::JejakBin() + " ledger verify --data '" + d.data() + "'",

@@ -43,10 +43,10 @@ const events::Actor kAdmin{"admin-01", "admin", "DPMPTSP Kota Uji"};
 const events::Actor kOfficer{"NIP-001", "verifikator", "DPMPTSP Kota Uji"};
 const events::Actor kDpo{"NIP-DPO", "dpo", ""};
 
-struct Fixture {
+struct PersonalDataFixture {
   testing::TempDir dir;
   std::unique_ptr<Engine> engine;
-  explicit Fixture(bool kek = true) { Open(kek); }
+  explicit PersonalDataFixture(bool kek = true) { Open(kek); }
   void Open(bool kek = true) {
     EngineOptions o;
     o.data_dir = dir.path();
@@ -67,7 +67,7 @@ struct Fixture {
 };
 
 TEST_CASE("applicants act under subject ids and their personal fields are sealed") {
-  Fixture fx;
+  PersonalDataFixture fx;
   Accepted a = fx.Submit("3273010101900001", "Siti Aminah");
   const events::Event& e = a.event;
   CHECK(privacy::KeyStore::IsSubjectId(e.actor.subject));
@@ -103,7 +103,7 @@ TEST_CASE("applicants act under subject ids and their personal fields are sealed
 }
 
 TEST_CASE("a workflow whose guard reads a personal field is refused at deployment") {
-  Fixture f;
+  PersonalDataFixture f;
   std::string yaml = kWorkflow;
   yaml.replace(yaml.find("workflow: izin-pribadi"), 22, "workflow: izin-penjaga");
   yaml.replace(yaml.find("roles: [kadis]}"), 15, "roles: [kadis], guard: \"nama != 'x'\"}");
@@ -120,7 +120,7 @@ TEST_CASE("a workflow whose guard reads a personal field is refused at deploymen
 }
 
 TEST_CASE("without a key-encryption key, no applicant is accepted") {
-  Fixture fx(false);
+  PersonalDataFixture fx(false);
   try {
     fx.Submit("3273010101900001", "Siti Aminah");
     FAIL("accepted without a KEK");
@@ -131,7 +131,7 @@ TEST_CASE("without a key-encryption key, no applicant is accepted") {
 }
 
 TEST_CASE("erasure destroys the subject keys while the ledger verifies and others still open") {
-  Fixture fx;
+  PersonalDataFixture fx;
   Accepted gone = fx.Submit("3273010101900001", "Siti Aminah");
   Accepted kept = fx.Submit("3273010101900002", "Budi Santoso");
   Erasure r = fx.engine->EraseSubject({"3273010101900001", "permintaan subjek (Pasal 8)", kDpo});
@@ -187,7 +187,7 @@ TEST_CASE("erasure destroys the subject keys while the ledger verifies and other
 }
 
 TEST_CASE("a staff read's access record is durable and changes no request") {
-  Fixture fx;
+  PersonalDataFixture fx;
   Accepted a = fx.Submit("3273010101900001", "Siti Aminah");
   uint64_t before = fx.engine->ledger().size();
   fx.engine->RecordAccess({a.event.request_id, kOfficer, {"nama", "nik"}, "api"});
@@ -205,7 +205,7 @@ TEST_CASE("a staff read's access record is durable and changes no request") {
 }
 
 TEST_CASE("an officer acting on their own request is marked, though the event names a subject id") {
-  Fixture fx;
+  PersonalDataFixture fx;
   Accepted a = fx.Submit("3273010101900009", "Pegawai");
   // The officer's own id is the one they applied under.
   Accepted v = fx.engine->Act({a.event.request_id,

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "events/encoding.h"
+
 namespace jejak::testing {
 
 events::Event SampleEvent(uint64_t n, std::string request_id) {
@@ -19,6 +21,10 @@ events::Event SampleEvent(uint64_t n, std::string request_id) {
   e.fields.emplace("action", events::FieldValue::String("verify_documents"));
   e.fields.emplace("note", events::FieldValue::String("berkas lengkap #" + std::to_string(n)));
   return e;
+}
+
+std::string SampleEventBytes(uint64_t n, std::string request_id) {
+  return events::Encode(SampleEvent(n, std::move(request_id)));
 }
 
 events::Event EventWithEveryFieldType() {

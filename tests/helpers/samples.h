@@ -13,6 +13,8 @@ namespace jejak::testing {
 
 // A realistic event with fixed id and time, different for each n.
 events::Event SampleEvent(uint64_t n, std::string request_id = "");
+// SampleEvent(n, request_id), encoded: what a ledger entry holds.
+std::string SampleEventBytes(uint64_t n, std::string request_id = "");
 
 // An event with a field of every type, idempotency, causation and
 // correlation ids, and non-ASCII text: for encoding round trips.

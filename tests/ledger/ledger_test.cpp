@@ -17,11 +17,8 @@ namespace {
 using base::Error;
 using base::ErrorCode;
 using testing::SampleEvent;
+using testing::SampleEventBytes;
 using testing::TempDir;
-
-std::string Bytes(uint64_t n, std::string request = "") {
-  return events::Encode(SampleEvent(n, std::move(request)));
-}
 
 TEST_CASE("append assigns consecutive sequence numbers and chains them") {
   TempDir dir;
@@ -30,7 +27,7 @@ TEST_CASE("append assigns consecutive sequence numbers and chains them") {
   CHECK(ledger->head() == kGenesisChain);
   Hash chain = kGenesisChain;
   for (uint64_t i = 0; i < 5; ++i) {
-    std::string bytes = Bytes(i);
+    std::string bytes = SampleEventBytes(i);
     Appended a = ledger->Append(bytes);
     CHECK(a.seq == i);
     chain = ChainHash(i, chain, bytes);
@@ -51,7 +48,7 @@ TEST_CASE("batches, scans and reopening") {
   {
     auto ledger = Ledger::Open(dir.path());
     std::vector<std::string> batch;
-    for (uint64_t i = 0; i < 100; ++i) batch.push_back(Bytes(i));
+    for (uint64_t i = 0; i < 100; ++i) batch.push_back(SampleEventBytes(i));
     auto results = ledger->AppendBatch(batch);
     REQUIRE(results.size() == 100);
     CHECK(results.back().seq == 99);
@@ -68,13 +65,13 @@ TEST_CASE("batches, scans and reopening") {
   CHECK(seen.size() == 10);
   CHECK(seen.front() == 10);
   CHECK(seen.back() == 19);
-  CHECK(ledger->Append(Bytes(100)).seq == 100);
+  CHECK(ledger->Append(SampleEventBytes(100)).seq == 100);
 }
 
 TEST_CASE("indexes by request and by actor") {
   TempDir dir;
   auto ledger = Ledger::Open(dir.path());
-  for (uint64_t i = 0; i < 30; ++i) ledger->Append(Bytes(i, i % 3 == 0 ? "REQ-A" : "REQ-B"));
+  for (uint64_t i = 0; i < 30; ++i) ledger->Append(SampleEventBytes(i, i % 3 == 0 ? "REQ-A" : "REQ-B"));
   auto a = ledger->ReadRequest("REQ-A");
   REQUIRE(a.size() == 10);
   for (size_t k = 0; k < a.size(); ++k) {
@@ -90,9 +87,9 @@ TEST_CASE("indexes by request and by actor") {
 TEST_CASE("entries that are not canonical events are refused whole") {
   TempDir dir;
   auto ledger = Ledger::Open(dir.path());
-  ledger->Append(Bytes(0));
+  ledger->Append(SampleEventBytes(0));
   CHECK_THROWS_AS(ledger->Append("not an event"), Error);
-  CHECK_THROWS_AS(ledger->AppendBatch({Bytes(1), "junk"}), Error);
+  CHECK_THROWS_AS(ledger->AppendBatch({SampleEventBytes(1), "junk"}), Error);
   CHECK(ledger->size() == 1);
 }
 
@@ -100,7 +97,7 @@ TEST_CASE("a large batch, checked on two threads, names its first bad entry") {
   TempDir dir;
   auto ledger = Ledger::Open(dir.path());
   std::vector<std::string> batch;
-  for (uint64_t n = 0; n < 1000; ++n) batch.push_back(Bytes(n));
+  for (uint64_t n = 0; n < 1000; ++n) batch.push_back(SampleEventBytes(n));
   // Two bad entries, far apart or in one or adjacent chunks of the caller's
   // and the helper's work (prepare.cpp): the one named is the first.
   for (auto pair : {std::pair<size_t, size_t>{100, 900},
@@ -150,15 +147,15 @@ TEST_CASE("a batch too large to keep for reuse is followed by small ones intact"
   std::vector<std::string> huge;
   size_t bytes = 0;
   for (uint64_t n = 0; bytes < (20u << 20); ++n) {
-    huge.push_back(Bytes(n));
+    huge.push_back(SampleEventBytes(n));
     bytes += huge.back().size();
   }
   const uint64_t count = huge.size();
   Hash chain = kGenesisChain;
-  for (uint64_t n = 0; n < count; ++n) chain = ChainHash(n, chain, Bytes(n));
+  for (uint64_t n = 0; n < count; ++n) chain = ChainHash(n, chain, SampleEventBytes(n));
   CHECK(ledger->AppendBatch(std::move(huge)).back().chain == chain);
   for (uint64_t n = count; n < count + 3; ++n) {
-    std::string one = Bytes(n);
+    std::string one = SampleEventBytes(n);
     chain = ChainHash(n, chain, one);
     Appended a = ledger->Append(one);
     CHECK(a.seq == n);
@@ -184,7 +181,7 @@ TEST_CASE("concurrent appenders are group-committed with no loss or doubling") {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        results[t].push_back(ledger->Append(Bytes(t * kPerThread + i, "REQ-" + std::to_string(t))));
+        results[t].push_back(ledger->Append(SampleEventBytes(t * kPerThread + i, "REQ-" + std::to_string(t))));
       }
     });
   }
@@ -208,7 +205,7 @@ TEST_CASE("concurrent appenders are group-committed with no loss or doubling") {
 TEST_CASE("a second writer gets a clear busy error and readers work beside the writer") {
   TempDir dir;
   auto writer = Ledger::Open(dir.path());
-  writer->Append(Bytes(0));
+  writer->Append(SampleEventBytes(0));
   try {
     Ledger::Open(dir.path());
     FAIL("a second writer opened the ledger");
@@ -218,11 +215,11 @@ TEST_CASE("a second writer gets a clear busy error and readers work beside the w
   }
   auto reader = Ledger::OpenReadOnly(dir.path());
   CHECK(reader->size() == 1);
-  writer->Append(Bytes(1));
+  writer->Append(SampleEventBytes(1));
   reader->Refresh();
   CHECK(reader->size() == 2);
-  CHECK(reader->Get(1)->bytes == Bytes(1));
-  CHECK_THROWS_AS(reader->Append(Bytes(2)), Error);
+  CHECK(reader->Get(1)->bytes == SampleEventBytes(1));
+  CHECK_THROWS_AS(reader->Append(SampleEventBytes(2)), Error);
   auto report = VerifyLedger(dir.path());
   CHECK(report.ok);
   CHECK(report.entries == 2);

@@ -29,13 +29,12 @@ using base::Error;
 using base::ErrorCode;
 using nlohmann::json;
 using testing::SampleEvent;
+using testing::SampleEventBytes;
 using testing::TempDir;
-
-std::string Bytes(uint64_t n) { return events::Encode(SampleEvent(n)); }
 
 Hash ReferenceRoot(uint64_t n) {
   MerkleFrontier f;
-  for (uint64_t i = 0; i < n; ++i) f.Append(MerkleLeafHash(Bytes(i)), nullptr);
+  for (uint64_t i = 0; i < n; ++i) f.Append(MerkleLeafHash(SampleEventBytes(i)), nullptr);
   return f.Root();
 }
 
@@ -68,9 +67,9 @@ TEST_CASE("proofs: the ledger's tree matches the reference at every size") {
       batch.clear();
     }
     if (ledger->size() == i) {
-      ledger->Append(Bytes(i));
+      ledger->Append(SampleEventBytes(i));
     } else {
-      batch.push_back(Bytes(i));
+      batch.push_back(SampleEventBytes(i));
     }
   }
   ledger->AppendBatch(std::move(batch));
@@ -79,7 +78,7 @@ TEST_CASE("proofs: the ledger's tree matches the reference at every size") {
     Hash root = ReferenceRoot(n);
     REQUIRE(ledger->MerkleRoot(n) == root);
     for (uint64_t i = 0; i < n; i += 3) {
-      CHECK(VerifyInclusion(i, n, MerkleLeafHash(Bytes(i)), ledger->InclusionProof(i, n), root));
+      CHECK(VerifyInclusion(i, n, MerkleLeafHash(SampleEventBytes(i)), ledger->InclusionProof(i, n), root));
     }
     CHECK(VerifyConsistency(n / 2, n, ReferenceRoot(n / 2), root,
                             ledger->ConsistencyProof(n / 2, n)));
@@ -98,7 +97,7 @@ TEST_CASE("proofs: a ledger made before the tree opens and gets its tree") {
   TempDir dir;
   {
     auto ledger = Ledger::Open(dir.path());
-    for (uint64_t i = 0; i < 21; ++i) ledger->Append(Bytes(i));
+    for (uint64_t i = 0; i < 21; ++i) ledger->Append(SampleEventBytes(i));
   }
   MakeOldLedger(dir.path());
   {
@@ -116,7 +115,7 @@ TEST_CASE("proofs: a ledger made before the tree opens and gets its tree") {
   }
   auto ledger = Ledger::Open(dir.path());
   CHECK(ledger->MerkleRoot(21) == ReferenceRoot(21));
-  ledger->Append(Bytes(21));
+  ledger->Append(SampleEventBytes(21));
   CHECK(ledger->MerkleRoot(22) == ReferenceRoot(22));
   ledger.reset();
   CHECK(VerifyLedger(dir.path()).ok);
@@ -126,7 +125,7 @@ TEST_CASE("proofs: verify names a changed Merkle node and a checkpoint beyond th
   TempDir dir;
   {
     auto ledger = Ledger::Open(dir.path());
-    for (uint64_t i = 0; i < 8; ++i) ledger->Append(Bytes(i));
+    for (uint64_t i = 0; i < 8; ++i) ledger->Append(SampleEventBytes(i));
   }
   SUBCASE("changed node in a tile") {
     {
@@ -157,7 +156,7 @@ TEST_CASE("proofs: verify names the first bad node of a tampered tile") {
   {
     auto ledger = Ledger::Open(dir.path());
     std::vector<std::string> batch;
-    for (uint64_t i = 0; i < 600; ++i) batch.push_back(Bytes(i));
+    for (uint64_t i = 0; i < 600; ++i) batch.push_back(SampleEventBytes(i));
     ledger->AppendBatch(std::move(batch));
     CHECK(ledger->MerkleRoot(600) == ReferenceRoot(600));
   }
@@ -226,7 +225,7 @@ TEST_CASE("proofs: a format v1 ledger migrates to tiles on the writer's open") {
     auto ledger = Ledger::Open(dir.path());
     CHECK(ledger->size() == kN);
     CHECK(ledger->MerkleRoot(kN) == ReferenceRoot(kN));
-    ledger->Append(Bytes(kN));
+    ledger->Append(SampleEventBytes(kN));
   }
   families.clear();
   REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::Options(), dir.path(), &families).ok());
@@ -240,7 +239,7 @@ TEST_CASE("proofs: a format v1 ledger migrates to tiles on the writer's open") {
   Hash root = ReferenceRoot(n);
   CHECK(reader->MerkleRoot(n) == root);
   for (uint64_t i : {uint64_t{0}, uint64_t{255}, uint64_t{256}, uint64_t{511}, kN}) {
-    CHECK(VerifyInclusion(i, n, MerkleLeafHash(Bytes(i)), reader->InclusionProof(i, n), root));
+    CHECK(VerifyInclusion(i, n, MerkleLeafHash(SampleEventBytes(i)), reader->InclusionProof(i, n), root));
   }
   CHECK(VerifyConsistency(300, n, ReferenceRoot(300), root, reader->ConsistencyProof(300, n)));
   VerifyReport r = VerifyLedger(dir.path());
@@ -308,7 +307,7 @@ struct Signed {
   std::string checkpoint;
 
   Signed() {
-    for (uint64_t i = 0; i < 11; ++i) ledger->Append(Bytes(i));
+    for (uint64_t i = 0; i < 11; ++i) ledger->Append(SampleEventBytes(i));
     checkpoint = AnnounceAndCheckpoint(*ledger, key, {"admin", "admin", ""});
   }
 };
@@ -332,7 +331,7 @@ TEST_CASE("checkpoint: announces a new key once and records every checkpoint") {
   // Nothing but its own record follows it: nothing new to sign.
   CHECK(MakeCheckpoint(*s.ledger, s.key) == s.checkpoint);
   CHECK(s.ledger->size() == 13);
-  s.ledger->Append(Bytes(99));
+  s.ledger->Append(SampleEventBytes(99));
   std::string second = AnnounceAndCheckpoint(*s.ledger, s.key, {"admin", "admin", ""});
   CHECK(s.ledger->size() == 15);  // no second announcement; one record
   CHECK(ParseCheckpoint(second).size == 14);
@@ -356,7 +355,7 @@ TEST_CASE("checkpoint: a v3 ledger's stored checkpoints are recorded when it is 
   {
     auto ledger = Ledger::Open(dir.path());
     ledger->Append(events::Encode(SigningKeyEvent(key.verifier, {"admin", "admin", ""}, 1)));
-    for (uint64_t i = 0; i < 5; ++i) ledger->Append(Bytes(i));
+    for (uint64_t i = 0; i < 5; ++i) ledger->Append(SampleEventBytes(i));
     note = SignCheckpoint({key.verifier.name, 6, ledger->MerkleRoot(6), ""}, key);
   }
   {
@@ -385,7 +384,7 @@ TEST_CASE("checkpoint: a record must be a well-formed checkpoint that covers no 
   TempDir dir;
   SigningKey key = GenerateSigningKey("jejak.go.id/test");
   auto ledger = Ledger::Open(dir.path());
-  for (uint64_t i = 0; i < 3; ++i) ledger->Append(Bytes(i));
+  for (uint64_t i = 0; i < 3; ++i) ledger->Append(SampleEventBytes(i));
   events::Actor system{"system", "system", ""};
   std::string ahead = SignCheckpoint({key.verifier.name, 5, Hash{}, ""}, key);
   CHECK_THROWS_AS(ledger->Append(events::Encode(CheckpointEvent(ahead, 0, system, 1))), Error);
@@ -478,7 +477,7 @@ TEST_CASE("export: every range verifies and changes fail") {
       CHECK(VerifyExport(doc, s.key.verifier).ok);
       if (to == from) continue;
       json bad = doc;
-      bad["entries"][0]["bytes"] = base::ToHex(Bytes(1000));
+      bad["entries"][0]["bytes"] = base::ToHex(SampleEventBytes(1000));
       CHECK(VerifyExport(bad, s.key.verifier).problem.find("entries[0].") == 0);
       if (from > 0) {
         bad = doc;

@@ -20,6 +20,7 @@
 #include "ledger/note.h"
 #include "ledger/salvage.h"
 #include "ledger/verify.h"
+#include "tests/ledger/killed_writer.h"
 #include "tests/testutil.h"
 
 namespace jejak::ledger {
@@ -32,31 +33,8 @@ using base::WalRecord;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using testing::SampleEvent;
+using testing::SampleEventBytes;
 using testing::TempDir;
-
-std::string Bytes(uint64_t n) { return events::Encode(SampleEvent(n)); }
-
-// Runs a writer child until it acknowledged at least min entries, kills it
-// with SIGKILL, and returns what it acknowledged: seq -> n (SampleEvent(n)).
-std::map<uint64_t, uint64_t> AppendAndKill(const std::string& dir, uint64_t min) {
-  testing::Subprocess child({JEJAK_LEDGER_HELPER, "append", dir, "0"});
-  REQUIRE(child.ReadUntil("\n", 10s));
-  std::map<uint64_t, uint64_t> acked;
-  auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (acked.size() < min && std::chrono::steady_clock::now() < deadline) {
-    child.Drain(50ms);
-    std::istringstream lines(child.out());
-    uint64_t seq, n;
-    while (lines >> seq >> n) acked[seq] = n;
-  }
-  child.Kill(SIGKILL);
-  REQUIRE(child.Wait() == -SIGKILL);
-  std::istringstream lines(child.out());
-  uint64_t seq, n;
-  while (lines >> seq >> n) acked[seq] = n;
-  REQUIRE(acked.size() >= min);
-  return acked;
-}
 
 std::vector<nlohmann::json> ReadLines(const std::string& path) {
   std::vector<nlohmann::json> out;
@@ -68,7 +46,7 @@ std::vector<nlohmann::json> ReadLines(const std::string& path) {
 TEST_CASE("salvage: a damaged log record loses the entries from its damaged one on, all reported") {
   TempDir tmp;
   std::string dir = tmp.Sub("ledger");
-  auto acked = AppendAndKill(dir, 2000);
+  auto acked = testing::AppendUntilKilled(dir, 2000);
   // Damage an entry's bytes in a record in the middle of the largest log,
   // one whose first fragment leaves room in its block.
   std::string wal;
@@ -107,7 +85,7 @@ TEST_CASE("salvage: a damaged log record loses the entries from its damaged one 
       if (seq >= r.saved) break;
       auto e = out->Get(seq);
       REQUIRE(e);
-      CHECK(e->bytes == Bytes(n));
+      CHECK(e->bytes == SampleEventBytes(n));
     }
   }
   VerifyReport v = VerifyLedger(tmp.Sub("new"));
@@ -126,7 +104,7 @@ TEST_CASE("salvage: a damaged log record loses the entries from its damaged one 
     uint64_t seq = ack.first, n = ack.second;
     if (seq <= r.saved) continue;
     REQUIRE_MESSAGE(by_seq.count(seq) == 1, "acknowledged entry " << seq << " is not reported");
-    CHECK(by_seq[seq]["bytes"] == base::ToHex(Bytes(n)));
+    CHECK(by_seq[seq]["bytes"] == base::ToHex(SampleEventBytes(n)));
   }
 }
 
@@ -137,9 +115,9 @@ TEST_CASE("salvage: an intact ledger is copied whole, with its checkpoints") {
   {
     auto l = Ledger::Open(dir);
     AnnounceAndCheckpoint(*l, key, events::Actor{"system", "system", ""});
-    for (uint64_t i = 0; i < 300; ++i) l->Append(Bytes(i));
+    for (uint64_t i = 0; i < 300; ++i) l->Append(SampleEventBytes(i));
     MakeCheckpoint(*l, key);
-    for (uint64_t i = 300; i < 320; ++i) l->Append(Bytes(i));  // some only in the log
+    for (uint64_t i = 300; i < 320; ++i) l->Append(SampleEventBytes(i));  // some only in the log
   }
   SalvageReport r = Salvage(dir, tmp.Sub("new"), tmp.Sub("unsaved.jsonl"));
   CHECK(r.complete());
@@ -160,7 +138,7 @@ TEST_CASE("salvage: a missing table file loses its entries, reported as found no
   {
     auto l = Ledger::Open(dir);
     std::vector<std::string> batch;
-    for (uint64_t i = 0; i < 400; ++i) batch.push_back(Bytes(i));
+    for (uint64_t i = 0; i < 400; ++i) batch.push_back(SampleEventBytes(i));
     l->AppendBatch(std::move(batch));
   }  // closing flushes the entries to a table file
   auto tables = testing::LedgerTables(dir, layout::kEntries);
@@ -177,7 +155,7 @@ TEST_CASE("salvage: refuses a target that is not empty, and a ledger with a writ
   TempDir tmp;
   std::string dir = tmp.Sub("ledger");
   auto l = Ledger::Open(dir);
-  l->Append(Bytes(0));
+  l->Append(SampleEventBytes(0));
   fs::create_directories(tmp.Sub("full"));
   std::ofstream(tmp.Sub("full/x")) << "x";
   CHECK_THROWS_AS(Salvage(dir, tmp.Sub("full"), tmp.Sub("u.jsonl")), base::Error);

@@ -17,6 +17,7 @@
 #include "events/encoding.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
+#include "tests/ledger/killed_writer.h"
 #include "tests/testutil.h"
 
 namespace jejak::ledger {
@@ -41,26 +42,6 @@ std::map<std::string, std::string> DataFiles(const std::string& dir) {
     return name.starts_with("LOG");
   });
   return files;
-}
-
-// Runs a writer child appending from several threads, kills it with SIGKILL
-// once it acknowledged at least min_acks entries, and returns how many it
-// acknowledged (the highest seq + 1).
-uint64_t AppendAndKill(const std::string& dir, uint64_t min_acks) {
-  testing::Subprocess child({JEJAK_LEDGER_HELPER, "append", dir, "0"});
-  REQUIRE(child.ReadUntil("\n", 10s));
-  auto deadline = std::chrono::steady_clock::now() + 60s;
-  uint64_t acked = 0;
-  while (acked < min_acks && std::chrono::steady_clock::now() < deadline) {
-    child.Drain(50ms);
-    std::istringstream lines(child.out());
-    uint64_t seq, n;
-    while (lines >> seq >> n) acked = std::max(acked, seq + 1);
-  }
-  child.Kill(SIGKILL);
-  REQUIRE(child.Wait() == -SIGKILL);
-  REQUIRE(acked >= min_acks);
-  return acked;
 }
 
 // The largest write-ahead log in dir, which holds the appends.
@@ -111,7 +92,8 @@ std::string RefusalOf(F open, ErrorCode code) {
 TEST_CASE(
     "storage damage: a damaged write-ahead log record refuses the open and keeps every file") {
   TempDir dir;
-  uint64_t acked = AppendAndKill(dir.path(), 2000);
+  // How many it acknowledged: entries 0 ... acked - 1.
+  uint64_t acked = testing::AppendUntilKilled(dir.path(), 2000).rbegin()->first + 1;
   std::string wal = LargestWal(dir.path());
   uint64_t record = MiddleRecord(wal);
   FlipByte(wal, record + 20);  // in the payload of the record's first fragment
@@ -141,7 +123,7 @@ TEST_CASE(
 
 TEST_CASE("storage damage: a record cut short at the end of the log is a write in progress") {
   TempDir dir;
-  uint64_t acked = AppendAndKill(dir.path(), 500);
+  uint64_t acked = testing::AppendUntilKilled(dir.path(), 500).rbegin()->first + 1;
   std::string wal = LargestWal(dir.path());
   // Cut the last record in half: it was never acknowledged (a synced write
   // returns only once all of it is on disk), so it is dropped.

@@ -25,17 +25,16 @@ namespace {
 using testing::LedgerFamilies;
 using testing::RawDb;
 using testing::SampleEvent;
+using testing::SampleEventBytes;
 using testing::TempDir;
 
 // Three full chunks and part of a fourth: tile (1, 0) has width 97 and holds
 // nodes of levels 8 to 14; node (14, 0) lies above the chunks.
 constexpr uint64_t kSize = 3 * 8192 + 500;
 
-std::string Bytes(uint64_t n) { return events::Encode(SampleEvent(n)); }
-
 void AppendRange(Ledger& ledger, uint64_t from, uint64_t to) {
   std::vector<std::string> batch;
-  for (uint64_t n = from; n < to; ++n) batch.push_back(Bytes(n));
+  for (uint64_t n = from; n < to; ++n) batch.push_back(SampleEventBytes(n));
   ledger.AppendBatch(std::move(batch));
 }
 
@@ -48,7 +47,7 @@ void Open(const std::string& dir, uint64_t n) {
 
 Hash ReferenceRoot(uint64_t n) {
   MerkleFrontier f;
-  for (uint64_t i = 0; i < n; ++i) f.Append(MerkleLeafHash(Bytes(i)), nullptr);
+  for (uint64_t i = 0; i < n; ++i) f.Append(MerkleLeafHash(SampleEventBytes(i)), nullptr);
   return f.Root();
 }
 

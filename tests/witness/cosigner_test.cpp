@@ -27,7 +27,6 @@ using namespace std::chrono_literals;
 using testing::SampleEvent;
 using testing::TempDir;
 
-const events::Actor kSystem{"system", "system", ""};
 
 // `jejak witness serve` on a free port, with its data in dir.
 struct WitnessProcess {
@@ -114,7 +113,7 @@ TEST_CASE("witness and log: a rewritten history gets no cosignature, loudly") {
     if (i == 3) e.actor.subject = "officer-forged";
     forged->Append(events::Encode(e));
   }
-  std::string forged_cp = ledger::AnnounceAndCheckpoint(*forged, log.key, kSystem);
+  std::string forged_cp = ledger::AnnounceAndCheckpoint(*forged, log.key, ledger::SystemActor());
   WitnessConfig wc = ParseWitnessOption(
       "ombudsman=" + ledger::FormatVerifierKey(log.witness_key.verifier) + "@" + w.url);
   Cosigner cosigner({wc}, [&](uint64_t m, uint64_t n) { return forged->ConsistencyProof(m, n); });

@@ -26,7 +26,6 @@ namespace fs = std::filesystem;
 using testing::SampleEvent;
 using testing::TempDir;
 
-const events::Actor kSystem{"system", "system", ""};
 
 TEST_CASE("witness wire: the spec's add-checkpoint body parses and formats byte for byte") {
   const std::string body =
@@ -184,7 +183,7 @@ TEST_CASE("witness: a history rewritten and re-signed with the log's key is refu
     forged->Append(events::Encode(e));
   }
   for (uint64_t i = 20; i < 30; ++i) forged->Append(events::Encode(SampleEvent(i)));
-  std::string forged_cp = ledger::AnnounceAndCheckpoint(*forged, t.key, kSystem);
+  std::string forged_cp = ledger::AnnounceAndCheckpoint(*forged, t.key, ledger::SystemActor());
   uint64_t size = ledger::ParseCheckpoint(forged_cp).size;
   REQUIRE(size > cosigned);
   AddCheckpointRequest r{cosigned, forged->ConsistencyProof(cosigned, size), forged_cp};
