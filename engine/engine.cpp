@@ -60,7 +60,6 @@ struct Decided {
   std::vector<std::string> bytes;  // their events, encoded, in order
   uint64_t first_seq = 0;          // of bytes.front()
   std::vector<privacy::NewSubject> subjects;  // stored by the decider, before the events
-  std::exception_ptr keys_failed;             // storing them failed: the batch fails
 };
 
 class EngineImpl final : public Engine {
@@ -282,16 +281,6 @@ class EngineImpl final : public Engine {
         }
       }
       if (!Failed() || Recover()) DecideBatch(d);
-      // The keys of the batch's new subjects are made durable here, while the
-      // committer syncs the batch before: the two syncs overlap, and a key is
-      // on disk before any event that needs it.
-      if (!d.subjects.empty()) {
-        try {
-          keys_->Store(d.subjects);
-        } catch (...) {
-          d.keys_failed = std::current_exception();
-        }
-      }
       std::unique_lock lock(commit_mu_);
       // One batch waits while one is written: enough to overlap deciding
       // with syncing, and commands queued meanwhile make the next batch larger.
@@ -434,13 +423,15 @@ class EngineImpl final : public Engine {
     std::exception_ptr failed;
     {
       std::lock_guard lock(commit_mu_);
-      if (!failed_ && d.keys_failed) failed_ = d.keys_failed;
       failed = failed_;
     }
     std::vector<ledger::Appended> appended;
     if (!failed && !d.bytes.empty()) {
       size_t count = d.bytes.size();
       try {
+        // The keys of the batch's new subjects are on disk before any event
+        // that needs them; the decider meanwhile decides the next batch.
+        if (!d.subjects.empty()) keys_->Store(d.subjects);
         appended = ledger_->AppendBatch(std::move(d.bytes));
         if (appended.size() != count || appended.front().seq != d.first_seq) {
           throw Error(ErrorCode::kCorruption,

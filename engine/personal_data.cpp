@@ -28,20 +28,25 @@ privacy::KeyStore& PersonalData::Keys() const {
 }
 
 std::optional<std::string> PersonalData::Find(const std::string& external_id) const {
-  KeyStore& keys = Keys();
-  std::string lookup = keys.Lookup(external_id);
+  return FindByLookup(Keys().Lookup(external_id));
+}
+
+std::optional<std::string> PersonalData::FindByLookup(const std::string& lookup) const {
   {
     std::lock_guard lock(mu_);
     auto it = pending_ids_.find(lookup);
     if (it != pending_ids_.end()) return it->second;
   }
   // Settled subjects are in the store before they leave pending_ids_.
-  return keys.FindByLookup(lookup);
+  return Keys().FindByLookup(lookup);
 }
 
-std::string PersonalData::Make(const std::string& external_id,
-                               std::vector<privacy::NewSubject>* created) {
-  privacy::NewSubject s = Keys().MakeSubject(external_id);
+std::string PersonalData::SubjectOf(const std::string& external_id, const EngineState& state,
+                                    std::vector<privacy::NewSubject>* created) {
+  std::string lookup = Keys().Lookup(external_id);
+  std::optional<std::string> subject = FindByLookup(lookup);
+  if (subject && !state.IsErased(*subject)) return *subject;
+  privacy::NewSubject s = KeyStore::MakeSubjectByLookup(std::move(lookup));
   {
     std::lock_guard lock(mu_);
     staff_subjects_.erase(external_id);
@@ -62,9 +67,7 @@ std::string PersonalData::SubmitAs(const std::string& applicant, const EngineSta
     }
     return applicant;
   }
-  std::optional<std::string> subject = Find(applicant);
-  if (subject && !state.IsErased(*subject)) return *subject;
-  return Make(applicant, created);
+  return SubjectOf(applicant, state, created);
 }
 
 std::string PersonalData::ActAs(const std::string& applicant) const {
@@ -94,8 +97,7 @@ void PersonalData::Seal(events::Event& e, const EngineState& state,
   std::string subject = r != nullptr ? r->applicant : e.actor.subject;
   if (!KeyStore::IsSubjectId(subject)) {
     // A request made before subjects: its applicant becomes one now.
-    std::optional<std::string> found = Find(subject);
-    subject = found && !state.IsErased(*found) ? *found : Make(subject, created);
+    subject = SubjectOf(subject, state, created);
   }
   std::string key = state.IsErased(subject) ? "" : DataKey(subject);
   if (key.empty()) {

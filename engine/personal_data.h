@@ -55,13 +55,17 @@ class PersonalData {
 
  private:
   privacy::KeyStore& Keys() const;
-  std::string Make(const std::string& external_id, std::vector<privacy::NewSubject>* created);
+  std::optional<std::string> FindByLookup(const std::string& lookup) const;
+  // The external id's subject, made (into created) if it has none or that
+  // one is erased.
+  std::string SubjectOf(const std::string& external_id, const EngineState& state,
+                        std::vector<privacy::NewSubject>* created);
   std::string DataKey(const std::string& subject) const;
 
   privacy::KeyStore* keys_;
   mutable std::mutex mu_;  // the decider adds, the committer settles
   // Staff ids' subjects (nullopt: none), for MarkSelfDealing: staff are few
-  // and act often. Make() drops an id it gives a subject.
+  // and act often. SubjectOf() drops an id it gives a subject.
   mutable std::unordered_map<std::string, std::optional<std::string>> staff_subjects_;
   std::map<std::string, std::string> pending_ids_;   // lookup -> subject id
   std::map<std::string, std::string> pending_keys_;  // subject id -> data key

@@ -129,14 +129,6 @@ class KeyStoreImpl final : public KeyStore {
     return subject;
   }
 
-  NewSubject MakeSubject(std::string_view external_id) const override {
-    NewSubject s;
-    s.id = std::string(kSubjectPrefix) + base::ToHex(base::RandomBytes(16));
-    s.data_key = base::RandomBytes(kKeySize);
-    s.lookup = Lookup(external_id);
-    return s;
-  }
-
   void Store(const std::vector<NewSubject>& subjects) override {
     rocksdb::WriteBatch b;
     for (const auto& s : subjects) {
@@ -278,6 +270,14 @@ bool KeyStore::IsSubjectId(std::string_view id) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return true;
+}
+
+NewSubject KeyStore::MakeSubjectByLookup(std::string lookup) {
+  NewSubject s;
+  s.id = std::string(kSubjectPrefix) + base::ToHex(base::RandomBytes(16));
+  s.data_key = base::RandomBytes(kKeySize);
+  s.lookup = std::move(lookup);
+  return s;
 }
 
 std::unique_ptr<KeyStore> KeyStore::Open(const std::string& dir,

@@ -79,9 +79,13 @@ class KeyStore {
   virtual std::optional<std::string> Find(std::string_view external_id) const = 0;
   // The same, given the external id's Lookup().
   virtual std::optional<std::string> FindByLookup(std::string_view lookup) const = 0;
-  // A new subject for external_id, with a fresh id and data key; nothing is
-  // written until Store().
-  virtual NewSubject MakeSubject(std::string_view external_id) const = 0;
+  // A new subject for the external id whose Lookup() is lookup, with a
+  // fresh id and data key; nothing is written until Store().
+  static NewSubject MakeSubjectByLookup(std::string lookup);
+  // The same, given the external id.
+  NewSubject MakeSubject(std::string_view external_id) const {
+    return MakeSubjectByLookup(Lookup(external_id));
+  }
   // Writes subjects in one synced write; a later one for the same external
   // id replaces the earlier's lookup.
   virtual void Store(const std::vector<NewSubject>& subjects) = 0;
