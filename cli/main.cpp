@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "base/error.h"
+#include "base/pkcs11_token.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 
@@ -22,8 +23,9 @@ void AddCommonFlags(CLI::App* cmd, Context& ctx, bool data) {
 
 void AddKekOption(CLI::App* cmd, Context& ctx) {
   cmd->add_option("--kek", ctx.kek,
-                  "Key-encryption key file (jejak keys generate --kek FILE), outside the data "
-                  "directory: needed to accept or read personal data (default: $JEJAK_KEK)");
+                  "Key-encryption key: a file (jejak keys generate --kek FILE) outside the data "
+                  "directory, or the PKCS#11 URI of an AES-256 key on a token; needed to accept "
+                  "or read personal data (default: $JEJAK_KEK)");
 }
 
 // JEJAK_KEK is read here, not through CLI11's envname: several subcommands
@@ -39,7 +41,7 @@ std::shared_ptr<const privacy::KeyEncryptionKey> Context::Kek() const {
   std::string kek = KekPath();
   if (kek.empty()) return nullptr;
   namespace fs = std::filesystem;
-  if (!data_dir.empty()) {
+  if (!data_dir.empty() && !base::IsPkcs11Uri(kek)) {
     std::error_code ec;
     std::string k = fs::weakly_canonical(kek, ec).string();
     std::string d = fs::weakly_canonical(data_dir, ec).string();
@@ -51,7 +53,7 @@ std::shared_ptr<const privacy::KeyEncryptionKey> Context::Kek() const {
                                     kek, data_dir));
     }
   }
-  return privacy::KeyEncryptionKey::FromFile(kek);
+  return privacy::KeyEncryptionKey::Load(kek);
 }
 
 std::unique_ptr<engine::Engine> Context::OpenEngine() const {

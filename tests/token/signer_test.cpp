@@ -1,7 +1,5 @@
-// Signing checkpoints with an Ed25519 key that stays on a PKCS#11 token:
-// SoftHSM 2 (Debian's softhsm2) as the token, its key made by pkcs11-tool
-// (opensc), both installed by scripts/setup.sh. Without them the test fails.
-// A binary of its own (tests/CMakeLists.txt says why).
+// Signing checkpoints with an Ed25519 key that stays on a PKCS#11 token
+// (tests/token/softhsm.h).
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -18,6 +16,7 @@
 #include "ledger/pkcs11_signer.h"
 #include "ledger/verify.h"
 #include "tests/testutil.h"
+#include "tests/token/softhsm.h"
 
 namespace jejak::ledger {
 namespace {
@@ -26,40 +25,7 @@ using base::Error;
 using base::ErrorCode;
 using testing::TempDir;
 
-std::string SoftHsmModule() {
-  for (const char* p :
-       {"/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-        "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so", "/usr/lib/softhsm/libsofthsm2.so"}) {
-    if (std::filesystem::exists(p)) return p;
-  }
-  FAIL("SoftHSM 2 is not installed (scripts/setup.sh installs softhsm2)");
-  return "";
-}
-
-// A SoftHSM token "jejak" (user PIN 1234) holding the Ed25519 key pair "ledger".
-struct Token {
-  TempDir dir;
-  std::string module = SoftHsmModule();
-
-  Token() {
-    std::filesystem::create_directories(dir.Sub("tokens"));
-    std::ofstream(dir.Sub("softhsm2.conf"))
-        << "directories.tokendir = " << dir.Sub("tokens") << "\n";
-    ::setenv("SOFTHSM2_CONF", dir.Sub("softhsm2.conf").c_str(), 1);
-    testing::RunResult init = testing::Run({"softhsm2-util", "--init-token", "--free", "--label",
-                                            "jejak", "--pin", "1234", "--so-pin", "5678"});
-    REQUIRE_MESSAGE(init.exit_code == 0, init.err);
-    testing::RunResult gen =
-        testing::Run({"pkcs11-tool", "--module", module, "--login", "--pin", "1234", "--keypairgen",
-                      "--key-type", "EC:edwards25519", "--label", "ledger", "--id", "01"});
-    REQUIRE_MESSAGE(gen.exit_code == 0, gen.err);
-  }
-
-  std::string Uri(const std::string& pin = "1234", const std::string& object = "ledger") const {
-    return "pkcs11:token=jejak;object=" + object + "?module-path=" + module + "&pin-value=" + pin +
-           "&x-name=jejak.test%2Fhsm";
-  }
-};
+using Token = testing::SoftHsmToken;
 
 TEST_CASE("pkcs11: a key on a token signs checkpoints that verify") {
   Token t;
