@@ -115,6 +115,10 @@ int RunDemo(const Context& given, const DemoOptions& o) {
         {"actions", r.actions},
         {"refusals", r.refusals},
         {"sla_breaches", r.sla_breaches},
+        {"sla_reminders", r.reminders},
+        {"escalations", r.escalations},
+        {"automatic_actions", r.automatic_actions},
+        {"automatic_refused", r.automatic_refused},
         {"completed", r.closed},
         {"rejected", r.rejected},
         {"withdrawn", r.withdrawn},
@@ -137,7 +141,13 @@ int RunDemo(const Context& given, const DemoOptions& o) {
     }
     fmt::print("  outcomes    {} completed, {} rejected, {} withdrawn\n", r.closed, r.rejected,
                r.withdrawn);
-    fmt::print("  SLA         {} deadlines breached\n", r.sla_breaches);
+    fmt::print("  SLA         {} deadlines breached, {} reminders before them, {} escalations\n",
+               r.sla_breaches, r.reminders, r.escalations);
+    uint64_t automatic = 0;
+    for (const auto& [what, n] : r.automatic_actions) automatic += n;
+    fmt::print("  automatic   {} actions taken on deadlines, {} refused by their guards\n", automatic,
+               r.automatic_refused);
+    for (const auto& [what, n] : r.automatic_actions) fmt::print("                {:>6}  {}\n", n, what);
     fmt::print("  waiting     {} requests still open:\n", [&] {
       uint64_t n = 0;
       for (const auto& [s, c] : r.open_states) n += c;

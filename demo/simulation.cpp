@@ -111,7 +111,7 @@ class Simulation {
         Handle(h, t);
       }
       Settle(t);
-      if ((t / kWindow) % 3 == 0) report_.sla_breaches += engine_.CheckDeadlines().size();
+      if ((t / kWindow) % 3 == 0) CheckDeadlines(t);
       if (progress) progress((t - start) / kWindow + 1, windows);
     }
     for (const auto& [id, r] : requests_) {
@@ -434,6 +434,40 @@ class Simulation {
     inflight_.push_back({engine_.ActAsync(std::move(c)), id, std::nullopt});
   }
 
+  // The request moved to the event's state.
+  void Moved(Request& r, const events::Event& e, int64_t now) {
+    r.state = e.fields.at(events::fields::kTo).text();
+    r.entered = now;
+    Release(r);
+    if (Terminal(r)) ++finished_[r.state == workflow::kWithdrawnState ? "withdrawn" : r.state];
+    if (Choose(*r.wf, r.state, {workflow::kApplicantRole}, &scratch_) != nullptr) {
+      agenda_.push({now + Rand(60, int64_t{2} * 1440) * kMinute, Kind::kApplicantTurn, 0, r.id});
+    }
+  }
+
+  // Runs the engine's deadline check and counts what it did; the actions it
+  // took move the simulated requests (an officer busy with one then finds
+  // it moved on, as a real one would).
+  void CheckDeadlines(int64_t now) {
+    namespace t = events::types;
+    for (const engine::Accepted& a : engine_.CheckDeadlines()) {
+      const events::Event& e = a.event;
+      if (e.type == t::kSlaBreached) {
+        ++report_.sla_breaches;
+      } else if (e.type == t::kSlaReminder) {
+        ++report_.reminders;
+      } else if (e.type == t::kSlaEscalated) {
+        ++report_.escalations;
+      } else if (e.type == t::kCommandRejected) {
+        ++report_.automatic_refused;
+      } else if (e.type == t::kAction) {
+        ++report_.automatic_actions[e.workflow + " / " + e.fields.at(events::fields::kAction).text()];
+        auto it = requests_.find(e.request_id);
+        if (it != requests_.end()) Moved(it->second, e, now);
+      }
+    }
+  }
+
   // Waits for the minute's commands and moves the simulated requests.
   void Settle(int64_t now) {
     for (auto& f : inflight_) {
@@ -451,15 +485,7 @@ class Simulation {
         } else {
           ++report_.actions;
         }
-        Request& r = requests_.at(e.request_id);
-        r.state = e.fields.at(events::fields::kTo).text();
-        r.entered = now;
-        Release(r);
-        if (Terminal(r)) ++finished_[r.state == workflow::kWithdrawnState ? "withdrawn" : r.state];
-        if (Choose(*r.wf, r.state, {workflow::kApplicantRole}, &scratch_) != nullptr) {
-          agenda_.push(
-              {now + Rand(60, int64_t{2} * 1440) * kMinute, Kind::kApplicantTurn, 0, r.id});
-        }
+        Moved(requests_.at(e.request_id), e, now);
       } catch (const base::Error& e) {
         std::string reason(e.reason().empty() ? base::ErrorCodeName(e.code()) : e.reason());
         ++report_.refusals[reason];

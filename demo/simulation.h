@@ -30,6 +30,11 @@ struct SimulationReport {
   uint64_t submitted = 0;
   uint64_t actions = 0;  // accepted actions and withdrawals
   uint64_t sla_breaches = 0;
+  uint64_t reminders = 0, escalations = 0;  // of deadlines near, and passed
+  // Actions the engine took itself on deadlines, "workflow / action" -> count,
+  // and those it was refused (their guard failed).
+  std::map<std::string, uint64_t> automatic_actions;
+  uint64_t automatic_refused = 0;
   uint64_t officers = 0;
   std::map<std::string, uint64_t> refusals;     // reason -> count
   std::map<std::string, std::string> examples;  // reason -> first refusal message

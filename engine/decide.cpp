@@ -108,8 +108,13 @@ void Enter(events::Event& e, const Workflow& wf, const std::string& state, int64
   e.fields.insert_or_assign(f::kTo, FieldValue::String(state));
   const StateSpec* spec = wf.FindState(state);
   if (spec != nullptr && spec->sla) {
-    e.fields.insert_or_assign(f::kDeadline,
-                              FieldValue::Timestamp(wf.calendar.Deadline(now, *spec->sla)));
+    int64_t deadline = wf.calendar.Deadline(now, *spec->sla);
+    e.fields.insert_or_assign(f::kDeadline, FieldValue::Timestamp(deadline));
+    if (spec->remind_before) {
+      // A reminder already due at entry would say nothing the entry does not.
+      int64_t remind_at = wf.calendar.Before(deadline, *spec->remind_before);
+      if (remind_at > now) e.fields.insert_or_assign(f::kRemindAt, FieldValue::Timestamp(remind_at));
+    }
   }
 }
 
@@ -277,15 +282,45 @@ events::Event DecideWithdraw(const EngineState& state, const WithdrawCommand& cm
   return e;
 }
 
-std::vector<events::Event> DecideBreaches(const EngineState& state, int64_t now) {
+std::vector<events::Event> DecideDeadlines(const EngineState& state, int64_t now) {
   std::vector<events::Event> out;
-  for (const RequestState* r : state.DueBefore(now)) {
-    events::Event e = NewEvent(t::kSlaBreached, *r->workflow, r->id,
-                               {kSystemRole, kSystemRole, r->workflow->agency}, now, "");
-    e.fields.emplace(f::kState, FieldValue::String(r->state));
-    e.fields.emplace(f::kDeadline, FieldValue::Timestamp(*r->deadline));
-    e.fields.emplace(f::kEnteredAt, FieldValue::Timestamp(r->entered_state_at));
-    out.push_back(std::move(e));
+  for (const DueItem& due : state.Due(now)) {
+    const RequestState& r = *due.request;
+    const events::Actor system{kSystemRole, kSystemRole, r.workflow->agency};
+    auto deadline_event = [&](const char* type) {
+      events::Event e = NewEvent(type, *r.workflow, r.id, system, now, "");
+      e.fields.emplace(f::kState, FieldValue::String(r.state));
+      e.fields.emplace(f::kDeadline, FieldValue::Timestamp(*r.deadline));
+      e.fields.emplace(f::kEnteredAt, FieldValue::Timestamp(r.entered_state_at));
+      return e;
+    };
+    if (due.kind == DueItem::Kind::kReminder) {
+      out.push_back(deadline_event(t::kSlaReminder));
+      continue;
+    }
+    out.push_back(deadline_event(t::kSlaBreached));
+    const StateSpec* spec = r.workflow->FindState(r.state);
+    if (spec == nullptr) continue;
+    if (!spec->escalate_to.empty()) {
+      events::Event e = deadline_event(t::kSlaEscalated);
+      e.fields.emplace(f::kEscalatedTo, FieldValue::String(spec->escalate_to));
+      out.push_back(std::move(e));
+    }
+    if (!spec->deadline_action.empty()) {
+      // Decided against the state before this check's events, which change
+      // no request's state: the breach event above included.
+      ActCommand cmd;
+      cmd.request_id = r.id;
+      cmd.action = spec->deadline_action;
+      cmd.actor = system;
+      try {
+        events::Event e = DecideAct(state, cmd, now);
+        e.fields.insert_or_assign(f::kDeadlinePassed, FieldValue::Timestamp(*r.deadline));
+        out.push_back(std::move(e));
+      } catch (const Error& refusal) {
+        out.push_back(RejectionEvent(state, cmd, refusal, now));
+      }
+    }
   }
   return out;
 }

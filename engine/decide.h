@@ -33,8 +33,13 @@ events::Event DecideErase(const EngineState& state, const EraseSubjectCommand& c
 // The personal_data_accessed event of an access. Throws kUnknownRequest.
 events::Event DecideAccess(const EngineState& state, const AccessRecord& access, int64_t now);
 
-// sla_breached events for every request whose deadline is at or before now.
-std::vector<events::Event> DecideBreaches(const EngineState& state, int64_t now);
+// What the deadlines and reminders due at or before now do, in time order:
+// an sla_reminder per reminder; per deadline an sla_breached, then the
+// state's on_deadline: an sla_escalated, or its action taken as "system"
+// (a command_rejected with the reason if the action is refused, say by its
+// guard). One check writes all of them in one batch, and the breach marks
+// the deadline as handled, so each happens exactly once.
+std::vector<events::Event> DecideDeadlines(const EngineState& state, int64_t now);
 
 // True if a refusal is an attempt worth an audit event: staff acting beyond
 // their authority or against four-eyes.

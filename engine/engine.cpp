@@ -488,7 +488,7 @@ class EngineImpl final : public Engine {
               task.events.push_back(std::move(*e));
             }
           } else if constexpr (std::is_same_v<T, BreachCheck>) {
-            task.events = DecideBreaches(state_, now);
+            task.events = DecideDeadlines(state_, now);
           } else if constexpr (std::is_same_v<T, RecordCommand>) {
             task.events.push_back(std::move(cmd.event));
           } else if constexpr (std::is_same_v<T, SubmitCommand>) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "base/error.h"
 #include "base/hex.h"
 #include "ledger/hash.h"
@@ -104,6 +106,20 @@ void EngineState::EvolveRequest(const events::Event& e) {
     if (Text(e, f::kState) == r.state) r.breached = true;
     return;
   }
+  if (e.type == t::kSlaReminder) {
+    RequestState& r = Existing(e);
+    if (Text(e, f::kState) == r.state) r.reminded = true;
+    return;
+  }
+  if (e.type == t::kSlaEscalated) {
+    RequestState& r = Existing(e);
+    std::string role = Text(e, f::kEscalatedTo);
+    auto& roles = r.escalated_to;
+    if (Text(e, f::kState) == r.state && std::find(roles.begin(), roles.end(), role) == roles.end()) {
+      roles.push_back(role);
+    }
+    return;
+  }
   // command_rejected, personal_data_accessed and types from newer versions
   // change no request.
 }
@@ -143,13 +159,22 @@ void EngineState::EnterState(RequestState& r, const std::string& state, int64_t 
   r.state = state;
   r.entered_state_at = at;
   r.breached = false;
+  r.reminded = false;
+  r.escalated_to.clear();
   r.deadline.reset();
+  r.remind_at.reset();
   if (r.deadline_slot) deadlines_.erase(*r.deadline_slot);
+  if (r.reminder_slot) reminders_.erase(*r.reminder_slot);
   r.deadline_slot.reset();
+  r.reminder_slot.reset();
   ++r.version;
   if (const auto* d = Field(e, f::kDeadline)) {
     r.deadline = d->number();
     r.deadline_slot = deadlines_.emplace(d->number(), r.id);
+  }
+  if (const auto* d = Field(e, f::kRemindAt); d != nullptr && r.deadline) {
+    r.remind_at = d->number();
+    r.reminder_slot = reminders_.emplace(d->number(), r.id);
   }
 }
 
@@ -187,6 +212,23 @@ std::vector<const RequestState*> EngineState::DueBefore(int64_t t) const {
       due.push_back(r);
     }
   }
+  return due;
+}
+
+std::vector<DueItem> EngineState::Due(int64_t t) const {
+  std::vector<DueItem> due;
+  for (auto it = reminders_.begin(); it != reminders_.end() && it->first <= t; ++it) {
+    const RequestState* r = Request(it->second);
+    if (r != nullptr && !r->reminded && !r->breached && !r->terminal()) {
+      due.push_back({it->first, DueItem::Kind::kReminder, r});
+    }
+  }
+  for (const RequestState* r : DueBefore(t)) {
+    due.push_back({*r->deadline, DueItem::Kind::kDeadline, r});
+  }
+  std::stable_sort(due.begin(), due.end(), [](const DueItem& a, const DueItem& b) {
+    return a.at != b.at ? a.at < b.at : a.kind < b.kind;
+  });
   return due;
 }
 

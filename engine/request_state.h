@@ -28,14 +28,27 @@ struct RequestState {
   int64_t entered_state_at = 0;
   std::optional<int64_t> deadline;  // SLA deadline of the current state
   bool breached = false;            // an sla_breached event exists for it
+  std::optional<int64_t> remind_at;  // when to remind of the deadline (remind_before)
+  bool reminded = false;             // an sla_reminder event exists for it
+  // Roles a passed deadline called in (on_deadline escalate_to), besides
+  // those of the actions leaving the state.
+  std::vector<std::string> escalated_to;
   uint32_t version = 0;             // events that changed the request
   events::Fields fields;            // current values of the request's fields
   // Four-eyes: who performed each action on this request.
   std::map<std::string, std::set<std::string>> performers;
-  // This request's slot in EngineState's deadline index, if any.
-  std::optional<std::multimap<int64_t, std::string>::iterator> deadline_slot;
+  // This request's slots in EngineState's deadline and reminder indexes.
+  std::optional<std::multimap<int64_t, std::string>::iterator> deadline_slot, reminder_slot;
 
   bool terminal() const;
+};
+
+// A deadline or a reminder that is due (EngineState::Due).
+struct DueItem {
+  enum class Kind { kReminder, kDeadline };
+  int64_t at = 0;
+  Kind kind = Kind::kDeadline;
+  const RequestState* request = nullptr;
 };
 
 // Where an idempotent command's event went.
@@ -61,6 +74,9 @@ class EngineState {
   size_t request_count() const { return requests_.size(); }
   // Requests whose SLA deadline is at or before t and not yet breached.
   std::vector<const RequestState*> DueBefore(int64_t t) const;
+  // Reminders not yet given and deadlines not yet breached, at or before t,
+  // in time order (a reminder first at equal times), of open requests.
+  std::vector<DueItem> Due(int64_t t) const;
   // The next request number for an id prefix and year ("OSS", 2026).
   uint64_t NextNumber(const std::string& prefix, int year) const;
 
@@ -79,6 +95,7 @@ class EngineState {
   std::map<std::string, std::map<uint32_t, std::shared_ptr<const workflow::Workflow>>> workflows_;
   std::unordered_map<std::string, RequestState> requests_;
   std::multimap<int64_t, std::string> deadlines_;  // current SLA deadline -> request id
+  std::multimap<int64_t, std::string> reminders_;  // current reminder time -> request id
   std::map<std::pair<std::string, int>, uint64_t> numbers_;
   std::map<std::string, IdempotencyRecord> idempotency_;  // subject '\x1f' key
   std::set<std::string> erased_;

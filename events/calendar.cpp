@@ -89,4 +89,20 @@ int64_t Calendar::Deadline(int64_t start_us, const Duration& d) const {
   return day * kDayUs + time_of_day - offset;
 }
 
+int64_t Calendar::Before(int64_t end_us, const Duration& d) const {
+  // Fixed lengths: the same span Deadline adds.
+  if (d.unit != Duration::Unit::kWorkingDays || working_weekdays == 0) {
+    return end_us - Deadline(0, d);
+  }
+  int64_t offset = utc_offset_minutes * kMinuteUs;
+  int64_t local = end_us + offset;
+  int64_t day = FloorDiv(local, kDayUs);
+  int64_t time_of_day = local - day * kDayUs;
+  for (int64_t left = d.amount; left > 0;) {
+    --day;
+    if (IsWorkingDay(day)) --left;
+  }
+  return day * kDayUs + time_of_day - offset;
+}
+
 }  // namespace jejak::events

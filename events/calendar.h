@@ -33,6 +33,9 @@ struct Calendar {
   // The deadline for a wait of d that starts at start_us. Working days keep
   // the local time of day and skip weekends and holidays.
   int64_t Deadline(int64_t start_us, const Duration& d) const;
+  // The time d before end_us, counted as Deadline counts: working days keep
+  // the local time of day and skip weekends and holidays backwards.
+  int64_t Before(int64_t end_us, const Duration& d) const;
 };
 
 }  // namespace jejak::events

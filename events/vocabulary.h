@@ -13,6 +13,8 @@ inline constexpr char kSubmitted[] = "submitted";
 inline constexpr char kAction[] = "action";
 inline constexpr char kWithdrawn[] = "withdrawn";
 inline constexpr char kSlaBreached[] = "sla_breached";
+inline constexpr char kSlaReminder[] = "sla_reminder";    // a deadline is near
+inline constexpr char kSlaEscalated[] = "sla_escalated";  // a passed deadline called a role in
 inline constexpr char kCommandRejected[] = "command_rejected";
 inline constexpr char kSigningKeyAdded[] = "signing_key_added";
 inline constexpr char kCheckpointSigned[] = "checkpoint_signed";
@@ -31,13 +33,17 @@ inline constexpr char kFrom[] = "from";      // state before
 inline constexpr char kTo[] = "to";          // state after
 inline constexpr char kReason[] = "reason";
 inline constexpr char kDeadline[] = "deadline";  // timestamp: SLA deadline of the new state
+inline constexpr char kRemindAt[] = "remind_at";  // timestamp: when to remind of it (remind_before)
+// timestamp, on an action the engine took because this deadline passed
+inline constexpr char kDeadlinePassed[] = "deadline_passed";
 inline constexpr char kTrackingCodeSha256[] = "tracking_code_sha256";  // bytes
 // boolean, on staff actions only when true: the officer's own id is the
 // applicant's (whose subject id alone is in the event), so reports can tell
 inline constexpr char kActorIsApplicant[] = "actor_is_applicant";
-// sla_breached
+// sla_breached, sla_reminder, sla_escalated (also deadline)
 inline constexpr char kState[] = "state";
-inline constexpr char kEnteredAt[] = "entered_at";  // timestamp
+inline constexpr char kEnteredAt[] = "entered_at";      // timestamp
+inline constexpr char kEscalatedTo[] = "escalated_to";  // string: sla_escalated's role
 // command_rejected
 inline constexpr char kAttempted[] = "attempted";  // action name, "submit" or "withdraw"
 inline constexpr char kRefusal[] = "refusal";      // the stable refusal reason

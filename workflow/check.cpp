@@ -1,6 +1,7 @@
 // Pass 2 of the workflow loader: names that refer to other parts of the
 // workflow, and the shape of the state graph.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <deque>
@@ -137,6 +138,48 @@ void CheckGraph(const ParsedWorkflow& p, Problems* out) {
   }
 }
 
+// on_deadline names an action that leaves the state and that the system may
+// take, or a staff role that may act there.
+void CheckDeadlineRefs(const Workflow& wf, const StateSpec& s, const StateMarks& m,
+                       Problems* out) {
+  auto leaves = [&](const ActionSpec& a) {
+    return std::find(a.from.begin(), a.from.end(), s.name) != a.from.end();
+  };
+  if (!s.deadline_action.empty()) {
+    const ActionSpec* a = wf.FindAction(s.deadline_action);
+    if (a == nullptr) {
+      out->push_back({m.deadline_action, fmt::format("on_deadline of state \"{}\" names unknown "
+                                                     "action \"{}\"",
+                                                     s.name, s.deadline_action)});
+    } else if (!leaves(*a)) {
+      out->push_back({m.deadline_action,
+                      fmt::format("on_deadline of state \"{}\": action \"{}\" cannot be taken "
+                                  "from \"{}\" (its from lists {})",
+                                  s.name, a->name, s.name, fmt::join(a->from, ", "))});
+    } else if (std::find(a->roles.begin(), a->roles.end(), kSystemRole) == a->roles.end()) {
+      out->push_back({m.deadline_action,
+                      fmt::format("on_deadline of state \"{}\": action \"{}\" is not one the "
+                                  "system may take: add {} to its roles",
+                                  s.name, a->name, kSystemRole)});
+    }
+  }
+  if (!s.escalate_to.empty()) {
+    bool acts_here = false;
+    for (const ActionSpec& a : wf.actions) {
+      if (leaves(a) && std::find(a.roles.begin(), a.roles.end(), s.escalate_to) != a.roles.end()) {
+        acts_here = true;
+      }
+    }
+    if (s.escalate_to == kSystemRole || s.escalate_to == kApplicantRole || !acts_here) {
+      out->push_back({m.escalate_to,
+                      fmt::format("on_deadline of state \"{}\" escalates to \"{}\", which no "
+                                  "staff action leaving \"{}\" allows: name a role that can act "
+                                  "there",
+                                  s.name, s.escalate_to, s.name)});
+    }
+  }
+}
+
 }  // namespace
 
 void CheckWorkflowGraph(ParsedWorkflow* p, Problems* problems) {
@@ -146,6 +189,9 @@ void CheckWorkflowGraph(ParsedWorkflow* p, Problems* problems) {
     CheckStateRefs(wf, wf.actions[i], p->action_marks[i], problems);
   }
   if (p->states_ok) CheckGraph(*p, problems);
+  for (size_t i = 0; i < wf.states.size() && i < p->state_marks.size(); ++i) {
+    CheckDeadlineRefs(wf, wf.states[i], p->state_marks[i], problems);
+  }
   for (StateSpec& s : wf.states) {
     for (const ActionSpec& a : wf.actions) {
       if (std::find(a.from.begin(), a.from.end(), s.name) == a.from.end()) continue;

@@ -145,6 +145,35 @@ void ParseField(Reader& r, const Entry& e, FieldSpec* f) {
   }
 }
 
+namespace {
+
+// on_deadline: {action: NAME} or {escalate_to: ROLE}; the names are checked
+// against the actions in pass 2 (check.cpp).
+void ParseOnDeadline(Reader& r, const Entry& e, const std::string& state, StateSpec* s,
+                     StateMarks* marks) {
+  std::string what = "on_deadline of " + state;
+  std::vector<Entry> es = r.Entries(e.value, e.pos, what, keys::kOnDeadline);
+  if (!e.value.IsMap()) return;
+  for (const Entry& x : es) {
+    if (x.key == "action") {
+      s->deadline_action = r.Text(x, "action of " + what).value_or("");
+      marks->deadline_action = x.pos;
+    } else if (x.key == "escalate_to") {
+      s->escalate_to = r.Text(x, "escalate_to of " + what).value_or("");
+      marks->escalate_to = x.pos;
+    }
+  }
+  if (es.empty()) {
+    r.Add(e.pos, fmt::format("{} names nothing: give action or escalate_to", what));
+  } else if (Find(es, "action") && Find(es, "escalate_to")) {
+    r.Add(e.pos, fmt::format("{} gives both action and escalate_to: an action moves the request "
+                             "on, so there is nobody left to escalate to; choose one",
+                             what));
+  }
+}
+
+}  // namespace
+
 void ParseState(Reader& r, const Entry& e, StateSpec* s, StateMarks* marks) {
   s->name = e.key;
   s->pos = e.key_pos;
@@ -158,6 +187,16 @@ void ParseState(Reader& r, const Entry& e, StateSpec* s, StateMarks* marks) {
   std::vector<Entry> es = r.Entries(e.value, e.pos, what, keys::kState);
   if (e.value.IsMap() && !Find(es, "title")) r.Add(e.key_pos, what + " has no title");
   const Entry* sla = nullptr;
+  auto duration = [&](const Entry& x) -> std::optional<Duration> {
+    auto text = r.Text(x, x.key + " of " + what);
+    if (!text) return std::nullopt;
+    try {
+      return Duration::Parse(*text);
+    } catch (const base::Error& err) {
+      r.Add(x.pos, fmt::format("{} of {}: {}", x.key, what, err.what()));
+      return std::nullopt;
+    }
+  };
   for (const Entry& x : es) {
     if (x.key == "title") {
       s->title = r.Text(x, "title of " + what).value_or("");
@@ -168,17 +207,23 @@ void ParseState(Reader& r, const Entry& e, StateSpec* s, StateMarks* marks) {
       s->terminal = r.Bool(x, "terminal of " + what).value_or(false);
     } else if (x.key == "sla") {
       sla = &x;
-      auto text = r.Text(x, "sla of " + what);
-      if (!text) continue;
-      try {
-        s->sla = Duration::Parse(*text);
-      } catch (const base::Error& err) {
-        r.Add(x.pos, fmt::format("sla of {}: {}", what, err.what()));
-      }
+      s->sla = duration(x);
+    } else if (x.key == "remind_before") {
+      s->remind_before = duration(x);
+      if (!Find(es, "sla")) r.Add(x.key_pos, fmt::format("remind_before of {} needs an sla", what));
+    } else if (x.key == "on_deadline") {
+      ParseOnDeadline(r, x, what, s, marks);
+      if (!Find(es, "sla")) r.Add(x.key_pos, fmt::format("on_deadline of {} needs an sla", what));
     }
   }
   if (sla && s->terminal) {
     r.Add(sla->key_pos, fmt::format("{} is terminal: nothing waits there, so it has no sla", what));
+  }
+  if (s->sla && s->remind_before && s->sla->unit == s->remind_before->unit &&
+      s->remind_before->amount >= s->sla->amount) {
+    r.Add(Find(es, "remind_before")->pos,
+          fmt::format("remind_before of {} ({}) is not shorter than its sla ({})", what,
+                      s->remind_before->ToString(), s->sla->ToString()));
   }
 }
 

@@ -68,6 +68,9 @@ json WorkflowToJson(const Workflow& wf) {
               {"terminal", s.terminal},
               {"responsible_roles", s.responsible_roles}};
     if (s.sla) j["sla"] = s.sla->ToString();
+    if (s.remind_before) j["remind_before"] = s.remind_before->ToString();
+    if (!s.deadline_action.empty()) j["on_deadline"] = {{"action", s.deadline_action}};
+    if (!s.escalate_to.empty()) j["on_deadline"] = {{"escalate_to", s.escalate_to}};
     states.push_back(std::move(j));
   }
   json actions = json::array();

@@ -14,7 +14,9 @@ inline constexpr std::array<std::string_view, 4> kCalendar = {"utc_offset", "wor
                                                               "working_hours", "holidays"};
 inline constexpr std::array<std::string_view, 9> kField = {
     "type", "title", "required", "pattern", "min", "max", "values", "pii", "pii_roles"};
-inline constexpr std::array<std::string_view, 4> kState = {"title", "initial", "terminal", "sla"};
+inline constexpr std::array<std::string_view, 6> kState = {
+    "title", "initial", "terminal", "sla", "remind_before", "on_deadline"};
+inline constexpr std::array<std::string_view, 2> kOnDeadline = {"action", "escalate_to"};
 inline constexpr std::array<std::string_view, 9> kAction = {
     "title", "from", "to", "roles", "fields", "requires", "guard", "reason", "four_eyes"};
 // Values of a field's "type".

@@ -47,6 +47,12 @@ struct StateSpec {
   bool initial = false;
   bool terminal = false;
   std::optional<Duration> sla;  // how long a request may wait here
+  // What the deadline does besides being recorded as breached: a reminder
+  // this long before it, then an action the engine takes as "system", or
+  // a role the request also waits for (at most one of the two).
+  std::optional<Duration> remind_before;
+  std::string deadline_action;
+  std::string escalate_to;
   // Who is expected to act next here: the roles of the actions leaving it.
   std::vector<std::string> responsible_roles;
   SourcePos pos;

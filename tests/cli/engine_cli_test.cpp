@@ -28,7 +28,7 @@ struct OssOffice {
   OssOffice() {
     RunResult d = Jejak({"workflow", "deploy", Example("oss-izin-usaha.yaml"), "--as", "admin-01"});
     REQUIRE(d.exit_code == 0);
-    CHECK(d.out.find("Deployed oss-izin-usaha v2") != std::string::npos);
+    CHECK(d.out.find("Deployed oss-izin-usaha v3") != std::string::npos);
     RunResult s = Submit("3273010101900001", "--json");
     REQUIRE(s.exit_code == 0);
     auto j = nlohmann::json::parse(s.out);

@@ -40,9 +40,9 @@ TEST_CASE("cli workflow validate: valid examples exit 0") {
   auto r = Jejak({"workflow", "validate", Example("oss-izin-usaha.yaml"),
                   Example("lapor-pengaduan.yaml"), Example("pbg-persetujuan-bangunan.yaml")});
   CHECK(r.exit_code == 0);
-  CHECK(r.out.find("OK " + Example("oss-izin-usaha.yaml") + " (oss-izin-usaha v2)\n") !=
+  CHECK(r.out.find("OK " + Example("oss-izin-usaha.yaml") + " (oss-izin-usaha v3)\n") !=
         std::string::npos);
-  CHECK(r.out.find("(lapor-pengaduan v2)") != std::string::npos);
+  CHECK(r.out.find("(lapor-pengaduan v3)") != std::string::npos);
   CHECK(r.out.find("(pbg-persetujuan-bangunan v3)") != std::string::npos);
 }
 

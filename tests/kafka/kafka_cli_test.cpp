@@ -73,7 +73,7 @@ TEST_CASE(
             "--kafka", "127.0.0.1:1", "--topic", topic, "--kafka-wait", "1"});
   INFO(d.out << d.err);
   REQUIRE(d.exit_code == 0);
-  CHECK(d.out.find("Deployed oss-izin-usaha v2") != std::string::npos);
+  CHECK(d.out.find("Deployed oss-izin-usaha v3") != std::string::npos);
   CHECK(d.err.find("will be published by the next command run with --kafka") != std::string::npos);
   nlohmann::json status = Status(dir);
   REQUIRE(status["topics"].size() == 1);

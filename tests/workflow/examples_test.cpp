@@ -105,6 +105,7 @@ TEST_CASE("schema: valid JSON listing exactly the keys the parser accepts") {
   CHECK(Properties(defs.at("calendar")) == Set(keys::kCalendar));
   CHECK(Properties(defs.at("field")) == Set(keys::kField));
   CHECK(Properties(defs.at("state")) == Set(keys::kState));
+  CHECK(Properties(defs.at("state").at("properties").at("on_deadline")) == Set(keys::kOnDeadline));
   CHECK(Properties(defs.at("action")) == Set(keys::kAction));
   // Unknown keys are errors in the parser, and so in the schema.
   for (const char* def : {"calendar", "field", "state", "action"}) {

@@ -1,0 +1,59 @@
+// Validation of what a state's deadline does (remind_before, on_deadline),
+// with the exact 1-based line:column reported.
+#include <doctest/doctest.h>
+
+#include "tests/workflow/fixture.h"
+
+namespace jejak::workflow {
+namespace {
+
+using namespace fixture;
+
+// A workflow whose state "a" (line 8) gets the given keys from line 11 on;
+// "go" leaves it for staff, "auto" for the system, "other" leaves "b".
+std::string WithState(const std::string& keys) {
+  return std::string(kHead) + R"(fields:
+  nik: {type: string, title: NIK}
+states:
+  a:
+    title: A
+    initial: true
+)" + keys + R"(  b: {title: B}
+  c: {title: C, terminal: true}
+actions:
+  go: {title: Go, from: a, to: b, roles: [staff]}
+  auto: {title: Auto, from: a, to: b, roles: [system]}
+  other: {title: Other, from: b, to: c, roles: [system]}
+)";
+}
+
+TEST_CASE("workflow validation: on_deadline and remind_before are checked where written") {
+  CHECK(Count(WithState("    sla: 2wd\n    remind_before: 1wd\n    on_deadline: {action: auto}\n")) ==
+        0);
+  CHECK(Count(WithState("    sla: 4h\n    on_deadline: {escalate_to: staff}\n")) == 0);
+  CHECK(Has(WithState("    on_deadline: {action: auto}\n"), "11:5",
+            "on_deadline of state \"a\" needs an sla"));
+  CHECK(Has(WithState("    remind_before: 1wd\n"), "11:5",
+            "remind_before of state \"a\" needs an sla"));
+  CHECK(Has(WithState("    sla: 2wd\n    remind_before: 2wd\n"), "12:20",
+            "remind_before of state \"a\" (2wd) is not shorter than its sla (2wd)"));
+  CHECK(Has(WithState("    sla: 2wd\n    remind_before: soon\n"), "12:20",
+            "remind_before of state \"a\""));
+  CHECK(Has(WithState("    sla: 2wd\n    on_deadline: {action: nothing}\n"), "12:27",
+            "on_deadline of state \"a\" names unknown action \"nothing\""));
+  CHECK(Has(WithState("    sla: 2wd\n    on_deadline: {action: go}\n"), "12:27",
+            "action \"go\" is not one the system may take: add system to its roles"));
+  CHECK(Has(WithState("    sla: 2wd\n    on_deadline: {action: other}\n"), "12:27",
+            "action \"other\" cannot be taken from \"a\""));
+  CHECK(Has(WithState("    sla: 2wd\n    on_deadline: {escalate_to: kadis}\n"), "12:32",
+            "escalates to \"kadis\", which no staff action leaving \"a\" allows"));
+  CHECK(Has(WithState("    sla: 2wd\n    on_deadline: {escalate_to: applicant}\n"), "12:32",
+            "escalates to \"applicant\""));
+  CHECK(Has(WithState("    sla: 2wd\n    on_deadline: {action: auto, escalate_to: staff}\n"),
+            "12:18", "gives both action and escalate_to"));
+  CHECK(Has(WithState("    sla: 2wd\n    on_deadline: {}\n"), "12:18", "names nothing"));
+  CHECK(Has(WithState("    sla: 2wd\n    on_deadline: {then: auto}\n"), "12:19", "then"));
+}
+
+}  // namespace
+}  // namespace jejak::workflow
