@@ -35,6 +35,18 @@ CK_BYTE_PTR Bytes(std::string_view s) {
   return reinterpret_cast<CK_BYTE_PTR>(const_cast<char*>(s.data()));
 }
 
+// CKM_AES_GCM's parameters: the nonce, the associated data, a 16-byte tag.
+CK_GCM_PARAMS GcmParams(std::string_view nonce, std::string_view aad) {
+  CK_GCM_PARAMS params{};
+  params.pIv = Bytes(nonce);
+  params.ulIvLen = nonce.size();
+  params.ulIvBits = nonce.size() * 8;
+  params.pAAD = Bytes(aad);
+  params.ulAADLen = aad.size();
+  params.ulTagBits = kGcmTagSize * 8;
+  return params;
+}
+
 }  // namespace
 
 bool IsPkcs11Uri(std::string_view text) { return text.starts_with(kScheme); }
@@ -246,13 +258,7 @@ std::string Pkcs11Token::EncryptAesGcm(Handle key, std::string_view nonce, std::
   if (nonce.size() != kGcmNonceSize) {
     throw Error(ErrorCode::kInvalidArgument, "an AES-GCM nonce is 12 bytes");
   }
-  CK_GCM_PARAMS params{};
-  params.pIv = Bytes(nonce);
-  params.ulIvLen = nonce.size();
-  params.ulIvBits = nonce.size() * 8;
-  params.pAAD = Bytes(aad);
-  params.ulAADLen = aad.size();
-  params.ulTagBits = kGcmTagSize * 8;
+  CK_GCM_PARAMS params = GcmParams(nonce, aad);
   CK_MECHANISM mech{CKM_AES_GCM, &params, sizeof params};
   std::string out(plaintext.size() + kGcmTagSize, '\0');
   CK_ULONG len = out.size();
@@ -270,13 +276,7 @@ std::optional<std::string> Pkcs11Token::DecryptAesGcm(Handle key, std::string_vi
                                                       std::string_view aad,
                                                       std::string_view sealed) const {
   if (nonce.size() != kGcmNonceSize || sealed.size() < kGcmTagSize) return std::nullopt;
-  CK_GCM_PARAMS params{};
-  params.pIv = Bytes(nonce);
-  params.ulIvLen = nonce.size();
-  params.ulIvBits = nonce.size() * 8;
-  params.pAAD = Bytes(aad);
-  params.ulAADLen = aad.size();
-  params.ulTagBits = kGcmTagSize * 8;
+  CK_GCM_PARAMS params = GcmParams(nonce, aad);
   CK_MECHANISM mech{CKM_AES_GCM, &params, sizeof params};
   std::string out(sealed.size(), '\0');
   CK_ULONG len = out.size();

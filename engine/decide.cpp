@@ -307,8 +307,9 @@ std::vector<events::Event> DecideDeadlines(const EngineState& state, int64_t now
       out.push_back(std::move(e));
     }
     if (!spec->deadline_action.empty()) {
-      // Decided against the state before this check's events, which change
-      // no request's state: the breach event above included.
+      // Decided against the state before this check's events: a request's
+      // deadline is due at most once per check, and its breach (and
+      // reminder) events leave its state as it is.
       ActCommand cmd;
       cmd.request_id = r.id;
       cmd.action = spec->deadline_action;

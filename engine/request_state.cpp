@@ -162,7 +162,6 @@ void EngineState::EnterState(RequestState& r, const std::string& state, int64_t 
   r.reminded = false;
   r.escalated_to.clear();
   r.deadline.reset();
-  r.remind_at.reset();
   if (r.deadline_slot) deadlines_.erase(*r.deadline_slot);
   if (r.reminder_slot) reminders_.erase(*r.reminder_slot);
   r.deadline_slot.reset();
@@ -173,7 +172,6 @@ void EngineState::EnterState(RequestState& r, const std::string& state, int64_t 
     r.deadline_slot = deadlines_.emplace(d->number(), r.id);
   }
   if (const auto* d = Field(e, f::kRemindAt); d != nullptr && r.deadline) {
-    r.remind_at = d->number();
     r.reminder_slot = reminders_.emplace(d->number(), r.id);
   }
 }

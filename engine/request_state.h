@@ -28,8 +28,7 @@ struct RequestState {
   int64_t entered_state_at = 0;
   std::optional<int64_t> deadline;  // SLA deadline of the current state
   bool breached = false;            // an sla_breached event exists for it
-  std::optional<int64_t> remind_at;  // when to remind of the deadline (remind_before)
-  bool reminded = false;             // an sla_reminder event exists for it
+  bool reminded = false;            // an sla_reminder event exists for it
   // Roles a passed deadline called in (on_deadline escalate_to), besides
   // those of the actions leaving the state.
   std::vector<std::string> escalated_to;
