@@ -18,6 +18,7 @@
 #include "events/time.h"
 #include "events/vocabulary.h"
 #include "ledger/verify.h"
+#include "tests/helpers/clocked_engine.h"
 #include "tests/testutil.h"
 #include "workflow/workflow.h"
 
@@ -44,11 +45,7 @@ struct SimulatedDay {
 SimulatedDay SimulateMonday(const std::string& dir, uint64_t seed) {
   SimulatedDay day;
   std::atomic<int64_t> clock{kMonday};
-  engine::EngineOptions o;
-  o.data_dir = dir;
-  o.kek = testing::TestKek();
-  o.clock = [&clock] { return clock.load(); };
-  o.sla_interval = std::chrono::milliseconds(0);
+  engine::EngineOptions o = testing::ClockedEngineOptions(dir, clock);
   auto engine = engine::Engine::Open(std::move(o));
   events::Actor admin{"admin-uji", "admin", "DPMPTSP Kota Uji"};
   REQUIRE(!ExampleWorkflows().empty());

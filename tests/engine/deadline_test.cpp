@@ -12,6 +12,7 @@
 #include "events/encoding.h"
 #include "events/time.h"
 #include "events/vocabulary.h"
+#include "tests/helpers/clocked_engine.h"
 #include "tests/testutil.h"
 #include "workflow/workflow.h"
 
@@ -78,11 +79,7 @@ struct DeadlineFixture {
                    {"admin-01", "admin", "DPMPTSP Kota Uji"});
   }
   void Open() {
-    EngineOptions o;
-    o.data_dir = dir.path();
-    o.kek = testing::TestKek();
-    o.clock = [this] { return now.load(); };
-    o.sla_interval = std::chrono::milliseconds(0);
+    EngineOptions o = testing::ClockedEngineOptions(dir.path(), now);
     engine = Engine::Open(o);
   }
   std::string Submit(int64_t luas) {

@@ -14,6 +14,7 @@
 #include "events/time.h"
 #include "events/vocabulary.h"
 #include "ledger/verify.h"
+#include "tests/helpers/clocked_engine.h"
 #include "tests/testutil.h"
 
 namespace jejak::engine {
@@ -73,11 +74,7 @@ struct Fixture {
     engine->Deploy(workflow::ParseWorkflow(kWorkflowV1, "izin-uji.yaml"), admin);
   }
   void Open() {
-    EngineOptions o;
-    o.data_dir = dir.path();
-    o.kek = testing::TestKek();
-    o.clock = [this] { return now.load(); };
-    o.sla_interval = std::chrono::milliseconds(0);
+    EngineOptions o = testing::ClockedEngineOptions(dir.path(), now);
     engine = Engine::Open(o);
   }
   void Reopen() {
@@ -361,10 +358,7 @@ TEST_CASE("SLA deadlines that pass while the engine is down are caught up on res
   CHECK(fx.engine->CheckDeadlines().empty());
   fx.engine.reset();
   fx.now += 3 * kHour;
-  EngineOptions o;
-  o.data_dir = fx.dir.path();
-  o.kek = testing::TestKek();
-  o.clock = [&] { return fx.now.load(); };
+  EngineOptions o = testing::ClockedEngineOptions(fx.dir.path(), fx.now);
   o.sla_interval = std::chrono::milliseconds(50);  // Open() catches up at once
   fx.engine = Engine::Open(o);
   events::Event breach = LastEvent(*fx.engine);

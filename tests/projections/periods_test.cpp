@@ -14,6 +14,7 @@
 #include "projections/projector.h"
 #include "projections/reports.h"
 #include "tests/projections/ledger_events.h"
+#include "tests/helpers/clocked_engine.h"
 #include "tests/testutil.h"
 
 namespace jejak::projections {
@@ -53,11 +54,7 @@ struct Action {
 TEST_CASE("projections: requests handled count once in every period") {
   testing::TempDir dir;
   std::atomic<int64_t> now{kDay1};
-  engine::EngineOptions o;
-  o.data_dir = dir.path();
-  o.kek = testing::TestKek();
-  o.clock = [&] { return now.load(); };
-  o.sla_interval = std::chrono::milliseconds(0);
+  engine::EngineOptions o = testing::ClockedEngineOptions(dir.path(), now);
   // Days out of order (3 after 5) are a clock set back.
   const std::vector<Action> actions = {
       {1, 1, "verifikasi", "NIP-A"}, {1, 3, "verifikasi", "NIP-A"}, {1, 5, "verifikasi", "NIP-A"},

@@ -20,6 +20,7 @@
 #include "projections/status.h"
 #include "projections/waiting_queue.h"
 #include "tests/projections/ledger_events.h"
+#include "tests/helpers/clocked_engine.h"
 #include "tests/testutil.h"
 
 namespace jejak::projections {
@@ -60,11 +61,7 @@ struct Office {
   std::map<int, std::string> r;
 
   Office() {
-    engine::EngineOptions o;
-    o.data_dir = dir.path();
-    o.kek = testing::TestKek();
-    o.clock = [this] { return now.load(); };
-    o.sla_interval = std::chrono::milliseconds(0);
+    engine::EngineOptions o = testing::ClockedEngineOptions(dir.path(), now);
     auto eng = engine::Engine::Open(o);
     for (const char* w : {"antre-a", "antre-b"}) {
       eng->Deploy(workflow::ParseWorkflow(Workflow(w), "antre.yaml"), {"admin", "admin", ""});

@@ -18,6 +18,7 @@
 #include "projections/reports.h"
 #include "projections/status.h"
 #include "tests/projections/ledger_events.h"
+#include "tests/helpers/clocked_engine.h"
 #include "tests/testutil.h"
 
 namespace jejak::projections {
@@ -63,11 +64,7 @@ struct Day {
   uint64_t jump_seq = 0;
 
   Day() {
-    engine::EngineOptions o;
-    o.data_dir = dir.path();
-    o.kek = testing::TestKek();
-    o.clock = [this] { return now.load(); };
-    o.sla_interval = std::chrono::milliseconds(0);
+    engine::EngineOptions o = testing::ClockedEngineOptions(dir.path(), now);
     auto eng = engine::Engine::Open(o);
     eng->Deploy(workflow::ParseWorkflow(kWorkflow, "izin-uji.yaml"), {"admin", "admin", ""});
     for (int r = 1; r <= 12; ++r) {
