@@ -33,9 +33,9 @@ TEST_CASE("pkcs11 kek: a key on a token wraps and unwraps, bound to its label") 
   CHECK_THROWS_AS(kek->Unwrap(blob, "data_key/subj-2"), Error);  // moved to another record
   std::string altered = blob;
   altered[20] ^= 1;
-  CHECK_THROWS_AS(kek->Unwrap(altered, "data_key/subj-1"), Error);
   try {
     kek->Unwrap(altered, "data_key/subj-1");
+    FAIL("an altered wrapped key opened");
   } catch (const Error& e) {
     std::string what = e.what();
     CAPTURE(what);
@@ -86,10 +86,10 @@ TEST_CASE("pkcs11 kek: a key store opens only with the token key that made it") 
   auto store = KeyStore::Open(dir.Sub("subjects"), KeyEncryptionKey::Load(t.KekUri()));
   CHECK(store->Find("3273010101900001") == subject);
   CHECK(store->DataKey(subject).has_value());
-  CHECK_THROWS_AS(KeyStore::Open(dir.Sub("other"), KeyEncryptionKey::Load(t.KekUri()))
-                      ->DataKey(subject)
-                      .value(),
-                  std::bad_optional_access);
+  // Another store under the same token key knows nothing of it.
+  CHECK_FALSE(KeyStore::Open(dir.Sub("other"), KeyEncryptionKey::Load(t.KekUri()))
+                  ->DataKey(subject)
+                  .has_value());
   store.reset();
   try {
     KeyStore::Open(dir.Sub("subjects"), KeyEncryptionKey::FromBytes(std::string(32, 'x')));
