@@ -97,8 +97,14 @@ TEST_CASE("demo: a simulated Monday writes what its report says, within the day"
   CHECK(r.submitted <= static_cast<uint64_t>(kRequests));
   CHECK(r.submitted >= static_cast<uint64_t>(kRequests) * 8 / 10);
   CHECK(day.events[t::kSubmitted] == r.submitted);
-  CHECK(day.events[t::kAction] + day.events[t::kWithdrawn] == r.actions);
+  // Actions are the officers' and applicants' (actions) or the engine's own
+  // on deadlines (automatic_actions).
+  uint64_t automatic = 0;
+  for (const auto& [what, n] : r.automatic_actions) automatic += n;
+  CHECK(day.events[t::kAction] + day.events[t::kWithdrawn] == r.actions + automatic);
   CHECK(day.events[t::kSlaBreached] == r.sla_breaches);
+  CHECK(day.events[t::kSlaReminder] == r.reminders);
+  CHECK(day.events[t::kSlaEscalated] == r.escalations);
   CHECK(r.actions > 0);
 
   // Each request submitted is either still open somewhere or finished.
