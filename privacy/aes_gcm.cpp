@@ -1,11 +1,11 @@
 #include "privacy/aes_gcm.h"
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include <memory>
 
 #include "base/error.h"
-#include "base/random.h"
 
 namespace jejak::privacy {
 namespace {
@@ -21,22 +21,12 @@ using Ctx = std::unique_ptr<EVP_CIPHER_CTX, CtxFree>;
 const auto* U8(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 auto* U8(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
 
-// Each thread keeps one context per direction, given the cipher once:
-// setting a context up (fetching AES-256-GCM from the provider, allocating
-// its state) costs more than sealing a short field. Each use gives it the
-// key and nonce afresh.
-EVP_CIPHER_CTX* ThreadContext(bool encrypt) {
-  auto make = [](bool enc) {
-    static EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
-    Ctx ctx(EVP_CIPHER_CTX_new());
-    if (cipher == nullptr || !ctx || EVP_CipherInit_ex2(ctx.get(), cipher, nullptr, nullptr, enc ? 1 : 0, nullptr) != 1) {
-      throw Error(ErrorCode::kIoError, "OpenSSL has no AES-256-GCM");
-    }
-    return ctx;
-  };
-  thread_local Ctx sealing = make(true);
-  thread_local Ctx opening = make(false);
-  return encrypt ? sealing.get() : opening.get();
+// Fetched once: EVP_aes_256_gcm() makes OpenSSL 3 look the cipher up again
+// at every init, which costs more than sealing a short field.
+const EVP_CIPHER* Aes256Gcm() {
+  static EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  if (cipher == nullptr) throw Error(ErrorCode::kIoError, "OpenSSL has no AES-256-GCM");
+  return cipher;
 }
 
 void CheckKey(std::string_view key) {
@@ -50,16 +40,16 @@ void CheckKey(std::string_view key) {
 std::string SealBytes(std::string_view key, std::string_view aad, std::string_view plaintext) {
   CheckKey(key);
   std::string out(kNonceSize + plaintext.size() + kTagSize, '\0');
-  base::FillRandom(out.data(), kNonceSize);
-  EVP_CIPHER_CTX* ctx = ThreadContext(true);
+  Ctx ctx(EVP_CIPHER_CTX_new());
   int len = 0;
   bool ok =
-      EVP_EncryptInit_ex2(ctx, nullptr, U8(key), U8(out), nullptr) == 1 &&
-      EVP_EncryptUpdate(ctx, nullptr, &len, U8(aad), static_cast<int>(aad.size())) == 1 &&
-      EVP_EncryptUpdate(ctx, U8(out) + kNonceSize, &len, U8(plaintext),
+      ctx && RAND_bytes(U8(out), kNonceSize) == 1 &&
+      EVP_EncryptInit_ex2(ctx.get(), Aes256Gcm(), U8(key), U8(out), nullptr) == 1 &&
+      EVP_EncryptUpdate(ctx.get(), nullptr, &len, U8(aad), static_cast<int>(aad.size())) == 1 &&
+      EVP_EncryptUpdate(ctx.get(), U8(out) + kNonceSize, &len, U8(plaintext),
                         static_cast<int>(plaintext.size())) == 1 &&
-      EVP_EncryptFinal_ex(ctx, U8(out) + kNonceSize + len, &len) == 1 &&
-      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kTagSize,
+      EVP_EncryptFinal_ex(ctx.get(), U8(out) + kNonceSize + len, &len) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagSize,
                           U8(out) + kNonceSize + plaintext.size()) == 1;
   if (!ok) throw Error(ErrorCode::kIoError, "AES-256-GCM encryption failed in OpenSSL");
   return out;
@@ -72,15 +62,15 @@ bool OpenBytes(std::string_view key, std::string_view aad, std::string_view seal
   size_t n = sealed.size() - kNonceSize - kTagSize;
   std::string out(n, '\0');
   std::string tag(sealed.substr(kNonceSize + n));
-  EVP_CIPHER_CTX* ctx = ThreadContext(false);
+  Ctx ctx(EVP_CIPHER_CTX_new());
   int len = 0;
   bool ok =
-      EVP_DecryptInit_ex2(ctx, nullptr, U8(key), U8(sealed), nullptr) == 1 &&
-      EVP_DecryptUpdate(ctx, nullptr, &len, U8(aad), static_cast<int>(aad.size())) == 1 &&
-      EVP_DecryptUpdate(ctx, U8(out), &len, U8(sealed) + kNonceSize, static_cast<int>(n)) ==
+      ctx && EVP_DecryptInit_ex2(ctx.get(), Aes256Gcm(), U8(key), U8(sealed), nullptr) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), nullptr, &len, U8(aad), static_cast<int>(aad.size())) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), U8(out), &len, U8(sealed) + kNonceSize, static_cast<int>(n)) ==
           1 &&
-      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kTagSize, U8(tag)) == 1 &&
-      EVP_DecryptFinal_ex(ctx, U8(out) + len, &len) == 1;
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagSize, U8(tag)) == 1 &&
+      EVP_DecryptFinal_ex(ctx.get(), U8(out) + len, &len) == 1;
   if (!ok) return false;
   *plaintext = std::move(out);
   return true;

@@ -10,19 +10,19 @@
 namespace jejak::base {
 namespace {
 
-TEST_CASE("random: no two draws repeat, across the per-thread block boundary") {
+TEST_CASE("random: no two draws repeat") {
   std::set<std::string> seen;
-  for (int i = 0; i < 2000; ++i) {  // 2000 x 12 bytes: several 4 KiB blocks
+  for (int i = 0; i < 2000; ++i) {  // as many nonces as 2000 sealed fields
     std::string b = RandomBytes(12);
     CHECK(b.size() == 12);
     CHECK(seen.insert(b).second);
   }
-  CHECK(RandomBytes(5000).size() == 5000);  // larger than a block: drawn directly
+  CHECK(RandomBytes(5000).size() == 5000);
   CHECK(RandomBytes(0).empty());
 }
 
 TEST_CASE("random: a forked child does not repeat its parent's bytes") {
-  RandomBytes(12);  // the parent has a block in use
+  RandomBytes(12);  // the parent has drawn before it forks
   int pipe_fds[2];
   REQUIRE(pipe(pipe_fds) == 0);
   pid_t child = fork();
