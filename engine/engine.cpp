@@ -59,6 +59,7 @@ struct Decided {
   std::vector<std::unique_ptr<Task>> tasks;
   std::vector<std::string> bytes;  // their events, encoded, in order
   uint64_t first_seq = 0;          // of bytes.front()
+  bool deadlines = false;          // holds what passed deadlines caused
   std::vector<privacy::NewSubject> subjects;  // stored by the decider, before the events
 };
 
@@ -410,6 +411,7 @@ class EngineImpl final : public Engine {
         continue;
       }
       d.subjects.insert(d.subjects.end(), task->subjects.begin(), task->subjects.end());
+      if (std::holds_alternative<BreachCheck>(task->command)) d.deadlines = true;
       for (auto& event : task->events) {
         state_.Evolve(event);
         const RequestState* r = state_.Request(event.request_id);
@@ -432,7 +434,9 @@ class EngineImpl final : public Engine {
         // The keys of the batch's new subjects are on disk before any event
         // that needs them; the decider meanwhile decides the next batch.
         if (!d.subjects.empty()) keys_->Store(d.subjects);
+        if (d.deadlines) base::CrashPoint("deadline.before_append");
         appended = ledger_->AppendBatch(std::move(d.bytes));
+        if (d.deadlines) base::CrashPoint("deadline.after_append");
         if (appended.size() != count || appended.front().seq != d.first_seq) {
           throw Error(ErrorCode::kCorruption,
                       fmt::format("the ledger numbered a batch from {}, not {}",
