@@ -76,6 +76,9 @@ void PrintStatus(const json& s) {
     }
     fmt::print("Next:{}\n", next);
   }
+  if (s.contains("escalated_to")) {
+    fmt::print("Escalated: to {}, its deadline passed\n", s["escalated_to"].get<std::string>());
+  }
   if (s.contains("deadline")) {
     fmt::print("Deadline: {}{}\n", s["deadline"].get<std::string>(),
                s["overdue"].get<bool>() ? "  (passed)" : "");
@@ -101,11 +104,12 @@ void PrintReport(const std::string& kind, const json& report, bool csv) {
                       std::to_string(o["actions_total"].get<int64_t>()),
                       std::to_string(o["requests_handled"].get<int64_t>()),
                       Seconds(o["wait_median_us"]), Seconds(o["wait_p90_us"]),
-                      std::to_string(o["sla_breaches"].get<int64_t>()), Counts(o["refusals"]),
+                      std::to_string(o["sla_breaches"].get<int64_t>()),
+                      std::to_string(o["escalations"].get<int64_t>()), Counts(o["refusals"]),
                       std::to_string(o["reversed"].get<int64_t>()), Counts(o["actions"])});
     }
     PrintRows({"officer", "roles", "actions", "requests", "wait_p50", "wait_p90", "sla_breaches",
-               "refused", "reversed", "by_action"},
+               "escalated", "refused", "reversed", "by_action"},
               rows, csv);
   } else if (kind == "anomalies") {
     for (const auto& a : report) {
@@ -121,11 +125,14 @@ void PrintReport(const std::string& kind, const json& report, bool csv) {
                       std::to_string(w["completions"].get<int64_t>()),
                       Seconds(w["completion_median_us"]), Seconds(w["completion_p90_us"]),
                       c.is_null() ? "-" : fmt::format("{:.1f}%", c.get<double>()),
+                      Counts(w["automatic_actions"]),
+                      std::to_string(w["escalations"].get<int64_t>()),
+                      std::to_string(w["reminders"].get<int64_t>()),
                       Counts(w["requests_by_state"])});
     }
-    PrintRows(
-        {"workflow", "arrivals", "completions", "done_p50", "done_p90", "sla_ok", "now_by_state"},
-        rows, csv);
+    PrintRows({"workflow", "arrivals", "completions", "done_p50", "done_p90", "sla_ok", "automatic",
+               "escalated", "reminded", "now_by_state"},
+              rows, csv);
   }
 }
 

@@ -241,6 +241,10 @@ void Transition(Target& t, const WorkflowModel& m, const events::Event& e) {
   t.state.Dequeue(from_slot, rec.entered_at, e.request_id);
   t.state.CountState(from_slot, -1);
   t.state.CountState(to_slot, 1);
+  if (std::string_view(e.actor.role) == "system"sv && !withdrawn) {
+    // A deemed approval or automatic closure: the agency missed a deadline.
+    ++t.state.Agency(m.name, m.LocalDay(at)).automatic[action];
+  }
   if (to_st == nullptr || to_st->terminal) {
     AgencyDay& ag = t.state.Agency(m.name, m.LocalDay(at));
     ++ag.completions;
@@ -252,6 +256,7 @@ void Transition(Target& t, const WorkflowModel& m, const events::Event& e) {
   rec.entered_at = rec.updated_at = at;
   rec.entry_seq = e.seq;
   rec.breached = false;
+  rec.escalated_to.reset();
   rec.deadline = Time(deadline);
   if (staff) rec.last_staff = e.actor.subject;
   AddStep(rec, e, std::move(action), Text(from_field), std::move(to), Text(reason));
@@ -266,6 +271,26 @@ void SlaBreached(Target& t, const WorkflowModel& m, const events::Event& e) {
   CountSla(t, m, e.time_us, false);
   AttributeBreach(t, m, state, e.time_us);
   AddStep(rec, e, "", Text(e, f::kFrom), Text(e, f::kTo), Text(e, f::kReason));
+}
+
+// The request also waits for the role now: its status shows it, and the
+// role's holders see the escalation in their report.
+void SlaEscalated(Target& t, const WorkflowModel& m, const events::Event& e) {
+  RequestRecord& rec = RequestOrThrow(t, e);
+  std::string state = Text(e, f::kState), role = Text(e, f::kEscalatedTo);
+  if (rec.state != state || rec.escalated_to) return;
+  rec.escalated_to = role;
+  rec.updated_at = e.time_us;
+  int64_t day = m.LocalDay(e.time_us);
+  t.state.Add(keys::EscalationDay(day, m.name, role), 1);
+  ++t.state.Agency(m.name, day).escalations;
+  AddStep(rec, e, "", state, "", role);
+}
+
+// Reminders are for staff and notifications, not the public history.
+void SlaReminder(Target& t, const WorkflowModel& m, const events::Event& e) {
+  RequestOrThrow(t, e);
+  ++t.state.Agency(m.name, m.LocalDay(e.time_us)).reminders;
 }
 
 void CommandRejected(Target& t, const WorkflowModel& m, const events::Event& e) {

@@ -20,6 +20,8 @@ void Submitted(Target& t, const WorkflowModel& m, const events::Event& e);
 // An action or a withdrawal: the request moves from one state to another.
 void Transition(Target& t, const WorkflowModel& m, const events::Event& e);
 void SlaBreached(Target& t, const WorkflowModel& m, const events::Event& e);
+void SlaEscalated(Target& t, const WorkflowModel& m, const events::Event& e);
+void SlaReminder(Target& t, const WorkflowModel& m, const events::Event& e);
 void CommandRejected(Target& t, const WorkflowModel& m, const events::Event& e);
 
 }  // namespace jejak::projections::apply

@@ -54,6 +54,9 @@ std::string OfficerTimes(std::string_view officer, int64_t day) {
 std::string BreachDay(int64_t day, std::string_view workflow, std::string_view role) {
   return Cat({"br|", Day(day), workflow, "|", role});
 }
+std::string EscalationDay(int64_t day, std::string_view workflow, std::string_view role) {
+  return Cat({"es|", Day(day), workflow, "|", role});
+}
 std::string Anomaly(int64_t day, uint64_t seq, std::string_view type) {
   return Cat({"an|", Day(day), Be64(seq), type});
 }

@@ -31,6 +31,8 @@ std::string OfficerRole(std::string_view officer, std::string_view workflow,
 std::string OfficerWaits(std::string_view officer, int64_t day);                       // ow|
 std::string OfficerTimes(std::string_view officer, int64_t day);                       // ot|
 std::string BreachDay(int64_t day, std::string_view workflow, std::string_view role);  // br|
+std::string EscalationDay(int64_t day, std::string_view workflow,
+                          std::string_view role);  // es|
 std::string Anomaly(int64_t day, uint64_t seq, std::string_view type);                 // an|
 // Queue-jump candidates by day and lead, so that a report skips those within
 // the grace period with one seek a day.

@@ -131,13 +131,16 @@ void Projector::ApplyOne(const events::Event& e) {
     return;
   }
   if (type != t::kSubmitted && type != t::kAction && type != t::kWithdrawn &&
-      type != t::kSlaBreached && type != t::kCommandRejected) {
+      type != t::kSlaBreached && type != t::kCommandRejected && type != t::kSlaEscalated &&
+      type != t::kSlaReminder) {
     return;  // a type from a newer version: nothing to show yet
   }
   const WorkflowModel& m = Model(e.workflow, e.workflow_version);
   apply::Target target{*store_, *state_};
   if (type == t::kSubmitted) return apply::Submitted(target, m, e);
   if (type == t::kSlaBreached) return apply::SlaBreached(target, m, e);
+  if (type == t::kSlaEscalated) return apply::SlaEscalated(target, m, e);
+  if (type == t::kSlaReminder) return apply::SlaReminder(target, m, e);
   if (type == t::kCommandRejected) return apply::CommandRejected(target, m, e);
   apply::Transition(target, m, e);
 }

@@ -69,7 +69,8 @@ void SkipStep(Reader& r) {
 std::string RequestRecord::Encode() const {
   Writer w;
   size_t texts = workflow.size() + applicant.size() + state.size() +
-                 (last_staff ? last_staff->size() : 0) + tracking_code_sha256.size();
+                 (last_staff ? last_staff->size() : 0) + (escalated_to ? escalated_to->size() : 0) +
+                 tracking_code_sha256.size();
   for (const auto& [officer, day] : officer_days) texts += officer.size() + 20;
   w.Reserve(history_.size() + texts + size_t{16} * 10);  // varints take up to 10 bytes
   w.U64(kRecordVersion);
@@ -81,9 +82,10 @@ std::string RequestRecord::Encode() const {
   w.I64(submitted_at);
   w.I64(updated_at);
   w.U64(entry_seq);
-  w.U64((breached ? 1 : 0) | (deadline ? 2 : 0) | (last_staff ? 4 : 0));
+  w.U64((breached ? 1 : 0) | (deadline ? 2 : 0) | (last_staff ? 4 : 0) | (escalated_to ? 8 : 0));
   if (deadline) w.I64(*deadline);
   if (last_staff) w.Str(*last_staff);
+  if (escalated_to) w.Str(*escalated_to);
   w.Str(tracking_code_sha256);
   w.U64(officer_days.size());
   for (const auto& [officer, day] : officer_days) {
@@ -138,6 +140,7 @@ RequestRecord RequestRecord::Decode(std::string_view bytes) {
   rec.breached = flags & 1;
   if (flags & 2) rec.deadline = r.I64();
   if (flags & 4) rec.last_staff = r.Str();
+  if (flags & 8) rec.escalated_to = r.Str();
   rec.tracking_code_sha256 = r.Str();
   for (uint64_t n = r.U64(); n > 0; --n) {
     std::string officer = r.Str();
@@ -220,6 +223,9 @@ std::string AgencyDay::Encode() {
   w.I64(sla_met);
   w.I64(sla_breached);
   w.Sorted(completion_us);
+  PutCounts(w, automatic);
+  w.I64(escalations);
+  w.I64(reminders);
   return w.Take();
 }
 
@@ -232,6 +238,9 @@ AgencyDay AgencyDay::Decode(std::string_view bytes) {
   d.sla_met = r.I64();
   d.sla_breached = r.I64();
   r.Sorted(&d.completion_us);
+  GetCounts(r, &d.automatic);
+  d.escalations = r.I64();
+  d.reminders = r.I64();
   return d;
 }
 

@@ -31,6 +31,8 @@ struct RequestRecord {
   bool breached = false;
   std::optional<int64_t> deadline;
   std::optional<std::string> last_staff;
+  // The role a passed deadline called in (sla_escalated), for this stay.
+  std::optional<std::string> escalated_to;
   std::string tracking_code_sha256;  // the raw digest
   // The local days on which each officer acted on the request, as sorted
   // (officer, day) pairs: a report over a period counts each request once
@@ -80,6 +82,8 @@ struct OfficerDay {
 struct AgencyDay {
   int64_t arrivals = 0, completions = 0, sla_met = 0, sla_breached = 0;
   std::vector<int64_t> completion_us;  // submission to completion
+  std::map<std::string, int64_t> automatic;  // actions taken as system, by action
+  int64_t escalations = 0, reminders = 0;
 
   std::string Encode();  // sorts completion_us
   static AgencyDay Decode(std::string_view bytes);

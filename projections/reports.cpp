@@ -177,22 +177,28 @@ json OfficerReport(const Store& store, const ReportOptions& o) {
     }
     return true;
   });
-  std::map<std::pair<std::string, std::string>, int64_t> breaches;  // (workflow, role)
-  ScanDays(store, "br|", o, [&](int64_t, std::string_view key, std::string_view value) {
-    std::string_view rest = key.substr(11);
-    size_t bar = rest.find('|');
-    breaches[{std::string(rest.substr(0, bar)), std::string(rest.substr(bar + 1))}] +=
-        static_cast<int64_t>(keys::FromBe64(value));
-  });
+  auto by_role = [&](const char* prefix) {  // (workflow, role) -> count, from a br|-like table
+    std::map<std::pair<std::string, std::string>, int64_t> counts;
+    ScanDays(store, prefix, o, [&](int64_t, std::string_view key, std::string_view value) {
+      std::string_view rest = key.substr(11);
+      size_t bar = rest.find('|');
+      counts[{std::string(rest.substr(0, bar)), std::string(rest.substr(bar + 1))}] +=
+          static_cast<int64_t>(keys::FromBe64(value));
+    });
+    return counts;
+  };
+  auto breaches = by_role("br|"), escalations = by_role("es|");
   json out = json::array();
   for (auto& [officer, a] : officers) {
-    int64_t total = 0, breached = 0;
+    int64_t total = 0, breached = 0, escalated = 0;
     for (const auto& [k, v] : a.actions.items()) total += v.get<int64_t>();
     json roles = json::array();
     for (const auto& r : a.roles) {
       roles.push_back(r.first + "/" + r.second);
       auto it = breaches.find(r);
       if (it != breaches.end()) breached += it->second;
+      it = escalations.find(r);
+      if (it != escalations.end()) escalated += it->second;
     }
     out.push_back({{"officer", officer},
                    {"roles", roles},
@@ -202,6 +208,7 @@ json OfficerReport(const Store& store, const ReportOptions& o) {
                    {"wait_median_us", Percentile(a.waits, 0.5)},
                    {"wait_p90_us", Percentile(a.waits, 0.9)},
                    {"sla_breaches", breached},
+                   {"escalations", escalated},
                    {"refusals", a.refusals},
                    {"reversed", a.reversed}});
   }
@@ -296,8 +303,12 @@ json AgencyReport(const Store& store, const ReportOptions& o) {
     });
     json days = json::array();
     std::vector<int64_t> completion;
-    int64_t met = 0, breached = 0, arrivals = 0, completions = 0;
+    int64_t met = 0, breached = 0, arrivals = 0, completions = 0, escalations = 0, reminders = 0;
+    json automatic = json::object();  // by action
     for (const auto& [day, ag] : figures[wf]) {
+      AddCounts(automatic, ag.automatic);
+      escalations += ag.escalations;
+      reminders += ag.reminders;
       arrivals += ag.arrivals;
       completions += ag.completions;
       days.push_back(
@@ -317,7 +328,10 @@ json AgencyReport(const Store& store, const ReportOptions& o) {
                    {"completion_p90_us", Percentile(completion, 0.9)},
                    {"sla_met", met},
                    {"sla_breached", breached},
-                   {"sla_compliance_percent", compliance}});
+                   {"sla_compliance_percent", compliance},
+                   {"automatic_actions", automatic},
+                   {"escalations", escalations},
+                   {"reminders", reminders}});
   }
   return out;
 }

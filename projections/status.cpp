@@ -15,6 +15,7 @@ using nlohmann::json;
 std::string StepTitle(const WorkflowModel& m, const Step& s) {
   if (s.type == events::types::kSubmitted) return "Permohonan diajukan";
   if (s.type == events::types::kSlaBreached) return "Batas waktu layanan terlampaui";
+  if (s.type == events::types::kSlaEscalated) return "Diteruskan ke atasan: " + s.reason;
   auto a = m.actions.find(s.action);
   return a != m.actions.end() ? a->second.title : "Dibatalkan oleh pemohon";
 }
@@ -76,6 +77,8 @@ std::optional<json> RequestStatus(const Store& store, const std::string& id, int
               {"last_update", events::FormatRfc3339(rec.updated_at)},
               {"history", History(m, rec)},
               {"tracking_code_sha256", base::ToHex(rec.tracking_code_sha256)}};
+  // A passed deadline called this role (one of the responsible ones) in.
+  if (rec.escalated_to) out["escalated_to"] = *rec.escalated_to;
   if (rec.deadline) {
     out["deadline"] = events::FormatRfc3339(*rec.deadline);
     out["overdue"] = now > *rec.deadline;

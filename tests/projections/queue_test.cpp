@@ -48,7 +48,7 @@ actions:
                      name);
 }
 
-constexpr int64_t kMinute = 60'000'000;
+constexpr int64_t kQueueMinute = 60'000'000;
 const int64_t kT0 = 1'800'000'000'000'000;  // 2027-01-15
 
 const events::Actor kOfficer{"NIP-P", "petugas", "Kantor Antre"};
@@ -67,11 +67,11 @@ struct Office {
       eng->Deploy(workflow::ParseWorkflow(Workflow(w), "antre.yaml"), {"admin", "admin", ""});
     }
     auto submit = [&](int n, const char* workflow, int64_t minute) {
-      now = kT0 + minute * kMinute;
+      now = kT0 + minute * kQueueMinute;
       r[n] = eng->Submit({workflow, fmt::format("C{}", n), {{"nama", "P"}}, ""}).event.request_id;
     };
     auto act = [&](int n, const char* action, int64_t minute) {
-      now = kT0 + minute * kMinute;
+      now = kT0 + minute * kQueueMinute;
       engine::ActCommand c;
       c.request_id = r[n];
       c.action = action;
@@ -90,7 +90,7 @@ struct Office {
     act(1, "periksa", 4);     // R1 and R5 tie in periksa
     act(5, "kembalikan", 5);  // R5 back in masuk, now the last
     act(1, "selesaikan", 6);  // R1 leaves the queues
-    now = kT0 + 7 * kMinute;
+    now = kT0 + 7 * kQueueMinute;
     eng->Withdraw({r[6], "C6", "Tidak jadi", std::nullopt, ""});
     submit(8, "antre-a", 7);
   }
