@@ -27,8 +27,8 @@ namespace {
 constexpr int64_t kDayUs = 86'400'000'000;
 
 struct DemoOptions {
-  int days = 3;
-  int requests = 1000;
+  int days = 20;
+  int requests = 300;
   uint64_t seed = 1;
   KafkaFlags kafka;
 };
@@ -119,6 +119,7 @@ int RunDemo(const Context& given, const DemoOptions& o) {
         {"escalations", r.escalations},
         {"automatic_actions", r.automatic_actions},
         {"automatic_refused", r.automatic_refused},
+        {"absences", r.absences},
         {"completed", r.closed},
         {"rejected", r.rejected},
         {"withdrawn", r.withdrawn},
@@ -133,7 +134,8 @@ int RunDemo(const Context& given, const DemoOptions& o) {
     fmt::print("{}\n", r.interrupted ? "Interrupted: stopped cleanly after the last whole minute."
                                      : "Done.");
     fmt::print("  days        {} to {} (WIB)\n", Day(r.first_day_us), Day(r.last_day_us));
-    fmt::print("  officers    {}\n", r.officers);
+    fmt::print("  officers    {}; {} times all of a role were away for days (field work, travel)\n",
+               r.officers, r.absences);
     fmt::print("  requests    {} submitted\n", r.submitted);
     fmt::print("  actions     {} accepted, {} refused\n", r.actions, refused);
     for (const auto& [reason, n] : r.refusals) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <future>
 #include <queue>
 #include <set>
@@ -24,6 +25,16 @@ constexpr int64_t kDay = 1440 * kMinute;
 // Commands are settled in windows of simulated time: one group commit per
 // window, so a window is also the resolution of the events' times.
 constexpr int64_t kWindow = 5 * kMinute;
+// All officers of a role are away together for 3 to 10 working days (a
+// field inspection, official travel, training) from about one working day
+// in 50; requests waiting for that role pass their deadlines. And since
+// deadlines that act are what the demo shows, the officers who move requests
+// on from each state whose deadline acts (on_deadline) are away once, for
+// two working days more than the deadline, one state after another.
+constexpr double kAbsenceChance = 0.02;
+// Applicants asked for something (documents, a confirmation) who never
+// answer, whatever the deadline says.
+constexpr double kSilentApplicantChance = 0.15;
 
 struct Officer {
   std::string subject;
@@ -94,6 +105,7 @@ class Simulation {
     report_.last_day_us = end - kDay;
     report_.officers = officers_.size();
     ScheduleArrivals(start);
+    ScheduleDeadlineAbsences(Today(start, *workflows_.front()));
     for (size_t i = 0; i < officers_.size(); ++i) {
       agenda_.push({NextWorkStart(*officers_[i].wf, start) + Rand(0, 20) * kMinute,
                     Kind::kOfficerFree, i, ""});
@@ -105,6 +117,7 @@ class Simulation {
         break;
       }
       clock_ = t;
+      if ((t - start) % kDay == 0) PlanAbsences(t);
       while (!agenda_.empty() && agenda_.top().t < t + kWindow) {
         Happening h = agenda_.top();
         agenda_.pop();
@@ -165,12 +178,25 @@ class Simulation {
         if (r != workflow::kApplicantRole && r != workflow::kSystemRole) roles.insert(r);
       }
     }
-    // An officer handles about 40 steps a working day; staff each role for
-    // the expected load, a little under it for some roles, as offices are.
-    double per_day = static_cast<double>(options_.requests_per_day) / workflow_count_;
+    // An officer takes about 35 steps a working day; staff each role for
+    // its expected load (citizens submit every day, officers work on working
+    // days; a role steps in at each state it can move a request on from),
+    // a little under it for some roles, as offices are.
+    int working_weekdays = std::popcount(wf->calendar.working_weekdays);
+    double per_day = static_cast<double>(options_.requests_per_day) / workflow_count_ * 7 /
+                     std::max(1, working_weekdays);
+    const auto& depth = depth_[wf->name];
+    std::map<std::string, std::set<std::string>> steps;  // role -> states it moves on from
+    for (const auto& a : wf->actions) {
+      for (const auto& from : a.from) {
+        if (!depth.count(from) || !depth.count(a.to) || depth.at(a.to) <= depth.at(from)) continue;
+        for (const auto& r : a.roles) steps[r].insert(from);
+      }
+    }
     std::map<std::string, size_t> first_of_role;
     for (const auto& role : roles) {
-      int64_t needed = static_cast<int64_t>(per_day / 40 * Rand(70, 105) / 100.0) + 1;
+      double load = per_day * std::max<size_t>(1, steps[role].size());
+      int64_t needed = static_cast<int64_t>(load / 35 * Rand(85, 115) / 100.0) + 1;
       for (int64_t i = 0, n = std::max<int64_t>(2, needed); i < n; ++i) {
         if (i == 0) first_of_role[role] = officers_.size();
         officers_.push_back(Officer{SampleNip(rng_), {role}, wf, "", "", ""});
@@ -186,6 +212,63 @@ class Simulation {
           }
         }
       }
+    }
+  }
+
+  // The absences of the roles that act in states whose deadline acts:
+  // (workflow, role) -> (local day it starts, working days).
+  // One after another within each workflow, so that requests still reach
+  // each state while its officers are away.
+  void ScheduleDeadlineAbsences(int64_t first_day) {
+    for (const auto& wf : workflows_) {
+      int64_t start = first_day + Rand(0, 2);
+      for (const auto& s : wf->states) {
+        if (!s.sla || (s.deadline_action.empty() && s.escalate_to.empty())) continue;
+        bool working_days = s.sla->unit == workflow::Duration::Unit::kWorkingDays;
+        int64_t length = (working_days ? s.sla->amount : 1) + 2;
+        const auto& depth = depth_[wf->name];
+        for (const auto& a : wf->actions) {
+          // The roles that move the request on from there, not those that
+          // may also reject it.
+          if (!Has(a.from, s.name) || a.reason_required || !depth.count(a.to) ||
+              depth.at(a.to) <= depth.at(s.name)) {
+            continue;
+          }
+          for (const auto& r : a.roles) {
+            if (r == workflow::kApplicantRole || r == workflow::kSystemRole) continue;
+            planned_absences_.emplace(std::make_pair(wf->name, r), std::make_pair(start, length));
+          }
+        }
+        start += length * 7 / 5 + Rand(2, 4);
+      }
+    }
+  }
+
+  // At local midnight: which roles go away from today, and until when.
+  void PlanAbsences(int64_t midnight) {
+    std::set<std::pair<std::string, std::string>> planned;
+    for (const auto& o : officers_) {
+      auto key = std::make_pair(o.wf->name, o.roles.front());
+      int64_t today = Today(midnight, *o.wf);
+      if (!o.wf->calendar.IsWorkingDay(today) || !planned.insert(key).second ||
+          away_until_[key] > midnight) {
+        continue;
+      }
+      int64_t days = 0;
+      auto scripted = planned_absences_.find(key);
+      if (scripted != planned_absences_.end() && scripted->second.first <= today) {
+        days = scripted->second.second;
+        planned_absences_.erase(scripted);
+      } else if (Chance(kAbsenceChance)) {
+        days = Rand(3, 10);
+      }
+      if (days == 0) continue;
+      int64_t back = midnight;
+      for (; days > 0; --days) {
+        back = NextWorkStart(*o.wf, back + kDay) - o.wf->calendar.work_start_minute * kMinute;
+      }
+      away_until_[key] = NextWorkStart(*o.wf, back);
+      ++report_.absences;
     }
   }
 
@@ -266,6 +349,16 @@ class Simulation {
       inflight_.push_back({engine_.ActAsync(std::move(c)), o.request, index});
       o.request.clear();
     }
+    // Away with any role they hold (an acting head goes with the team).
+    int64_t back = 0;
+    for (const auto& role : o.roles) {
+      auto away = away_until_.find({o.wf->name, role});
+      if (away != away_until_.end()) back = std::max(back, away->second);
+    }
+    if (back > now) {
+      agenda_.push({back + Rand(0, 15) * kMinute, Kind::kOfficerFree, index, ""});
+      return;
+    }
     if (!o.wf->calendar.IsWorkingTime(now)) {
       agenda_.push(
           {NextWorkStart(*o.wf, now) + Rand(0, 15) * kMinute, Kind::kOfficerFree, index, ""});
@@ -282,7 +375,10 @@ class Simulation {
       agenda_.push({now + Rand(1, 3) * kMinute, Kind::kOfficerFree, index, ""});
       return;
     }
-    ChooseAction(o, *r);
+    if (!ChooseAction(o, *r)) {
+      Release(*r);
+      o.request.clear();
+    }
     agenda_.push({now + Rand(3, 20) * kMinute, Kind::kOfficerFree, index, ""});
   }
 
@@ -293,9 +389,12 @@ class Simulation {
       for (const auto& a : o.wf->actions) {
         if (!Has(a.from, s.name)) continue;
         // A state is in the officer's queue if they can move it on there, not
-        // merely reject it.
-        bool can = !a.reason_required && std::any_of(o.roles.begin(), o.roles.end(),
-                                                     [&](auto& r) { return Has(a.roles, r); });
+        // merely reject it or send it back.
+        const auto& depth = depth_[o.wf->name];
+        bool forward = depth.count(a.to) && depth.count(s.name) && depth.at(a.to) > depth.at(s.name);
+        bool can = forward && !a.reason_required &&
+                   std::any_of(o.roles.begin(), o.roles.end(),
+                               [&](auto& r) { return Has(a.roles, r); });
         auto it = queues_.find({o.wf->name, s.name});
         if (can && it != queues_.end() && !it->second.empty()) {
           mine.push_back(&it->second);
@@ -367,10 +466,13 @@ class Simulation {
     return a;
   }
 
-  void ChooseAction(Officer& o, const Request& r) {
+  // False if the officer can do nothing with the request.
+  bool ChooseAction(Officer& o, const Request& r) {
     const ActionSpec* a = Choose(*o.wf, r.state, o.roles, &o.role, r.id);
     if (a == nullptr) a = Choose(*o.wf, r.state, o.roles, &o.role);
+    if (a == nullptr) return false;
     o.action = a->name;
+    return true;
   }
 
   // An attempt at an action the officer's role does not allow.
@@ -440,7 +542,8 @@ class Simulation {
     r.entered = now;
     Release(r);
     if (Terminal(r)) ++finished_[r.state == workflow::kWithdrawnState ? "withdrawn" : r.state];
-    if (Choose(*r.wf, r.state, {workflow::kApplicantRole}, &scratch_) != nullptr) {
+    if (Choose(*r.wf, r.state, {workflow::kApplicantRole}, &scratch_) != nullptr &&
+        !Chance(kSilentApplicantChance)) {
       agenda_.push({now + Rand(60, int64_t{2} * 1440) * kMinute, Kind::kApplicantTurn, 0, r.id});
     }
   }
@@ -463,7 +566,11 @@ class Simulation {
       } else if (e.type == t::kAction) {
         ++report_.automatic_actions[e.workflow + " / " + e.fields.at(events::fields::kAction).text()];
         auto it = requests_.find(e.request_id);
-        if (it != requests_.end()) Moved(it->second, e, now);
+        if (it == requests_.end()) continue;
+        // Out of its old queue; one an officer holds stays held, and the
+        // officer's action on it is refused (it moved on).
+        if (!it->second.busy) Take(it->second);
+        Moved(it->second, e, now);
       }
     }
   }
@@ -523,6 +630,9 @@ class Simulation {
   std::vector<std::shared_ptr<const Workflow>> workflows_;
   std::map<std::string, std::map<std::string, int>> depth_;
   std::vector<Officer> officers_;
+  // (workflow, role) -> when its officers are back, and the roles planned today.
+  std::map<std::pair<std::string, std::string>, int64_t> away_until_;
+  std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> planned_absences_;
   std::unordered_map<std::string, Request> requests_;
   std::map<std::pair<std::string, std::string>, std::set<std::pair<int64_t, std::string>>> queues_;
   std::priority_queue<Happening, std::vector<Happening>, std::greater<>> agenda_;

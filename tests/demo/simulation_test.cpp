@@ -42,7 +42,7 @@ struct SimulatedDay {
   bool verified = false;
 };
 
-SimulatedDay SimulateMonday(const std::string& dir, uint64_t seed) {
+SimulatedDay Simulate(const std::string& dir, uint64_t seed, int days, int requests_per_day) {
   SimulatedDay day;
   std::atomic<int64_t> clock{kMonday};
   engine::EngineOptions o = testing::ClockedEngineOptions(dir, clock);
@@ -57,8 +57,8 @@ SimulatedDay SimulateMonday(const std::string& dir, uint64_t seed) {
   uint64_t before = engine->ledger().size();
 
   SimulationOptions so;
-  so.days = 1;
-  so.requests_per_day = kRequests;
+  so.days = days;
+  so.requests_per_day = requests_per_day;
   so.seed = seed;
   so.start_us = kMonday;
   std::atomic<bool> stop{false};
@@ -81,6 +81,10 @@ SimulatedDay SimulateMonday(const std::string& dir, uint64_t seed) {
   engine.reset();
   day.verified = ledger::VerifyLedger(dir + "/ledger").ok;
   return day;
+}
+
+SimulatedDay SimulateMonday(const std::string& dir, uint64_t seed) {
+  return Simulate(dir, seed, 1, kRequests);
 }
 
 TEST_CASE("demo: a simulated Monday writes what its report says, within the day") {
@@ -137,6 +141,27 @@ TEST_CASE("demo: the same seed makes the same decisions") {
   CHECK(first.report.open_states == second.report.open_states);
   CHECK(first.report.example_request == second.report.example_request);
   CHECK(first.events == second.events);
+}
+
+TEST_CASE("demo: over four weeks deadlines pass, and the engine acts on them as each workflow says") {
+  testing::TempDir dir;
+  SimulatedDay weeks = Simulate(dir.path(), 3, 20, 90);
+  const SimulationReport& r = weeks.report;
+  CHECK(weeks.last_time - weeks.first_time > 25 * kDayUs);
+  CHECK(r.absences > 0);
+  // Licences deemed approved, complaints closed for the reporter's silence.
+  CHECK(r.automatic_actions.count("oss-izin-usaha / setujui_otomatis") == 1);
+  CHECK(r.automatic_actions.count("lapor-pengaduan / tutup_otomatis") == 1);
+  CHECK(r.escalations > 0);
+  CHECK(r.reminders > 0);
+  // The report's figures are the ledger's.
+  uint64_t automatic = 0;
+  for (const auto& [what, n] : r.automatic_actions) automatic += n;
+  CHECK(weeks.events[t::kAction] + weeks.events[t::kWithdrawn] == r.actions + automatic);
+  CHECK(weeks.events[t::kSlaBreached] == r.sla_breaches);
+  CHECK(weeks.events[t::kSlaReminder] == r.reminders);
+  CHECK(weeks.events[t::kSlaEscalated] == r.escalations);
+  CHECK(weeks.verified);
 }
 
 }  // namespace
