@@ -57,7 +57,8 @@ Response Report(ServerCore& core, const Request& req, const std::string& kind) {
   }
   projections::ReportOptions ro = projections::ParseReportOptions(
       req.Query("from").value_or(""), req.Query("to").value_or(""),
-      req.Query("grace").value_or("1h"), req.Query("burst").value_or("20/10m"));
+      req.Query("grace").value_or("1h"), req.Query("burst").value_or("20/10m"),
+      req.Query("reset_window").value_or("2h"));
   json report;
   core.projections->Read([&](const projections::Store& store) {
     report = kind == "officers"    ? projections::OfficerReport(store, ro)

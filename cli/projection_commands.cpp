@@ -132,11 +132,13 @@ int RunStatus(const Context& ctx, const StatusOptions& o) {
 }
 
 struct ReportCommandOptions {
-  std::string kind, from, to, format = "table", grace = "1h", burst = "20/10m";
+  std::string kind, from, to, format = "table", grace = "1h", burst = "20/10m",
+              reset_window = "2h";
 };
 
 int RunReport(const Context& ctx, const ReportCommandOptions& o) {
-  projections::ReportOptions ro = projections::ParseReportOptions(o.from, o.to, o.grace, o.burst);
+  projections::ReportOptions ro =
+      projections::ParseReportOptions(o.from, o.to, o.grace, o.burst, o.reset_window);
   auto store = UpToDate(ctx);
   json report = o.kind == "officers"    ? projections::OfficerReport(*store, ro)
                 : o.kind == "anomalies" ? projections::AnomalyReport(*store, ro)
@@ -183,6 +185,9 @@ void AddProjectionCommands(CLI::App& app, Context& ctx) {
                      "(default 1h)");
   report->add_option("--burst", ro.burst,
                      "Bursts: more than N actions within a window, as N/WINDOW (default 20/10m)");
+  report->add_option("--reset-window", ro.reset_window,
+                     "Deadline resets: a request sent back to its applicant this close to its "
+                     "deadline or closer (default 2h)");
   AddCommonFlags(report, ctx);
   report->callback([&ctx] { ctx.run = [&ctx] { return RunReport(ctx, ro); }; });
 }

@@ -155,6 +155,26 @@ void QueueJump(Target& t, const WorkflowModel& m, const events::Event& e, const 
   t.store.Put(keys::QueueJump(m.LocalDay(e.time_us), a.lead_us, e.seq), a.Encode());
 }
 
+// Staff sending a request back to its applicant before the deadline of the
+// state it leaves: the applicant's answer starts a new stay, and a new
+// deadline. Recorded with the time that was left; the report keeps those
+// within its window ("deadline_reset").
+void DeadlineReset(Target& t, const WorkflowModel& m, const events::Event& e,
+                   const RequestRecord& rec, const std::string& from, const std::string& to,
+                   const std::string& action) {
+  if (!rec.deadline || rec.breached || e.time_us > *rec.deadline) return;
+  const StateModel* to_st = m.State(to);
+  if (to_st == nullptr || to_st->terminal) return;
+  const auto& roles = to_st->responsible_roles;
+  if (std::find(roles.begin(), roles.end(), "applicant") == roles.end()) return;
+  AnomalyRecord a;
+  NewAnomaly(a, m, e).action = action;
+  a.state = from;
+  a.lead_us = *rec.deadline - e.time_us;
+  a.events = {rec.entry_seq, e.seq};
+  PutAnomaly(t, m, e, "deadline_reset", a);
+}
+
 void CountSla(Target& t, const WorkflowModel& m, int64_t at, bool met) {
   AgencyDay& ag = t.state.Agency(m.name, m.LocalDay(at));
   ++(met ? ag.sla_met : ag.sla_breached);
@@ -220,6 +240,7 @@ void Transition(Target& t, const WorkflowModel& m, const events::Event& e) {
       a.events = {e.seq};
       PutAnomaly(t, m, e, "after_hours", a);
     }
+    DeadlineReset(t, m, e, rec, from, Text(to_field), action);
   }
   // A step back past a staff decision reverses it, e.g. a resolved
   // complaint reopened, or an approval sent back for review.

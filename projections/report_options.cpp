@@ -32,11 +32,13 @@ int64_t ParseElapsedUs(const std::string& text) {
 }
 
 ReportOptions ParseReportOptions(const std::string& from, const std::string& to,
-                                 const std::string& grace, const std::string& burst) {
+                                 const std::string& grace, const std::string& burst,
+                                 const std::string& reset_window) {
   ReportOptions ro;
   if (!from.empty()) ro.from_day = LocalDay(from);
   if (!to.empty()) ro.to_day = LocalDay(to);
   ro.grace_us = ParseElapsedUs(grace);
+  ro.reset_window_us = ParseElapsedUs(reset_window);
   // "20/10m": digits only before the slash, as docs/openapi.yaml's pattern.
   size_t slash = burst.find('/');
   int n = 0;

@@ -11,9 +11,11 @@ namespace jejak::projections {
 // Error(kInvalidArgument).
 int64_t ParseElapsedUs(const std::string& text);
 
-// from/to: YYYY-MM-DD or empty; grace: a duration such as "1h"; burst:
-// "N/WINDOW" such as "20/10m". Throws Error(kInvalidArgument) naming the bad one.
+// from/to: YYYY-MM-DD or empty; grace and reset_window: a duration such
+// as "1h"; burst: "N/WINDOW" such as "20/10m". Throws
+// Error(kInvalidArgument) naming the bad one.
 ReportOptions ParseReportOptions(const std::string& from, const std::string& to,
-                                 const std::string& grace, const std::string& burst);
+                                 const std::string& grace, const std::string& burst,
+                                 const std::string& reset_window = "2h");
 
 }  // namespace jejak::projections

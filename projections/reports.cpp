@@ -127,6 +127,12 @@ json AnomalyJson(std::string_view type, const AnomalyRecord& a) {
   } else if (type == "self_dealing") {
     out["detail"] = fmt::format("{} acted ({}) on {}, which they applied for themselves", a.officer,
                                 a.action, a.request);
+  } else if (type == "deadline_reset") {
+    out["detail"] = fmt::format(
+        "{} sent {} back to its applicant ({}) {} s before the deadline of \"{}\"", a.officer,
+        a.request, a.action, a.lead_us / 1'000'000, a.state);
+    out["time_left_us"] = a.lead_us;
+    out["state"] = a.state;
   } else if (type == "after_hours") {
     out["detail"] =
         fmt::format("{} acted ({}) on {} outside working hours", a.officer, a.action, a.request);
@@ -220,7 +226,9 @@ json AnomalyReport(const Store& store, const ReportOptions& o) {
   ScanDays(store, "an|", o, [&](int64_t, std::string_view key, std::string_view value) {
     AnomalyRecord a = AnomalyRecord::Decode(value);
     uint64_t seq = keys::FromBe64(key.substr(11, 8));
-    found.push_back({{a.time, seq}, AnomalyJson(key.substr(19), a)});
+    std::string_view type = key.substr(19);
+    if (type == "deadline_reset" && a.lead_us > o.reset_window_us) return;
+    found.push_back({{a.time, seq}, AnomalyJson(type, a)});
   });
   // Queue jumps: per day, only the candidates with a lead over the grace
   // period (one seek a day).

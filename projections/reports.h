@@ -20,6 +20,9 @@ struct ReportOptions {
   // burst_window_us.
   int burst_threshold = 20;
   int64_t burst_window_us = 600'000'000;  // 10 minutes
+  // Deadline resets: a request returned to its applicant this close to the
+  // deadline of the state it left, or closer.
+  int64_t reset_window_us = 7'200'000'000;  // 2 hours
 };
 
 // Per officer: actions by type, requests handled, wait from a request
@@ -29,7 +32,8 @@ struct ReportOptions {
 nlohmann::json OfficerReport(const Store& store, const ReportOptions& options);
 
 // Queue-jumping, self-dealing, four-eyes attempts, actions outside working
-// hours and bursts, each with the ledger sequence numbers that show it.
+// hours, bursts and deadline resets, each with the ledger sequence numbers
+// that show it.
 nlohmann::json AnomalyReport(const Store& store, const ReportOptions& options);
 
 // Per workflow: requests by state now, arrivals and completions per day,

@@ -181,6 +181,8 @@ TEST_CASE("api: reports are for auditors") {
   CHECK(r.body.find("v1") != std::string::npos);
   CHECK(t.Get("/v1/reports/agency?from=yesterday", auditor).status == 400);
   CHECK(t.Get("/v1/reports/anomalies?burst=x", auditor).status == 400);
+  CHECK(t.Get("/v1/reports/anomalies?reset_window=4h", auditor).status == 200);
+  CHECK(t.Get("/v1/reports/anomalies?reset_window=2wd", auditor).status == 400);
 }
 
 TEST_CASE("api: checkpoint, receipts and proofs with a signing key") {

@@ -148,5 +148,73 @@ TEST_CASE("deadline views: a rebuild gives the same escalations as the live buil
         OfficerReport(one_by_one->store(), ReportOptions()));
 }
 
+// A clarification request resets the clock: the best-known complaint about
+// OSS. Two requests are sent back to their applicants, one 2 hours before
+// its deadline and one 3 days before; a third is approved an hour before.
+constexpr char kResetYaml[] = R"(workflow: izin-klarifikasi
+version: 1
+agency: DPMPTSP Kota Uji
+title: Izin dengan klarifikasi
+fields:
+  nama: {title: Nama, type: string, required: true}
+states:
+  diperiksa: {title: Diperiksa, initial: true, sla: 5d}
+  perlu_klarifikasi: {title: Menunggu klarifikasi pemohon, sla: 10d}
+  disetujui: {title: Disetujui, terminal: true}
+actions:
+  minta_klarifikasi: {title: Minta klarifikasi, from: diperiksa, to: perlu_klarifikasi, roles: [verifikator]}
+  kirim_klarifikasi: {title: Kirim klarifikasi, from: perlu_klarifikasi, to: diperiksa, roles: [applicant]}
+  setujui: {title: Setujui, from: diperiksa, to: disetujui, roles: [verifikator]}
+)";
+
+TEST_CASE("deadline views: a request sent back to its applicant just before its deadline is a deadline reset") {
+  testing::TempDir dir;
+  std::atomic<int64_t> now{kMonday8};
+  auto engine = engine::Engine::Open(testing::ClockedEngineOptions(dir.path(), now));
+  engine->Deploy(workflow::ParseWorkflow(kResetYaml, "izin-klarifikasi.yaml"), {"admin", "admin", ""});
+  auto submit = [&](const std::string& nik) {
+    return engine->Submit({"izin-klarifikasi", nik, {{"nama", "Budi"}}, ""}).event.request_id;
+  };
+  auto act = [&](const std::string& id, const std::string& action) {
+    engine::ActCommand c;
+    c.request_id = id;
+    c.action = action;
+    c.actor = {"NIP-V", "verifikator", ""};
+    return engine->Act(c).event.seq;
+  };
+  std::string late = submit("3273010101900001"), early = submit("3273010101900002"),
+              approved = submit("3273010101900003");
+  now += 2 * 24 * kHourUs;  // Wednesday 08:00: three days left
+  act(early, "minta_klarifikasi");
+  now += 3 * 24 * kHourUs - 2 * kHourUs;  // Saturday 06:00: two hours left
+  uint64_t reset_seq = act(late, "minta_klarifikasi");
+  now += kHourUs;
+  act(approved, "setujui");
+  testing::TempDir out;
+  auto p = std::make_unique<Projector>(Store::Open(out.Sub("proj")));
+  p->Apply(testing::LedgerEvents(engine->ledger()));
+
+  auto resets = [&](ReportOptions o) {
+    std::vector<json> found;
+    for (const auto& a : AnomalyReport(p->store(), o)) {
+      if (a["type"] == "deadline_reset") found.push_back(a);
+    }
+    return found;
+  };
+  std::vector<json> within_2h = resets(ReportOptions());  // the default window
+  REQUIRE(within_2h.size() == 1);
+  CHECK(within_2h[0]["request"] == late);
+  CHECK(within_2h[0]["officer"] == "NIP-V");
+  CHECK(within_2h[0]["state"] == "diperiksa");
+  CHECK(within_2h[0]["time_left_us"] == 2 * kHourUs);
+  CHECK(within_2h[0]["events"].back() == reset_seq);
+  ReportOptions wide;
+  wide.reset_window_us = 4 * 24 * kHourUs;
+  CHECK(resets(wide).size() == 2);  // the early one too, with three days left
+  ReportOptions narrow;
+  narrow.reset_window_us = kHourUs;
+  CHECK(resets(narrow).empty());
+}
+
 }  // namespace
 }  // namespace jejak::projections
