@@ -197,8 +197,7 @@ void AddInfoRoutes(ServerCore& core) {
   for (std::string kind : {"officers", "anomalies", "agency"}) {
     // Reports see every command this server answered before (AfterWrites).
     r.AddAsync("GET", "/v1/reports/" + kind, [c, kind](const Request& q, const Reply& reply) {
-      c->AfterWrites(q, "", reply,
-                     [c, kind](const Request& r) { return Report(*c, r, kind); });
+      c->AfterWrites(q, "", reply, [c, kind](const Request& r) { return Report(*c, r, kind); });
     });
   }
   r.Add("GET", "/v1/ledger/checkpoint", [c](const Request&) { return Checkpoint(*c); });

@@ -147,9 +147,10 @@ int RunDemo(const Context& given, const DemoOptions& o) {
                r.sla_breaches, r.reminders, r.escalations);
     uint64_t automatic = 0;
     for (const auto& [what, n] : r.automatic_actions) automatic += n;
-    fmt::print("  automatic   {} actions taken on deadlines, {} refused by their guards\n", automatic,
-               r.automatic_refused);
-    for (const auto& [what, n] : r.automatic_actions) fmt::print("                {:>6}  {}\n", n, what);
+    fmt::print("  automatic   {} actions taken on deadlines, {} refused by their guards\n",
+               automatic, r.automatic_refused);
+    for (const auto& [what, n] : r.automatic_actions)
+      fmt::print("                {:>6}  {}\n", n, what);
     fmt::print("  waiting     {} requests still open:\n", [&] {
       uint64_t n = 0;
       for (const auto& [s, c] : r.open_states) n += c;

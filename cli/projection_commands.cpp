@@ -132,8 +132,7 @@ int RunStatus(const Context& ctx, const StatusOptions& o) {
 }
 
 struct ReportCommandOptions {
-  std::string kind, from, to, format = "table", grace = "1h", burst = "20/10m",
-              reset_window = "2h";
+  std::string kind, from, to, format = "table", grace = "1h", burst = "20/10m", reset_window = "2h";
 };
 
 int RunReport(const Context& ctx, const ReportCommandOptions& o) {

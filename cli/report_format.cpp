@@ -121,14 +121,13 @@ void PrintReport(const std::string& kind, const json& report, bool csv) {
   } else {
     for (const auto& w : report) {
       const json& c = w["sla_compliance_percent"];
-      rows.push_back({w["workflow"], std::to_string(w["arrivals"].get<int64_t>()),
-                      std::to_string(w["completions"].get<int64_t>()),
-                      Seconds(w["completion_median_us"]), Seconds(w["completion_p90_us"]),
-                      c.is_null() ? "-" : fmt::format("{:.1f}%", c.get<double>()),
-                      Counts(w["automatic_actions"]),
-                      std::to_string(w["escalations"].get<int64_t>()),
-                      std::to_string(w["reminders"].get<int64_t>()),
-                      Counts(w["requests_by_state"])});
+      rows.push_back(
+          {w["workflow"], std::to_string(w["arrivals"].get<int64_t>()),
+           std::to_string(w["completions"].get<int64_t>()), Seconds(w["completion_median_us"]),
+           Seconds(w["completion_p90_us"]),
+           c.is_null() ? "-" : fmt::format("{:.1f}%", c.get<double>()),
+           Counts(w["automatic_actions"]), std::to_string(w["escalations"].get<int64_t>()),
+           std::to_string(w["reminders"].get<int64_t>()), Counts(w["requests_by_state"])});
     }
     PrintRows({"workflow", "arrivals", "completions", "done_p50", "done_p90", "sla_ok", "automatic",
                "escalated", "reminded", "now_by_state"},

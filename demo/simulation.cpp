@@ -391,10 +391,11 @@ class Simulation {
         // A state is in the officer's queue if they can move it on there, not
         // merely reject it or send it back.
         const auto& depth = depth_[o.wf->name];
-        bool forward = depth.count(a.to) && depth.count(s.name) && depth.at(a.to) > depth.at(s.name);
-        bool can = forward && !a.reason_required &&
-                   std::any_of(o.roles.begin(), o.roles.end(),
-                               [&](auto& r) { return Has(a.roles, r); });
+        bool forward =
+            depth.count(a.to) && depth.count(s.name) && depth.at(a.to) > depth.at(s.name);
+        bool can =
+            forward && !a.reason_required &&
+            std::any_of(o.roles.begin(), o.roles.end(), [&](auto& r) { return Has(a.roles, r); });
         auto it = queues_.find({o.wf->name, s.name});
         if (can && it != queues_.end() && !it->second.empty()) {
           mine.push_back(&it->second);
@@ -564,7 +565,8 @@ class Simulation {
       } else if (e.type == t::kCommandRejected) {
         ++report_.automatic_refused;
       } else if (e.type == t::kAction) {
-        ++report_.automatic_actions[e.workflow + " / " + e.fields.at(events::fields::kAction).text()];
+        ++report_
+              .automatic_actions[e.workflow + " / " + e.fields.at(events::fields::kAction).text()];
         auto it = requests_.find(e.request_id);
         if (it == requests_.end()) continue;
         // Out of its old queue; one an officer holds stays held, and the

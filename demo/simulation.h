@@ -36,7 +36,7 @@ struct SimulationReport {
   std::map<std::string, uint64_t> automatic_actions;
   uint64_t automatic_refused = 0;
   uint64_t officers = 0;
-  uint64_t absences = 0;  // roles whose officers were all away for days
+  uint64_t absences = 0;                        // roles whose officers were all away for days
   std::map<std::string, uint64_t> refusals;     // reason -> count
   std::map<std::string, std::string> examples;  // reason -> first refusal message
   std::map<std::string, uint64_t> open_states;  // "workflow/state" -> requests there

@@ -50,16 +50,16 @@ struct Task {
   std::vector<uint32_t> versions;      // request version after each event
   std::optional<uint64_t> replay_seq;  // idempotent retry of this entry
   uint32_t replay_version = 0;
-  std::exception_ptr refusal;  // thrown after the events are durable
+  std::exception_ptr refusal;                 // thrown after the events are durable
   std::vector<privacy::NewSubject> subjects;  // made for its events
 };
 
 // Tasks decided together, on their way to one ledger write.
 struct Decided {
   std::vector<std::unique_ptr<Task>> tasks;
-  std::vector<std::string> bytes;  // their events, encoded, in order
-  uint64_t first_seq = 0;          // of bytes.front()
-  bool deadlines = false;          // holds what passed deadlines caused
+  std::vector<std::string> bytes;             // their events, encoded, in order
+  uint64_t first_seq = 0;                     // of bytes.front()
+  bool deadlines = false;                     // holds what passed deadlines caused
   std::vector<privacy::NewSubject> subjects;  // stored by the decider, before the events
 };
 
@@ -242,7 +242,8 @@ class EngineImpl final : public Engine {
         }
         for (const auto& [name, value] : e.fields) {
           const workflow::FieldSpec* spec = wf ? wf->FindField(name) : nullptr;
-          if (spec && spec->pii && value.type() != events::FieldType::kSealed) plain.insert(entry.seq);
+          if (spec && spec->pii && value.type() != events::FieldType::kSealed)
+            plain.insert(entry.seq);
         }
       }
     }

@@ -32,8 +32,8 @@ std::string OfficerWaits(std::string_view officer, int64_t day);                
 std::string OfficerTimes(std::string_view officer, int64_t day);                       // ot|
 std::string BreachDay(int64_t day, std::string_view workflow, std::string_view role);  // br|
 std::string EscalationDay(int64_t day, std::string_view workflow,
-                          std::string_view role);  // es|
-std::string Anomaly(int64_t day, uint64_t seq, std::string_view type);                 // an|
+                          std::string_view role);                       // es|
+std::string Anomaly(int64_t day, uint64_t seq, std::string_view type);  // an|
 // Queue-jump candidates by day and lead, so that a report skips those within
 // the grace period with one seek a day.
 std::string QueueJump(int64_t day, int64_t lead_us, uint64_t seq);  // aj|

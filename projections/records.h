@@ -81,7 +81,7 @@ struct OfficerDay {
 // One workflow's figures for one local day.
 struct AgencyDay {
   int64_t arrivals = 0, completions = 0, sla_met = 0, sla_breached = 0;
-  std::vector<int64_t> completion_us;  // submission to completion
+  std::vector<int64_t> completion_us;        // submission to completion
   std::map<std::string, int64_t> automatic;  // actions taken as system, by action
   int64_t escalations = 0, reminders = 0;
 

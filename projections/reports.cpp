@@ -128,9 +128,9 @@ json AnomalyJson(std::string_view type, const AnomalyRecord& a) {
     out["detail"] = fmt::format("{} acted ({}) on {}, which they applied for themselves", a.officer,
                                 a.action, a.request);
   } else if (type == "deadline_reset") {
-    out["detail"] = fmt::format(
-        "{} sent {} back to its applicant ({}) {} s before the deadline of \"{}\"", a.officer,
-        a.request, a.action, a.lead_us / 1'000'000, a.state);
+    out["detail"] =
+        fmt::format("{} sent {} back to its applicant ({}) {} s before the deadline of \"{}\"",
+                    a.officer, a.request, a.action, a.lead_us / 1'000'000, a.state);
     out["time_left_us"] = a.lead_us;
     out["state"] = a.state;
   } else if (type == "after_hours") {

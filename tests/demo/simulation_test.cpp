@@ -143,7 +143,8 @@ TEST_CASE("demo: the same seed makes the same decisions") {
   CHECK(first.events == second.events);
 }
 
-TEST_CASE("demo: over four weeks deadlines pass, and the engine acts on them as each workflow says") {
+TEST_CASE(
+    "demo: over four weeks deadlines pass, and the engine acts on them as each workflow says") {
   testing::TempDir dir;
   SimulatedDay weeks = Simulate(dir.path(), 3, 20, 90);
   const SimulationReport& r = weeks.report;

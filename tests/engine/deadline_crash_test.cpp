@@ -6,8 +6,8 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include <atomic>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <random>
@@ -167,8 +167,8 @@ TEST_CASE("deadline crash: killed at random moments while deadlines pass, each h
   for (int round = 0; round < 4; ++round) {
     CAPTURE(round);
     int64_t from = kStart + round * 150 * kMinute;
-    testing::Subprocess child({JEJAK_ENGINE_HELPER, "deadlines", dir.path(),
-                               std::to_string(from), std::to_string(kMinute)});
+    testing::Subprocess child({JEJAK_ENGINE_HELPER, "deadlines", dir.path(), std::to_string(from),
+                               std::to_string(kMinute)});
     REQUIRE(child.ReadUntil("opened\n", 30s));
     child.Drain(std::chrono::milliseconds(std::uniform_int_distribution<>(5, 150)(rng)));
     child.Kill(SIGKILL);

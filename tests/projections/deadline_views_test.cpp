@@ -167,11 +167,14 @@ actions:
   setujui: {title: Setujui, from: diperiksa, to: disetujui, roles: [verifikator]}
 )";
 
-TEST_CASE("deadline views: a request sent back to its applicant just before its deadline is a deadline reset") {
+TEST_CASE(
+    "deadline views: a request sent back to its applicant just before its deadline is a deadline "
+    "reset") {
   testing::TempDir dir;
   std::atomic<int64_t> now{kMonday8};
   auto engine = engine::Engine::Open(testing::ClockedEngineOptions(dir.path(), now));
-  engine->Deploy(workflow::ParseWorkflow(kResetYaml, "izin-klarifikasi.yaml"), {"admin", "admin", ""});
+  engine->Deploy(workflow::ParseWorkflow(kResetYaml, "izin-klarifikasi.yaml"),
+                 {"admin", "admin", ""});
   auto submit = [&](const std::string& nik) {
     return engine->Submit({"izin-klarifikasi", nik, {{"nama", "Budi"}}, ""}).event.request_id;
   };

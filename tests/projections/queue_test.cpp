@@ -19,8 +19,8 @@
 #include "projections/projector.h"
 #include "projections/status.h"
 #include "projections/waiting_queue.h"
-#include "tests/projections/ledger_events.h"
 #include "tests/helpers/clocked_engine.h"
+#include "tests/projections/ledger_events.h"
 #include "tests/testutil.h"
 
 namespace jejak::projections {
