@@ -83,6 +83,19 @@ SimulatedDay Simulate(const std::string& dir, uint64_t seed, int days, int reque
   return day;
 }
 
+// The report's action and deadline figures are the ledger's. Actions are the
+// officers' and applicants' (actions) or the engine's own on deadlines
+// (automatic_actions).
+void CheckDeadlineFigures(SimulatedDay& run) {
+  const SimulationReport& r = run.report;
+  uint64_t automatic = 0;
+  for (const auto& [what, n] : r.automatic_actions) automatic += n;
+  CHECK(run.events[t::kAction] + run.events[t::kWithdrawn] == r.actions + automatic);
+  CHECK(run.events[t::kSlaBreached] == r.sla_breaches);
+  CHECK(run.events[t::kSlaReminder] == r.reminders);
+  CHECK(run.events[t::kSlaEscalated] == r.escalations);
+}
+
 SimulatedDay SimulateMonday(const std::string& dir, uint64_t seed) {
   return Simulate(dir, seed, 1, kRequests);
 }
@@ -101,14 +114,7 @@ TEST_CASE("demo: a simulated Monday writes what its report says, within the day"
   CHECK(r.submitted <= static_cast<uint64_t>(kRequests));
   CHECK(r.submitted >= static_cast<uint64_t>(kRequests) * 8 / 10);
   CHECK(day.events[t::kSubmitted] == r.submitted);
-  // Actions are the officers' and applicants' (actions) or the engine's own
-  // on deadlines (automatic_actions).
-  uint64_t automatic = 0;
-  for (const auto& [what, n] : r.automatic_actions) automatic += n;
-  CHECK(day.events[t::kAction] + day.events[t::kWithdrawn] == r.actions + automatic);
-  CHECK(day.events[t::kSlaBreached] == r.sla_breaches);
-  CHECK(day.events[t::kSlaReminder] == r.reminders);
-  CHECK(day.events[t::kSlaEscalated] == r.escalations);
+  CheckDeadlineFigures(day);
   CHECK(r.actions > 0);
 
   // Each request submitted is either still open somewhere or finished.
@@ -155,13 +161,7 @@ TEST_CASE(
   CHECK(r.automatic_actions.count("lapor-pengaduan / tutup_otomatis") == 1);
   CHECK(r.escalations > 0);
   CHECK(r.reminders > 0);
-  // The report's figures are the ledger's.
-  uint64_t automatic = 0;
-  for (const auto& [what, n] : r.automatic_actions) automatic += n;
-  CHECK(weeks.events[t::kAction] + weeks.events[t::kWithdrawn] == r.actions + automatic);
-  CHECK(weeks.events[t::kSlaBreached] == r.sla_breaches);
-  CHECK(weeks.events[t::kSlaReminder] == r.reminders);
-  CHECK(weeks.events[t::kSlaEscalated] == r.escalations);
+  CheckDeadlineFigures(weeks);
   CHECK(weeks.verified);
 }
 
