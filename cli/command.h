@@ -11,6 +11,7 @@
 
 #include "engine/engine.h"
 #include "privacy/kek.h"
+#include "projections/store.h"
 
 namespace jejak::cli {
 
@@ -36,6 +37,11 @@ struct Context {
   // run at once, so no background deadline checks).
   std::unique_ptr<engine::Engine> OpenEngine() const;
 };
+
+// The projections, caught up with the ledger when this process may write
+// them. A directory without a ledger holds projections fed from Kafka (jejak
+// project): they are read as they are.
+std::unique_ptr<projections::Store> UpToDate(const Context& ctx);
 
 // Adds --data (when data is true) and --json to a subcommand, so that they
 // show in its --help; they may also be given before the subcommand.

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
@@ -20,11 +21,13 @@
 #include "events/encoding.h"
 #include "events/time.h"
 #include "ledger/verify.h"
+#include "projections/reports.h"
 
 namespace jejak::cli {
 namespace {
 
 constexpr int64_t kDayUs = 86'400'000'000;
+constexpr int64_t kWib = 7 * 3'600'000'000LL;  // the demo's agencies are in WIB
 
 struct DemoOptions {
   int days = 20;
@@ -105,6 +108,16 @@ int RunDemo(const Context& given, const DemoOptions& o) {
     ProgressBar bar("verifying");
     v = ledger::VerifyLedger(ctx.LedgerDir(), [&](uint64_t d, uint64_t t) { bar.Update(d, t); });
   }
+  // What auditors would see of the simulated days: the anomalies by type.
+  std::map<std::string, uint64_t> anomalies;
+  {
+    projections::ReportOptions ro;
+    ro.from_day = (r.first_day_us + kWib) / kDayUs;
+    ro.to_day = (r.last_day_us + kWib) / kDayUs;
+    for (const auto& a : projections::AnomalyReport(*UpToDate(ctx), ro)) {
+      ++anomalies[a["type"].get<std::string>()];
+    }
+  }
   uint64_t refused = 0;
   for (const auto& [reason, n] : r.refusals) refused += n;
   if (ctx.json) {
@@ -120,6 +133,7 @@ int RunDemo(const Context& given, const DemoOptions& o) {
         {"automatic_actions", r.automatic_actions},
         {"automatic_refused", r.automatic_refused},
         {"absences", r.absences},
+        {"anomalies", anomalies},
         {"completed", r.closed},
         {"rejected", r.rejected},
         {"withdrawn", r.withdrawn},
@@ -151,6 +165,8 @@ int RunDemo(const Context& given, const DemoOptions& o) {
                automatic, r.automatic_refused);
     for (const auto& [what, n] : r.automatic_actions)
       fmt::print("                {:>6}  {}\n", n, what);
+    fmt::print("  anomalies   for auditors (jejak report anomalies):\n");
+    for (const auto& [type, n] : anomalies) fmt::print("                {:>6}  {}\n", n, type);
     fmt::print("  waiting     {} requests still open:\n", [&] {
       uint64_t n = 0;
       for (const auto& [s, c] : r.open_states) n += c;

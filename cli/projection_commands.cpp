@@ -42,9 +42,8 @@ void CatchUp(projections::Projector& p, ledger::Ledger& ledger, ProgressBar* bar
   });
 }
 
-// The projections, caught up with the ledger when this process may write
-// them. A directory without a ledger holds projections fed from Kafka (jejak
-// project): they are read as they are.
+}  // namespace
+
 std::unique_ptr<projections::Store> UpToDate(const Context& ctx) {
   ctx.RequireData();
   if (!fs::exists(ctx.LedgerDir()) && fs::exists(ctx.ProjectionsDir())) {
@@ -59,6 +58,8 @@ std::unique_ptr<projections::Store> UpToDate(const Context& ctx) {
   }
   return projections::Store::OpenReadOnly(ctx.ProjectionsDir());
 }
+
+namespace {
 
 // How far a projection without a ledger is, for output; null otherwise.
 json KafkaFedPosition(const Context& ctx, const projections::Store& store) {
