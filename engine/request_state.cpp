@@ -103,19 +103,24 @@ void EngineState::EvolveRequest(const events::Event& e) {
   }
   if (e.type == t::kSlaBreached) {
     RequestState& r = Existing(e);
-    if (Text(e, f::kState) == r.state) r.breached = true;
+    if (Text(e, f::kState) != r.state) return;
+    r.breached = true;
+    // Handled: neither the deadline nor a reminder before it is due again.
+    Unindex(deadlines_, r.deadline_slot);
+    Unindex(reminders_, r.reminder_slot);
     return;
   }
   if (e.type == t::kSlaReminder) {
     RequestState& r = Existing(e);
-    if (Text(e, f::kState) == r.state) r.reminded = true;
+    if (Text(e, f::kState) == r.state) Unindex(reminders_, r.reminder_slot);
     return;
   }
   if (e.type == t::kSlaEscalated) {
     RequestState& r = Existing(e);
     std::string role = Text(e, f::kEscalatedTo);
     auto& roles = r.escalated_to;
-    if (Text(e, f::kState) == r.state && std::find(roles.begin(), roles.end(), role) == roles.end()) {
+    if (Text(e, f::kState) == r.state &&
+        std::find(roles.begin(), roles.end(), role) == roles.end()) {
       roles.push_back(role);
     }
     return;
@@ -159,13 +164,10 @@ void EngineState::EnterState(RequestState& r, const std::string& state, int64_t 
   r.state = state;
   r.entered_state_at = at;
   r.breached = false;
-  r.reminded = false;
   r.escalated_to.clear();
   r.deadline.reset();
-  if (r.deadline_slot) deadlines_.erase(*r.deadline_slot);
-  if (r.reminder_slot) reminders_.erase(*r.reminder_slot);
-  r.deadline_slot.reset();
-  r.reminder_slot.reset();
+  Unindex(deadlines_, r.deadline_slot);
+  Unindex(reminders_, r.reminder_slot);
   ++r.version;
   if (const auto* d = Field(e, f::kDeadline)) {
     r.deadline = d->number();
@@ -202,28 +204,23 @@ const RequestState* EngineState::Request(std::string_view id) const {
   return it == requests_.end() ? nullptr : &it->second;
 }
 
-std::vector<const RequestState*> EngineState::DueBefore(int64_t t) const {
-  std::vector<const RequestState*> due;
-  for (auto it = deadlines_.begin(); it != deadlines_.end() && it->first <= t; ++it) {
-    const RequestState* r = Request(it->second);
-    if (r != nullptr && !r->breached && !r->terminal()) {
-      due.push_back(r);
-    }
-  }
-  return due;
+void EngineState::Unindex(TimeIndex& index, std::optional<TimeIndex::iterator>& slot) {
+  if (slot) index.erase(*slot);
+  slot.reset();
 }
 
 std::vector<DueItem> EngineState::Due(int64_t t) const {
+  // Handled deadlines and reminders have left their indexes, so everything
+  // in them at or before t is due.
   std::vector<DueItem> due;
-  for (auto it = reminders_.begin(); it != reminders_.end() && it->first <= t; ++it) {
-    const RequestState* r = Request(it->second);
-    if (r != nullptr && !r->reminded && !r->breached && !r->terminal()) {
-      due.push_back({it->first, DueItem::Kind::kReminder, r});
+  auto collect = [&](const TimeIndex& index, DueItem::Kind kind) {
+    for (auto it = index.begin(); it != index.end() && it->first <= t; ++it) {
+      const RequestState* r = Request(it->second);
+      if (r != nullptr && !r->terminal()) due.push_back({it->first, kind, r});
     }
-  }
-  for (const RequestState* r : DueBefore(t)) {
-    due.push_back({*r->deadline, DueItem::Kind::kDeadline, r});
-  }
+  };
+  collect(reminders_, DueItem::Kind::kReminder);
+  collect(deadlines_, DueItem::Kind::kDeadline);
   std::stable_sort(due.begin(), due.end(), [](const DueItem& a, const DueItem& b) {
     return a.at != b.at ? a.at < b.at : a.kind < b.kind;
   });

@@ -28,12 +28,11 @@ struct RequestState {
   int64_t entered_state_at = 0;
   std::optional<int64_t> deadline;  // SLA deadline of the current state
   bool breached = false;            // an sla_breached event exists for it
-  bool reminded = false;            // an sla_reminder event exists for it
   // Roles a passed deadline called in (on_deadline escalate_to), besides
   // those of the actions leaving the state.
   std::vector<std::string> escalated_to;
-  uint32_t version = 0;             // events that changed the request
-  events::Fields fields;            // current values of the request's fields
+  uint32_t version = 0;   // events that changed the request
+  events::Fields fields;  // current values of the request's fields
   // Four-eyes: who performed each action on this request.
   std::map<std::string, std::set<std::string>> performers;
   // This request's slots in EngineState's deadline and reminder indexes.
@@ -71,8 +70,6 @@ class EngineState {
 
   const RequestState* Request(std::string_view id) const;
   size_t request_count() const { return requests_.size(); }
-  // Requests whose SLA deadline is at or before t and not yet breached.
-  std::vector<const RequestState*> DueBefore(int64_t t) const;
   // Reminders not yet given and deadlines not yet breached, at or before t,
   // in time order (a reminder first at equal times), of open requests.
   std::vector<DueItem> Due(int64_t t) const;
@@ -93,8 +90,12 @@ class EngineState {
 
   std::map<std::string, std::map<uint32_t, std::shared_ptr<const workflow::Workflow>>> workflows_;
   std::unordered_map<std::string, RequestState> requests_;
-  std::multimap<int64_t, std::string> deadlines_;  // current SLA deadline -> request id
-  std::multimap<int64_t, std::string> reminders_;  // current reminder time -> request id
+  // Deadlines not yet breached and reminders not yet given, of the requests'
+  // current states: time -> request id.
+  using TimeIndex = std::multimap<int64_t, std::string>;
+  static void Unindex(TimeIndex& index, std::optional<TimeIndex::iterator>& slot);
+  TimeIndex deadlines_;
+  TimeIndex reminders_;
   std::map<std::pair<std::string, int>, uint64_t> numbers_;
   std::map<std::string, IdempotencyRecord> idempotency_;  // subject '\x1f' key
   std::set<std::string> erased_;

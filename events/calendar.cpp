@@ -77,16 +77,8 @@ int64_t Calendar::Deadline(int64_t start_us, const Duration& d) const {
     case Duration::Unit::kWorkingDays:
       break;
   }
-  int64_t offset = utc_offset_minutes * kMinuteUs;
-  int64_t local = start_us + offset;
-  int64_t day = FloorDiv(local, kDayUs);
-  int64_t time_of_day = local - day * kDayUs;
   if (working_weekdays == 0) return start_us + d.amount * kDayUs;  // no working days at all
-  for (int64_t left = d.amount; left > 0;) {
-    ++day;
-    if (IsWorkingDay(day)) --left;
-  }
-  return day * kDayUs + time_of_day - offset;
+  return ShiftWorkingDays(start_us, d.amount);
 }
 
 int64_t Calendar::Before(int64_t end_us, const Duration& d) const {
@@ -94,12 +86,17 @@ int64_t Calendar::Before(int64_t end_us, const Duration& d) const {
   if (d.unit != Duration::Unit::kWorkingDays || working_weekdays == 0) {
     return end_us - Deadline(0, d);
   }
+  return ShiftWorkingDays(end_us, -d.amount);
+}
+
+int64_t Calendar::ShiftWorkingDays(int64_t t_us, int64_t days) const {
   int64_t offset = utc_offset_minutes * kMinuteUs;
-  int64_t local = end_us + offset;
+  int64_t local = t_us + offset;
   int64_t day = FloorDiv(local, kDayUs);
   int64_t time_of_day = local - day * kDayUs;
-  for (int64_t left = d.amount; left > 0;) {
-    --day;
+  int64_t step = days < 0 ? -1 : 1;
+  for (int64_t left = days * step; left > 0;) {
+    day += step;
     if (IsWorkingDay(day)) --left;
   }
   return day * kDayUs + time_of_day - offset;

@@ -36,6 +36,11 @@ struct Calendar {
   // The time d before end_us, counted as Deadline counts: working days keep
   // the local time of day and skip weekends and holidays backwards.
   int64_t Before(int64_t end_us, const Duration& d) const;
+
+ private:
+  // t_us moved by days working days (back if negative), at the same local
+  // time of day; the calendar must have working weekdays.
+  int64_t ShiftWorkingDays(int64_t t_us, int64_t days) const;
 };
 
 }  // namespace jejak::events
