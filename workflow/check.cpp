@@ -139,19 +139,16 @@ void CheckGraph(const ParsedWorkflow& p, Problems* out) {
 }
 
 // on_deadline names an action that leaves the state and that the system may
-// take, or a staff role that may act there.
-void CheckDeadlineRefs(const Workflow& wf, const StateSpec& s, const StateMarks& m,
-                       Problems* out) {
-  auto leaves = [&](const ActionSpec& a) {
-    return std::find(a.from.begin(), a.from.end(), s.name) != a.from.end();
-  };
+// take, or a staff role that may act there (one of its responsible_roles,
+// which must be set).
+void CheckDeadlineRefs(const Workflow& wf, const StateSpec& s, const StateMarks& m, Problems* out) {
   if (!s.deadline_action.empty()) {
     const ActionSpec* a = wf.FindAction(s.deadline_action);
     if (a == nullptr) {
       out->push_back({m.deadline_action, fmt::format("on_deadline of state \"{}\" names unknown "
                                                      "action \"{}\"",
                                                      s.name, s.deadline_action)});
-    } else if (!leaves(*a)) {
+    } else if (std::find(a->from.begin(), a->from.end(), s.name) == a->from.end()) {
       out->push_back({m.deadline_action,
                       fmt::format("on_deadline of state \"{}\": action \"{}\" cannot be taken "
                                   "from \"{}\" (its from lists {})",
@@ -164,12 +161,8 @@ void CheckDeadlineRefs(const Workflow& wf, const StateSpec& s, const StateMarks&
     }
   }
   if (!s.escalate_to.empty()) {
-    bool acts_here = false;
-    for (const ActionSpec& a : wf.actions) {
-      if (leaves(a) && std::find(a.roles.begin(), a.roles.end(), s.escalate_to) != a.roles.end()) {
-        acts_here = true;
-      }
-    }
+    const auto& roles = s.responsible_roles;
+    bool acts_here = std::find(roles.begin(), roles.end(), s.escalate_to) != roles.end();
     if (s.escalate_to == kSystemRole || s.escalate_to == kApplicantRole || !acts_here) {
       out->push_back({m.escalate_to,
                       fmt::format("on_deadline of state \"{}\" escalates to \"{}\", which no "
@@ -189,9 +182,6 @@ void CheckWorkflowGraph(ParsedWorkflow* p, Problems* problems) {
     CheckStateRefs(wf, wf.actions[i], p->action_marks[i], problems);
   }
   if (p->states_ok) CheckGraph(*p, problems);
-  for (size_t i = 0; i < wf.states.size() && i < p->state_marks.size(); ++i) {
-    CheckDeadlineRefs(wf, wf.states[i], p->state_marks[i], problems);
-  }
   for (StateSpec& s : wf.states) {
     for (const ActionSpec& a : wf.actions) {
       if (std::find(a.from.begin(), a.from.end(), s.name) == a.from.end()) continue;
@@ -200,6 +190,9 @@ void CheckWorkflowGraph(ParsedWorkflow* p, Problems* problems) {
         if (std::find(r.begin(), r.end(), role) == r.end()) r.push_back(role);
       }
     }
+  }
+  for (size_t i = 0; i < wf.states.size() && i < p->state_marks.size(); ++i) {
+    CheckDeadlineRefs(wf, wf.states[i], p->state_marks[i], problems);
   }
   StateSpec withdrawn;
   withdrawn.name = kWithdrawnState;
