@@ -16,6 +16,6 @@ int64_t ParseElapsedUs(const std::string& text);
 // Error(kInvalidArgument) naming the bad one.
 ReportOptions ParseReportOptions(const std::string& from, const std::string& to,
                                  const std::string& grace, const std::string& burst,
-                                 const std::string& reset_window = "2h");
+                                 const std::string& reset_window);
 
 }  // namespace jejak::projections
