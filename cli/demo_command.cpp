@@ -46,7 +46,7 @@ int64_t FirstDay(ledger::Ledger& ledger, int utc_offset_minutes) {
   return ((t + offset) / kDayUs + 1) * kDayUs - offset;
 }
 
-std::string Day(int64_t t) { return events::FormatRfc3339(t + 7 * 3'600'000'000LL).substr(0, 10); }
+std::string Day(int64_t t) { return events::FormatRfc3339(t + kWib).substr(0, 10); }
 
 // The demo's key-encryption key: --kek, else DATA.kek beside the data
 // directory (never inside it), made on first use.
