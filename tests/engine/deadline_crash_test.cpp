@@ -120,7 +120,10 @@ void CheckExactlyOnce(const std::string& dir, const std::map<std::string, bool>&
     }
     return true;
   });
-  for (const auto& [id, big] : large) {
+  for (const auto& request : large) {
+    // Named, not a structured binding: clang 14's lambdas cannot capture those.
+    const std::string& id = request.first;
+    bool big = request.second;
     CAPTURE(id);
     const Seen& s = seen[id];
     CHECK(s.breaches == 1);
