@@ -57,8 +57,15 @@ fetch_jars() {
   echo "kafka.sh: resolving Kafka $kafka_version with Maven into $lib" >&2
   rm -rf "$lib"
   mkdir -p "$lib"
-  mvn -B -q -f "$root/scripts/kafka/pom.xml" dependency:copy-dependencies \
-    -Djejak.kafka.lib="$lib" >&2
+  # A registry's hiccup should not fail a test run: three tries.
+  local try
+  for try in 1 2 3; do
+    mvn -B -q -f "$root/scripts/kafka/pom.xml" dependency:copy-dependencies \
+      -Djejak.kafka.lib="$lib" >&2 && break
+    [ $try -lt 3 ] || { echo "kafka.sh: Maven could not resolve Kafka $kafka_version (3 tries)" >&2; exit 1; }
+    echo "kafka.sh: Maven failed (try $try of 3); trying again in 10 s" >&2
+    sleep 10
+  done
   touch "$lib/.complete-$kafka_version"
 }
 
@@ -154,6 +161,7 @@ start() {
       break
     fi
     if [ $SECONDS -ge $deadline ]; then
+      tail -n 20 "$out" "$dir/logs/server.log" >&2 || true
       echo "kafka.sh: the broker did not answer within ${start_timeout}s; see $dir/logs" >&2
       stop >/dev/null
       exit 1
