@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "base/error.h"
 #include "events/time.h"
 
@@ -87,6 +89,35 @@ int64_t Calendar::Before(int64_t end_us, const Duration& d) const {
     return end_us - Deadline(0, d);
   }
   return ShiftWorkingDays(end_us, -d.amount);
+}
+
+int64_t Calendar::TimeLeft(int64_t now_us, int64_t deadline_us, Duration::Unit unit) const {
+  if (deadline_us <= now_us) return 0;
+  if (unit != Duration::Unit::kWorkingDays || working_weekdays == 0) return deadline_us - now_us;
+  int64_t offset = utc_offset_minutes * kMinuteUs;
+  int64_t from = now_us + offset, to = deadline_us + offset;
+  int64_t counted = 0;
+  for (int64_t day = FloorDiv(from, kDayUs); day * kDayUs < to; ++day) {
+    if (!IsWorkingDay(day)) continue;
+    counted += std::min(to, (day + 1) * kDayUs) - std::max(from, day * kDayUs);
+  }
+  return counted;
+}
+
+int64_t Calendar::Resume(int64_t now_us, int64_t time_left_us, Duration::Unit unit) const {
+  if (time_left_us <= 0) return now_us;
+  if (unit != Duration::Unit::kWorkingDays || working_weekdays == 0) return now_us + time_left_us;
+  int64_t offset = utc_offset_minutes * kMinuteUs;
+  int64_t at = now_us + offset;
+  // A working weekday comes within every week, holidays aside; a calendar
+  // of nothing but holidays would be refused long before this many years.
+  for (int64_t day = FloorDiv(at, kDayUs), n = 0; n < 366 * 100; ++day, ++n) {
+    if (!IsWorkingDay(day)) continue;
+    int64_t start = std::max(at, day * kDayUs), end = (day + 1) * kDayUs;
+    if (time_left_us <= end - start) return start + time_left_us - offset;
+    time_left_us -= end - start;
+  }
+  return now_us + time_left_us;
 }
 
 int64_t Calendar::ShiftWorkingDays(int64_t t_us, int64_t days) const {

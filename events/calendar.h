@@ -37,6 +37,15 @@ struct Calendar {
   // the local time of day and skip weekends and holidays backwards.
   int64_t Before(int64_t end_us, const Duration& d) const;
 
+  // A paused clock (a state's "clock: pause"). TimeLeft is the time from
+  // now_us to deadline_us that counts for a wait in unit: for working days
+  // only the time on working days (whole local days), otherwise all of it;
+  // zero once the deadline has passed. Resume is the deadline that leaves
+  // time_left_us of such time after now_us, so that
+  // TimeLeft(t, Resume(t, x, u), u) == x.
+  int64_t TimeLeft(int64_t now_us, int64_t deadline_us, Duration::Unit unit) const;
+  int64_t Resume(int64_t now_us, int64_t time_left_us, Duration::Unit unit) const;
+
  private:
   // t_us moved by days working days (back if negative), at the same local
   // time of day; the calendar must have working weekdays.

@@ -106,5 +106,36 @@ TEST_CASE("calendar: Before counts back as Deadline counts forward") {
   }
 }
 
+TEST_CASE("calendar: a paused clock keeps the working time left and gives it back") {
+  Calendar wib;
+  const auto wd = Duration::Unit::kWorkingDays;
+  constexpr int64_t kHourUs = int64_t{3600} * 1'000'000;
+  // Left on Thursday 10:00 with a deadline of Tuesday 10:00: Thursday,
+  // Friday and Monday count in full, the weekend not at all.
+  int64_t thursday = T("2026-11-26T10:00:00+07:00");
+  int64_t tuesday = T("2026-12-01T10:00:00+07:00");
+  CHECK(wib.TimeLeft(thursday, tuesday, wd) == 3 * 24 * kHourUs);
+  // Back on Wednesday 9 December at 13:00: the same three working days from then.
+  int64_t back = T("2026-12-09T13:00:00+07:00");
+  CHECK(wib.Resume(back, 3 * 24 * kHourUs, wd) == T("2026-12-14T13:00:00+07:00"));
+  // Back on a Saturday: the clock starts again on Monday at midnight.
+  CHECK(wib.Resume(T("2026-12-12T11:00:00+07:00"), 30 * kHourUs, wd) ==
+        T("2026-12-15T06:00:00+07:00"));
+  // A deadline from Deadline() has its whole length left at the start.
+  int64_t start = T("2026-11-27T14:30:00+07:00");
+  int64_t deadline = wib.Deadline(start, Duration::Parse("5wd"));
+  CHECK(wib.TimeLeft(start, deadline, wd) == 5 * 24 * kHourUs);
+  CHECK(wib.Resume(start, 5 * 24 * kHourUs, wd) == deadline);
+  // Holidays do not count either.
+  Calendar with_holiday;
+  with_holiday.holidays.insert(events::DaysFromCivil(2026, 11, 30));  // the Monday
+  CHECK(with_holiday.TimeLeft(thursday, tuesday, wd) == 2 * 24 * kHourUs);
+  // Passed deadlines leave nothing; wall-clock units count every hour.
+  CHECK(wib.TimeLeft(tuesday, thursday, wd) == 0);
+  CHECK(wib.Resume(back, 0, wd) == back);
+  CHECK(wib.TimeLeft(thursday, tuesday, Duration::Unit::kDays) == 5 * 24 * kHourUs);
+  CHECK(wib.Resume(back, 5 * kHourUs, Duration::Unit::kHours) == back + 5 * kHourUs);
+}
+
 }  // namespace
 }  // namespace jejak::events
