@@ -19,6 +19,7 @@ struct ActionMarks {
 struct StateMarks {
   SourcePos initial;  // of the "initial" key, if given
   SourcePos deadline_action, escalate_to;  // of on_deadline's values
+  SourcePos clock;                         // of the "clock" value, if given
 };
 
 struct ParsedWorkflow {

@@ -214,6 +214,16 @@ void ParseState(Reader& r, const Entry& e, StateSpec* s, StateMarks* marks) {
     } else if (x.key == "on_deadline") {
       ParseOnDeadline(r, x, what, s, marks);
       if (!Find(es, "sla")) r.Add(x.key_pos, fmt::format("on_deadline of {} needs an sla", what));
+    } else if (x.key == "clock") {
+      marks->clock = x.pos;
+      auto text = r.Text(x, "clock of " + what);
+      if (text == "pause") {
+        s->clock = StateSpec::Clock::kPause;
+      } else if (text && text != "restart") {
+        r.Add(x.pos, fmt::format("clock of {} is \"{}\"; expected one of: {}", what, *text,
+                                 JoinKeys(keys::kClocks)));
+      }
+      if (!Find(es, "sla")) r.Add(x.key_pos, fmt::format("clock of {} needs an sla", what));
     }
   }
   if (sla && s->terminal) {

@@ -71,6 +71,7 @@ json WorkflowToJson(const Workflow& wf) {
     if (s.remind_before) j["remind_before"] = s.remind_before->ToString();
     if (!s.deadline_action.empty()) j["on_deadline"] = {{"action", s.deadline_action}};
     if (!s.escalate_to.empty()) j["on_deadline"] = {{"escalate_to", s.escalate_to}};
+    if (s.clock == StateSpec::Clock::kPause) j["clock"] = "pause";
     states.push_back(std::move(j));
   }
   json actions = json::array();

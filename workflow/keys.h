@@ -14,11 +14,13 @@ inline constexpr std::array<std::string_view, 4> kCalendar = {"utc_offset", "wor
                                                               "working_hours", "holidays"};
 inline constexpr std::array<std::string_view, 9> kField = {
     "type", "title", "required", "pattern", "min", "max", "values", "pii", "pii_roles"};
-inline constexpr std::array<std::string_view, 6> kState = {
-    "title", "initial", "terminal", "sla", "remind_before", "on_deadline"};
+inline constexpr std::array<std::string_view, 7> kState = {
+    "title", "initial", "terminal", "sla", "remind_before", "on_deadline", "clock"};
 inline constexpr std::array<std::string_view, 2> kOnDeadline = {"action", "escalate_to"};
 inline constexpr std::array<std::string_view, 9> kAction = {
     "title", "from", "to", "roles", "fields", "requires", "guard", "reason", "four_eyes"};
+// Values of a state's "clock".
+inline constexpr std::array<std::string_view, 2> kClocks = {"restart", "pause"};
 // Values of a field's "type".
 inline constexpr std::array<std::string_view, 6> kFieldTypes = {"string",  "integer", "decimal",
                                                                 "boolean", "date",    "enum"};

@@ -53,6 +53,10 @@ struct StateSpec {
   std::optional<Duration> remind_before;
   std::string deadline_action;
   std::string escalate_to;
+  // When a request goes from here to the applicant and comes back: a whole
+  // new sla (restart), or the time that was left when it went (pause).
+  enum class Clock { kRestart, kPause };
+  Clock clock = Clock::kRestart;
   // Who is expected to act next here: the roles of the actions leaving it.
   std::vector<std::string> responsible_roles;
   SourcePos pos;

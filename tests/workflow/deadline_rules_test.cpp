@@ -55,5 +55,23 @@ TEST_CASE("workflow validation: on_deadline and remind_before are checked where 
   CHECK(Has(WithState("    sla: 2wd\n    on_deadline: {then: auto}\n"), "12:19", "then"));
 }
 
+TEST_CASE("workflow validation: a state's clock is restart or pause, where it means something") {
+  CHECK(Count(WithState("    sla: 2wd\n    clock: pause\n")) == 0);
+  CHECK(Count(WithState("    sla: 2wd\n    clock: restart\n")) == 0);
+  CHECK(Has(WithState("    sla: 2wd\n    clock: stop\n"), "12:12",
+            "clock of state \"a\" is \"stop\"; expected one of: restart, pause"));
+  CHECK(Has(WithState("    clock: pause\n"), "11:5", "clock of state \"a\" needs an sla"));
+  // Pausing where the applicant holds the request would never run the clock.
+  std::string applicant_state = WithState("    sla: 2wd\n    clock: pause\n");
+  applicant_state.replace(applicant_state.find("roles: [staff]"), 14, "roles: [applicant]");
+  CHECK(Has(applicant_state, "12:12",
+            "clock of state \"a\" pauses while the applicant has the request, but the "
+            "applicant acts in \"a\" itself"));
+  // The model handed to consumers says so only when it pauses.
+  auto wf = ParseWorkflow(WithState("    sla: 2wd\n    clock: pause\n"), "t.yaml");
+  CHECK(wf->FindState("a")->clock == StateSpec::Clock::kPause);
+  CHECK(wf->FindState("b")->clock == StateSpec::Clock::kRestart);
+}
+
 }  // namespace
 }  // namespace jejak::workflow
