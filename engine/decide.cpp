@@ -103,12 +103,29 @@ void RequireFields(const events::Fields& given, const std::vector<std::string>& 
   }
 }
 
-// Sets "to" and, if the state has an SLA, its deadline.
-void Enter(events::Event& e, const Workflow& wf, const std::string& state, int64_t now) {
+// Sets "to" and, if the state has an SLA, its deadline. r is the request
+// before the move (null for a submission): a state whose clock pauses keeps
+// its time left while the applicant has the request, and gets it back when
+// the request comes back from them.
+void Enter(events::Event& e, const Workflow& wf, const std::string& state, int64_t now,
+           const RequestState* r) {
   e.fields.insert_or_assign(f::kTo, FieldValue::String(state));
   const StateSpec* spec = wf.FindState(state);
+  const StateSpec* from = r != nullptr ? wf.FindState(r->state) : nullptr;
+  if (from != nullptr && from->clock == StateSpec::Clock::kPause && from->sla && r->deadline &&
+      spec != nullptr && spec->WaitsForApplicant()) {
+    e.fields.insert_or_assign(f::kPausedState, FieldValue::String(from->name));
+    e.fields.insert_or_assign(
+        f::kTimeLeft, FieldValue::Integer(wf.calendar.TimeLeft(now, *r->deadline, from->sla->unit)));
+  }
   if (spec != nullptr && spec->sla) {
     int64_t deadline = wf.calendar.Deadline(now, *spec->sla);
+    if (spec->clock == StateSpec::Clock::kPause && from != nullptr && from->WaitsForApplicant()) {
+      if (auto it = r->paused_clocks.find(state); it != r->paused_clocks.end()) {
+        deadline = wf.calendar.Resume(now, it->second, spec->sla->unit);
+        e.fields.insert_or_assign(f::kClockResumed, FieldValue::Boolean(true));
+      }
+    }
     e.fields.insert_or_assign(f::kDeadline, FieldValue::Timestamp(deadline));
     if (spec->remind_before) {
       // A reminder already due at entry would say nothing the entry does not.
@@ -205,7 +222,7 @@ events::Event DecideSubmit(const EngineState& state, const SubmitCommand& cmd, i
   e.fields = std::move(fields);
   e.fields.emplace(f::kTrackingCodeSha256,
                    FieldValue::Bytes(TrackingCodeDigest(codes.CodeFor(id))));
-  Enter(e, *wf, wf->InitialState().name, now);
+  Enter(e, *wf, wf->InitialState().name, now, nullptr);
   return e;
 }
 
@@ -262,7 +279,7 @@ events::Event DecideAct(const EngineState& state, const ActCommand& cmd, int64_t
   e.fields.emplace(f::kAction, FieldValue::String(action->name));
   e.fields.emplace(f::kFrom, FieldValue::String(r.state));
   if (!cmd.reason.empty()) e.fields.emplace(f::kReason, FieldValue::String(cmd.reason));
-  Enter(e, wf, action->to, now);
+  Enter(e, wf, action->to, now, &r);
   return e;
 }
 
@@ -278,7 +295,7 @@ events::Event DecideWithdraw(const EngineState& state, const WithdrawCommand& cm
                              now, cmd.idempotency_key);
   e.fields.emplace(f::kFrom, FieldValue::String(r.state));
   if (!cmd.reason.empty()) e.fields.emplace(f::kReason, FieldValue::String(cmd.reason));
-  Enter(e, *r.workflow, kWithdrawnState, now);
+  Enter(e, *r.workflow, kWithdrawnState, now, &r);
   return e;
 }
 

@@ -161,6 +161,13 @@ void EngineState::EnterState(RequestState& r, const std::string& state, int64_t 
   for (const auto& [name, value] : e.fields) {
     if (!events::IsReservedFieldName(name)) r.fields.insert_or_assign(name, value);
   }
+  const workflow::StateSpec* spec = r.workflow->FindState(state);
+  if (const auto* paused = Field(e, f::kPausedState)) {
+    const auto* left = Field(e, f::kTimeLeft);
+    r.paused_clocks[paused->text()] = left != nullptr ? left->number() : 0;
+  } else if (spec == nullptr || !spec->WaitsForApplicant()) {
+    r.paused_clocks.clear();  // given back (Enter in decide.cpp), or no longer wanted
+  }
   r.state = state;
   r.entered_state_at = at;
   r.breached = false;

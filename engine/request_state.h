@@ -35,6 +35,9 @@ struct RequestState {
   events::Fields fields;  // current values of the request's fields
   // Four-eyes: who performed each action on this request.
   std::map<std::string, std::set<std::string>> performers;
+  // Paused clocks (a state's "clock: pause") while the applicant has the
+  // request: state -> the time it had left.
+  std::map<std::string, int64_t> paused_clocks;
   // This request's slots in EngineState's deadline and reminder indexes.
   std::optional<std::multimap<int64_t, std::string>::iterator> deadline_slot, reminder_slot;
 

@@ -40,6 +40,14 @@ inline constexpr char kTrackingCodeSha256[] = "tracking_code_sha256";  // bytes
 // boolean, on staff actions only when true: the officer's own id is the
 // applicant's (whose subject id alone is in the event), so reports can tell
 inline constexpr char kActorIsApplicant[] = "actor_is_applicant";
+// A state's paused clock ("clock: pause"): on the event that takes the
+// request from that state to the applicant, the state (string) and the time
+// it had left (integer microseconds, counted as its sla counts); on the
+// event that brings it back, clock_resumed (boolean true) beside the
+// deadline that gives that time back.
+inline constexpr char kPausedState[] = "paused_state";
+inline constexpr char kTimeLeft[] = "time_left";
+inline constexpr char kClockResumed[] = "clock_resumed";
 // sla_breached, sla_reminder, sla_escalated (also deadline)
 inline constexpr char kState[] = "state";
 inline constexpr char kEnteredAt[] = "entered_at";      // timestamp

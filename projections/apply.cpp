@@ -163,6 +163,8 @@ void DeadlineReset(Target& t, const WorkflowModel& m, const events::Event& e,
                    const RequestRecord& rec, const std::string& from, const std::string& to,
                    const std::string& action) {
   if (!rec.deadline || rec.breached || e.time_us > *rec.deadline) return;
+  // A clock that pauses meanwhile (clock: pause) is not reset.
+  if (e.fields.count(f::kPausedState)) return;
   const StateModel* to_st = m.State(to);
   if (to_st == nullptr || to_st->terminal) return;
   const auto& roles = to_st->responsible_roles;

@@ -160,9 +160,7 @@ void CheckDeadlineRefs(const Workflow& wf, const StateSpec& s, const StateMarks&
                                   s.name, a->name, kSystemRole)});
     }
   }
-  if (s.clock == StateSpec::Clock::kPause &&
-      std::find(s.responsible_roles.begin(), s.responsible_roles.end(), kApplicantRole) !=
-          s.responsible_roles.end()) {
+  if (s.clock == StateSpec::Clock::kPause && s.WaitsForApplicant()) {
     out->push_back({m.clock, fmt::format("clock of state \"{}\" pauses while the applicant has "
                                          "the request, but the applicant acts in \"{}\" itself",
                                          s.name, s.name)});

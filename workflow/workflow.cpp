@@ -57,6 +57,11 @@ std::optional<std::pair<SourcePos, unsigned char>> FirstControlCharacter(std::st
 
 }  // namespace
 
+bool StateSpec::WaitsForApplicant() const {
+  return std::find(responsible_roles.begin(), responsible_roles.end(), kApplicantRole) !=
+         responsible_roles.end();
+}
+
 const FieldSpec* Workflow::FindField(std::string_view name) const {
   return FindByName(fields, name);
 }

@@ -60,6 +60,9 @@ struct StateSpec {
   // Who is expected to act next here: the roles of the actions leaving it.
   std::vector<std::string> responsible_roles;
   SourcePos pos;
+
+  // True if the applicant is among responsible_roles.
+  bool WaitsForApplicant() const;
 };
 
 inline constexpr char kApplicantRole[] = "applicant";
