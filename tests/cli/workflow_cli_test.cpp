@@ -43,7 +43,7 @@ TEST_CASE("cli workflow validate: valid examples exit 0") {
   CHECK(r.out.find("OK " + Example("oss-izin-usaha.yaml") + " (oss-izin-usaha v3)\n") !=
         std::string::npos);
   CHECK(r.out.find("(lapor-pengaduan v3)") != std::string::npos);
-  CHECK(r.out.find("(pbg-persetujuan-bangunan v3)") != std::string::npos);
+  CHECK(r.out.find("(pbg-persetujuan-bangunan v4)") != std::string::npos);
 }
 
 TEST_CASE("cli workflow validate: problems as file line column and exit 2") {

@@ -219,5 +219,29 @@ TEST_CASE(
   CHECK(resets(narrow).empty());
 }
 
+TEST_CASE("deadline views: sending a request back is no deadline reset where the clock pauses") {
+  std::string yaml = kResetYaml;
+  yaml.replace(yaml.find("sla: 5d}"), 8, "sla: 5d, clock: pause}");
+  testing::TempDir dir;
+  std::atomic<int64_t> now{kMonday8};
+  auto engine = engine::Engine::Open(testing::ClockedEngineOptions(dir.path(), now));
+  engine->Deploy(workflow::ParseWorkflow(yaml, "izin-klarifikasi.yaml"), {"admin", "admin", ""});
+  std::string id =
+      engine->Submit({"izin-klarifikasi", "3273010101900001", {{"nama", "Budi"}}, ""})
+          .event.request_id;
+  now += 5 * 24 * kHourUs - 2 * kHourUs;  // two hours left
+  engine::ActCommand c;
+  c.request_id = id;
+  c.action = "minta_klarifikasi";
+  c.actor = {"NIP-V", "verifikator", ""};
+  engine->Act(c);
+  testing::TempDir out;
+  auto p = std::make_unique<Projector>(Store::Open(out.Sub("proj")));
+  p->Apply(testing::LedgerEvents(engine->ledger()));
+  ReportOptions wide;
+  wide.reset_window_us = 10 * 24 * kHourUs;
+  for (const auto& a : AnomalyReport(p->store(), wide)) CHECK(a["type"] != "deadline_reset");
+}
+
 }  // namespace
 }  // namespace jejak::projections

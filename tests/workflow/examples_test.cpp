@@ -71,6 +71,7 @@ TEST_CASE("examples: LAPOR and PBG flows") {
   CHECK(lapor->FindAction("konfirmasi_selesai")->to == "selesai");
   auto pbg = Example("pbg-persetujuan-bangunan.yaml");
   CHECK(pbg->FindAction("tetapkan_sppst")->distinct_from.size() == 2);
+  CHECK(pbg->FindState("konsultasi_teknis")->clock == StateSpec::Clock::kPause);
   const Guard& fee = *pbg->FindAction("hitung_retribusi")->guard;
   events::Fields mbr = {{"rumah_mbr", events::FieldValue::Boolean(true)},
                         {"nilai_retribusi", events::FieldValue::Decimal("0")}};
