@@ -83,10 +83,17 @@ int Report(const Context& ctx, const CommandOptions& o, const engine::Accepted& 
   }
   if (!o.receipt.file.empty()) fmt::print("Receipt written to {}\n", o.receipt.file);
   std::string state = FieldText(a.event, events::fields::kTo);
+  std::string outcome = state.empty() ? "recorded" : "now " + state;
+  if (a.event.type == events::types::kApproval) {
+    outcome = fmt::format("approval {} of {} recorded; the request moves with the last",
+                          a.event.fields.at(events::fields::kApprovals).number(),
+                          a.event.fields.at(events::fields::kQuorum).number());
+  }
   fmt::print("{} {}: {} (version {}, ledger entry {}){}\n", a.event.request_id,
-             a.event.type == events::types::kAction ? FieldText(a.event, events::fields::kAction)
-                                                    : a.event.type,
-             state.empty() ? "recorded" : "now " + state, a.request_version, a.event.seq,
+             a.event.type == events::types::kAction || a.event.type == events::types::kApproval
+                 ? FieldText(a.event, events::fields::kAction)
+                 : a.event.type,
+             outcome, a.request_version, a.event.seq,
              a.replayed ? " [already done: idempotent retry]" : "");
   if (!a.tracking_code.empty()) {
     fmt::print("Tracking code: {}  (keep it secret: it lets you read the request)\n",
@@ -240,7 +247,9 @@ int RunHistory(const Context& ctx, const CommandOptions& o) {
       continue;
     }
     std::string what =
-        e.type == events::types::kAction ? FieldText(e, events::fields::kAction) : e.type;
+        e.type == events::types::kAction || e.type == events::types::kApproval
+            ? FieldText(e, events::fields::kAction)
+            : e.type;
     std::string from = FieldText(e, events::fields::kFrom), to = FieldText(e, events::fields::kTo);
     std::string move =
         to.empty() ? "" : fmt::format(" {}{}", from.empty() ? "" : from + " -> ", to);

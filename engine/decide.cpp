@@ -274,12 +274,33 @@ events::Event DecideAct(const EngineState& state, const ActCommand& cmd, int64_t
                               action->name, r.id, action->guard->text()));
     }
   }
-  events::Event e = NewEvent(t::kAction, wf, r.id, cmd.actor, now, cmd.idempotency_key);
+  // A quorum: each officer once; the request moves with the last approval.
+  uint32_t approvals = 1;
+  if (action->quorum > 1) {
+    auto given = r.approvals.find(action->name);
+    if (given != r.approvals.end()) {
+      if (given->second.count(cmd.actor.subject)) {
+        throw Error(base::reason::kFourEyes,
+                    fmt::format("four-eyes rule: {} already approved \"{}\" on {} ({} of {} "
+                                "approvals): the others must come from other officers",
+                                cmd.actor.subject, action->name, r.id, given->second.size(),
+                                action->quorum));
+      }
+      approvals += static_cast<uint32_t>(given->second.size());
+    }
+  }
+  bool moves = approvals >= action->quorum;
+  events::Event e = NewEvent(moves ? t::kAction : t::kApproval, wf, r.id, cmd.actor, now,
+                             cmd.idempotency_key);
   e.fields = std::move(fields);
   e.fields.emplace(f::kAction, FieldValue::String(action->name));
   e.fields.emplace(f::kFrom, FieldValue::String(r.state));
   if (!cmd.reason.empty()) e.fields.emplace(f::kReason, FieldValue::String(cmd.reason));
-  Enter(e, wf, action->to, now, &r);
+  if (action->quorum > 1) {
+    e.fields.emplace(f::kApprovals, FieldValue::Integer(approvals));
+    e.fields.emplace(f::kQuorum, FieldValue::Integer(action->quorum));
+  }
+  if (moves) Enter(e, wf, action->to, now, &r);
   return e;
 }
 

@@ -540,7 +540,10 @@ class EngineImpl final : public Engine {
     if (key.empty()) return false;
     const IdempotencyRecord* rec = state_.Idempotency(subject, key);
     if (rec == nullptr) return false;
-    bool same = rec->type == type && rec->action == action &&
+    // An approval (of an action with a quorum) is what an action command made.
+    bool same_type = rec->type == type || (type == events::types::kAction &&
+                                           rec->type == events::types::kApproval);
+    bool same = same_type && rec->action == action &&
                 (request_id.empty() || rec->request_id == request_id);
     if (!same) {
       throw Error(base::reason::kIdempotencyMismatch,

@@ -77,7 +77,10 @@ std::string PersonalData::ActAs(const std::string& applicant) const {
 
 void PersonalData::Seal(events::Event& e, const EngineState& state,
                         std::vector<privacy::NewSubject>* created) {
-  if (e.type != t::kSubmitted && e.type != t::kAction && e.type != t::kWithdrawn) return;
+  if (e.type != t::kSubmitted && e.type != t::kAction && e.type != t::kApproval &&
+      e.type != t::kWithdrawn) {
+    return;
+  }
   const RequestState* r = state.Request(e.request_id);
   const workflow::Workflow* wf = r != nullptr ? r->workflow.get() : nullptr;
   std::shared_ptr<const workflow::Workflow> submitted_under;
@@ -109,7 +112,10 @@ void PersonalData::Seal(events::Event& e, const EngineState& state,
 }
 
 void PersonalData::MarkSelfDealing(events::Event& e, const EngineState& state) const {
-  if (keys_ == nullptr || e.type != t::kAction || e.actor.role == workflow::kApplicantRole) return;
+  if (keys_ == nullptr || (e.type != t::kAction && e.type != t::kApproval) ||
+      e.actor.role == workflow::kApplicantRole) {
+    return;
+  }
   const RequestState* r = state.Request(e.request_id);
   if (r == nullptr || !KeyStore::IsSubjectId(r->applicant)) return;
   std::optional<std::string> subject;

@@ -97,6 +97,15 @@ void EngineState::EvolveRequest(const events::Event& e) {
     EnterState(r, Text(e, f::kTo), e.time_us, e);
     return;
   }
+  if (e.type == t::kApproval) {
+    RequestState& r = Existing(e);
+    std::string action = Text(e, f::kAction);
+    r.performers[action].insert(e.actor.subject);
+    r.approvals[action].insert(e.actor.subject);
+    SetFields(r, e);
+    ++r.version;
+    return;
+  }
   if (e.type == t::kWithdrawn) {
     EnterState(Existing(e), kWithdrawnState, e.time_us, e);
     return;
@@ -153,14 +162,18 @@ RequestState& EngineState::Existing(const events::Event& e) {
   return it->second;
 }
 
+void EngineState::SetFields(RequestState& r, const events::Event& e) {
+  for (const auto& [name, value] : e.fields) {
+    if (!events::IsReservedFieldName(name)) r.fields.insert_or_assign(name, value);
+  }
+}
+
 void EngineState::EnterState(RequestState& r, const std::string& state, int64_t at,
                              const events::Event& e) {
   if (state != kWithdrawnState && r.workflow->FindState(state) == nullptr) {
     Corrupt(e, fmt::format("unknown state \"{}\"", state));
   }
-  for (const auto& [name, value] : e.fields) {
-    if (!events::IsReservedFieldName(name)) r.fields.insert_or_assign(name, value);
-  }
+  SetFields(r, e);
   const workflow::StateSpec* spec = r.workflow->FindState(state);
   if (const auto* paused = Field(e, f::kPausedState)) {
     const auto* left = Field(e, f::kTimeLeft);
@@ -170,6 +183,7 @@ void EngineState::EnterState(RequestState& r, const std::string& state, int64_t 
   }
   r.state = state;
   r.entered_state_at = at;
+  r.approvals.clear();
   r.breached = false;
   r.escalated_to.clear();
   r.deadline.reset();

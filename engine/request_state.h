@@ -33,8 +33,10 @@ struct RequestState {
   std::vector<std::string> escalated_to;
   uint32_t version = 0;   // events that changed the request
   events::Fields fields;  // current values of the request's fields
-  // Four-eyes: who performed each action on this request.
+  // Four-eyes: who performed each action on this request (approvals too).
   std::map<std::string, std::set<std::string>> performers;
+  // Actions with a quorum: who approved each in the current state so far.
+  std::map<std::string, std::set<std::string>> approvals;
   // Paused clocks (a state's "clock: pause") while the applicant has the
   // request: state -> the time it had left.
   std::map<std::string, int64_t> paused_clocks;
@@ -90,6 +92,7 @@ class EngineState {
   void ApplyDeployment(const events::Event& e);
   RequestState& Existing(const events::Event& e);
   void EnterState(RequestState& r, const std::string& state, int64_t at, const events::Event& e);
+  static void SetFields(RequestState& r, const events::Event& e);
 
   std::map<std::string, std::map<uint32_t, std::shared_ptr<const workflow::Workflow>>> workflows_;
   std::unordered_map<std::string, RequestState> requests_;

@@ -93,7 +93,7 @@ SubjectReport BuildSubjectReport(Engine& engine, const std::string& given) {
       }
       for (const auto& [name, why] : shown.hidden) personal[name] = HiddenMarker(why);
       json step = {{"seq", e.seq}, {"time", when}, {"type", e.type}, {"by", ActorJson(e.actor)}};
-      if (e.type == t::kAction) step["action"] = Text(e, f::kAction);
+      if (e.type == t::kAction || e.type == t::kApproval) step["action"] = Text(e, f::kAction);
       std::string to = Text(e, f::kTo);
       if (!to.empty()) step["state"] = to;
       steps.push_back(std::move(step));

@@ -17,6 +17,8 @@ bool IsReservedFieldName(std::string_view name) {
                                     kEscalatedTo,
                                     kTrackingCodeSha256,
                                     kActorIsApplicant,
+                                    kApprovals,
+                                    kQuorum,
                                     kPausedState,
                                     kTimeLeft,
                                     kClockResumed,

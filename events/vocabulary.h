@@ -15,6 +15,8 @@ inline constexpr char kWithdrawn[] = "withdrawn";
 inline constexpr char kSlaBreached[] = "sla_breached";
 inline constexpr char kSlaReminder[] = "sla_reminder";    // a deadline is near
 inline constexpr char kSlaEscalated[] = "sla_escalated";  // a passed deadline called a role in
+// One officer's approval of an action with a quorum, before the last
+inline constexpr char kApproval[] = "approval";
 inline constexpr char kCommandRejected[] = "command_rejected";
 inline constexpr char kSigningKeyAdded[] = "signing_key_added";
 inline constexpr char kCheckpointSigned[] = "checkpoint_signed";
@@ -45,6 +47,10 @@ inline constexpr char kActorIsApplicant[] = "actor_is_applicant";
 // it had left (integer microseconds, counted as its sla counts); on the
 // event that brings it back, clock_resumed (boolean true) beside the
 // deadline that gives that time back.
+// integers, on approval events and on the action that completes a quorum:
+// the approvals so far (this one included) and the quorum
+inline constexpr char kApprovals[] = "approvals";
+inline constexpr char kQuorum[] = "quorum";
 inline constexpr char kPausedState[] = "paused_state";
 inline constexpr char kTimeLeft[] = "time_left";
 inline constexpr char kClockResumed[] = "clock_resumed";

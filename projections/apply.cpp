@@ -138,6 +138,26 @@ void OfficerAction(Target& t, const WorkflowModel& m, const events::Event& e, Re
   t.state.ActedAs(e.actor.subject, m.name, e.actor.role);
 }
 
+// An officer acting on their own request, or outside working hours.
+void ConductAnomalies(Target& t, const WorkflowModel& m, const events::Event& e,
+                      const RequestRecord& rec, const std::string& action) {
+  auto self = e.fields.find(f::kActorIsApplicant);
+  if (e.actor.subject == rec.applicant ||
+      (self != e.fields.end() && self->second.type() == events::FieldType::kBoolean &&
+       self->second.boolean())) {
+    AnomalyRecord a;
+    NewAnomaly(a, m, e).action = action;
+    a.events = {rec.entry_seq, e.seq};
+    PutAnomaly(t, m, e, "self_dealing", a);
+  }
+  if (!m.calendar.IsWorkingTime(e.time_us)) {
+    AnomalyRecord a;
+    NewAnomaly(a, m, e).action = action;
+    a.events = {e.seq};
+    PutAnomaly(t, m, e, "after_hours", a);
+  }
+}
+
 // Checks an officer's action against the queue of the state it left: did a
 // request of the same workflow wait there longer? Records the lead; the
 // report applies the grace period.
@@ -227,21 +247,7 @@ void Transition(Target& t, const WorkflowModel& m, const events::Event& e) {
   if (staff) {
     OfficerAction(t, m, e, rec, action);
     QueueJump(t, m, e, rec, from_slot);
-    auto self = e.fields.find(f::kActorIsApplicant);
-    if (e.actor.subject == rec.applicant ||
-        (self != e.fields.end() && self->second.type() == events::FieldType::kBoolean &&
-         self->second.boolean())) {
-      AnomalyRecord a;
-      NewAnomaly(a, m, e).action = action;
-      a.events = {rec.entry_seq, e.seq};
-      PutAnomaly(t, m, e, "self_dealing", a);
-    }
-    if (!m.calendar.IsWorkingTime(at)) {
-      AnomalyRecord a;
-      NewAnomaly(a, m, e).action = action;
-      a.events = {e.seq};
-      PutAnomaly(t, m, e, "after_hours", a);
-    }
+    ConductAnomalies(t, m, e, rec, action);
     DeadlineReset(t, m, e, rec, from, Text(to_field), action);
   }
   // A step back past a staff decision reverses it, e.g. a resolved
@@ -283,6 +289,18 @@ void Transition(Target& t, const WorkflowModel& m, const events::Event& e) {
   rec.deadline = Time(deadline);
   if (staff) rec.last_staff = e.actor.subject;
   AddStep(rec, e, std::move(action), Text(from_field), std::move(to), Text(reason));
+}
+
+void Approval(Target& t, const WorkflowModel& m, const events::Event& e) {
+  RequestRecord& rec = RequestOrThrow(t, e);
+  auto [action_field, from, reason] = Fields<3>(e, {f::kAction, f::kFrom, f::kReason});
+  std::string action = Text(action_field);
+  if (IsStaff(e.actor)) {
+    OfficerAction(t, m, e, rec, action);
+    ConductAnomalies(t, m, e, rec, action);
+  }
+  rec.updated_at = e.time_us;
+  AddStep(rec, e, std::move(action), Text(from), "", Text(reason));
 }
 
 void SlaBreached(Target& t, const WorkflowModel& m, const events::Event& e) {

@@ -19,6 +19,9 @@ struct Target {
 void Submitted(Target& t, const WorkflowModel& m, const events::Event& e);
 // An action or a withdrawal: the request moves from one state to another.
 void Transition(Target& t, const WorkflowModel& m, const events::Event& e);
+// One officer's approval of an action with a quorum: staff work and a step
+// of the history; the request stays where it is.
+void Approval(Target& t, const WorkflowModel& m, const events::Event& e);
 void SlaBreached(Target& t, const WorkflowModel& m, const events::Event& e);
 void SlaEscalated(Target& t, const WorkflowModel& m, const events::Event& e);
 void SlaReminder(Target& t, const WorkflowModel& m, const events::Event& e);

@@ -75,6 +75,7 @@ WorkflowModel WorkflowModel::FromJson(const std::string& text) {
       am.roles = a.at("roles").get<std::vector<std::string>>();
       am.from = a.at("from").get<std::vector<std::string>>();
       am.to = a.at("to");
+      am.quorum = a.value("quorum", 1u);
     }
     // Depth by breadth-first search from the initial state, to tell a step
     // forward from a step back (a decision reversed).

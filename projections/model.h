@@ -26,6 +26,7 @@ struct ActionModel {
   std::vector<std::string> roles;
   std::vector<std::string> from;
   std::string to;
+  uint32_t quorum = 1;  // distinct officers who must take it (workflow "quorum")
 };
 
 struct WorkflowModel {

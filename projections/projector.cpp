@@ -132,7 +132,7 @@ void Projector::ApplyOne(const events::Event& e) {
   }
   if (type != t::kSubmitted && type != t::kAction && type != t::kWithdrawn &&
       type != t::kSlaBreached && type != t::kCommandRejected && type != t::kSlaEscalated &&
-      type != t::kSlaReminder) {
+      type != t::kSlaReminder && type != t::kApproval) {
     return;  // a type from a newer version: nothing to show yet
   }
   const WorkflowModel& m = Model(e.workflow, e.workflow_version);
@@ -142,6 +142,7 @@ void Projector::ApplyOne(const events::Event& e) {
   if (type == t::kSlaEscalated) return apply::SlaEscalated(target, m, e);
   if (type == t::kSlaReminder) return apply::SlaReminder(target, m, e);
   if (type == t::kCommandRejected) return apply::CommandRejected(target, m, e);
+  if (type == t::kApproval) return apply::Approval(target, m, e);
   apply::Transition(target, m, e);
 }
 

@@ -1,5 +1,9 @@
 #include "projections/status.h"
 
+#include <fmt/format.h>
+
+#include <map>
+
 #include "base/hex.h"
 #include "events/time.h"
 #include "events/vocabulary.h"
@@ -12,6 +16,13 @@ namespace {
 
 using nlohmann::json;
 
+// "Persetujuan 1 dari 2: TITLE" for an approval, the nth of its stay.
+std::string ApprovalTitle(const WorkflowModel& m, const Step& s, int nth) {
+  auto a = m.actions.find(s.action);
+  if (a == m.actions.end()) return "Persetujuan";
+  return fmt::format("Persetujuan {} dari {}: {}", nth, a->second.quorum, a->second.title);
+}
+
 std::string StepTitle(const WorkflowModel& m, const Step& s) {
   if (s.type == events::types::kSubmitted) return "Permohonan diajukan";
   if (s.type == events::types::kSlaBreached) return "Batas waktu layanan terlampaui";
@@ -20,11 +31,21 @@ std::string StepTitle(const WorkflowModel& m, const Step& s) {
   return a != m.actions.end() ? a->second.title : "Dibatalkan oleh pemohon";
 }
 
-json History(const WorkflowModel& m, const RequestRecord& rec) {
+// The public history; approvals (of actions with a quorum) are numbered
+// within their stay, into approvals, which then holds the current stay's.
+json History(const WorkflowModel& m, const RequestRecord& rec,
+             std::map<std::string, int>* approvals) {
   json history = json::array();
   for (const Step& s : rec.History()) {
+    std::string title;
+    if (s.type == events::types::kApproval) {
+      title = ApprovalTitle(m, s, ++(*approvals)[s.action]);
+    } else {
+      title = StepTitle(m, s);
+      if (!s.to.empty()) approvals->clear();  // a new stay
+    }
     json step = {{"seq", s.seq},   {"time", events::FormatRfc3339(s.time)},
-                 {"type", s.type}, {"title", StepTitle(m, s)},
+                 {"type", s.type}, {"title", std::move(title)},
                  {"role", s.role}, {"officer", s.officer}};
     if (!s.from.empty()) step["from"] = s.from;
     if (!s.to.empty()) {
@@ -57,11 +78,20 @@ std::optional<json> RequestStatus(const Store& store, const std::string& id, int
       WorkflowModel::FromJsonCached(model_json.value_or("{}"));
   const WorkflowModel& m = *model;
   const StateModel* st = m.State(state);
+  std::map<std::string, int> approvals;
+  json history = History(m, rec, &approvals);
   json next = json::array();
   for (const auto& [name, a] : m.actions) {
-    if (std::find(a.from.begin(), a.from.end(), state) != a.from.end()) {
-      next.push_back({{"action", name}, {"title", a.title}, {"roles", a.roles}});
+    if (std::find(a.from.begin(), a.from.end(), state) == a.from.end()) continue;
+    json n = {{"action", name}, {"title", a.title}, {"roles", a.roles}};
+    if (a.quorum > 1) {
+      int given = approvals.count(name) ? approvals[name] : 0;
+      n["quorum"] = a.quorum;
+      n["approvals"] = given;
+      n["approvals_text"] = fmt::format("{} dari {} persetujuan ({} of {} approvals)", given,
+                                        a.quorum, given, a.quorum);
     }
+    next.push_back(std::move(n));
   }
   json out = {{"request_id", id},
               {"workflow", rec.workflow},
@@ -75,7 +105,7 @@ std::optional<json> RequestStatus(const Store& store, const std::string& id, int
               {"next", next},
               {"submitted_at", events::FormatRfc3339(rec.submitted_at)},
               {"last_update", events::FormatRfc3339(rec.updated_at)},
-              {"history", History(m, rec)},
+              {"history", std::move(history)},
               {"tracking_code_sha256", base::ToHex(rec.tracking_code_sha256)}};
   // A passed deadline called this role (one of the responsible ones) in.
   if (rec.escalated_to) out["escalated_to"] = *rec.escalated_to;

@@ -138,6 +138,20 @@ void CheckGraph(const ParsedWorkflow& p, Problems* out) {
   }
 }
 
+// A quorum is of officers: the applicant is one person, and the system
+// acts once.
+void CheckQuorum(const ActionSpec& a, const ActionMarks& m, Problems* out) {
+  if (a.quorum <= 1) return;
+  for (const auto& role : a.roles) {
+    if (role == kApplicantRole || role == kSystemRole) {
+      out->push_back({m.quorum, fmt::format("action \"{}\" needs a quorum of {}, but its roles "
+                                            "include {}: a quorum is of officers",
+                                            a.name, a.quorum, role)});
+      return;
+    }
+  }
+}
+
 // on_deadline names an action that leaves the state and that the system may
 // take, or a staff role that may act there (one of its responsible_roles,
 // which must be set).
@@ -185,6 +199,7 @@ void CheckWorkflowGraph(ParsedWorkflow* p, Problems* problems) {
   for (size_t i = 0; i < wf.actions.size(); ++i) {
     CheckFieldRefs(wf, wf.actions[i], p->action_marks[i], problems);
     CheckStateRefs(wf, wf.actions[i], p->action_marks[i], problems);
+    CheckQuorum(wf.actions[i], p->action_marks[i], problems);
   }
   if (p->states_ok) CheckGraph(*p, problems);
   for (StateSpec& s : wf.states) {

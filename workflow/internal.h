@@ -13,7 +13,7 @@ namespace jejak::workflow::internal {
 // Where the parts of an action were written, for precise error positions.
 struct ActionMarks {
   std::vector<SourcePos> from, fields, required_fields, four_eyes;
-  SourcePos to, guard;
+  SourcePos to, guard, quorum;
 };
 
 struct StateMarks {

@@ -237,6 +237,9 @@ void ParseState(Reader& r, const Entry& e, StateSpec* s, StateMarks* marks) {
   }
 }
 
+// More officers than this never sign one decision.
+constexpr int kMaxQuorum = 20;
+
 void ParseAction(Reader& r, const Entry& e, ActionSpec* a, ActionMarks* marks) {
   a->name = e.key;
   a->pos = e.key_pos;
@@ -268,6 +271,17 @@ void ParseAction(Reader& r, const Entry& e, ActionSpec* a, ActionMarks* marks) {
       a->required_fields = Names(r.List(x, "requires of " + what), &marks->required_fields);
     } else if (x.key == "four_eyes") {
       a->distinct_from = Names(r.List(x, "four_eyes of " + what), &marks->four_eyes);
+    } else if (x.key == "quorum") {
+      marks->quorum = x.pos;
+      auto text = r.Text(x, "quorum of " + what);
+      if (text && text->size() <= 2 && !text->empty() &&
+          std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+          std::stoi(*text) >= 1 && std::stoi(*text) <= kMaxQuorum) {
+        a->quorum = static_cast<uint32_t>(std::stoi(*text));
+      } else if (text) {
+        r.Add(x.pos, fmt::format("quorum of {} is \"{}\"; expected a whole number from 1 to {}",
+                                 what, *text, kMaxQuorum));
+      }
     } else if (x.key == "reason") {
       auto text = r.Text(x, "reason of " + what);
       if (text && *text != "required" && *text != "optional") {

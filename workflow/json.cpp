@@ -86,6 +86,7 @@ json WorkflowToJson(const Workflow& wf) {
               {"reason_required", a.reason_required},
               {"four_eyes", a.distinct_from}};
     if (a.guard) j["guard"] = a.guard->text();
+    if (a.quorum > 1) j["quorum"] = a.quorum;
     actions.push_back(std::move(j));
   }
   return {{"name", wf.name},

@@ -83,6 +83,9 @@ struct ActionSpec {
   // Four-eyes: the actor must differ from whoever performed any of these
   // actions earlier on the same request.
   std::vector<std::string> distinct_from;
+  // Quorum: how many distinct officers must take it before the request
+  // moves; each one before the last is recorded as an approval.
+  uint32_t quorum = 1;
   SourcePos pos;
 };
 
