@@ -296,6 +296,7 @@ class Simulation {
   }
 
   void Handle(const Happening& h, int64_t now) {
+    now_ = now;
     switch (h.kind) {
       case Kind::kArrival:
         return Submit(*workflows_[h.index], now);
@@ -443,7 +444,7 @@ class Simulation {
       bool sets_guarded = a.guard && std::any_of(a.fields.begin(), a.fields.end(), [&](auto& f) {
                             return a.guard->fields().count(f) > 0;
                           });
-      if (a.guard && !sets_guarded && !request_id.empty() && !a.guard->Evaluate(fields) &&
+      if (a.guard && !sets_guarded && !request_id.empty() && !a.guard->Evaluate(fields, {now_, &wf.calendar}) &&
           !Chance(0.02)) {
         continue;
       }
@@ -642,6 +643,7 @@ class Simulation {
   std::map<std::string, uint64_t> finished_;
   std::string scratch_;
   int64_t calendar_days_ = 0;
+  int64_t now_ = 0;  // of the happening being handled: guards read "today" from it
   size_t workflow_count_ = 1;
   SimulationReport report_;
 };

@@ -268,7 +268,7 @@ events::Event DecideAct(const EngineState& state, const ActCommand& cmd, int64_t
   if (action->guard) {
     events::Fields merged = r.fields;
     for (const auto& [name, value] : fields) merged.insert_or_assign(name, value);
-    if (!action->guard->Evaluate(merged)) {
+    if (!action->guard->Evaluate(merged, {now, &wf.calendar})) {
       throw Error(base::reason::kGuardFailed,
                   fmt::format("{} is not allowed for {}: its condition \"{}\" does not hold",
                               action->name, r.id, action->guard->text()));

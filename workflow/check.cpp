@@ -9,6 +9,7 @@
 #include <set>
 
 #include "workflow/internal.h"
+#include "workflow/keys.h"
 
 namespace jejak::workflow::internal {
 namespace {
@@ -41,6 +42,15 @@ void CheckFieldRefs(const Workflow& wf, const ActionSpec& a, const ActionMarks& 
       if (!wf.FindField(f)) {
         out->push_back(
             {m.guard, fmt::format("guard of action \"{}\" uses unknown field \"{}\"", a.name, f)});
+      }
+    }
+    // Date arithmetic and comparisons with dates need date fields.
+    for (const auto& [f, pos] : m.guard_dates) {
+      const FieldSpec* spec = wf.FindField(f);
+      if (spec != nullptr && spec->kind != FieldKind::kDate) {
+        out->push_back({pos, fmt::format("guard of action \"{}\" uses field \"{}\" as a date, but "
+                                         "it is of type {}",
+                                         a.name, f, keys::kFieldTypes[static_cast<int>(spec->kind)])});
       }
     }
   }

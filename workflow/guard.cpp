@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "events/field_value.h"
 #include "workflow/guard_internal.h"
 
 namespace jejak::workflow {
@@ -43,8 +44,9 @@ class Parser {
  public:
   explicit Parser(const std::string& text) : text_(text) {}
 
-  Node ParseAll(std::set<std::string>* fields) {
+  Node ParseAll(std::set<std::string>* fields, std::map<std::string, int>* date_fields) {
     fields_ = fields;
+    date_fields_ = date_fields;
     Tokenize();
     if (tokens_[0].type == Token::Type::kEnd) Fail(1, "the guard is empty");
     Node n = ParseOr(0);
@@ -111,6 +113,9 @@ class Parser {
         }
         Push(Token::Type::kString, value, column);
         i = j + 1;
+      } else if (c == '+' || c == '-') {  // a '-' before a digit began a number above
+        Push(Token::Type::kOp, std::string(1, c), column);
+        ++i;
       } else if (c == '=' || c == '!' || c == '<' || c == '>') {
         bool two = i + 1 < text_.size() && text_[i + 1] == '=';
         if ((c == '=' || c == '!') && !two) {
@@ -182,6 +187,7 @@ class Parser {
   }
 
   Node ParseCompare(int depth) {
+    int left_column = Peek().column;
     Node left = ParseOperand(depth + 1);
     if (Peek().type == Token::Type::kOp) {
       static const std::pair<std::string_view, CompareOp> kOps[] = {
@@ -189,11 +195,24 @@ class Parser {
           {"<=", CompareOp::kLe}, {">", CompareOp::kGt},  {">=", CompareOp::kGe}};
       auto n = std::make_shared<Guard::Node>();
       n->op = Guard::Node::Op::kCompare;
+      bool found = false;
       for (const auto& [text, op] : kOps) {
-        if (Peek().text == text) n->compare = op;
+        if (Peek().text == text) {
+          n->compare = op;
+          found = true;
+        }
+      }
+      if (!found) {
+        Fail(Peek().column, fmt::format("'{}' works on dates only: today or a date field, then a "
+                                        "whole number and a unit, as in today - 3 months",
+                                        Peek().text));
       }
       Next();
-      n->kids = {left, ParseOperand(depth + 1)};
+      int right_column = Peek().column;
+      Node right = ParseOperand(depth + 1);
+      CheckDateComparison(left, right, right_column);
+      CheckDateComparison(right, left, left_column);
+      n->kids = {left, right};
       return n;
     }
     if (IsKeyword("in")) {
@@ -206,7 +225,9 @@ class Parser {
       }
       Next();
       for (;;) {
+        int column = Peek().column;
         n->list.push_back(ParseLiteral());
+        if (IsDate(*left)) CheckDateLiteral(n->list.back(), column);
         if (Peek().type == Token::Type::kRBracket) break;
         if (Peek().type != Token::Type::kComma) {
           Fail(Peek().column,
@@ -247,6 +268,78 @@ class Parser {
     return v;
   }
 
+  static bool IsDate(const Guard::Node& n) {
+    return n.op == Guard::Node::Op::kToday || n.op == Guard::Node::Op::kDateShift;
+  }
+
+  // A literal compared with a date must be one, or null.
+  void CheckDateLiteral(const GuardValue& v, int column) {
+    if (v.kind == Kind::kNull || (v.kind == Kind::kText && events::IsValidDate(v.text))) return;
+    Fail(column, "a date compares only with a date ('2026-12-31'), a date field or null");
+  }
+
+  // If date is a date expression, other (at column) must be able to be one.
+  void CheckDateComparison(const Node& date, const Node& other, int column) {
+    if (!IsDate(*date)) return;
+    if (other->op == Guard::Node::Op::kLiteral) CheckDateLiteral(other->literal, column);
+    if (other->op == Guard::Node::Op::kField) date_fields_->emplace(other->field, column);
+  }
+
+  static const std::pair<std::string_view, DateUnit>* FindUnit(std::string_view word) {
+    static const std::pair<std::string_view, DateUnit> kUnits[] = {
+        {"day", DateUnit::kDays},       {"days", DateUnit::kDays},
+        {"working_day", DateUnit::kWorkingDays}, {"working_days", DateUnit::kWorkingDays},
+        {"week", DateUnit::kWeeks},     {"weeks", DateUnit::kWeeks},
+        {"month", DateUnit::kMonths},   {"months", DateUnit::kMonths},
+        {"year", DateUnit::kYears},     {"years", DateUnit::kYears}};
+    for (const auto& u : kUnits) {
+      if (u.first == word) return &u;
+    }
+    return nullptr;
+  }
+
+  // ("+" | "-") integer unit, any number of times, after a date term; a
+  // field shifted so is used as a date (noted at column).
+  Node ParseDateShifts(Node date, int column) {
+    for (;;) {
+      const Token& t = Peek();
+      bool sign_op = t.type == Token::Type::kOp && (t.text == "+" || t.text == "-");
+      bool negative_number = t.type == Token::Type::kNumber && t.text[0] == '-';
+      if (!sign_op && !negative_number) return date;
+      int64_t sign = 1;
+      if (sign_op) {
+        sign = t.text == "-" ? -1 : 1;
+        Next();
+      }
+      const Token& number = Peek();
+      std::string digits = number.text;
+      if (negative_number) digits.erase(0, 1), sign = -1;
+      if (number.type != Token::Type::kNumber || digits.empty() || digits[0] == '-' ||
+          digits.find('.') != std::string::npos || digits.size() > 5) {
+        Fail(number.column,
+             fmt::format("expected a whole number of days, working_days, weeks, months or years "
+                         "(at most 99999), found {}",
+                         Describe(number)));
+      }
+      Next();
+      const auto* unit = Peek().type == Token::Type::kIdent ? FindUnit(Peek().text) : nullptr;
+      if (unit == nullptr) {
+        Fail(Peek().column,
+             fmt::format("expected a unit (days, working_days, weeks, months or years) after {}, "
+                         "found {}",
+                         digits, Describe(Peek())));
+      }
+      Next();
+      if (date->op == Guard::Node::Op::kField) date_fields_->emplace(date->field, column);
+      auto n = std::make_shared<Guard::Node>();
+      n->op = Guard::Node::Op::kDateShift;
+      n->amount = sign * std::stoll(digits);
+      n->unit = unit->second;
+      n->kids = {std::move(date)};
+      date = std::move(n);
+    }
+  }
+
   Node ParseOperand(int depth) {
     Enter(depth);
     auto n = std::make_shared<Guard::Node>();
@@ -263,12 +356,18 @@ class Parser {
       return inner;
     }
     static const std::set<std::string> kReserved = {"and", "or", "not", "in"};
+    int column = t.column;
+    if (t.type == Token::Type::kIdent && t.text == "today") {
+      n->op = Guard::Node::Op::kToday;
+      Next();
+      return ParseDateShifts(n, column);
+    }
     if (t.type == Token::Type::kIdent && kReserved.count(t.text) == 0) {
       n->op = Guard::Node::Op::kField;
       n->field = t.text;
       fields_->insert(t.text);
       Next();
-      return n;
+      return ParseDateShifts(n, column);
     }
     Fail(t.column, fmt::format("expected a field name, a value or '(', found {}", Describe(t)));
   }
@@ -277,6 +376,7 @@ class Parser {
   std::vector<Token> tokens_;
   size_t pos_ = 0;
   std::set<std::string>* fields_ = nullptr;
+  std::map<std::string, int>* date_fields_ = nullptr;  // field -> column of a use as a date
 };
 
 }  // namespace
@@ -286,7 +386,7 @@ std::optional<Guard> Guard::TryParse(const std::string& text, int* error_column,
   Guard g;
   Parser parser(text);
   try {
-    g.root_ = parser.ParseAll(&g.fields_);
+    g.root_ = parser.ParseAll(&g.fields_, &g.date_fields_);
   } catch (const base::Error& e) {
     *error_column = parser.error_column;
     *error_message = e.what();
@@ -308,8 +408,11 @@ Guard Guard::Parse(const std::string& text) {
 }
 
 const std::set<std::string>& Guard::fields() const { return fields_; }
+const std::map<std::string, int>& Guard::date_fields() const { return date_fields_; }
 const std::string& Guard::text() const { return text_; }
 
-bool Guard::Evaluate(const events::Fields& fields) const { return EvaluateNode(*root_, fields); }
+bool Guard::Evaluate(const events::Fields& fields, const Clock& clock) const {
+  return EvaluateNode(*root_, fields, clock);
+}
 
 }  // namespace jejak::workflow

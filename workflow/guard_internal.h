@@ -20,18 +20,21 @@ struct GuardValue {
 };
 
 enum class CompareOp { kEq, kNe, kLt, kLe, kGt, kGe };
+enum class DateUnit { kDays, kWorkingDays, kWeeks, kMonths, kYears };
 
 struct Guard::Node {
-  enum class Op { kOr, kAnd, kNot, kCompare, kIn, kField, kLiteral };
+  enum class Op { kOr, kAnd, kNot, kCompare, kIn, kField, kLiteral, kToday, kDateShift };
   Op op = Op::kLiteral;
   CompareOp compare = CompareOp::kEq;
   std::string field;                              // kField
   GuardValue literal;                             // kLiteral
-  std::vector<std::shared_ptr<const Node>> kids;  // operands
+  std::vector<std::shared_ptr<const Node>> kids;  // operands; kDateShift: the date
   std::vector<GuardValue> list;                   // kIn
+  int64_t amount = 0;                             // kDateShift, negative to go back
+  DateUnit unit = DateUnit::kDays;                // kDateShift
 };
 
 // The node's value taken as a condition: only the boolean true holds.
-bool EvaluateNode(const Guard::Node& node, const events::Fields& fields);
+bool EvaluateNode(const Guard::Node& node, const events::Fields& fields, const Guard::Clock& clock);
 
 }  // namespace jejak::workflow

@@ -3,6 +3,7 @@
 // state graph). Not part of the workflow library's interface.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@ namespace jejak::workflow::internal {
 struct ActionMarks {
   std::vector<SourcePos> from, fields, required_fields, four_eyes;
   SourcePos to, guard, quorum;
+  std::map<std::string, SourcePos> guard_dates;  // fields the guard uses as dates, and where
 };
 
 struct StateMarks {

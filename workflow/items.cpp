@@ -298,6 +298,10 @@ void ParseAction(Reader& r, const Entry& e, ActionSpec* a, ActionMarks* marks) {
       if (!a->guard) {
         r.Add(r.GuardColumn(x.value, *text, column),
               fmt::format("bad guard of {} at column {} of the guard: {}", what, column, message));
+      } else {
+        for (const auto& [field, at] : a->guard->date_fields()) {
+          marks->guard_dates[field] = r.GuardColumn(x.value, *text, at);
+        }
       }
     }
   }

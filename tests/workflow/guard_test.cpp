@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "base/error.h"
+#include "events/time.h"
 
 namespace jejak::workflow {
 namespace {
@@ -126,6 +127,69 @@ TEST_CASE("guard: syntax errors name their 1-based column") {
     CHECK(std::string(e.what()) ==
           "guard \"modal >> 5\": column 8: expected a field name, a value or '(', found '>'");
   }
+}
+
+// Evaluated on the given local (WIB) date at 10:00.
+bool EvalOn(const std::string& guard, const events::Fields& fields, const char* date,
+            const events::Calendar* calendar = nullptr) {
+  int64_t now = events::ParseRfc3339(std::string(date) + "T10:00:00+07:00");
+  return Guard::Parse(guard).Evaluate(fields, {now, calendar});
+}
+
+TEST_CASE("guard: today and date arithmetic in days, weeks, months and years") {
+  events::Fields f = {{"terdaftar", FieldValue::Date("2026-09-08")},
+                      {"akhir_bulan", FieldValue::Date("2026-01-31")},
+                      {"kabisat", FieldValue::Date("2024-02-29")}};
+  // Registered at least 3 months ago: on 8 December, since 8 September.
+  CHECK(EvalOn("terdaftar <= today - 3 months", f, "2026-12-08"));
+  CHECK_FALSE(EvalOn("terdaftar <= today - 3 months", f, "2026-12-07"));
+  CHECK(EvalOn("today == '2026-12-08'", f, "2026-12-08"));
+  // "today" is the calendar's local date: 23:30 UTC on the 7th is the 8th in WIB.
+  CHECK(Guard::Parse("today == '2026-12-08'")
+            .Evaluate(f, {events::ParseRfc3339("2026-12-07T23:30:00Z"), nullptr}));
+  CHECK(EvalOn("terdaftar + 2 weeks == '2026-09-22'", f, "2026-12-08"));
+  CHECK(EvalOn("terdaftar - 8 days == '2026-08-31'", f, "2026-12-08"));
+  CHECK(EvalOn("terdaftar + 1 year - 1 day == '2027-09-07'", f, "2026-12-08"));
+  CHECK(EvalOn("today -3 months == '2026-09-08'", f, "2026-12-08"));  // "-3" reads as minus 3
+  // Month ends clamp to the target month's last day.
+  CHECK(EvalOn("akhir_bulan + 1 month == '2026-02-28'", f, "2026-12-08"));
+  CHECK(EvalOn("akhir_bulan + 3 months == '2026-04-30'", f, "2026-12-08"));
+  CHECK(EvalOn("akhir_bulan - 2 months == '2025-11-30'", f, "2026-12-08"));
+  CHECK(EvalOn("kabisat + 1 year == '2025-02-28'", f, "2026-12-08"));
+  CHECK(EvalOn("kabisat + 4 years == '2028-02-29'", f, "2026-12-08"));
+  // A missing date stays null through arithmetic.
+  CHECK_FALSE(EvalOn("lahir + 1 day <= today", f, "2026-12-08"));
+  CHECK(EvalOn("lahir + 1 day == null", f, "2026-12-08"));
+}
+
+TEST_CASE("guard: working days skip the calendar's weekends and holidays") {
+  events::Fields f = {{"jumat", FieldValue::Date("2026-11-27")}};
+  CHECK(EvalOn("jumat + 1 working_day == '2026-11-30'", f, "2026-12-08"));
+  CHECK(EvalOn("jumat + 5 working_days == '2026-12-04'", f, "2026-12-08"));
+  CHECK(EvalOn("jumat - 1 working_day == '2026-11-26'", f, "2026-12-08"));
+  events::Calendar holidays;
+  holidays.holidays.insert(events::DaysFromCivil(2026, 11, 30));
+  CHECK(EvalOn("jumat + 1 working_day == '2026-12-01'", f, "2026-12-08", &holidays));
+  // From a Saturday, the first working day after it.
+  CHECK(EvalOn("today + 1 working_day == '2026-11-30'", f, "2026-11-28"));
+}
+
+TEST_CASE("guard: date syntax and literal types are checked where written") {
+  CHECK(ErrorColumn("today - 3") == 10);          // no unit
+  CHECK(ErrorColumn("today - 3 fortnights") == 11);
+  CHECK(ErrorColumn("today - 1.5 days") == 9);    // whole numbers only
+  CHECK(ErrorColumn("today - x days") == 9);
+  CHECK(ErrorColumn("modal + 3 == 5") == 11);     // a number needs a unit...
+  CHECK(ErrorColumn("5 + 3 days == 8") == 3);     // ...and only dates shift
+  CHECK(ErrorColumn("today > 5") == 9);           // a date against a number
+  CHECK(ErrorColumn("'x' < today") == 1);
+  CHECK(ErrorColumn("today in ['2026-12-08', 'besok']") == 25);
+  CHECK(ErrorColumn("today == null and today >= '2026-01-01'") == 0);
+  Guard g = Guard::Parse("terdaftar <= today - 3 months and selesai + 2 days > mulai");
+  // Compared with a date (terdaftar, mulai) or shifted (selesai): each must be a date field.
+  CHECK(g.date_fields() == std::map<std::string, int>{{"terdaftar", 1}, {"selesai", 35},
+                                                      {"mulai", 54}});
+  CHECK(Guard::Parse("a < b").date_fields().empty());
 }
 
 }  // namespace
