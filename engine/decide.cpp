@@ -118,9 +118,20 @@ void Enter(events::Event& e, const Workflow& wf, const std::string& state, int64
     e.fields.insert_or_assign(
         f::kTimeLeft, FieldValue::Integer(wf.calendar.TimeLeft(now, *r->deadline, from->sla->unit)));
   }
-  if (spec != nullptr && spec->sla) {
-    int64_t deadline = wf.calendar.Deadline(now, *spec->sla);
-    if (spec->clock == StateSpec::Clock::kPause && from != nullptr && from->WaitsForApplicant()) {
+  std::optional<int64_t> computed;
+  if (spec != nullptr && spec->deadline_at) {
+    // The request's fields as this event leaves them.
+    events::Fields fields = r != nullptr ? r->fields : events::Fields();
+    for (const auto& [name, value] : e.fields) fields.insert_or_assign(name, value);
+    // A date it cannot compute (a date field missing) leaves the state without one.
+    if (auto date = spec->deadline_at->EvaluateDate(fields, {now, &wf.calendar})) {
+      computed = wf.calendar.StartOfDate(*date);
+    }
+  }
+  if (spec != nullptr && (spec->sla || computed)) {
+    int64_t deadline = computed ? *computed : wf.calendar.Deadline(now, *spec->sla);
+    if (spec->sla && spec->clock == StateSpec::Clock::kPause && from != nullptr &&
+        from->WaitsForApplicant()) {
       if (auto it = r->paused_clocks.find(state); it != r->paused_clocks.end()) {
         deadline = wf.calendar.Resume(now, it->second, spec->sla->unit);
         e.fields.insert_or_assign(f::kClockResumed, FieldValue::Boolean(true));
@@ -336,8 +347,13 @@ std::vector<events::Event> DecideDeadlines(const EngineState& state, int64_t now
       out.push_back(deadline_event(t::kSlaReminder));
       continue;
     }
-    out.push_back(deadline_event(t::kSlaBreached));
     const StateSpec* spec = r.workflow->FindState(r.state);
+    // Where only the system acts (a change that takes effect on a date), the
+    // deadline is a schedule, not a breach, unless its action is refused.
+    bool scheduled = spec != nullptr && !spec->deadline_action.empty() &&
+                     std::all_of(spec->responsible_roles.begin(), spec->responsible_roles.end(),
+                                 [](const std::string& role) { return role == kSystemRole; });
+    if (!scheduled) out.push_back(deadline_event(t::kSlaBreached));
     if (spec == nullptr) continue;
     if (!spec->escalate_to.empty()) {
       events::Event e = deadline_event(t::kSlaEscalated);
@@ -357,6 +373,8 @@ std::vector<events::Event> DecideDeadlines(const EngineState& state, int64_t now
         e.fields.insert_or_assign(f::kDeadlinePassed, FieldValue::Timestamp(*r.deadline));
         out.push_back(std::move(e));
       } catch (const Error& refusal) {
+        // The breach marks the deadline handled: it is not tried again.
+        if (scheduled) out.push_back(deadline_event(t::kSlaBreached));
         out.push_back(RejectionEvent(state, cmd, refusal, now));
       }
     }

@@ -91,6 +91,12 @@ int64_t Calendar::Before(int64_t end_us, const Duration& d) const {
   return ShiftWorkingDays(end_us, -d.amount);
 }
 
+int64_t Calendar::StartOfDate(const std::string& date) const {
+  int64_t day = DaysFromCivil(std::stoi(date.substr(0, 4)), std::stoul(date.substr(5, 2)),
+                              std::stoul(date.substr(8, 2)));
+  return day * kDayUs - utc_offset_minutes * kMinuteUs;
+}
+
 int64_t Calendar::TimeLeft(int64_t now_us, int64_t deadline_us, Duration::Unit unit) const {
   if (deadline_us <= now_us) return 0;
   if (unit != Duration::Unit::kWorkingDays || working_weekdays == 0) return deadline_us - now_us;

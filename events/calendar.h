@@ -37,6 +37,9 @@ struct Calendar {
   // the local time of day and skip weekends and holidays backwards.
   int64_t Before(int64_t end_us, const Duration& d) const;
 
+  // The start (00:00 local) of a 'YYYY-MM-DD' date, which must be valid.
+  int64_t StartOfDate(const std::string& date) const;
+
   // A paused clock (a state's "clock: pause"). TimeLeft is the time from
   // now_us to deadline_us that counts for a wait in unit: for working days
   // only the time on working days (whole local days), otherwise all of it;

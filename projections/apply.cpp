@@ -259,7 +259,12 @@ void Transition(Target& t, const WorkflowModel& m, const events::Event& e) {
     ++t.state.Officer(*rec.last_staff, m.LocalDay(at)).reversed;
   }
   // The stay in the old state ends: on time, or late without a breach event.
-  if (rec.deadline && !rec.breached) {
+  // Where only the system acts, the deadline was a schedule: no SLA to count.
+  bool scheduled = from_st != nullptr && !from_st->responsible_roles.empty() &&
+                   std::all_of(from_st->responsible_roles.begin(),
+                               from_st->responsible_roles.end(),
+                               [](const std::string& role) { return role == "system"; });
+  if (rec.deadline && !rec.breached && !scheduled) {
     if (at > *rec.deadline) {
       CountSla(t, m, at, false);
       AttributeBreach(t, m, from, at);
@@ -270,7 +275,7 @@ void Transition(Target& t, const WorkflowModel& m, const events::Event& e) {
   t.state.Dequeue(from_slot, rec.entered_at, e.request_id);
   t.state.CountState(from_slot, -1);
   t.state.CountState(to_slot, 1);
-  if (std::string_view(e.actor.role) == "system"sv && !withdrawn) {
+  if (std::string_view(e.actor.role) == "system"sv && !withdrawn && !scheduled) {
     // A deemed approval or automatic closure: the agency missed a deadline.
     ++t.state.Agency(m.name, m.LocalDay(at)).automatic[action];
   }

@@ -65,7 +65,7 @@ WorkflowModel WorkflowModel::FromJson(const std::string& text) {
       StateModel& st = m.states[s.at("name")];
       st.title = s.at("title");
       st.terminal = s.at("terminal");
-      st.has_sla = s.contains("sla");
+      st.has_sla = s.contains("sla") || s.contains("deadline_at");
       st.responsible_roles = s.at("responsible_roles").get<std::vector<std::string>>();
       if (s.at("initial").get<bool>()) initial = s.at("name");
     }

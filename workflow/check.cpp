@@ -166,6 +166,18 @@ void CheckQuorum(const ActionSpec& a, const ActionMarks& m, Problems* out) {
 // take, or a staff role that may act there (one of its responsible_roles,
 // which must be set).
 void CheckDeadlineRefs(const Workflow& wf, const StateSpec& s, const StateMarks& m, Problems* out) {
+  // deadline_at reads date fields only.
+  for (const auto& [f, pos] : m.deadline_dates) {
+    const FieldSpec* spec = wf.FindField(f);
+    if (spec == nullptr) {
+      out->push_back(
+          {pos, fmt::format("deadline_at of state \"{}\" uses unknown field \"{}\"", s.name, f)});
+    } else if (spec->kind != FieldKind::kDate) {
+      out->push_back({pos, fmt::format("deadline_at of state \"{}\" uses field \"{}\" as a date, "
+                                       "but it is of type {}",
+                                       s.name, f, keys::kFieldTypes[static_cast<int>(spec->kind)])});
+    }
+  }
   if (!s.deadline_action.empty()) {
     const ActionSpec* a = wf.FindAction(s.deadline_action);
     if (a == nullptr) {

@@ -16,6 +16,7 @@ std::string Roles(const ActionSpec& a) {
 }
 
 std::string StateLabel(const StateSpec& s) {
+  if (s.deadline_at) return fmt::format("{} (tenggat {})", s.title, s.deadline_at->text());
   return s.sla ? fmt::format("{} (SLA {})", s.title, s.sla->ToString()) : s.title;
 }
 

@@ -44,12 +44,27 @@ class Parser {
  public:
   explicit Parser(const std::string& text) : text_(text) {}
 
-  Node ParseAll(std::set<std::string>* fields, std::map<std::string, int>* date_fields) {
+  // date: parse a date expression alone (deadline_at), not a condition.
+  Node ParseAll(std::set<std::string>* fields, std::map<std::string, int>* date_fields,
+                bool date = false) {
     fields_ = fields;
     date_fields_ = date_fields;
     Tokenize();
-    if (tokens_[0].type == Token::Type::kEnd) Fail(1, "the guard is empty");
-    Node n = ParseOr(0);
+    if (tokens_[0].type == Token::Type::kEnd) {
+      Fail(1, date ? "the date is empty" : "the guard is empty");
+    }
+    Node n;
+    if (date) {
+      n = ParseOperand(0);
+      if (n->op == Guard::Node::Op::kField) {
+        date_fields->emplace(n->field, 1);
+      } else if (!IsDate(*n)) {
+        Fail(1, "expected a date: today, a date field, start_of_month(...), end_of_month(...), "
+                "or date arithmetic such as today + 1 month");
+      }
+    } else {
+      n = ParseOr(0);
+    }
     if (Peek().type != Token::Type::kEnd) {
       Fail(Peek().column,
            fmt::format("unexpected {} after a complete expression", Describe(Peek())));
@@ -269,7 +284,9 @@ class Parser {
   }
 
   static bool IsDate(const Guard::Node& n) {
-    return n.op == Guard::Node::Op::kToday || n.op == Guard::Node::Op::kDateShift;
+    using Op = Guard::Node::Op;
+    return n.op == Op::kToday || n.op == Op::kDateShift || n.op == Op::kMonthStart ||
+           n.op == Op::kMonthEnd;
   }
 
   // A literal compared with a date must be one, or null.
@@ -356,10 +373,36 @@ class Parser {
       return inner;
     }
     static const std::set<std::string> kReserved = {"and", "or", "not", "in"};
+    // "today", start_of_month and end_of_month are words of the language too.
     int column = t.column;
     if (t.type == Token::Type::kIdent && t.text == "today") {
       n->op = Guard::Node::Op::kToday;
       Next();
+      return ParseDateShifts(n, column);
+    }
+    if (t.type == Token::Type::kIdent && (t.text == "start_of_month" || t.text == "end_of_month")) {
+      n->op = t.text == "start_of_month" ? Guard::Node::Op::kMonthStart
+                                         : Guard::Node::Op::kMonthEnd;
+      std::string name = t.text;
+      Next();
+      if (Peek().type != Token::Type::kLParen) {
+        Fail(Peek().column, fmt::format("expected '(' after {}", name));
+      }
+      Next();
+      int arg_column = Peek().column;
+      Node arg = ParseOperand(depth + 1);
+      if (arg->op == Guard::Node::Op::kField) {
+        date_fields_->emplace(arg->field, arg_column);
+      } else if (!IsDate(*arg)) {
+        Fail(arg_column, fmt::format("{} takes a date: today, a date field or date arithmetic",
+                                     name));
+      }
+      if (Peek().type != Token::Type::kRParen) {
+        Fail(Peek().column, fmt::format("expected ')' to close {}(, found {}", name,
+                                        Describe(Peek())));
+      }
+      Next();
+      n->kids = {std::move(arg)};
       return ParseDateShifts(n, column);
     }
     if (t.type == Token::Type::kIdent && kReserved.count(t.text) == 0) {
@@ -396,6 +439,21 @@ std::optional<Guard> Guard::TryParse(const std::string& text, int* error_column,
   return g;
 }
 
+std::optional<Guard> Guard::TryParseDate(const std::string& text, int* error_column,
+                                         std::string* error_message) {
+  Guard g;
+  Parser parser(text);
+  try {
+    g.root_ = parser.ParseAll(&g.fields_, &g.date_fields_, true);
+  } catch (const base::Error& e) {
+    *error_column = parser.error_column;
+    *error_message = e.what();
+    return std::nullopt;
+  }
+  g.text_ = text;
+  return g;
+}
+
 Guard Guard::Parse(const std::string& text) {
   int column = 0;
   std::string message;
@@ -413,6 +471,13 @@ const std::string& Guard::text() const { return text_; }
 
 bool Guard::Evaluate(const events::Fields& fields, const Clock& clock) const {
   return EvaluateNode(*root_, fields, clock);
+}
+
+std::optional<std::string> Guard::EvaluateDate(const events::Fields& fields,
+                                               const Clock& clock) const {
+  GuardValue v = EvaluateValue(*root_, fields, clock);
+  if (v.kind != Kind::kText || !events::IsValidDate(v.text)) return std::nullopt;
+  return v.text;
 }
 
 }  // namespace jejak::workflow

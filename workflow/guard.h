@@ -8,7 +8,8 @@
 //   compare := operand (("==" | "!=" | "<" | "<=" | ">" | ">=") operand
 //                       | "in" "[" literal ("," literal)* "]")?
 //   operand := date | field-name | literal | "(" expr ")"
-//   date    := ("today" | field-name) (("+" | "-") integer unit)*
+//   date    := ("today" | field-name | month "(" date ")") (("+" | "-") integer unit)*
+//   month   := start_of_month | end_of_month
 //   unit    := day(s) | working_day(s) | week(s) | month(s) | year(s)
 //   literal := number | 'text' | "text" | true | false | null
 //
@@ -54,6 +55,10 @@ class Guard {
   // column and the bare message, so a caller can map it into its own file.
   static std::optional<Guard> TryParse(const std::string& text, int* error_column,
                                        std::string* error_message);
+  // The same for a date expression alone (a state's deadline_at): every
+  // field it reads is used as a date.
+  static std::optional<Guard> TryParseDate(const std::string& text, int* error_column,
+                                           std::string* error_message);
 
   // Field names the expression reads, for validation against the workflow.
   const std::set<std::string>& fields() const;
@@ -66,6 +71,8 @@ class Guard {
   // Evaluates over field values. Numbers compare numerically (integers and
   // decimals exactly), text and dates as text; a type mismatch is false.
   bool Evaluate(const events::Fields& fields, const Clock& clock = {}) const;
+  // A date expression's 'YYYY-MM-DD'; nullopt if a date it needs is missing.
+  std::optional<std::string> EvaluateDate(const events::Fields& fields, const Clock& clock) const;
 
   struct Node;  // the syntax tree, opaque outside guard.cpp
 

@@ -161,6 +161,15 @@ GuardValue Eval(const Guard::Node& n, const events::Fields& fields, const Guard:
           FloorDiv(clock.now_us + int64_t{calendar.utc_offset_minutes} * 60'000'000, kDayUs));
     case Op::kDateShift:
       return Shift(Eval(*n.kids[0], fields, clock), n, calendar);
+    case Op::kMonthStart:
+    case Op::kMonthEnd: {
+      GuardValue d = Eval(*n.kids[0], fields, clock);
+      if (d.kind != Kind::kText || !events::IsValidDate(d.text)) return {};
+      int year = std::stoi(d.text.substr(0, 4));
+      unsigned month = std::stoul(d.text.substr(5, 2));
+      unsigned day = n.op == Op::kMonthStart ? 1 : DaysInMonth(year, month);
+      return DateValue(events::DaysFromCivil(year, month, day));
+    }
   }
   return {};
 }
@@ -170,6 +179,11 @@ GuardValue Eval(const Guard::Node& n, const events::Fields& fields, const Guard:
 bool EvaluateNode(const Guard::Node& node, const events::Fields& fields,
                   const Guard::Clock& clock) {
   return Truth(node, fields, clock);
+}
+
+GuardValue EvaluateValue(const Guard::Node& node, const events::Fields& fields,
+                         const Guard::Clock& clock) {
+  return Eval(node, fields, clock);
 }
 
 }  // namespace jejak::workflow

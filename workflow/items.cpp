@@ -187,6 +187,7 @@ void ParseState(Reader& r, const Entry& e, StateSpec* s, StateMarks* marks) {
   std::vector<Entry> es = r.Entries(e.value, e.pos, what, keys::kState);
   if (e.value.IsMap() && !Find(es, "title")) r.Add(e.key_pos, what + " has no title");
   const Entry* sla = nullptr;
+  bool has_deadline = Find(es, "sla") || Find(es, "deadline_at");
   auto duration = [&](const Entry& x) -> std::optional<Duration> {
     auto text = r.Text(x, x.key + " of " + what);
     if (!text) return std::nullopt;
@@ -208,12 +209,33 @@ void ParseState(Reader& r, const Entry& e, StateSpec* s, StateMarks* marks) {
     } else if (x.key == "sla") {
       sla = &x;
       s->sla = duration(x);
+    } else if (x.key == "deadline_at") {
+      if (Find(es, "sla")) {
+        r.Add(x.key_pos, fmt::format("{} has both sla and deadline_at: give one", what));
+      }
+      auto text = r.Text(x, "deadline_at of " + what);
+      if (!text) continue;
+      int column = 0;
+      std::string message;
+      s->deadline_at = Guard::TryParseDate(*text, &column, &message);
+      if (!s->deadline_at) {
+        r.Add(r.GuardColumn(x.value, *text, column),
+              fmt::format("bad deadline_at of {} at column {}: {}", what, column, message));
+        continue;
+      }
+      for (const auto& [field, at] : s->deadline_at->date_fields()) {
+        marks->deadline_dates[field] = r.GuardColumn(x.value, *text, at);
+      }
     } else if (x.key == "remind_before") {
       s->remind_before = duration(x);
-      if (!Find(es, "sla")) r.Add(x.key_pos, fmt::format("remind_before of {} needs an sla", what));
+      if (!has_deadline) {
+        r.Add(x.key_pos, fmt::format("remind_before of {} needs an sla or deadline_at", what));
+      }
     } else if (x.key == "on_deadline") {
       ParseOnDeadline(r, x, what, s, marks);
-      if (!Find(es, "sla")) r.Add(x.key_pos, fmt::format("on_deadline of {} needs an sla", what));
+      if (!has_deadline) {
+        r.Add(x.key_pos, fmt::format("on_deadline of {} needs an sla or deadline_at", what));
+      }
     } else if (x.key == "clock") {
       marks->clock = x.pos;
       auto text = r.Text(x, "clock of " + what);
@@ -228,6 +250,10 @@ void ParseState(Reader& r, const Entry& e, StateSpec* s, StateMarks* marks) {
   }
   if (sla && s->terminal) {
     r.Add(sla->key_pos, fmt::format("{} is terminal: nothing waits there, so it has no sla", what));
+  }
+  if (const Entry* at = Find(es, "deadline_at"); at && s->terminal) {
+    r.Add(at->key_pos,
+          fmt::format("{} is terminal: nothing waits there, so it has no deadline_at", what));
   }
   if (s->sla && s->remind_before && s->sla->unit == s->remind_before->unit &&
       s->remind_before->amount >= s->sla->amount) {

@@ -68,6 +68,7 @@ json WorkflowToJson(const Workflow& wf) {
               {"terminal", s.terminal},
               {"responsible_roles", s.responsible_roles}};
     if (s.sla) j["sla"] = s.sla->ToString();
+    if (s.deadline_at) j["deadline_at"] = s.deadline_at->text();
     if (s.remind_before) j["remind_before"] = s.remind_before->ToString();
     if (!s.deadline_action.empty()) j["on_deadline"] = {{"action", s.deadline_action}};
     if (!s.escalate_to.empty()) j["on_deadline"] = {{"escalate_to", s.escalate_to}};

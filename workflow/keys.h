@@ -14,8 +14,8 @@ inline constexpr std::array<std::string_view, 4> kCalendar = {"utc_offset", "wor
                                                               "working_hours", "holidays"};
 inline constexpr std::array<std::string_view, 9> kField = {
     "type", "title", "required", "pattern", "min", "max", "values", "pii", "pii_roles"};
-inline constexpr std::array<std::string_view, 7> kState = {
-    "title", "initial", "terminal", "sla", "remind_before", "on_deadline", "clock"};
+inline constexpr std::array<std::string_view, 8> kState = {
+    "title", "initial", "terminal", "sla", "deadline_at", "remind_before", "on_deadline", "clock"};
 inline constexpr std::array<std::string_view, 2> kOnDeadline = {"action", "escalate_to"};
 inline constexpr std::array<std::string_view, 10> kAction = {
     "title", "from",  "to",     "roles",     "fields",

@@ -47,6 +47,9 @@ struct StateSpec {
   bool initial = false;
   bool terminal = false;
   std::optional<Duration> sla;  // how long a request may wait here
+  // Or until when: a date computed at entry (a date expression, guard.h),
+  // the deadline being that date's start in the calendar. Not both.
+  std::optional<Guard> deadline_at;
   // What the deadline does besides being recorded as breached: a reminder
   // this long before it, then an action the engine takes as "system", or
   // a role the request also waits for (at most one of the two).
@@ -63,6 +66,8 @@ struct StateSpec {
 
   // True if the applicant is among responsible_roles.
   bool WaitsForApplicant() const;
+  // True if a request here has a deadline (sla or deadline_at).
+  bool HasDeadline() const { return sla.has_value() || deadline_at.has_value(); }
 };
 
 inline constexpr char kApplicantRole[] = "applicant";

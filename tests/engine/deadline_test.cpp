@@ -210,5 +210,46 @@ TEST_CASE("deadline: several passed while the engine was down are taken in deadl
   CHECK(fx.engine->CheckDeadlines().empty());  // nothing twice after a restart
 }
 
+// A change that takes effect on the first day of the next month (Mobile
+// JKN's facility change): the deadline is a computed date, and passing it
+// takes the system action.
+constexpr char kNextMonthYaml[] = R"(workflow: berlaku-uji
+version: 1
+agency: BPJS Kesehatan
+title: Perubahan berlaku bulan depan
+states:
+  menunggu_berlaku:
+    title: Disetujui, berlaku mulai bulan depan
+    initial: true
+    deadline_at: start_of_month(today + 1 month)
+    on_deadline: {action: berlakukan}
+  berlaku: {title: Berlaku, terminal: true}
+actions:
+  berlakukan: {title: Berlaku, from: menunggu_berlaku, to: berlaku, roles: [system]}
+)";
+
+TEST_CASE("deadline: a computed date, the first of next month, acts at its local midnight") {
+  testing::TempDir dir;
+  std::atomic<int64_t> now{events::ParseRfc3339("2026-12-31T23:30:00+07:00")};
+  auto engine = Engine::Open(testing::ClockedEngineOptions(dir.path(), now));
+  engine->Deploy(workflow::ParseWorkflow(kNextMonthYaml, "berlaku-uji.yaml"),
+                 {"admin-01", "admin", "BPJS Kesehatan"});
+  SubmitCommand c;
+  c.workflow = "berlaku-uji";
+  c.applicant = "3273010101900001";
+  Accepted submitted = engine->Submit(c);
+  int64_t new_year = events::ParseRfc3339("2027-01-01T00:00:00+07:00");
+  CHECK(submitted.event.fields.at(f::kDeadline).number() == new_year);
+  now = new_year - 1;
+  CHECK(engine->CheckDeadlines().empty());
+  now = new_year;
+  // Only the system acts there: the date is a schedule, not a breach.
+  std::vector<Accepted> passed = engine->CheckDeadlines();
+  REQUIRE(passed.size() == 1);
+  CHECK(passed[0].event.fields.at(f::kTo).text() == "berlaku");
+  CHECK(passed[0].event.fields.at(f::kDeadlinePassed).number() == new_year);
+  CHECK(engine->CheckDeadlines().empty());
+}
+
 }  // namespace
 }  // namespace jejak::engine

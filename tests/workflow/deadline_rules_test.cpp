@@ -73,5 +73,22 @@ TEST_CASE("workflow validation: a state's clock is restart or pause, where it me
   CHECK(wf->FindState("b")->clock == StateSpec::Clock::kRestart);
 }
 
+TEST_CASE("workflow validation: deadline_at, a computed date, checked where written") {
+  std::string dated = WithState("    deadline_at: start_of_month(tanggal + 1 month)\n"
+                                "    on_deadline: {action: auto}\n");
+  dated.replace(dated.find("  nik:"), 0, "  tanggal: {type: date, title: Tanggal}\n");
+  CHECK(Count(dated) == 0);
+  CHECK(Count(WithState("    deadline_at: today + 3 months\n    remind_before: 1wd\n")) == 0);
+  CHECK(Has(WithState("    sla: 2wd\n    deadline_at: today\n"), "12:5",
+            "state \"a\" has both sla and deadline_at: give one"));
+  CHECK(Has(WithState("    deadline_at: today + 3\n"), "11:27", "bad deadline_at of state \"a\""));
+  CHECK(Has(WithState("    deadline_at: lahir + 1 day\n"), "11:18",
+            "deadline_at of state \"a\" uses unknown field \"lahir\""));
+  CHECK(Has(WithState("    deadline_at: nik + 1 day\n"), "11:18",
+            "uses field \"nik\" as a date, but it is of type string"));
+  CHECK(Has(WithState("    deadline_at: today\n    clock: pause\n"), "12:5",
+            "clock of state \"a\" needs an sla"));
+}
+
 }  // namespace
 }  // namespace jejak::workflow

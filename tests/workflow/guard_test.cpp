@@ -192,5 +192,32 @@ TEST_CASE("guard: date syntax and literal types are checked where written") {
   CHECK(Guard::Parse("a < b").date_fields().empty());
 }
 
+TEST_CASE("guard: start_of_month and end_of_month, and date expressions alone") {
+  events::Fields f = {{"ditetapkan", FieldValue::Date("2024-02-10")}};
+  CHECK(EvalOn("start_of_month(today + 1 month) == '2027-01-01'", f, "2026-12-08"));
+  CHECK(EvalOn("end_of_month(ditetapkan) == '2024-02-29'", f, "2026-12-08"));
+  CHECK(EvalOn("end_of_month(today) + 1 day == '2027-01-01'", f, "2026-12-31"));
+  int column = 0;
+  std::string message;
+  auto next_month = Guard::TryParseDate("start_of_month(today + 1 month)", &column, &message);
+  REQUIRE(next_month);
+  int64_t now = events::ParseRfc3339("2026-12-08T10:00:00+07:00");
+  CHECK(next_month->EvaluateDate({}, {now, nullptr}) == "2027-01-01");
+  auto from_field = Guard::TryParseDate("ditetapkan + 12 months + 1 day", &column, &message);
+  REQUIRE(from_field);
+  CHECK(from_field->EvaluateDate(f, {now, nullptr}) == "2025-02-11");
+  CHECK(from_field->EvaluateDate({}, {now, nullptr}) == std::nullopt);  // no date to start from
+  auto bare = Guard::TryParseDate("ditetapkan", &column, &message);
+  REQUIRE(bare);
+  CHECK(bare->date_fields().count("ditetapkan"));
+  CHECK_FALSE(Guard::TryParseDate("5", &column, &message));
+  CHECK(message.find("expected a date") != std::string::npos);
+  CHECK_FALSE(Guard::TryParseDate("today > ditetapkan", &column, &message));
+  CHECK(column == 7);
+  CHECK_FALSE(Guard::TryParseDate("start_of_month(5)", &column, &message));
+  CHECK(column == 16);
+  CHECK(ErrorColumn("end_of_month today") == 14);
+}
+
 }  // namespace
 }  // namespace jejak::workflow
