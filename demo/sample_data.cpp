@@ -48,10 +48,30 @@ constexpr std::array kReasons = {
 
 // Values for the example workflows' fields whose rules a generic value
 // would break (patterns, ranges that must agree with a guard).
-std::optional<std::string> Known(const workflow::FieldSpec& spec, std::mt19937_64& rng) {
+std::string DaysAgo(int64_t today_days, int64_t days) {
+  int y;
+  unsigned m, d;
+  events::CivilFromDays(today_days - days, &y, &m, &d);
+  return fmt::format("{:04}-{:02}-{:02}", y, m, d);
+}
+
+std::optional<std::string> Known(const workflow::FieldSpec& spec, std::mt19937_64& rng,
+                                 int64_t today_days) {
   const std::string& n = spec.name;
   if (n == "nilai_investasi") return fmt::format("{}", (rng() % 900 + 10) * 1'000'000);
+  // Mostly long enough ago for a change of facility (3 months), sometimes not.
+  if (n == "terdaftar_sejak") return DaysAgo(today_days, static_cast<int64_t>(rng() % 720));
+  // Mostly within the 3 months an objection may be filed in, sometimes late.
+  if (n == "tanggal_skp_dikirim") return DaysAgo(today_days, static_cast<int64_t>(rng() % 110));
+  if (n == "tanggal_diterima") return DaysAgo(today_days, 0);
   if (spec.kind != workflow::FieldKind::kString) return std::nullopt;
+  if (n == "nomor_kartu") return "000" + Digits(rng, 10);
+  if (n == "npwp") return Digits(rng, 16);
+  if (n.rfind("fktp_", 0) == 0) {
+    return Pick(std::array{"Puskesmas Sukajadi", "Puskesmas Cibeunying", "Klinik Pratama Medika",
+                           "Dokter Praktik Perorangan dr. Rina", "Puskesmas Babakan Sari"},
+                rng);
+  }
   if (n == "nik") return SampleNik(rng);
   if (n == "kbli")
     return fmt::format("{}", Pick(std::array{"56101", "56303", "47111", "96011", "10710"}, rng));
@@ -85,7 +105,7 @@ std::string SampleReason(std::mt19937_64& rng) { return Pick(kReasons, rng); }
 
 std::string SampleValue(const workflow::FieldSpec& spec, std::mt19937_64& rng, int64_t today_days) {
   using workflow::FieldKind;
-  if (auto v = Known(spec, rng)) return *v;
+  if (auto v = Known(spec, rng, today_days)) return *v;
   auto bound = [](const std::optional<std::string>& b, double fallback) {
     return b ? std::stod(*b) : fallback;
   };

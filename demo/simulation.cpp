@@ -441,10 +441,21 @@ class Simulation {
     std::vector<std::pair<const ActionSpec*, double>> options;
     for (const auto& a : wf.actions) {
       if (!Has(a.from, state)) continue;
-      bool sets_guarded = a.guard && std::any_of(a.fields.begin(), a.fields.end(), [&](auto& f) {
-                            return a.guard->fields().count(f) > 0;
-                          });
-      if (a.guard && !sets_guarded && !request_id.empty() && !a.guard->Evaluate(fields, {now_, &wf.calendar}) &&
+      // The fields the action itself sets and its guard reads, as the
+      // officer would fill them in (Fill), read with the request's.
+      events::Fields probe = fields;
+      if (a.guard) {
+        for (const auto& name : a.fields) {
+          if (!a.guard->fields().count(name)) continue;
+          const workflow::FieldSpec& spec = *wf.FindField(name);
+          try {
+            probe.insert_or_assign(
+                name, workflow::CoerceField(spec, SampleValue(spec, rng_, Today(now_, wf))));
+          } catch (const base::Error&) {
+          }
+        }
+      }
+      if (a.guard && !request_id.empty() && !a.guard->Evaluate(probe, {now_, &wf.calendar}) &&
           !Chance(0.02)) {
         continue;
       }
@@ -512,7 +523,7 @@ class Simulation {
           }
         }
       }
-      if (!a.guard || a.guard->Evaluate(merged)) break;
+      if (!a.guard || a.guard->Evaluate(merged, {now, &wf.calendar})) break;
     }
     if (a.reason_required) c.reason = SampleReason(rng_);
   }

@@ -1,6 +1,8 @@
 // The shipped example workflows, and the JSON Schema kept in step with the
 // parser's keys.
 #include <doctest/doctest.h>
+
+#include "events/time.h"
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
@@ -130,10 +132,43 @@ TEST_CASE("schema: valid JSON listing exactly the keys the parser accepts") {
 
 TEST_CASE("schema: every example names the schema for editors") {
   for (const char* name :
-       {"oss-izin-usaha.yaml", "lapor-pengaduan.yaml", "pbg-persetujuan-bangunan.yaml"}) {
+       {"oss-izin-usaha.yaml", "lapor-pengaduan.yaml", "pbg-persetujuan-bangunan.yaml",
+        "jkn-pindah-faskes.yaml", "pajak-keberatan.yaml"}) {
     CHECK(Example(name)->source.starts_with(
         "# yaml-language-server: $schema=../../docs/workflow.schema.json\n"));
   }
+}
+
+TEST_CASE("examples: a JKN facility change after 3 months, or sooner for a reason") {
+  auto jkn = Example("jkn-pindah-faskes.yaml");
+  const Guard& allowed = *jkn->FindAction("setujui")->guard;
+  // Evaluated on 8 December 2026.
+  GuardClock on{events::ParseRfc3339("2026-12-08T10:00:00+07:00"), &jkn->calendar};
+  auto with = [](const char* since, const char* reason) {
+    return events::Fields{{"terdaftar_sejak", events::FieldValue::Date(since)},
+                          {"alasan", events::FieldValue::String(reason)}};
+  };
+  CHECK(allowed.Evaluate(with("2026-09-08", "biasa"), on));
+  CHECK_FALSE(allowed.Evaluate(with("2026-09-09", "biasa"), on));
+  CHECK(allowed.Evaluate(with("2026-11-01", "penugasan"), on));
+  CHECK_FALSE(allowed.Evaluate(with("2026-11-01", "pindah_domisili"), on));  // no letter
+  events::Fields moved = with("2026-11-01", "pindah_domisili");
+  moved.emplace("nomor_surat_domisili", events::FieldValue::String("470/123/Kel"));
+  CHECK(allowed.Evaluate(moved, on));
+  CHECK(jkn->FindState("menunggu_berlaku")->deadline_at->EvaluateDate({}, on) == "2027-01-01");
+}
+
+TEST_CASE("examples: a tax objection within 3 months, deemed granted after 12") {
+  auto kup = Example("pajak-keberatan.yaml");
+  const Guard& in_time = *kup->FindAction("terima")->guard;
+  events::Fields f = {{"tanggal_skp_dikirim", events::FieldValue::Date("2026-09-08")},
+                      {"tanggal_diterima", events::FieldValue::Date("2026-12-08")}};
+  CHECK(in_time.Evaluate(f));
+  f.insert_or_assign("tanggal_diterima", events::FieldValue::Date("2026-12-09"));
+  CHECK_FALSE(in_time.Evaluate(f));
+  // The office has the whole of the twelfth month's last day.
+  CHECK(kup->FindState("diteliti")->deadline_at->EvaluateDate(f, {}) == "2027-12-10");
+  CHECK(kup->FindState("diteliti")->deadline_action == "dikabulkan_otomatis");
 }
 
 }  // namespace
