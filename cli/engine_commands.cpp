@@ -246,10 +246,9 @@ int RunHistory(const Context& ctx, const CommandOptions& o) {
       out.push_back(std::move(j));
       continue;
     }
-    std::string what =
-        e.type == events::types::kAction || e.type == events::types::kApproval
-            ? FieldText(e, events::fields::kAction)
-            : e.type;
+    std::string what = e.type == events::types::kAction || e.type == events::types::kApproval
+                           ? FieldText(e, events::fields::kAction)
+                           : e.type;
     std::string from = FieldText(e, events::fields::kFrom), to = FieldText(e, events::fields::kTo);
     std::string move =
         to.empty() ? "" : fmt::format(" {}{}", from.empty() ? "" : from + " -> ", to);

@@ -115,8 +115,8 @@ void Enter(events::Event& e, const Workflow& wf, const std::string& state, int64
   if (from != nullptr && from->clock == StateSpec::Clock::kPause && from->sla && r->deadline &&
       spec != nullptr && spec->WaitsForApplicant()) {
     e.fields.insert_or_assign(f::kPausedState, FieldValue::String(from->name));
-    e.fields.insert_or_assign(
-        f::kTimeLeft, FieldValue::Integer(wf.calendar.TimeLeft(now, *r->deadline, from->sla->unit)));
+    e.fields.insert_or_assign(f::kTimeLeft, FieldValue::Integer(wf.calendar.TimeLeft(
+                                                now, *r->deadline, from->sla->unit)));
   }
   std::optional<int64_t> computed;
   if (spec != nullptr && spec->deadline_at) {
@@ -141,7 +141,8 @@ void Enter(events::Event& e, const Workflow& wf, const std::string& state, int64
     if (spec->remind_before) {
       // A reminder already due at entry would say nothing the entry does not.
       int64_t remind_at = wf.calendar.Before(deadline, *spec->remind_before);
-      if (remind_at > now) e.fields.insert_or_assign(f::kRemindAt, FieldValue::Timestamp(remind_at));
+      if (remind_at > now)
+        e.fields.insert_or_assign(f::kRemindAt, FieldValue::Timestamp(remind_at));
     }
   }
 }
@@ -301,8 +302,8 @@ events::Event DecideAct(const EngineState& state, const ActCommand& cmd, int64_t
     }
   }
   bool moves = approvals >= action->quorum;
-  events::Event e = NewEvent(moves ? t::kAction : t::kApproval, wf, r.id, cmd.actor, now,
-                             cmd.idempotency_key);
+  events::Event e =
+      NewEvent(moves ? t::kAction : t::kApproval, wf, r.id, cmd.actor, now, cmd.idempotency_key);
   e.fields = std::move(fields);
   e.fields.emplace(f::kAction, FieldValue::String(action->name));
   e.fields.emplace(f::kFrom, FieldValue::String(r.state));
@@ -385,7 +386,8 @@ std::vector<events::Event> DecideDeadlines(const EngineState& state, int64_t now
 events::Event DecideErase(const EngineState& state, const EraseSubjectCommand& cmd,
                           const std::string& subject, int64_t now) {
   if (state.IsErased(subject)) {
-    throw Error(base::reason::kUnknownSubject, fmt::format("subject {} is erased already", subject));
+    throw Error(base::reason::kUnknownSubject,
+                fmt::format("subject {} is erased already", subject));
   }
   events::Event e;
   e.id = events::EventId::New();

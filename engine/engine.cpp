@@ -541,10 +541,10 @@ class EngineImpl final : public Engine {
     const IdempotencyRecord* rec = state_.Idempotency(subject, key);
     if (rec == nullptr) return false;
     // An approval (of an action with a quorum) is what an action command made.
-    bool same_type = rec->type == type || (type == events::types::kAction &&
-                                           rec->type == events::types::kApproval);
-    bool same = same_type && rec->action == action &&
-                (request_id.empty() || rec->request_id == request_id);
+    bool same_type = rec->type == type ||
+                     (type == events::types::kAction && rec->type == events::types::kApproval);
+    bool same =
+        same_type && rec->action == action && (request_id.empty() || rec->request_id == request_id);
     if (!same) {
       throw Error(base::reason::kIdempotencyMismatch,
                   fmt::format("idempotency key \"{}\" was already used for a different command "

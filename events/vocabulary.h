@@ -34,7 +34,7 @@ inline constexpr char kAction[] = "action";  // the action's name
 inline constexpr char kFrom[] = "from";      // state before
 inline constexpr char kTo[] = "to";          // state after
 inline constexpr char kReason[] = "reason";
-inline constexpr char kDeadline[] = "deadline";  // timestamp: SLA deadline of the new state
+inline constexpr char kDeadline[] = "deadline";   // timestamp: SLA deadline of the new state
 inline constexpr char kRemindAt[] = "remind_at";  // timestamp: when to remind of it (remind_before)
 // timestamp, on an action the engine took because this deadline passed
 inline constexpr char kDeadlinePassed[] = "deadline_passed";

@@ -261,8 +261,7 @@ void Transition(Target& t, const WorkflowModel& m, const events::Event& e) {
   // The stay in the old state ends: on time, or late without a breach event.
   // Where only the system acts, the deadline was a schedule: no SLA to count.
   bool scheduled = from_st != nullptr && !from_st->responsible_roles.empty() &&
-                   std::all_of(from_st->responsible_roles.begin(),
-                               from_st->responsible_roles.end(),
+                   std::all_of(from_st->responsible_roles.begin(), from_st->responsible_roles.end(),
                                [](const std::string& role) { return role == "system"; });
   if (rec.deadline && !rec.breached && !scheduled) {
     if (at > *rec.deadline) {

@@ -48,9 +48,10 @@ void CheckFieldRefs(const Workflow& wf, const ActionSpec& a, const ActionMarks& 
     for (const auto& [f, pos] : m.guard_dates) {
       const FieldSpec* spec = wf.FindField(f);
       if (spec != nullptr && spec->kind != FieldKind::kDate) {
-        out->push_back({pos, fmt::format("guard of action \"{}\" uses field \"{}\" as a date, but "
-                                         "it is of type {}",
-                                         a.name, f, keys::kFieldTypes[static_cast<int>(spec->kind)])});
+        out->push_back(
+            {pos, fmt::format("guard of action \"{}\" uses field \"{}\" as a date, but "
+                              "it is of type {}",
+                              a.name, f, keys::kFieldTypes[static_cast<int>(spec->kind)])});
       }
     }
   }
@@ -173,9 +174,10 @@ void CheckDeadlineRefs(const Workflow& wf, const StateSpec& s, const StateMarks&
       out->push_back(
           {pos, fmt::format("deadline_at of state \"{}\" uses unknown field \"{}\"", s.name, f)});
     } else if (spec->kind != FieldKind::kDate) {
-      out->push_back({pos, fmt::format("deadline_at of state \"{}\" uses field \"{}\" as a date, "
-                                       "but it is of type {}",
-                                       s.name, f, keys::kFieldTypes[static_cast<int>(spec->kind)])});
+      out->push_back(
+          {pos, fmt::format("deadline_at of state \"{}\" uses field \"{}\" as a date, "
+                            "but it is of type {}",
+                            s.name, f, keys::kFieldTypes[static_cast<int>(spec->kind)])});
     }
   }
   if (!s.deadline_action.empty()) {

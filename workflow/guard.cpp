@@ -59,8 +59,9 @@ class Parser {
       if (n->op == Guard::Node::Op::kField) {
         date_fields->emplace(n->field, 1);
       } else if (!IsDate(*n)) {
-        Fail(1, "expected a date: today, a date field, start_of_month(...), end_of_month(...), "
-                "or date arithmetic such as today + 1 month");
+        Fail(1,
+             "expected a date: today, a date field, start_of_month(...), end_of_month(...), "
+             "or date arithmetic such as today + 1 month");
       }
     } else {
       n = ParseOr(0);
@@ -304,11 +305,16 @@ class Parser {
 
   static const std::pair<std::string_view, DateUnit>* FindUnit(std::string_view word) {
     static const std::pair<std::string_view, DateUnit> kUnits[] = {
-        {"day", DateUnit::kDays},       {"days", DateUnit::kDays},
-        {"working_day", DateUnit::kWorkingDays}, {"working_days", DateUnit::kWorkingDays},
-        {"week", DateUnit::kWeeks},     {"weeks", DateUnit::kWeeks},
-        {"month", DateUnit::kMonths},   {"months", DateUnit::kMonths},
-        {"year", DateUnit::kYears},     {"years", DateUnit::kYears}};
+        {"day", DateUnit::kDays},
+        {"days", DateUnit::kDays},
+        {"working_day", DateUnit::kWorkingDays},
+        {"working_days", DateUnit::kWorkingDays},
+        {"week", DateUnit::kWeeks},
+        {"weeks", DateUnit::kWeeks},
+        {"month", DateUnit::kMonths},
+        {"months", DateUnit::kMonths},
+        {"year", DateUnit::kYears},
+        {"years", DateUnit::kYears}};
     for (const auto& u : kUnits) {
       if (u.first == word) return &u;
     }
@@ -381,8 +387,8 @@ class Parser {
       return ParseDateShifts(n, column);
     }
     if (t.type == Token::Type::kIdent && (t.text == "start_of_month" || t.text == "end_of_month")) {
-      n->op = t.text == "start_of_month" ? Guard::Node::Op::kMonthStart
-                                         : Guard::Node::Op::kMonthEnd;
+      n->op =
+          t.text == "start_of_month" ? Guard::Node::Op::kMonthStart : Guard::Node::Op::kMonthEnd;
       std::string name = t.text;
       Next();
       if (Peek().type != Token::Type::kLParen) {
@@ -394,12 +400,12 @@ class Parser {
       if (arg->op == Guard::Node::Op::kField) {
         date_fields_->emplace(arg->field, arg_column);
       } else if (!IsDate(*arg)) {
-        Fail(arg_column, fmt::format("{} takes a date: today, a date field or date arithmetic",
-                                     name));
+        Fail(arg_column,
+             fmt::format("{} takes a date: today, a date field or date arithmetic", name));
       }
       if (Peek().type != Token::Type::kRParen) {
-        Fail(Peek().column, fmt::format("expected ')' to close {}(, found {}", name,
-                                        Describe(Peek())));
+        Fail(Peek().column,
+             fmt::format("expected ')' to close {}(, found {}", name, Describe(Peek())));
       }
       Next();
       n->kids = {std::move(arg)};

@@ -24,7 +24,17 @@ enum class DateUnit { kDays, kWorkingDays, kWeeks, kMonths, kYears };
 
 struct Guard::Node {
   enum class Op {
-    kOr, kAnd, kNot, kCompare, kIn, kField, kLiteral, kToday, kDateShift, kMonthStart, kMonthEnd
+    kOr,
+    kAnd,
+    kNot,
+    kCompare,
+    kIn,
+    kField,
+    kLiteral,
+    kToday,
+    kDateShift,
+    kMonthStart,
+    kMonthEnd
   };
   Op op = Op::kLiteral;
   CompareOp compare = CompareOp::kEq;

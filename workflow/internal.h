@@ -19,9 +19,9 @@ struct ActionMarks {
 };
 
 struct StateMarks {
-  SourcePos initial;  // of the "initial" key, if given
-  SourcePos deadline_action, escalate_to;  // of on_deadline's values
-  SourcePos clock;                         // of the "clock" value, if given
+  SourcePos initial;                                // of the "initial" key, if given
+  SourcePos deadline_action, escalate_to;           // of on_deadline's values
+  SourcePos clock;                                  // of the "clock" value, if given
   std::map<std::string, SourcePos> deadline_dates;  // fields deadline_at reads, and where
 };
 

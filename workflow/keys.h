@@ -18,8 +18,7 @@ inline constexpr std::array<std::string_view, 8> kState = {
     "title", "initial", "terminal", "sla", "deadline_at", "remind_before", "on_deadline", "clock"};
 inline constexpr std::array<std::string_view, 2> kOnDeadline = {"action", "escalate_to"};
 inline constexpr std::array<std::string_view, 10> kAction = {
-    "title", "from",  "to",     "roles",     "fields",
-    "requires", "guard", "reason", "four_eyes", "quorum"};
+    "title", "from", "to", "roles", "fields", "requires", "guard", "reason", "four_eyes", "quorum"};
 // Values of a state's "clock".
 inline constexpr std::array<std::string_view, 2> kClocks = {"restart", "pause"};
 // Values of a field's "type".

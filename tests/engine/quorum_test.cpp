@@ -151,8 +151,7 @@ TEST_CASE("quorum: a quorum is of officers, checked where written") {
   REQUIRE(zero.problems.size() == 1);
   CHECK(zero.problems[0].pos.line == 18);
   CHECK(zero.problems[0].pos.column == 13);
-  CHECK(zero.problems[0].message.find("expected a whole number from 1 to 20") !=
-        std::string::npos);
+  CHECK(zero.problems[0].message.find("expected a whole number from 1 to 20") != std::string::npos);
 }
 
 }  // namespace

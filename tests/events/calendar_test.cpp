@@ -89,16 +89,13 @@ TEST_CASE("calendar: wall-clock durations ignore the calendar") {
 }
 
 TEST_CASE("calendar: Before counts back as Deadline counts forward") {
-  Calendar cal;  // WIB, Monday to Friday
+  Calendar cal;                                      // WIB, Monday to Friday
   cal.holidays.insert(DaysFromCivil(2026, 11, 30));  // a Monday
   int64_t tue = ParseRfc3339("2026-12-01T09:00:00+07:00");
   // Tuesday minus 2 working days: the holiday Monday and the weekend skipped.
-  CHECK(cal.Before(tue, Duration::Parse("2wd")) ==
-        ParseRfc3339("2026-11-26T09:00:00+07:00"));
-  CHECK(cal.Before(tue, Duration::Parse("4h")) ==
-        ParseRfc3339("2026-12-01T05:00:00+07:00"));
-  CHECK(cal.Before(tue, Duration::Parse("3d")) ==
-        ParseRfc3339("2026-11-28T09:00:00+07:00"));
+  CHECK(cal.Before(tue, Duration::Parse("2wd")) == ParseRfc3339("2026-11-26T09:00:00+07:00"));
+  CHECK(cal.Before(tue, Duration::Parse("4h")) == ParseRfc3339("2026-12-01T05:00:00+07:00"));
+  CHECK(cal.Before(tue, Duration::Parse("3d")) == ParseRfc3339("2026-11-28T09:00:00+07:00"));
   for (const char* d : {"1wd", "5wd", "12wd"}) {
     CAPTURE(d);
     Duration dur = Duration::Parse(d);

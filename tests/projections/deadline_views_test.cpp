@@ -226,9 +226,8 @@ TEST_CASE("deadline views: sending a request back is no deadline reset where the
   std::atomic<int64_t> now{kMonday8};
   auto engine = engine::Engine::Open(testing::ClockedEngineOptions(dir.path(), now));
   engine->Deploy(workflow::ParseWorkflow(yaml, "izin-klarifikasi.yaml"), {"admin", "admin", ""});
-  std::string id =
-      engine->Submit({"izin-klarifikasi", "3273010101900001", {{"nama", "Budi"}}, ""})
-          .event.request_id;
+  std::string id = engine->Submit({"izin-klarifikasi", "3273010101900001", {{"nama", "Budi"}}, ""})
+                       .event.request_id;
   now += 5 * 24 * kHourUs - 2 * kHourUs;  // two hours left
   engine::ActCommand c;
   c.request_id = id;

@@ -78,13 +78,15 @@ TEST_CASE("workflow validation: guards are parsed and their columns mapped into 
 TEST_CASE("workflow validation: a field used as a date in a guard must be a date field") {
   // Column 52 is where the guard's text begins (after its quote, 53).
   CHECK(Has(WithAction("  x: {title: X, from: a, to: b, roles: [s], guard: \"modal <= today\"}\n"),
-            "13:53", "guard of action \"x\" uses field \"modal\" as a date, but it is of type "
-                     "decimal"));
+            "13:53",
+            "guard of action \"x\" uses field \"modal\" as a date, but it is of type "
+            "decimal"));
   CHECK(Has(WithAction("  x:\n    title: X\n    from: a\n    to: b\n    roles: [s]\n"
                        "    guard: today - 3 months > nik + 1 day\n"),
             "18:31", "uses field \"nik\" as a date, but it is of type string"));
-  std::string dated = WithAction("  x: {title: X, from: a, to: b, roles: [s], guard: "
-                                 "\"mulai <= today - 3 months\"}\n");
+  std::string dated = WithAction(
+      "  x: {title: X, from: a, to: b, roles: [s], guard: "
+      "\"mulai <= today - 3 months\"}\n");
   dated.replace(dated.find("  modal:"), 0, "  mulai: {type: date, title: Mulai}\n");
   CHECK(Count(dated) == 0);
 }

@@ -18,7 +18,8 @@ states:
   a:
     title: A
     initial: true
-)" + keys + R"(  b: {title: B}
+)" + keys +
+         R"(  b: {title: B}
   c: {title: C, terminal: true}
 actions:
   go: {title: Go, from: a, to: b, roles: [staff]}
@@ -28,8 +29,8 @@ actions:
 }
 
 TEST_CASE("workflow validation: on_deadline and remind_before are checked where written") {
-  CHECK(Count(WithState("    sla: 2wd\n    remind_before: 1wd\n    on_deadline: {action: auto}\n")) ==
-        0);
+  CHECK(Count(WithState(
+            "    sla: 2wd\n    remind_before: 1wd\n    on_deadline: {action: auto}\n")) == 0);
   CHECK(Count(WithState("    sla: 4h\n    on_deadline: {escalate_to: staff}\n")) == 0);
   CHECK(Has(WithState("    on_deadline: {action: auto}\n"), "11:5",
             "on_deadline of state \"a\" needs an sla"));
@@ -74,8 +75,9 @@ TEST_CASE("workflow validation: a state's clock is restart or pause, where it me
 }
 
 TEST_CASE("workflow validation: deadline_at, a computed date, checked where written") {
-  std::string dated = WithState("    deadline_at: start_of_month(tanggal + 1 month)\n"
-                                "    on_deadline: {action: auto}\n");
+  std::string dated = WithState(
+      "    deadline_at: start_of_month(tanggal + 1 month)\n"
+      "    on_deadline: {action: auto}\n");
   dated.replace(dated.find("  nik:"), 0, "  tanggal: {type: date, title: Tanggal}\n");
   CHECK(Count(dated) == 0);
   CHECK(Count(WithState("    deadline_at: today + 3 months\n    remind_before: 1wd\n")) == 0);

@@ -2,8 +2,8 @@
 // parser's keys.
 #include <doctest/doctest.h>
 
-#include "events/time.h"
 #include <nlohmann/json.hpp>
+#include "events/time.h"
 
 #include <cstdlib>
 #include <filesystem>

@@ -175,20 +175,20 @@ TEST_CASE("guard: working days skip the calendar's weekends and holidays") {
 }
 
 TEST_CASE("guard: date syntax and literal types are checked where written") {
-  CHECK(ErrorColumn("today - 3") == 10);          // no unit
+  CHECK(ErrorColumn("today - 3") == 10);  // no unit
   CHECK(ErrorColumn("today - 3 fortnights") == 11);
-  CHECK(ErrorColumn("today - 1.5 days") == 9);    // whole numbers only
+  CHECK(ErrorColumn("today - 1.5 days") == 9);  // whole numbers only
   CHECK(ErrorColumn("today - x days") == 9);
-  CHECK(ErrorColumn("modal + 3 == 5") == 11);     // a number needs a unit...
-  CHECK(ErrorColumn("5 + 3 days == 8") == 3);     // ...and only dates shift
-  CHECK(ErrorColumn("today > 5") == 9);           // a date against a number
+  CHECK(ErrorColumn("modal + 3 == 5") == 11);  // a number needs a unit...
+  CHECK(ErrorColumn("5 + 3 days == 8") == 3);  // ...and only dates shift
+  CHECK(ErrorColumn("today > 5") == 9);        // a date against a number
   CHECK(ErrorColumn("'x' < today") == 1);
   CHECK(ErrorColumn("today in ['2026-12-08', 'besok']") == 25);
   CHECK(ErrorColumn("today == null and today >= '2026-01-01'") == 0);
   Guard g = Guard::Parse("terdaftar <= today - 3 months and selesai + 2 days > mulai");
   // Compared with a date (terdaftar, mulai) or shifted (selesai): each must be a date field.
-  CHECK(g.date_fields() == std::map<std::string, int>{{"terdaftar", 1}, {"selesai", 35},
-                                                      {"mulai", 54}});
+  CHECK(g.date_fields() ==
+        std::map<std::string, int>{{"terdaftar", 1}, {"selesai", 35}, {"mulai", 54}});
   CHECK(Guard::Parse("a < b").date_fields().empty());
 }
 
