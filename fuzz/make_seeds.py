@@ -220,9 +220,30 @@ def token_seeds():
     write("token", "alg-none", "s" + '{"alg":"none"}' + "\n" + dumps(payloads[0]))
 
 
+# What no example uses: a quorum, a paused clock and a computed deadline.
+QUORUM_CLOCK_YAML = """workflow: kuorum-jam
+version: 1
+agency: Dinas PUPR Kota Uji
+title: Kuorum dan jam layanan
+fields:
+  tanggal: {type: date, title: Tanggal}
+states:
+  konsultasi: {title: Konsultasi, initial: true, sla: 10wd, clock: pause}
+  revisi: {title: Revisi oleh pemohon, sla: 14wd}
+  berlaku: {title: Berlaku, deadline_at: "end_of_month(tanggal + 1 month) + 1 day", on_deadline: {action: tutup}}
+  selesai: {title: Selesai, terminal: true}
+actions:
+  setujui: {title: Setujui, from: konsultasi, to: berlaku, roles: [tpa], quorum: 2, fields: [tanggal], guard: "tanggal >= today - 2 weeks"}
+  minta_revisi: {title: Minta revisi, from: konsultasi, to: revisi, roles: [tpa]}
+  kirim_revisi: {title: Kirim revisi, from: revisi, to: konsultasi, roles: [applicant]}
+  tutup: {title: Tutup, from: berlaku, to: selesai, roles: [system]}
+"""
+
+
 def workflow_seeds():
     for f in sorted((ROOT / "examples" / "workflows").glob("*.yaml")):
         write("workflow", f.stem, "w" + f.read_text())
+    write("workflow", "quorum-clock-deadline-at", "w" + QUORUM_CLOCK_YAML)
     guards = [
         ("oss-risk", "(skala_usaha != 'mikro' or nilai_investasi <= 1000000000) and "
                      "(skala_usaha != 'kecil' or nilai_investasi <= 5000000000)",
@@ -234,6 +255,10 @@ def workflow_seeds():
          "rumah_mbr=false\ntanggal=2026-03-01\nx=-12.50"),
         ("escapes", "nama == 'O\\'Brien' or nama == \"a\\\\b\" or nama == null",
          "nama=O'Brien"),
+        ("dates", "terdaftar_sejak <= today - 3 months or mulai + 5 working_days > "
+                  "end_of_month(today) - 1 year",
+         "terdaftar_sejak=2026-01-31\nmulai=2024-02-29"),
+        ("next-month", "start_of_month(today + 1 month)", ""),
     ]
     for name, guard, fields in guards:
         write("workflow", "guard-" + name, "g" + guard + "\n" + fields)

@@ -62,6 +62,13 @@ void Guard(std::string_view in) {
   std::string text(jejak::fuzz::Take(&in, '\n'));
   int column = 0;
   std::string message;
+  // The same text as a date expression alone (a state's deadline_at).
+  if (auto date = workflow::Guard::TryParseDate(text, &column, &message)) {
+    auto value = date->EvaluateDate({}, {});
+    JEJAK_REQUIRE(!value || jejak::events::IsValidDate(*value));
+  } else {
+    JEJAK_REQUIRE(column >= 1 && !message.empty());
+  }
   std::optional<workflow::Guard> tried = workflow::Guard::TryParse(text, &column, &message);
   std::optional<workflow::Guard> parsed;
   try {
@@ -84,6 +91,11 @@ void Guard(std::string_view in) {
       fields.insert_or_assign(std::string(line.substr(0, eq)), *v);
   }
   JEJAK_REQUIRE(tried->Evaluate(fields) == parsed->Evaluate(fields));
+  // "today" a year and a half on, in WIT: dates shift and clamp without fail.
+  jejak::events::Calendar wit;
+  wit.utc_offset_minutes = 9 * 60;
+  workflow::GuardClock clock{int64_t{1'800'000'000} * 1'000'000, &wit};
+  JEJAK_REQUIRE(tried->Evaluate(fields, clock) == parsed->Evaluate(fields, clock));
 }
 
 }  // namespace
