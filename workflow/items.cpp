@@ -172,6 +172,27 @@ void ParseOnDeadline(Reader& r, const Entry& e, const std::string& state, StateS
   }
 }
 
+// A guard, or a date expression alone (date), with its problems at their
+// place in the file; dates gets where each field used as a date stands.
+std::optional<Guard> ParseExpression(Reader& r, const Entry& x, const std::string& label, bool date,
+                                     std::map<std::string, SourcePos>* dates) {
+  auto text = r.Text(x, label);
+  if (!text) return std::nullopt;
+  int column = 0;
+  std::string message;
+  std::optional<Guard> g = date ? Guard::TryParseDate(*text, &column, &message)
+                                : Guard::TryParse(*text, &column, &message);
+  if (!g) {
+    r.Add(r.GuardColumn(x.value, *text, column),
+          fmt::format("bad {} at column {}{}: {}", label, column, date ? "" : " of the guard",
+                      message));
+    return std::nullopt;
+  }
+  for (const auto& [field, at] : g->date_fields())
+    (*dates)[field] = r.GuardColumn(x.value, *text, at);
+  return g;
+}
+
 }  // namespace
 
 void ParseState(Reader& r, const Entry& e, StateSpec* s, StateMarks* marks) {
@@ -213,19 +234,8 @@ void ParseState(Reader& r, const Entry& e, StateSpec* s, StateMarks* marks) {
       if (Find(es, "sla")) {
         r.Add(x.key_pos, fmt::format("{} has both sla and deadline_at: give one", what));
       }
-      auto text = r.Text(x, "deadline_at of " + what);
-      if (!text) continue;
-      int column = 0;
-      std::string message;
-      s->deadline_at = Guard::TryParseDate(*text, &column, &message);
-      if (!s->deadline_at) {
-        r.Add(r.GuardColumn(x.value, *text, column),
-              fmt::format("bad deadline_at of {} at column {}: {}", what, column, message));
-        continue;
-      }
-      for (const auto& [field, at] : s->deadline_at->date_fields()) {
-        marks->deadline_dates[field] = r.GuardColumn(x.value, *text, at);
-      }
+      s->deadline_at =
+          ParseExpression(r, x, "deadline_at of " + what, true, &marks->deadline_dates);
     } else if (x.key == "remind_before") {
       s->remind_before = duration(x);
       if (!has_deadline) {
@@ -315,20 +325,8 @@ void ParseAction(Reader& r, const Entry& e, ActionSpec* a, ActionMarks* marks) {
       }
       a->reason_required = text == "required";
     } else if (x.key == "guard") {
-      auto text = r.Text(x, "guard of " + what);
-      if (!text) continue;
       marks->guard = x.pos;
-      int column = 0;
-      std::string message;
-      a->guard = Guard::TryParse(*text, &column, &message);
-      if (!a->guard) {
-        r.Add(r.GuardColumn(x.value, *text, column),
-              fmt::format("bad guard of {} at column {} of the guard: {}", what, column, message));
-      } else {
-        for (const auto& [field, at] : a->guard->date_fields()) {
-          marks->guard_dates[field] = r.GuardColumn(x.value, *text, at);
-        }
-      }
+      a->guard = ParseExpression(r, x, "guard of " + what, false, &marks->guard_dates);
     }
   }
 }
