@@ -173,6 +173,11 @@ void CheckDeadlineRefs(const Workflow& wf, const StateSpec& s, const StateMarks&
     if (spec == nullptr) {
       out->push_back(
           {pos, fmt::format("deadline_at of state \"{}\" uses unknown field \"{}\"", s.name, f)});
+    } else if (spec->pii) {
+      out->push_back({pos, fmt::format("deadline_at of state \"{}\" reads personal field \"{}\": "
+                                       "personal fields are stored encrypted, so it could never be "
+                                       "computed (docs/PRIVACY.md)",
+                                       s.name, f)});
     } else if (spec->kind != FieldKind::kDate) {
       out->push_back(
           {pos, fmt::format("deadline_at of state \"{}\" uses field \"{}\" as a date, "

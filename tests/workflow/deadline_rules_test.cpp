@@ -88,6 +88,9 @@ TEST_CASE("workflow validation: deadline_at, a computed date, checked where writ
             "deadline_at of state \"a\" uses unknown field \"lahir\""));
   CHECK(Has(WithState("    deadline_at: nik + 1 day\n"), "11:18",
             "uses field \"nik\" as a date, but it is of type string"));
+  std::string personal = WithState("    deadline_at: lahir + 17 years\n");
+  personal.replace(personal.find("  nik:"), 0, "  lahir: {type: date, title: Lahir, pii: true}\n");
+  CHECK(Has(personal, "12:18", "deadline_at of state \"a\" reads personal field \"lahir\""));
   CHECK(Has(WithState("    deadline_at: today\n    clock: pause\n"), "12:5",
             "clock of state \"a\" needs an sla"));
 }
