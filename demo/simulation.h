@@ -39,7 +39,7 @@ struct SimulationReport {
   uint64_t absences = 0;                        // roles whose officers were all away for days
   std::map<std::string, uint64_t> refusals;     // reason -> count
   std::map<std::string, std::string> examples;  // reason -> first refusal message
-  std::map<std::string, uint64_t> open_states;  // "workflow/state" -> requests there
+  std::map<std::string, uint64_t> open_states;  // "workflow / state" -> requests there
   uint64_t closed = 0, rejected = 0, withdrawn = 0;
   // An open request submitted in this run and its tracking code, for the
   // user to try `jejak status` or /track with.

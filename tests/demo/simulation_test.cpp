@@ -159,6 +159,14 @@ TEST_CASE(
   // Licences deemed approved, complaints closed for the reporter's silence.
   CHECK(r.automatic_actions.count("oss-izin-usaha / setujui_otomatis") == 1);
   CHECK(r.automatic_actions.count("lapor-pengaduan / tutup_otomatis") == 1);
+  // Facility changes take effect on the 1st of the month (a schedule: no breach).
+  CHECK(r.automatic_actions.count("jkn-pindah-faskes / berlakukan") == 1);
+  // Tax objections get through verification into research.
+  uint64_t researched = 0;
+  for (const auto& [state, n] : r.open_states) {
+    if (state == "pajak-keberatan / diteliti") researched += n;
+  }
+  CHECK(researched > 0);
   CHECK(r.escalations > 0);
   CHECK(r.reminders > 0);
   CheckDeadlineFigures(weeks);
