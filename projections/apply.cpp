@@ -138,6 +138,11 @@ void OfficerAction(Target& t, const WorkflowModel& m, const events::Event& e, Re
   t.state.ActedAs(e.actor.subject, m.name, e.actor.role);
 }
 
+bool WaitsForApplicant(const StateModel& st) {
+  const auto& roles = st.responsible_roles;
+  return std::find(roles.begin(), roles.end(), "applicant") != roles.end();
+}
+
 // An officer acting on their own request, or outside working hours.
 void ConductAnomalies(Target& t, const WorkflowModel& m, const events::Event& e,
                       const RequestRecord& rec, const std::string& action) {
@@ -187,8 +192,7 @@ void DeadlineReset(Target& t, const WorkflowModel& m, const events::Event& e,
   if (e.fields.count(f::kPausedState)) return;
   const StateModel* to_st = m.State(to);
   if (to_st == nullptr || to_st->terminal) return;
-  const auto& roles = to_st->responsible_roles;
-  if (std::find(roles.begin(), roles.end(), "applicant") == roles.end()) return;
+  if (!WaitsForApplicant(*to_st)) return;
   AnomalyRecord a;
   NewAnomaly(a, m, e).action = action;
   a.state = from;
@@ -291,6 +295,15 @@ void Transition(Target& t, const WorkflowModel& m, const events::Event& e) {
   rec.breached = false;
   rec.escalated_to.reset();
   rec.deadline = Time(deadline);
+  // The clock of the state left pauses while the applicant has the request.
+  if (auto paused = e.fields.find(f::kPausedState); paused != e.fields.end()) {
+    auto left = e.fields.find(f::kTimeLeft);
+    rec.paused_state = paused->second.text();
+    rec.paused_time_left = left != e.fields.end() ? left->second.number() : 0;
+  } else if (to_st == nullptr || !WaitsForApplicant(*to_st)) {
+    rec.paused_state.reset();
+    rec.paused_time_left = 0;
+  }
   if (staff) rec.last_staff = e.actor.subject;
   AddStep(rec, e, std::move(action), Text(from_field), std::move(to), Text(reason));
 }

@@ -66,6 +66,7 @@ WorkflowModel WorkflowModel::FromJson(const std::string& text) {
       st.title = s.at("title");
       st.terminal = s.at("terminal");
       st.has_sla = s.contains("sla") || s.contains("deadline_at");
+      st.working_days = s.value("sla", "").ends_with("wd");
       st.responsible_roles = s.at("responsible_roles").get<std::vector<std::string>>();
       if (s.at("initial").get<bool>()) initial = s.at("name");
     }

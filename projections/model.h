@@ -17,6 +17,7 @@ struct StateModel {
   std::string title;
   bool terminal = false;
   bool has_sla = false;
+  bool working_days = false;  // its sla counts working days
   std::vector<std::string> responsible_roles;
   int depth = 0;  // steps from the initial state; lower means earlier
 };

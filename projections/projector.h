@@ -57,7 +57,7 @@ class Projector {
   size_t commit_every_;
   std::map<std::pair<std::string, uint32_t>, WorkflowModel> models_;
   const WorkflowModel* last_model_ = nullptr;  // the one used last, in models_
-  std::unique_ptr<ViewState> state_;  // internal (view_state.h)
+  std::unique_ptr<ViewState> state_;           // internal (view_state.h)
 };
 
 // A short public code for an officer, so citizens see who acted without

@@ -26,9 +26,10 @@ class QueueIndex {
  private:
   // An ordered set whose nodes know their subtree's size, so the rank of a
   // key is found on the way down (Boost.MultiIndex's ranked index).
-  using RankedSet = boost::multi_index_container<
-      std::string, boost::multi_index::indexed_by<boost::multi_index::ranked_unique<
-                       boost::multi_index::identity<std::string>, std::less<>>>>;
+  using RankedSet =
+      boost::multi_index_container<std::string,
+                                   boost::multi_index::indexed_by<boost::multi_index::ranked_unique<
+                                       boost::multi_index::identity<std::string>, std::less<>>>>;
   // By keys::QueuePrefix; each holds the rest of its keys (entry time, id).
   std::map<std::string, RankedSet, std::less<>> queues_;
 };

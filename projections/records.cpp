@@ -70,7 +70,7 @@ std::string RequestRecord::Encode() const {
   Writer w;
   size_t texts = workflow.size() + applicant.size() + state.size() +
                  (last_staff ? last_staff->size() : 0) + (escalated_to ? escalated_to->size() : 0) +
-                 tracking_code_sha256.size();
+                 (paused_state ? paused_state->size() : 0) + tracking_code_sha256.size();
   for (const auto& [officer, day] : officer_days) texts += officer.size() + 20;
   w.Reserve(history_.size() + texts + size_t{16} * 10);  // varints take up to 10 bytes
   w.U64(kRecordVersion);
@@ -82,10 +82,15 @@ std::string RequestRecord::Encode() const {
   w.I64(submitted_at);
   w.I64(updated_at);
   w.U64(entry_seq);
-  w.U64((breached ? 1 : 0) | (deadline ? 2 : 0) | (last_staff ? 4 : 0) | (escalated_to ? 8 : 0));
+  w.U64((breached ? 1 : 0) | (deadline ? 2 : 0) | (last_staff ? 4 : 0) | (escalated_to ? 8 : 0) |
+        (paused_state ? 16 : 0));
   if (deadline) w.I64(*deadline);
   if (last_staff) w.Str(*last_staff);
   if (escalated_to) w.Str(*escalated_to);
+  if (paused_state) {
+    w.Str(*paused_state);
+    w.I64(paused_time_left);
+  }
   w.Str(tracking_code_sha256);
   w.U64(officer_days.size());
   for (const auto& [officer, day] : officer_days) {
@@ -141,6 +146,10 @@ RequestRecord RequestRecord::Decode(std::string_view bytes) {
   if (flags & 2) rec.deadline = r.I64();
   if (flags & 4) rec.last_staff = r.Str();
   if (flags & 8) rec.escalated_to = r.Str();
+  if (flags & 16) {
+    rec.paused_state = r.Str();
+    rec.paused_time_left = r.I64();
+  }
   rec.tracking_code_sha256 = r.Str();
   for (uint64_t n = r.U64(); n > 0; --n) {
     std::string officer = r.Str();

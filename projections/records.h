@@ -33,6 +33,10 @@ struct RequestRecord {
   std::optional<std::string> last_staff;
   // The role a passed deadline called in (sla_escalated), for this stay.
   std::optional<std::string> escalated_to;
+  // A paused clock (clock: pause) while the applicant has the request: the
+  // state it waits to return to, and the time that state had left.
+  std::optional<std::string> paused_state;
+  int64_t paused_time_left = 0;
   std::string tracking_code_sha256;  // the raw digest
   // The local days on which each officer acted on the request, as sorted
   // (officer, day) pairs: a report over a period counts each request once

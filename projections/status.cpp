@@ -109,6 +109,20 @@ std::optional<json> RequestStatus(const Store& store, const std::string& id, int
               {"tracking_code_sha256", base::ToHex(rec.tracking_code_sha256)}};
   // A passed deadline called this role (one of the responsible ones) in.
   if (rec.escalated_to) out["escalated_to"] = *rec.escalated_to;
+  // While the applicant has it, the clock of the state it returns to waits.
+  if (rec.paused_state) {
+    const StateModel* paused = m.State(*rec.paused_state);
+    double days = static_cast<double>(rec.paused_time_left) / (86'400.0 * 1e6);
+    bool working = paused != nullptr && paused->working_days;
+    out["clock_paused"] = {
+        {"state", *rec.paused_state},
+        {"state_title", paused ? paused->title : *rec.paused_state},
+        {"time_left_us", rec.paused_time_left},
+        {"text", fmt::format("Waktu layanan berhenti selama menunggu Anda: sisa {:.1f} hari{} "
+                             "(the service clock is paused while it waits for you: {:.1f} {}days "
+                             "left)",
+                             days, working ? " kerja" : "", days, working ? "working " : "")}};
+  }
   if (rec.deadline) {
     out["deadline"] = events::FormatRfc3339(*rec.deadline);
     out["overdue"] = now > *rec.deadline;

@@ -37,7 +37,7 @@ constexpr char kFormatKey[] = "meta|format";
 // Open() rebuilds a store of another version from scratch (it is derived
 // data: the caller's catch-up replays the stream from entry 0).
 constexpr char kFormatPrefix[] = "jejak-projections-v";
-constexpr char kFormat[] = "jejak-projections-v4";
+constexpr char kFormat[] = "jejak-projections-v5";
 
 // Staged changes live in an ordered map (nullopt = deleted) until Commit, so
 // a key changed many times in a batch is written once, with its last value.

@@ -240,6 +240,22 @@ TEST_CASE("deadline views: sending a request back is no deadline reset where the
   ReportOptions wide;
   wide.reset_window_us = 10 * 24 * kHourUs;
   for (const auto& a : AnomalyReport(p->store(), wide)) CHECK(a["type"] != "deadline_reset");
+  // The applicant sees the clock waiting, with the time it keeps for them.
+  json waiting = *RequestStatus(p->store(), id, now);
+  CHECK(waiting["clock_paused"]["state"] == "diperiksa");
+  CHECK(waiting["clock_paused"]["time_left_us"] == 2 * kHourUs);
+  CHECK(waiting["clock_paused"]["text"].get<std::string>().starts_with(
+      "Waktu layanan berhenti selama menunggu Anda: sisa 0.1 hari ("));
+  now += 24 * kHourUs;
+  engine::ActCommand back;
+  back.request_id = id;
+  back.action = "kirim_klarifikasi";
+  back.actor = {"3273010101900001", "applicant", ""};
+  engine->Act(back);
+  p->Apply(testing::LedgerEvents(engine->ledger(), p->store().next_seq()));
+  json returned = *RequestStatus(p->store(), id, now);
+  CHECK_FALSE(returned.contains("clock_paused"));
+  CHECK(returned["deadline"] == events::FormatRfc3339(now + 2 * kHourUs));
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ TEST_CASE("projections: a store of an older layout is started over, and readers 
     CHECK(s->next_seq() == 0);
     CHECK(!s->Get("rq|IZIN-1"));
     CHECK(!s->Get("qc|izin|diajukan|"));
-    CHECK(s->Get("meta|format") == std::optional<std::string>("jejak-projections-v4"));
+    CHECK(s->Get("meta|format") == std::optional<std::string>("jejak-projections-v5"));
   }
   CHECK(Store::OpenReadOnly(path)->next_seq() == 0);
   // Something that is not projections at all is left alone.
