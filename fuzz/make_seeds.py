@@ -121,6 +121,13 @@ def projection_records():
                varint(2 | 4) + zigzag(1_781_000_000_000_000) + text("198701012010011001") +
                text("\x11" * 32) + varint(1) + text("198701012010011001") + zigzag(20_600) +
                varint(1) + step)
+    # Escalated (8), and waiting for its applicant with a paused clock (16).
+    paused = (varint(1) + text("pbg-persetujuan-bangunan") + varint(4) + text("subj-" + "ab" * 16) +
+              text("revisi_desain") + zigzag(1_780_000_000_000_000) +
+              zigzag(1_779_000_000_000_000) + zigzag(1_780_000_000_000_000) + varint(9) +
+              varint(2 | 4 | 8 | 16) + zigzag(1_781_000_000_000_000) +
+              text("198701012010011001") + text("kepala_dinas") + text("konsultasi_teknis") +
+              zigzag(259_200_000_000) + text("\x22" * 32) + varint(0) + varint(1) + step)
     counts = (varint(1) + varint(2) + text("periksa_dokumen") + zigzag(3) + text("tolak") +
               zigzag(1) + varint(1) + text("four_eyes") + zigzag(1) + zigzag(0) + zigzag(4) +
               sorted_list([20_590, 20_598]))
@@ -136,6 +143,7 @@ def projection_records():
                                          ("officer-waits", waits), ("officer-times", times),
                                          ("agency-day", agency), ("anomaly", anomaly)]):
         write("projection_records", name, bytes([kind]) + body)
+    write("projection_records", "request-paused", bytes([0]) + paused)
 
 
 def http_request(method, target, body=None, headers=()):
