@@ -73,6 +73,9 @@ void PrintStatus(const json& s) {
     for (const auto& n : s["next"]) {
       next += fmt::format("\n          {} — by {}", n["title"].get<std::string>(),
                           fmt::join(n["roles"].get<std::vector<std::string>>(), ", "));
+      if (n.contains("approvals_text")) {
+        next += fmt::format(" ({})", n["approvals_text"].get<std::string>());
+      }
     }
     fmt::print("Next:{}\n", next);
   }
@@ -82,6 +85,9 @@ void PrintStatus(const json& s) {
   if (s.contains("deadline")) {
     fmt::print("Deadline: {}{}\n", s["deadline"].get<std::string>(),
                s["overdue"].get<bool>() ? "  (passed)" : "");
+  }
+  if (s.contains("clock_paused")) {
+    fmt::print("Clock:    {}\n", s["clock_paused"]["text"].get<std::string>());
   }
   if (s.contains("queue_ahead")) {
     fmt::print("Queue:    {} request(s) have waited longer in this state\n",

@@ -170,5 +170,36 @@ TEST_CASE("cli: the demo simulates a day and ends with a passing verification") 
   CHECK(again.out.find("Ledger verification: OK") != std::string::npos);
 }
 
+TEST_CASE("cli: an approval of a quorum says how many are in, and status shows it") {
+  TempDir dir;
+  std::string yaml = dir.path() + "/tpa.yaml";
+  std::ofstream(yaml) << R"(workflow: tpa-cli
+version: 1
+agency: Dinas PUPR
+title: Konsultasi TPA
+states:
+  konsultasi: {title: Konsultasi teknis, initial: true}
+  selesai: {title: Selesai, terminal: true}
+actions:
+  setujui: {title: Desain disetujui TPA, from: konsultasi, to: selesai, roles: [tpa], quorum: 2}
+)";
+  auto jejak = [&](std::vector<std::string> args) { return testing::RunJejak(args, dir.path()); };
+  REQUIRE(jejak({"workflow", "deploy", yaml, "--as", "admin-01"}).exit_code == 0);
+  RunResult s = jejak({"submit", "tpa-cli", "--as", "3273010101900001", "--json"});
+  REQUIRE(s.exit_code == 0);
+  auto j = nlohmann::json::parse(s.out);
+  std::string id = j["request_id"], code = j["tracking_code"];
+  RunResult first = jejak({"act", id, "setujui", "--as", "TPA-1", "--role", "tpa"});
+  CHECK(first.exit_code == 0);
+  CHECK(first.out.find("approval 1 of 2 recorded") != std::string::npos);
+  RunResult again = jejak({"act", id, "setujui", "--as", "TPA-1", "--role", "tpa"});
+  CHECK(again.exit_code == 3);  // four_eyes: refused
+  RunResult status = jejak({"status", id, "--code", code});
+  CHECK(status.out.find("(1 dari 2 persetujuan (1 of 2 approvals))") != std::string::npos);
+  CHECK(status.out.find("Persetujuan 1 dari 2: Desain disetujui TPA") != std::string::npos);
+  RunResult second = jejak({"act", id, "setujui", "--as", "TPA-2", "--role", "tpa"});
+  CHECK(second.out.find("now selesai") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace jejak::cli
