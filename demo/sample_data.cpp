@@ -49,10 +49,7 @@ constexpr std::array kReasons = {
 // Values for the example workflows' fields whose rules a generic value
 // would break (patterns, ranges that must agree with a guard).
 std::string DaysAgo(int64_t today_days, int64_t days) {
-  int y;
-  unsigned m, d;
-  events::CivilFromDays(today_days - days, &y, &m, &d);
-  return fmt::format("{:04}-{:02}-{:02}", y, m, d);
+  return events::FormatDate(today_days - days);
 }
 
 std::optional<std::string> Known(const workflow::FieldSpec& spec, std::mt19937_64& rng,
@@ -126,12 +123,8 @@ std::string SampleValue(const workflow::FieldSpec& spec, std::mt19937_64& rng, i
       return fmt::format("{:.0f}",
                          std::uniform_real_distribution<double>(lo, std::max(lo, hi))(rng));
     }
-    case FieldKind::kDate: {
-      int y;
-      unsigned m, d;
-      events::CivilFromDays(today_days - static_cast<int64_t>(rng() % 30), &y, &m, &d);
-      return fmt::format("{:04}-{:02}-{:02}", y, m, d);
-    }
+    case FieldKind::kDate:
+      return DaysAgo(today_days, static_cast<int64_t>(rng() % 30));
     case FieldKind::kString:
       break;
   }

@@ -125,7 +125,7 @@ void Enter(events::Event& e, const Workflow& wf, const std::string& state, int64
     for (const auto& [name, value] : e.fields) fields.insert_or_assign(name, value);
     // A date it cannot compute (a date field missing) leaves the state without one.
     if (auto date = spec->deadline_at->EvaluateDate(fields, {now, &wf.calendar})) {
-      computed = wf.calendar.StartOfDate(*date);
+      computed = wf.calendar.StartOfDay(*events::ParseDate(*date));
     }
   }
   if (spec != nullptr && (spec->sla || computed)) {

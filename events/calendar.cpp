@@ -62,9 +62,8 @@ bool Calendar::IsWorkingDay(int64_t local_day) const {
 }
 
 bool Calendar::IsWorkingTime(int64_t t_us) const {
-  int64_t local = t_us + utc_offset_minutes * kMinuteUs;
-  int64_t day = FloorDiv(local, kDayUs);
-  int64_t minute = (local - day * kDayUs) / kMinuteUs;
+  int64_t day = LocalDay(t_us);
+  int64_t minute = (t_us - StartOfDay(day)) / kMinuteUs;
   return IsWorkingDay(day) && minute >= work_start_minute && minute < work_end_minute;
 }
 
@@ -91,10 +90,21 @@ int64_t Calendar::Before(int64_t end_us, const Duration& d) const {
   return ShiftWorkingDays(end_us, -d.amount);
 }
 
-int64_t Calendar::StartOfDate(const std::string& date) const {
-  int64_t day = DaysFromCivil(std::stoi(date.substr(0, 4)), std::stoul(date.substr(5, 2)),
-                              std::stoul(date.substr(8, 2)));
-  return day * kDayUs - utc_offset_minutes * kMinuteUs;
+int64_t Calendar::LocalDay(int64_t t_us) const {
+  return FloorDiv(t_us + utc_offset_minutes * kMinuteUs, kDayUs);
+}
+
+int64_t Calendar::StartOfDay(int64_t local_day) const {
+  return local_day * kDayUs - utc_offset_minutes * kMinuteUs;
+}
+
+int64_t Calendar::AddWorkingDays(int64_t local_day, int64_t days) const {
+  int64_t step = days < 0 ? -1 : 1;
+  for (int64_t left = days * step; left > 0;) {
+    local_day += step;
+    if (IsWorkingDay(local_day)) --left;
+  }
+  return local_day;
 }
 
 int64_t Calendar::TimeLeft(int64_t now_us, int64_t deadline_us, Duration::Unit unit) const {
@@ -127,16 +137,8 @@ int64_t Calendar::Resume(int64_t now_us, int64_t time_left_us, Duration::Unit un
 }
 
 int64_t Calendar::ShiftWorkingDays(int64_t t_us, int64_t days) const {
-  int64_t offset = utc_offset_minutes * kMinuteUs;
-  int64_t local = t_us + offset;
-  int64_t day = FloorDiv(local, kDayUs);
-  int64_t time_of_day = local - day * kDayUs;
-  int64_t step = days < 0 ? -1 : 1;
-  for (int64_t left = days * step; left > 0;) {
-    day += step;
-    if (IsWorkingDay(day)) --left;
-  }
-  return day * kDayUs + time_of_day - offset;
+  int64_t day = LocalDay(t_us);
+  return StartOfDay(AddWorkingDays(day, days)) + (t_us - StartOfDay(day));
 }
 
 }  // namespace jejak::events

@@ -37,8 +37,13 @@ struct Calendar {
   // the local time of day and skip weekends and holidays backwards.
   int64_t Before(int64_t end_us, const Duration& d) const;
 
-  // The start (00:00 local) of a 'YYYY-MM-DD' date, which must be valid.
-  int64_t StartOfDate(const std::string& date) const;
+  // The local day (since 1970-01-01) t_us falls on, and the start (00:00
+  // local) of one.
+  int64_t LocalDay(int64_t t_us) const;
+  int64_t StartOfDay(int64_t local_day) const;
+  // local_day moved by days working days (back if negative); the calendar
+  // must have working weekdays.
+  int64_t AddWorkingDays(int64_t local_day, int64_t days) const;
 
   // A paused clock (a state's "clock: pause"). TimeLeft is the time from
   // now_us to deadline_us that counts for a wait in unit: for working days

@@ -82,20 +82,7 @@ std::string CanonicalDecimal(std::string_view text) {
   return out;
 }
 
-bool IsValidDate(std::string_view t) {
-  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (!IsDigit(t[i])) return false;
-  }
-  int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
-  unsigned m = (t[5] - '0') * 10 + (t[6] - '0');
-  unsigned d = (t[8] - '0') * 10 + (t[9] - '0');
-  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
-  int cy;
-  unsigned cm, cd;
-  CivilFromDays(DaysFromCivil(y, m, d), &cy, &cm, &cd);
-  return cy == y && cm == m && cd == d;
-}
+bool IsValidDate(std::string_view t) { return ParseDate(t).has_value(); }
 
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
@@ -169,7 +156,8 @@ FieldValue FieldValue::Timestamp(int64_t micros) {
 }
 
 FieldValue FieldValue::Sealed(std::string subject, std::string ciphertext) {
-  if (subject.empty() || !IsValidUtf8(subject)) Invalid("a sealed value's subject must be UTF-8 text");
+  if (subject.empty() || !IsValidUtf8(subject))
+    Invalid("a sealed value's subject must be UTF-8 text");
   if (ciphertext.size() < kMinSealedSize) {
     Invalid(fmt::format("a sealed value is at least {} bytes, not {}", kMinSealedSize,
                         ciphertext.size()));

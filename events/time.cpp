@@ -67,6 +67,32 @@ void CivilFromDays(int64_t z, int* year, unsigned* month, unsigned* day) {
   *year = static_cast<int>(y + (*month <= 2));
 }
 
+unsigned DaysInMonth(int year, unsigned month) {
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+std::optional<int64_t> ParseDate(std::string_view t) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!digit(t[i])) return std::nullopt;
+  }
+  int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+  unsigned m = (t[5] - '0') * 10 + (t[6] - '0');
+  unsigned d = (t[8] - '0') * 10 + (t[9] - '0');
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) return std::nullopt;
+  return DaysFromCivil(y, m, d);
+}
+
+std::string FormatDate(int64_t days) {
+  int year;
+  unsigned month, day;
+  CivilFromDays(days, &year, &month, &day);
+  return fmt::format("{:04}-{:02}-{:02}", year, month, day);
+}
+
 std::string FormatRfc3339(int64_t micros) {
   int64_t seconds = micros / kMicrosPerSecond;
   int64_t frac = micros % kMicrosPerSecond;

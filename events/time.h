@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,5 +32,13 @@ int64_t ParseRfc3339(std::string_view text);
 // Days since 1970-01-01 for a proleptic Gregorian date, and back.
 int64_t DaysFromCivil(int year, unsigned month, unsigned day);
 void CivilFromDays(int64_t days, int* year, unsigned* month, unsigned* day);
+// 28 to 31.
+unsigned DaysInMonth(int year, unsigned month);
+
+// The day (since 1970-01-01) of a "YYYY-MM-DD" date of the years 0001 to
+// 9999; nullopt for anything else.
+std::optional<int64_t> ParseDate(std::string_view text);
+// "YYYY-MM-DD" of a day since 1970-01-01 (ParseDate's inverse in its range).
+std::string FormatDate(int64_t days);
 
 }  // namespace jejak::events

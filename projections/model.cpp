@@ -110,10 +110,6 @@ const StateModel* WorkflowModel::State(const std::string& name) const {
   return it == states.end() ? nullptr : &it->second;
 }
 
-int64_t WorkflowModel::LocalDay(int64_t t_us) const {
-  int64_t local = t_us + calendar.utc_offset_minutes * 60'000'000LL;
-  int64_t day = local / 86'400'000'000;
-  return local < 0 && local % 86'400'000'000 != 0 ? day - 1 : day;
-}
+int64_t WorkflowModel::LocalDay(int64_t t_us) const { return calendar.LocalDay(t_us); }
 
 }  // namespace jejak::projections

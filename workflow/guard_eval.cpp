@@ -1,6 +1,4 @@
 // Evaluation of a parsed guard over a request's fields.
-#include <fmt/format.h>
-
 #include <algorithm>
 
 #include "events/field_value.h"
@@ -67,52 +65,41 @@ bool Compare(const GuardValue& a, CompareOp op, const GuardValue& b) {
   return false;
 }
 
-constexpr int64_t kDayUs = int64_t{86'400} * 1'000'000;
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
+// A day as a date value; null beyond the years a date field holds.
 GuardValue DateValue(int64_t day) {
-  int year;
-  unsigned month, d;
-  events::CivilFromDays(day, &year, &month, &d);
-  if (year < 1 || year > 9999) return {};  // beyond what a date field can hold
-  return {Kind::kText, false, fmt::format("{:04}-{:02}-{:02}", year, month, d)};
+  std::string text = events::FormatDate(day);
+  if (!events::IsValidDate(text)) return {};
+  return {Kind::kText, false, std::move(text)};
 }
 
-unsigned DaysInMonth(int year, unsigned month) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
+// The day of a date value; nullopt if it is not a date.
+std::optional<int64_t> DayOf(const GuardValue& v) {
+  return v.kind == Kind::kText ? events::ParseDate(v.text) : std::nullopt;
 }
 
 // date moved by n.amount of n.unit; null if date is not a date.
 GuardValue Shift(const GuardValue& date, const Guard::Node& n, const events::Calendar& calendar) {
-  if (date.kind != Kind::kText || !events::IsValidDate(date.text)) return {};
-  int year = std::stoi(date.text.substr(0, 4));
-  unsigned month = std::stoul(date.text.substr(5, 2)), day = std::stoul(date.text.substr(8, 2));
-  int64_t days = events::DaysFromCivil(year, month, day);
+  std::optional<int64_t> days = DayOf(date);
+  if (!days) return {};
   switch (n.unit) {
     case DateUnit::kDays:
-      return DateValue(days + n.amount);
+      return DateValue(*days + n.amount);
     case DateUnit::kWeeks:
-      return DateValue(days + 7 * n.amount);
-    case DateUnit::kWorkingDays: {
-      if (calendar.working_weekdays == 0) return DateValue(days + n.amount);
-      int64_t step = n.amount < 0 ? -1 : 1;
-      for (int64_t left = n.amount * step; left > 0;) {
-        days += step;
-        if (calendar.IsWorkingDay(days)) --left;
-      }
-      return DateValue(days);
-    }
+      return DateValue(*days + 7 * n.amount);
+    case DateUnit::kWorkingDays:
+      if (calendar.working_weekdays == 0) return DateValue(*days + n.amount);
+      return DateValue(calendar.AddWorkingDays(*days, n.amount));
     case DateUnit::kMonths:
     case DateUnit::kYears: {
+      int year;
+      unsigned month, day;
+      events::CivilFromDays(*days, &year, &month, &day);
       int64_t months = n.unit == DateUnit::kYears ? 12 * n.amount : n.amount;
       int64_t index = int64_t{year} * 12 + (month - 1) + months;
-      int y = static_cast<int>(FloorDiv(index, 12));
-      auto m = static_cast<unsigned>(index - int64_t{y} * 12 + 1);
-      if (y < 1 || y > 9999) return {};
-      return DateValue(events::DaysFromCivil(y, m, std::min(day, DaysInMonth(y, m))));
+      if (index < 12 || index >= 10'000 * 12) return {};  // before 0001 or after 9999
+      int y = static_cast<int>(index / 12);
+      auto m = static_cast<unsigned>(index % 12 + 1);
+      return DateValue(events::DaysFromCivil(y, m, std::min(day, events::DaysInMonth(y, m))));
     }
   }
   return {};
@@ -157,17 +144,17 @@ GuardValue Eval(const Guard::Node& n, const events::Fields& fields, const Guard:
     case Op::kLiteral:
       return n.literal;
     case Op::kToday:
-      return DateValue(
-          FloorDiv(clock.now_us + int64_t{calendar.utc_offset_minutes} * 60'000'000, kDayUs));
+      return DateValue(calendar.LocalDay(clock.now_us));
     case Op::kDateShift:
       return Shift(Eval(*n.kids[0], fields, clock), n, calendar);
     case Op::kMonthStart:
     case Op::kMonthEnd: {
-      GuardValue d = Eval(*n.kids[0], fields, clock);
-      if (d.kind != Kind::kText || !events::IsValidDate(d.text)) return {};
-      int year = std::stoi(d.text.substr(0, 4));
-      unsigned month = std::stoul(d.text.substr(5, 2));
-      unsigned day = n.op == Op::kMonthStart ? 1 : DaysInMonth(year, month);
+      std::optional<int64_t> days = DayOf(Eval(*n.kids[0], fields, clock));
+      if (!days) return {};
+      int year;
+      unsigned month, day;
+      events::CivilFromDays(*days, &year, &month, &day);
+      day = n.op == Op::kMonthStart ? 1 : events::DaysInMonth(year, month);
       return DateValue(events::DaysFromCivil(year, month, day));
     }
   }

@@ -34,12 +34,7 @@ json CalendarToJson(const Calendar& c) {
     if (c.working_weekdays >> d & 1) days.push_back(kDays[d]);
   }
   json holidays = json::array();
-  for (int64_t day : c.holidays) {
-    int y;
-    unsigned m, dd;
-    events::CivilFromDays(day, &y, &m, &dd);
-    holidays.push_back(fmt::format("{:04}-{:02}-{:02}", y, m, dd));
-  }
+  for (int64_t day : c.holidays) holidays.push_back(events::FormatDate(day));
   return {{"utc_offset_minutes", c.utc_offset_minutes},
           {"working_days", days},
           {"work_start_minute", c.work_start_minute},

@@ -80,13 +80,12 @@ void ParseCalendar(Reader& r, const Entry& section, Calendar* cal) {
       }
     } else if (e.key == "holidays") {
       for (const Item& d : r.List(e, "holidays")) {
-        if (!events::IsValidDate(d.text)) {
+        std::optional<int64_t> day = events::ParseDate(d.text);
+        if (!day) {
           r.Add(d.pos, fmt::format("holiday \"{}\" is not a YYYY-MM-DD date", d.text));
           continue;
         }
-        cal->holidays.insert(events::DaysFromCivil(std::stoi(d.text.substr(0, 4)),
-                                                   std::stoul(d.text.substr(5, 2)),
-                                                   std::stoul(d.text.substr(8, 2))));
+        cal->holidays.insert(*day);
       }
     }
   }
