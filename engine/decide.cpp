@@ -351,9 +351,7 @@ std::vector<events::Event> DecideDeadlines(const EngineState& state, int64_t now
     const StateSpec* spec = r.workflow->FindState(r.state);
     // Where only the system acts (a change that takes effect on a date), the
     // deadline is a schedule, not a breach, unless its action is refused.
-    bool scheduled = spec != nullptr && !spec->deadline_action.empty() &&
-                     std::all_of(spec->responsible_roles.begin(), spec->responsible_roles.end(),
-                                 [](const std::string& role) { return role == kSystemRole; });
+    bool scheduled = spec != nullptr && !spec->deadline_action.empty() && spec->OnlySystemActs();
     if (!scheduled) out.push_back(deadline_event(t::kSlaBreached));
     if (spec == nullptr) continue;
     if (!spec->escalate_to.empty()) {

@@ -138,11 +138,6 @@ void OfficerAction(Target& t, const WorkflowModel& m, const events::Event& e, Re
   t.state.ActedAs(e.actor.subject, m.name, e.actor.role);
 }
 
-bool WaitsForApplicant(const StateModel& st) {
-  const auto& roles = st.responsible_roles;
-  return std::find(roles.begin(), roles.end(), "applicant") != roles.end();
-}
-
 // An officer acting on their own request, or outside working hours.
 void ConductAnomalies(Target& t, const WorkflowModel& m, const events::Event& e,
                       const RequestRecord& rec, const std::string& action) {
@@ -192,7 +187,7 @@ void DeadlineReset(Target& t, const WorkflowModel& m, const events::Event& e,
   if (e.fields.count(f::kPausedState)) return;
   const StateModel* to_st = m.State(to);
   if (to_st == nullptr || to_st->terminal) return;
-  if (!WaitsForApplicant(*to_st)) return;
+  if (!to_st->WaitsForApplicant()) return;
   AnomalyRecord a;
   NewAnomaly(a, m, e).action = action;
   a.state = from;
@@ -264,9 +259,7 @@ void Transition(Target& t, const WorkflowModel& m, const events::Event& e) {
   }
   // The stay in the old state ends: on time, or late without a breach event.
   // Where only the system acts, the deadline was a schedule: no SLA to count.
-  bool scheduled = from_st != nullptr && !from_st->responsible_roles.empty() &&
-                   std::all_of(from_st->responsible_roles.begin(), from_st->responsible_roles.end(),
-                               [](const std::string& role) { return role == "system"; });
+  bool scheduled = from_st != nullptr && from_st->OnlySystemActs();
   if (rec.deadline && !rec.breached && !scheduled) {
     if (at > *rec.deadline) {
       CountSla(t, m, at, false);
@@ -300,7 +293,7 @@ void Transition(Target& t, const WorkflowModel& m, const events::Event& e) {
     auto left = e.fields.find(f::kTimeLeft);
     rec.paused_state = paused->second.text();
     rec.paused_time_left = left != e.fields.end() ? left->second.number() : 0;
-  } else if (to_st == nullptr || !WaitsForApplicant(*to_st)) {
+  } else if (to_st == nullptr || !to_st->WaitsForApplicant()) {
     rec.paused_state.reset();
     rec.paused_time_left = 0;
   }

@@ -105,6 +105,17 @@ WorkflowModel WorkflowModel::FromJson(const std::string& text) {
   return m;
 }
 
+bool StateModel::WaitsForApplicant() const {
+  return std::find(responsible_roles.begin(), responsible_roles.end(), "applicant") !=
+         responsible_roles.end();
+}
+
+bool StateModel::OnlySystemActs() const {
+  return !responsible_roles.empty() &&
+         std::all_of(responsible_roles.begin(), responsible_roles.end(),
+                     [](const std::string& role) { return role == "system"; });
+}
+
 const StateModel* WorkflowModel::State(const std::string& name) const {
   auto it = states.find(name);
   return it == states.end() ? nullptr : &it->second;

@@ -20,6 +20,10 @@ struct StateModel {
   bool working_days = false;  // its sla counts working days
   std::vector<std::string> responsible_roles;
   int depth = 0;  // steps from the initial state; lower means earlier
+
+  // As workflow::StateSpec's: the applicant acts here; only the system does.
+  bool WaitsForApplicant() const;
+  bool OnlySystemActs() const;
 };
 
 struct ActionModel {

@@ -62,6 +62,12 @@ bool StateSpec::WaitsForApplicant() const {
          responsible_roles.end();
 }
 
+bool StateSpec::OnlySystemActs() const {
+  return !responsible_roles.empty() &&
+         std::all_of(responsible_roles.begin(), responsible_roles.end(),
+                     [](const std::string& role) { return role == kSystemRole; });
+}
+
 const FieldSpec* Workflow::FindField(std::string_view name) const {
   return FindByName(fields, name);
 }

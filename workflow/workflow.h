@@ -66,6 +66,9 @@ struct StateSpec {
 
   // True if the applicant is among responsible_roles.
   bool WaitsForApplicant() const;
+  // True if only the system acts here (a change that takes effect on a
+  // date): its deadline is a schedule, not a breach.
+  bool OnlySystemActs() const;
   // True if a request here has a deadline (sla or deadline_at).
   bool HasDeadline() const { return sla.has_value() || deadline_at.has_value(); }
 };
