@@ -16,6 +16,14 @@ namespace {
 
 using Problems = std::vector<WorkflowProblem>;
 
+// Date arithmetic, comparisons with dates and deadline_at need date fields;
+// what names the guard or deadline_at.
+void CheckDateField(const FieldSpec& spec, const std::string& what, SourcePos pos, Problems* out) {
+  if (spec.kind == FieldKind::kDate) return;
+  out->push_back({pos, fmt::format("{} uses field \"{}\" as a date, but it is of type {}", what,
+                                   spec.name, keys::kFieldTypes[static_cast<int>(spec.kind)])});
+}
+
 void CheckFieldRefs(const Workflow& wf, const ActionSpec& a, const ActionMarks& m, Problems* out) {
   for (size_t i = 0; i < a.fields.size(); ++i) {
     if (!wf.FindField(a.fields[i])) {
@@ -44,14 +52,9 @@ void CheckFieldRefs(const Workflow& wf, const ActionSpec& a, const ActionMarks& 
             {m.guard, fmt::format("guard of action \"{}\" uses unknown field \"{}\"", a.name, f)});
       }
     }
-    // Date arithmetic and comparisons with dates need date fields.
     for (const auto& [f, pos] : m.guard_dates) {
-      const FieldSpec* spec = wf.FindField(f);
-      if (spec != nullptr && spec->kind != FieldKind::kDate) {
-        out->push_back(
-            {pos, fmt::format("guard of action \"{}\" uses field \"{}\" as a date, but "
-                              "it is of type {}",
-                              a.name, f, keys::kFieldTypes[static_cast<int>(spec->kind)])});
+      if (const FieldSpec* spec = wf.FindField(f)) {
+        CheckDateField(*spec, fmt::format("guard of action \"{}\"", a.name), pos, out);
       }
     }
   }
@@ -178,11 +181,8 @@ void CheckDeadlineRefs(const Workflow& wf, const StateSpec& s, const StateMarks&
                                        "personal fields are stored encrypted, so it could never be "
                                        "computed (docs/PRIVACY.md)",
                                        s.name, f)});
-    } else if (spec->kind != FieldKind::kDate) {
-      out->push_back(
-          {pos, fmt::format("deadline_at of state \"{}\" uses field \"{}\" as a date, "
-                            "but it is of type {}",
-                            s.name, f, keys::kFieldTypes[static_cast<int>(spec->kind)])});
+    } else {
+      CheckDateField(*spec, fmt::format("deadline_at of state \"{}\"", s.name), pos, out);
     }
   }
   if (!s.deadline_action.empty()) {
